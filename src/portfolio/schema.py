@@ -1,0 +1,174 @@
+"""The canonical portfolio table: one row per project and recipient country.
+
+Every module that reads or writes portfolio columns imports the names from here.
+Money columns are US dollars; a multi-country project's budget and spend are split
+by the reported country percentages, so column sums equal the IATI totals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Identity
+COL_PROJECT_ID = "project_id"
+COL_TITLE = "title"
+COL_AGENCY = "agency"  # reporting organisation name
+COL_AGENCY_REF = "agency_ref"
+COL_FUNDERS = "funding_orgs"  # "; "-joined names
+COL_IMPLEMENTERS = "implementing_orgs"
+COL_SOURCE_FILE = "source_file"
+
+# Geography
+COL_COUNTRY = "country_iso3"  # "" for a project that names only a region
+COL_COUNTRY_NAME = "country_name"
+COL_REGION = "region"  # World Bank region (CLASS); "Regional / multi-country" if none
+COL_INCOME = "income_group"
+COL_RECIPIENT_REGION = "recipient_region"  # IATI/DAC region name when reported
+COL_COUNTRY_SHARE = "country_share"  # fraction of the project in this country
+COL_LAT = "lat"
+COL_LON = "lon"
+COL_PRECISION = "location_precision"  # site / country / none
+COL_N_SITES = "n_sites"
+
+# Sector
+COL_SECTOR_CODE = "sector_code"  # main DAC 5-digit code ("" when none)
+COL_SECTOR_NAME = "sector_name"
+COL_SECTOR_GROUP = "sector_group"
+COL_SECTOR_SOURCE = "sector_source"  # reported / inferred / not reported
+COL_SDG_TAGS = "sdg_tags"
+
+# Status and dates
+COL_STATUS = "status"  # IATI ActivityStatus name
+COL_HUMANITARIAN = "humanitarian"
+COL_START_PLANNED = "start_planned"
+COL_END_PLANNED = "end_planned"
+COL_START_ACTUAL = "start_actual"
+COL_END_ACTUAL = "end_actual"
+COL_START = "start_date"  # actual start, else planned start
+COL_END = "end_date"  # planned end, else the last budget period end (derived)
+COL_END_SOURCE = "end_source"  # reported / derived from budget period / missing
+
+# Money (USD, this country's share)
+COL_BUDGET = "budget_usd"
+COL_SPENT = "spent_usd"  # disbursements + expenditure
+COL_COMMITTED = "committed_usd"
+COL_INCOMING = "incoming_usd"
+COL_SPEND_REPORTED = "spend_reported"  # False when no disbursement/expenditure exists
+
+# Derived indicators
+COL_DELIVERY = "delivery_ratio"  # spent / budget
+COL_ELAPSED = "time_elapsed_share"  # share of planned duration elapsed at data date
+COL_SLIPPAGE = "schedule_slippage"  # max(0, elapsed - delivery)
+
+# Country context
+COL_INFORM = "inform_risk"  # 0-10, INFORM 2020
+COL_INFORM_CLASS = "inform_class"
+COL_GE = "wgi_ge"  # Government Effectiveness estimate, about -2.5..2.5
+COL_GE_PCT = "wgi_ge_pct"  # percentile rank 0-100
+COL_GE_YEAR = "wgi_year"
+
+# Project risk
+COL_RISK_SCORE = "risk_score"  # 0-1, documented formula (src/portfolio/risk.py)
+COL_RISK = "risk_level"  # Low / Medium / High / Very high
+
+RISK_LEVELS: tuple[str, ...] = ("Low", "Medium", "High", "Very high")
+# Sector groups an executive understands; DAC codes map to them via
+# data/sector_groups.csv. Stored in the table as these English labels.
+SECTOR_GROUPS: tuple[str, ...] = (
+    "Health",
+    "Education",
+    "Water & sanitation",
+    "Infrastructure & transport",
+    "Energy",
+    "Agriculture & food systems",
+    "Governance & peace",
+    "Humanitarian response",
+    "Environment & climate",
+    "Other",
+)
+PRECISIONS: tuple[str, ...] = ("site", "country", "none")
+SECTOR_SOURCES: tuple[str, ...] = ("reported", "inferred", "not reported")
+REGIONAL = "Regional / multi-country"
+
+STRING_COLUMNS: tuple[str, ...] = (
+    COL_PROJECT_ID,
+    COL_TITLE,
+    COL_AGENCY,
+    COL_AGENCY_REF,
+    COL_FUNDERS,
+    COL_IMPLEMENTERS,
+    COL_SOURCE_FILE,
+    COL_COUNTRY,
+    COL_COUNTRY_NAME,
+    COL_REGION,
+    COL_INCOME,
+    COL_RECIPIENT_REGION,
+    COL_PRECISION,
+    COL_SECTOR_CODE,
+    COL_SECTOR_NAME,
+    COL_SECTOR_GROUP,
+    COL_SECTOR_SOURCE,
+    COL_SDG_TAGS,
+    COL_STATUS,
+    COL_END_SOURCE,
+    COL_INFORM_CLASS,
+    COL_RISK,
+)
+FLOAT_COLUMNS: tuple[str, ...] = (
+    COL_COUNTRY_SHARE,
+    COL_LAT,
+    COL_LON,
+    COL_BUDGET,
+    COL_SPENT,
+    COL_COMMITTED,
+    COL_INCOMING,
+    COL_DELIVERY,
+    COL_ELAPSED,
+    COL_SLIPPAGE,
+    COL_INFORM,
+    COL_GE,
+    COL_GE_PCT,
+    COL_RISK_SCORE,
+)
+INT_COLUMNS: tuple[str, ...] = (COL_N_SITES, COL_GE_YEAR)
+BOOL_COLUMNS: tuple[str, ...] = (COL_HUMANITARIAN, COL_SPEND_REPORTED)
+DATE_COLUMNS: tuple[str, ...] = (
+    COL_START_PLANNED,
+    COL_END_PLANNED,
+    COL_START_ACTUAL,
+    COL_END_ACTUAL,
+    COL_START,
+    COL_END,
+)
+COLUMNS: tuple[str, ...] = (
+    STRING_COLUMNS + FLOAT_COLUMNS + INT_COLUMNS + BOOL_COLUMNS + DATE_COLUMNS
+)
+
+# The columns a user-supplied portfolio (CSV/Excel) must have; the rest is derived.
+REQUIRED_INPUT_COLUMNS: tuple[str, ...] = (
+    COL_PROJECT_ID,
+    COL_TITLE,
+    COL_COUNTRY,
+    COL_SECTOR_GROUP,
+    COL_START,
+    COL_END,
+    COL_BUDGET,
+    COL_SPENT,
+)
+
+
+@dataclass(frozen=True)
+class PortfolioMeta:
+    """Metadata that travels with a portfolio table.
+
+    Attributes:
+        as_of: the data date (ISO yyyy-mm-dd): the latest last-updated date of
+            the source activities; time elapsed is measured at this date.
+        fingerprint: a hash of the source files, so saved scenarios can tell
+            whether the data changed since they were run.
+        name: dataset name ("bundled" for the shipped sample).
+    """
+
+    as_of: str
+    fingerprint: str
+    name: str = "bundled"
