@@ -1,0 +1,140 @@
+"""Plain records produced by the IATI parser (no pandas, no UI).
+
+The parser (src/iati/parser.py) turns each <iati-activity> into one `Activity`;
+problems go into a `ParseReport` instead of being raised, so one bad activity never
+hides the rest of a file. Money values stay in their reported currency here;
+conversion to USD happens in the portfolio layer with the declared FX table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+
+@dataclass(frozen=True)
+class Money:
+    """One reported value.
+
+    Attributes:
+        amount: the number as reported.
+        currency: ISO 4217 code (the value's own, else the activity default);
+            "" when neither is given.
+        value_date: the value-date attribute, used to pick the exchange rate year.
+    """
+
+    amount: float
+    currency: str
+    value_date: date | None
+
+
+@dataclass(frozen=True)
+class Budget:
+    """An <budget> element; type "1" original, "2" revised."""
+
+    type: str
+    status: str
+    period_start: date | None
+    period_end: date | None
+    value: Money
+
+
+@dataclass(frozen=True)
+class Transaction:
+    """A <transaction>; type code per IATI TransactionType (2 commitment,
+    3 disbursement, 4 expenditure, 1/11/13 incoming funds / commitments)."""
+
+    type: str
+    date: date | None
+    value: Money
+    sector_code: str = ""  # DAC 5-digit code when a transaction-level sector exists
+
+
+@dataclass(frozen=True)
+class Share:
+    """A coded share such as a recipient country (ISO alpha-2) or a sector."""
+
+    code: str
+    percentage: float | None  # None when not reported
+    vocabulary: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Location:
+    """A <location> with a point; coordinates in WGS84 degrees."""
+
+    lat: float
+    lon: float
+    exactness: str = ""  # IATI GeographicExactness: 1 exact, 2 approximate
+    location_class: str = ""  # IATI GeographicLocationClass
+    name: str = ""
+
+
+@dataclass
+class Activity:
+    """One IATI activity, as reported (values in their own currencies)."""
+
+    identifier: str
+    title: str
+    reporting_org: str
+    reporting_org_ref: str
+    default_currency: str
+    last_updated: str = ""  # ISO datetime string as reported
+    funding_orgs: list[str] = field(default_factory=list)
+    implementing_orgs: list[str] = field(default_factory=list)
+    status_code: str = ""
+    start_planned: date | None = None
+    start_actual: date | None = None
+    end_planned: date | None = None
+    end_actual: date | None = None
+    countries: list[Share] = field(default_factory=list)  # ISO alpha-2 codes
+    regions: list[Share] = field(default_factory=list)
+    sectors: list[Share] = field(default_factory=list)  # DAC 5-digit, vocabulary 1
+    sdg_tags: list[str] = field(default_factory=list)  # SDG goal/target codes
+    budgets: list[Budget] = field(default_factory=list)
+    transactions: list[Transaction] = field(default_factory=list)
+    locations: list[Location] = field(default_factory=list)
+    humanitarian: bool = False
+    source_file: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a source file, in words a user can act on.
+
+    Attributes:
+        file: the file name.
+        activity: the activity identifier ("" when the problem is file-level).
+        field: the element or attribute concerned.
+        message: plain-language description.
+        severity: "error" (activity skipped or file unreadable) or "warning"
+            (activity kept, value ignored or flagged).
+    """
+
+    file: str
+    activity: str
+    field: str
+    message: str
+    severity: str = "warning"
+
+
+@dataclass
+class ParseReport:
+    """What a parse read, kept and skipped.
+
+    Every skipped activity appears in `skipped` with its reason, so nothing is
+    silently dropped.
+    """
+
+    files: list[str] = field(default_factory=list)
+    activities_read: int = 0
+    activities_kept: int = 0
+    skipped: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    fatal: list[Problem] = field(default_factory=list)  # whole file unreadable
+
+    @property
+    def problems(self) -> list[Problem]:
+        """All problems, fatal first."""
+        return [*self.fatal, *self.skipped, *self.warnings]
