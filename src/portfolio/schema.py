@@ -20,6 +20,7 @@ COL_SOURCE_FILE = "source_file"
 
 # Geography
 COL_COUNTRY = "country_iso3"  # "" for a project that names only a region
+COL_COUNTRY_ISO2 = "country_iso2"
 COL_COUNTRY_NAME = "country_name"
 COL_REGION = "region"  # World Bank region (CLASS); "Regional / multi-country" if none
 COL_INCOME = "income_group"
@@ -86,6 +87,9 @@ SECTOR_GROUPS: tuple[str, ...] = (
     "Environment & climate",
     "Other",
 )
+# Shown when an activity reports no sector and none can be inferred from its title.
+SECTOR_NOT_REPORTED = "Not reported"
+ALL_SECTOR_GROUPS: tuple[str, ...] = (*SECTOR_GROUPS, SECTOR_NOT_REPORTED)
 PRECISIONS: tuple[str, ...] = ("site", "country", "none")
 SECTOR_SOURCES: tuple[str, ...] = ("reported", "inferred", "not reported")
 REGIONAL = "Regional / multi-country"
@@ -99,6 +103,7 @@ STRING_COLUMNS: tuple[str, ...] = (
     COL_IMPLEMENTERS,
     COL_SOURCE_FILE,
     COL_COUNTRY,
+    COL_COUNTRY_ISO2,
     COL_COUNTRY_NAME,
     COL_REGION,
     COL_INCOME,

@@ -1,0 +1,142 @@
+"""Load the portfolio: build from sources once, then read a cached Parquet file.
+
+The cache key is a SHA-256 fingerprint of every source file and of the mapping
+tables, so the cache rebuilds itself whenever data or mappings change. The cache
+lives in data/cache/ (or $APP_DATA_DIR/cache) and is never committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from src.iati.model import ParseReport, Problem
+from src.iati.parser import parse_files
+from src.portfolio import paths
+from src.portfolio import schema as S
+from src.portfolio.build import BuildReport, build_portfolio, coerce_types
+from src.portfolio.schema import PortfolioMeta
+
+# Bump when the build logic changes in a way that changes the table.
+BUILD_VERSION = "3"
+
+
+def _inputs() -> list[Path]:
+    return [
+        *paths.bundled_iati_files(),
+        paths.SECTOR_GROUPS_FILE,
+        paths.SECTOR_KEYWORDS_FILE,
+        paths.RISK_FORMULA_FILE,
+        paths.FX_FILE,
+        *sorted(paths.INDICATOR_DIR.glob("*.csv")),
+        paths.GEO_DIR / "country_codes_datasets.csv",
+        paths.COUNTRIES_GEOJSON,
+    ]
+
+
+def fingerprint(files: list[Path]) -> str:
+    """Short SHA-256 over file names and contents (and the build version)."""
+    digest = hashlib.sha256(BUILD_VERSION.encode())
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_from_files(
+    files: list[Path], *, name: str = "bundled", as_of: date | None = None
+) -> tuple[pd.DataFrame, PortfolioMeta, ParseReport, BuildReport]:
+    """Parse IATI files and build the table (no cache)."""
+    activities, parse_report = parse_files(files)
+    df, build_report, when = build_portfolio(activities, as_of=as_of)
+    meta = PortfolioMeta(as_of=when.isoformat(), fingerprint=fingerprint(files), name=name)
+    return df, meta, parse_report, build_report
+
+
+def _report_to_json(parse: ParseReport, build: BuildReport) -> dict[str, object]:
+    return {
+        "files": parse.files,
+        "activities_read": parse.activities_read,
+        "activities_kept": parse.activities_kept,
+        "parse_problems": [asdict(p) for p in parse.problems],
+        "build_problems": [asdict(p) for p in build.problems],
+        "unconverted": build.unconverted,
+    }
+
+
+def load_bundled_portfolio(*, rebuild: bool = False) -> tuple[pd.DataFrame, PortfolioMeta]:
+    """The bundled portfolio, from the Parquet cache when it is current.
+
+    Returns:
+        (table with schema.COLUMNS, metadata with the data date and fingerprint).
+    """
+    key = fingerprint(_inputs())
+    cache = paths.cache_dir()
+    table_path = cache / f"portfolio-{key}.parquet"
+    meta_path = cache / f"portfolio-{key}.json"
+    if not rebuild and table_path.exists() and meta_path.exists():
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        return pd.read_parquet(table_path), PortfolioMeta(**meta["meta"])
+    df, meta, parse_report, build_report = build_from_files(paths.bundled_iati_files())
+    meta = PortfolioMeta(as_of=meta.as_of, fingerprint=key, name="bundled")
+    tmp = table_path.with_suffix(".tmp")
+    df.to_parquet(tmp, index=False)
+    tmp.replace(table_path)
+    meta_path.write_text(
+        json.dumps(
+            {"meta": asdict(meta), "report": _report_to_json(parse_report, build_report)},
+            default=str,
+        ),
+        encoding="utf-8",
+    )
+    return df, meta
+
+
+def load_bundled_report() -> dict[str, object]:
+    """The parse and build problems recorded with the cached bundled portfolio."""
+    load_bundled_portfolio()
+    key = fingerprint(_inputs())
+    data = json.loads((paths.cache_dir() / f"portfolio-{key}.json").read_text("utf-8"))
+    return data["report"]
+
+
+def problems_from_json(items: list[dict[str, str]]) -> list[Problem]:
+    """Rebuild Problem records from their JSON form."""
+    return [Problem(**item) for item in items]
+
+
+def read_portfolio_file(path: Path) -> tuple[pd.DataFrame, PortfolioMeta]:
+    """Read a canonical-columns portfolio from CSV or Parquet (e.g. for the engine).
+
+    Missing optional columns are added empty; missing required columns raise a
+    ValueError naming them.
+    """
+    from src.portfolio.build import derive_indicators, enrich_countries
+
+    if path.suffix.lower() == ".parquet":
+        df = pd.read_parquet(path)
+    elif path.suffix.lower() == ".csv":
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    else:
+        msg = f"{path.name}: expected a .csv or .parquet file"
+        raise ValueError(msg)
+    missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in df.columns]
+    if missing:
+        msg = f"{path.name}: missing required column(s): {', '.join(missing)}"
+        raise ValueError(msg)
+    for col in S.COLUMNS:
+        if col not in df.columns:
+            df[col] = pd.NA
+    df = coerce_types(enrich_countries(coerce_types(df)))
+    if df[S.COL_SPEND_REPORTED].sum() == 0:
+        df[S.COL_SPEND_REPORTED] = df[S.COL_SPENT].notna()
+    df[S.COL_COUNTRY_SHARE] = df[S.COL_COUNTRY_SHARE].fillna(1.0)
+    as_of = date.today()
+    df = derive_indicators(df, as_of)
+    meta = PortfolioMeta(as_of=as_of.isoformat(), fingerprint=fingerprint([path]), name=path.stem)
+    return df[list(S.COLUMNS)], meta

@@ -1,0 +1,99 @@
+"""Data-quality report: what is missing, derived or suspicious, with counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from src.portfolio import schema as S
+
+
+@dataclass(frozen=True)
+class QualityCheck:
+    """One line of the report.
+
+    Attributes:
+        key: stable identifier (also the translation key suffix).
+        label: English description.
+        rows: number of portfolio rows concerned.
+        projects: number of distinct projects concerned.
+        ids: the project identifiers concerned (for drill-down).
+    """
+
+    key: str
+    label: str
+    rows: int
+    projects: int
+    ids: tuple[str, ...]
+
+
+def _check(df: pd.DataFrame, mask: pd.Series, key: str, label: str) -> QualityCheck:
+    ids = tuple(dict.fromkeys(df.loc[mask, S.COL_PROJECT_ID]))
+    return QualityCheck(key, label, int(mask.sum()), len(ids), ids)
+
+
+def quality_report(
+    df: pd.DataFrame, build_problems: list[dict[str, str]] | None = None
+) -> list[QualityCheck]:
+    """Counts of missing or derived fields in a portfolio table.
+
+    Args:
+        df: the portfolio table.
+        build_problems: the build report's problems (dicts with keys activity,
+            field, message) for checks that only the build can see.
+    """
+    problems = build_problems or []
+
+    def from_build(key: str, label: str, needle: str) -> QualityCheck:
+        ids = {p["activity"] for p in problems if needle in p["message"]}
+        return _check(df, df[S.COL_PROJECT_ID].isin(ids), key, label)
+
+    return [
+        _check(
+            df,
+            df[S.COL_SECTOR_SOURCE] == "not reported",
+            "no_sector",
+            "No sector reported or inferable",
+        ),
+        _check(
+            df,
+            df[S.COL_SECTOR_SOURCE] == "inferred",
+            "sector_inferred",
+            "Sector inferred from the title",
+        ),
+        _check(
+            df,
+            df[S.COL_PRECISION] == "country",
+            "country_location",
+            "Placed at the country's label point (no site coordinates)",
+        ),
+        _check(
+            df, df[S.COL_PRECISION] == "none", "no_location", "No location at all"
+        ),
+        _check(
+            df,
+            df[S.COL_END_SOURCE] != "reported",
+            "no_planned_end",
+            "No planned end date (end derived or missing)",
+        ),
+        _check(
+            df,
+            df[S.COL_SPENT] > df[S.COL_BUDGET] * 1.0001,
+            "spend_above_budget",
+            "Spend above budget",
+        ),
+        _check(
+            df,
+            ~df[S.COL_SPEND_REPORTED],
+            "no_spend",
+            "No disbursement or expenditure reported",
+        ),
+        _check(df, df[S.COL_BUDGET] <= 0, "no_budget", "No budget (or zero)"),
+        from_build("unknown_currency", "Value in a currency without a rate", "no rate"),
+        from_build(
+            "outside_bbox",
+            "Coordinates outside the country's bounding box",
+            "outside",
+        ),
+    ]
