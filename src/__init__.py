@@ -1,0 +1,1 @@
+"""Decision-support dashboard source package."""

@@ -101,7 +101,10 @@ def cmd_summary(args: argparse.Namespace) -> int:
     spec = filters_from_args(args)
     df, meta = load_bundled_portfolio()
     sel = spec.apply(df)
-    data: dict[str, object] = {"filters": spec.describe(), **asdict(kpis(sel, meta.as_of))}
+    data: dict[str, object] = {
+        "filters": spec.describe(),
+        **asdict(kpis(sel, meta.as_of)),
+    }
     data["rows"] = len(sel)
     if args.json:
         data["by_sector"] = breakdown(sel, S.COL_SECTOR_GROUP).to_dict("records")

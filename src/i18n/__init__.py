@@ -67,13 +67,13 @@ def format_number(value: float | None, lang: str, digits: int = 0) -> str:
 
 
 def format_money(value: float | None, lang: str) -> str:
-    """US dollars, compact: US$1,234.5M (en) / 1 234,5 M$US (fr).
+    r"""US dollars, compact: US$1,234.5M (en) / 1 234,5 M$US (fr).
 
     Values under a million are shown in thousands (US$12.3K / 12,3 k$US).
 
     >>> format_money(1_234_500_000, "en")
     'US$1,234.5M'
-    >>> format_money(1_234_500_000, "fr").replace("\\u202f", " ")
+    >>> format_money(1_234_500_000, "fr").replace("\u202f", " ")
     '1 234,5 M$US'
     """
     if _missing(value):
@@ -100,8 +100,12 @@ def format_percent(value: float | None, lang: str, digits: int = 0) -> str:
     """
     if _missing(value):
         return "–"
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return _babel_percent(value, format=pattern, locale=babel_locale(lang))
+    loc = babel_locale(lang)
+    pattern = Locale.parse(loc).percent_formats[None].pattern
+    if digits:
+        head, _, tail = pattern.rpartition("0")
+        pattern = f"{head}0.{'0' * digits}{tail}"
+    return _babel_percent(value, format=pattern, locale=loc)
 
 
 def format_date(value: date | str | None, lang: str) -> str:

@@ -1,0 +1,1 @@
+"""IATI activity XML: record types and the streaming parser."""

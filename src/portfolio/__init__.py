@@ -1,0 +1,1 @@
+"""Portfolio data layer: pandas only, no UI imports."""

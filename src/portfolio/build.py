@@ -150,9 +150,7 @@ def _activity_rows(
     act: Activity, ref: pd.DataFrame, iso2_to_3: dict[str, str], rep: BuildReport
 ) -> list[dict[str, object]]:
     budgets = effective_budgets(act.budgets)
-    budget = sum(
-        _convert(b.value, b.period_start, act, "budget", rep) for b in budgets
-    )
+    budget = sum(_convert(b.value, b.period_start, act, "budget", rep) for b in budgets)
     spent = committed = incoming = 0.0
     spend_reported = False
     for t in act.transactions:

@@ -54,7 +54,9 @@ def build_from_files(
     """Parse IATI files and build the table (no cache)."""
     activities, parse_report = parse_files(files)
     df, build_report, when = build_portfolio(activities, as_of=as_of)
-    meta = PortfolioMeta(as_of=when.isoformat(), fingerprint=fingerprint(files), name=name)
+    meta = PortfolioMeta(
+        as_of=when.isoformat(), fingerprint=fingerprint(files), name=name
+    )
     return df, meta, parse_report, build_report
 
 
@@ -69,7 +71,9 @@ def _report_to_json(parse: ParseReport, build: BuildReport) -> dict[str, object]
     }
 
 
-def load_bundled_portfolio(*, rebuild: bool = False) -> tuple[pd.DataFrame, PortfolioMeta]:
+def load_bundled_portfolio(
+    *, rebuild: bool = False
+) -> tuple[pd.DataFrame, PortfolioMeta]:
     """The bundled portfolio, from the Parquet cache when it is current.
 
     Returns:
@@ -89,7 +93,10 @@ def load_bundled_portfolio(*, rebuild: bool = False) -> tuple[pd.DataFrame, Port
     tmp.replace(table_path)
     meta_path.write_text(
         json.dumps(
-            {"meta": asdict(meta), "report": _report_to_json(parse_report, build_report)},
+            {
+                "meta": asdict(meta),
+                "report": _report_to_json(parse_report, build_report),
+            },
             default=str,
         ),
         encoding="utf-8",
@@ -138,5 +145,7 @@ def read_portfolio_file(path: Path) -> tuple[pd.DataFrame, PortfolioMeta]:
     df[S.COL_COUNTRY_SHARE] = df[S.COL_COUNTRY_SHARE].fillna(1.0)
     as_of = date.today()
     df = derive_indicators(df, as_of)
-    meta = PortfolioMeta(as_of=as_of.isoformat(), fingerprint=fingerprint([path]), name=path.stem)
+    meta = PortfolioMeta(
+        as_of=as_of.isoformat(), fingerprint=fingerprint([path]), name=path.stem
+    )
     return df[list(S.COLUMNS)], meta

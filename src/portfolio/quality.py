@@ -68,9 +68,7 @@ def quality_report(
             "country_location",
             "Placed at the country's label point (no site coordinates)",
         ),
-        _check(
-            df, df[S.COL_PRECISION] == "none", "no_location", "No location at all"
-        ),
+        _check(df, df[S.COL_PRECISION] == "none", "no_location", "No location at all"),
         _check(
             df,
             df[S.COL_END_SOURCE] != "reported",

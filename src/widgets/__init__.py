@@ -1,0 +1,1 @@
+"""UI pieces: the only package besides pages/ and dashboard.py that imports streamlit."""

@@ -1,0 +1,74 @@
+"""Country page: one country's projects, context, sectors, years and risk mix."""
+
+import streamlit as st
+
+from src.portfolio import schema as S
+from src.portfolio.summary import breakdown, by_year, kpis
+from src.widgets import charts
+from src.widgets import country as country_widgets
+from src.widgets.frame import context
+from src.widgets.i18n import t
+from src.widgets.kpis import render_kpi_row
+from src.widgets.table import render_project_table
+
+ctx = context()
+iso3 = country_widgets.country_picker(ctx)
+if not iso3:
+    st.info(t("country.none"), icon=":material/flag:")
+    st.stop()
+
+rows = country_widgets.country_rows(ctx, iso3)
+st.title(country_widgets.display_name(ctx.portfolio, iso3))
+country_widgets.render_context(ctx.portfolio, iso3)
+if rows.empty:
+    st.info(t("country.no_projects"), icon=":material/filter_alt_off:")
+    st.stop()
+render_kpi_row(kpis(rows, ctx.meta.as_of))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("chart.by_sector"))
+    table = charts.translated_breakdown(
+        breakdown(rows, S.COL_SECTOR_GROUP, S.ALL_SECTOR_GROUPS),
+        S.COL_SECTOR_GROUP,
+        "sector",
+    )
+    charts.render_chart_with_table(
+        charts.build_bar_chart(
+            table,
+            category=S.COL_SECTOR_GROUP,
+            label=t("filters.sector"),
+            value_label=t("chart.budget_musd"),
+        ),
+        table,
+        category=S.COL_SECTOR_GROUP,
+        label=t("filters.sector"),
+        key="country.chart.sector",
+    )
+with right:
+    st.subheader(t("chart.by_risk"))
+    table = charts.translated_breakdown(
+        breakdown(rows, S.COL_RISK, S.RISK_LEVELS), S.COL_RISK, "risk"
+    )
+    charts.render_chart_with_table(
+        charts.build_bar_chart(
+            table,
+            category=S.COL_RISK,
+            label=t("filters.risk"),
+            value_label=t("chart.budget_musd"),
+            colors=charts.risk_colors(),
+        ),
+        table,
+        category=S.COL_RISK,
+        label=t("filters.risk"),
+        key="country.chart.risk",
+    )
+st.subheader(t("chart.by_year"))
+charts.render_year_chart(by_year(rows))
+st.subheader(t("overview.projects"))
+render_project_table(
+    rows,
+    as_of=ctx.meta.as_of,
+    caption=f"{iso3}; {ctx.caption}",
+    key="country.download",
+)

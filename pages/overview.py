@@ -1,0 +1,69 @@
+"""Overview: KPIs, world map, breakdowns and the project table."""
+
+import streamlit as st
+
+from src.portfolio import schema as S
+from src.portfolio.summary import breakdown, by_country, kpis
+from src.widgets import charts
+from src.widgets import map as worldmap
+from src.widgets.frame import context
+from src.widgets.i18n import current_lang, t
+from src.widgets.kpis import render_kpi_row
+from src.widgets.provenance import render_provenance
+from src.widgets.table import render_project_table
+
+ctx = context()
+lang = current_lang()
+st.title(t("overview.title"))
+st.caption(t("overview.selection", filters=ctx.caption))
+
+if ctx.selection.empty:
+    st.info(t("overview.empty"), icon=":material/filter_alt_off:")
+    st.stop()
+
+# KPI row
+render_kpi_row(kpis(ctx.selection, ctx.meta.as_of))
+
+# Map
+metric, web = worldmap.metric_selector()
+deck, legend = worldmap.build_portfolio_deck(
+    by_country(ctx.selection), ctx.selection, metric=metric, lang=lang, web_basemap=web
+)
+worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
+worldmap.render_legend(legend, t("map.metric." + metric))
+worldmap.render_risk_legend(lang)
+
+# Breakdowns
+cols = st.columns(3)
+for col, (column, order, key) in zip(
+    cols,
+    (
+        (S.COL_SECTOR_GROUP, S.ALL_SECTOR_GROUPS, "sector"),
+        (S.COL_RISK, S.RISK_LEVELS, "risk"),
+        (S.COL_REGION, (), "region"),
+    ),
+    strict=True,
+):
+    with col:
+        st.subheader(t(f"chart.by_{key}"))
+        table = charts.translated_breakdown(
+            breakdown(ctx.selection, column, order), column, key
+        )
+        charts.render_chart_with_table(
+            charts.build_bar_chart(
+                table,
+                category=column,
+                label=t(f"filters.{key}"),
+                value_label=t("chart.budget_musd"),
+                colors=charts.risk_colors() if key == "risk" else None,
+            ),
+            table,
+            category=column,
+            label=t(f"filters.{key}"),
+            key=f"chart.{key}",
+        )
+
+# Projects
+st.subheader(t("overview.projects"))
+render_project_table(ctx.selection, as_of=ctx.meta.as_of, caption=ctx.caption)
+render_provenance(ctx.selection)

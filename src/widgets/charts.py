@@ -1,0 +1,135 @@
+"""Altair charts; every chart comes with its table one click away."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from src.i18n import format_money, format_percent
+from src.widgets.i18n import current_lang, t
+
+
+def build_bar_chart(
+    table: pd.DataFrame,
+    *,
+    category: str,
+    label: str,
+    value: str = "budget_usd",
+    value_label: str = "",
+    colors: dict[str, list[int]] | None = None,
+) -> alt.Chart:
+    """A horizontal bar chart of `value` (USD millions) by `category` (labels).
+
+    Args:
+        table: rows with columns `category` (already translated) and `value`.
+        category: name of the label column.
+        label: axis title for the categories.
+        value: numeric column in USD.
+        value_label: axis title for the values.
+        colors: optional fixed colours per category label.
+    """
+    data = table.assign(value_m=table[value] / 1e6)
+    enc_color: alt.Color | alt.Value = alt.value("#0069a8")
+    if colors:
+        domain = list(colors)
+        rng = [f"rgb({c[0]},{c[1]},{c[2]})" for c in colors.values()]
+        enc_color = alt.Color(
+            f"{category}:N", scale=alt.Scale(domain=domain, range=rng), legend=None
+        )
+    return (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y(f"{category}:N", sort=list(data[category]), title=label),
+            x=alt.X("value_m:Q", title=value_label),
+            color=enc_color,
+            tooltip=[
+                alt.Tooltip(f"{category}:N", title=label),
+                alt.Tooltip("value_m:Q", title=value_label, format=",.1f"),
+            ],
+        )
+        .properties(height=max(120, 28 * len(data)))
+    )
+
+
+def table_view(table: pd.DataFrame, category: str, label: str) -> pd.DataFrame:
+    """The chart's data as a readable, translated table (its text alternative)."""
+    lang = current_lang()
+    return pd.DataFrame(
+        {
+            label: table[category],
+            t("col.budget"): table["budget_usd"].map(lambda v: format_money(v, lang)),
+            t("col.spent"): table["spent_usd"].map(lambda v: format_money(v, lang)),
+            t("col.projects"): table["projects"],
+            t("col.share"): table["share"].map(lambda v: format_percent(v, lang, 1)),
+        }
+    )
+
+
+def render_chart_with_table(
+    chart: alt.Chart, table: pd.DataFrame, *, category: str, label: str, key: str
+) -> None:
+    """Draw a chart and, in an expander, the table behind it."""
+    summary = "; ".join(
+        f"{c}: {format_money(v, current_lang())}"
+        for c, v in zip(table[category], table["budget_usd"], strict=True)
+    )
+    st.altair_chart(chart, key=key, alt=f"{label}. {summary}")
+    with st.expander(t("chart.show_table")):
+        st.dataframe(table_view(table, category, label), hide_index=True)
+
+
+def translated_breakdown(table: pd.DataFrame, column: str, kind: str) -> pd.DataFrame:
+    """Replace the category values by their translated labels."""
+    prefix = {"sector": "sector.", "risk": "risk.", "region": "region."}[kind]
+    return table.assign(**{column: table[column].map(lambda v: t(prefix + str(v)))})
+
+
+def risk_colors() -> dict[str, list[int]]:
+    """Translated risk label -> the map's risk colour."""
+    from src.widgets.map import RISK_COLORS
+
+    return {t("risk." + k): c for k, c in RISK_COLORS.items()}
+
+
+def render_year_chart(years: pd.DataFrame) -> None:
+    """Budget and spend by start year (grouped bars) with its table."""
+    label_budget, label_spent = t("col.budget"), t("col.spent")
+    long = years.melt(
+        id_vars="year", value_vars=["budget_usd", "spent_usd"], var_name="what"
+    )
+    long["what"] = long["what"].map(
+        {"budget_usd": label_budget, "spent_usd": label_spent}
+    )
+    long["value_m"] = long["value"] / 1e6
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title=t("chart.start_year")),
+            xOffset="what:N",
+            y=alt.Y("value_m:Q", title=t("chart.budget_musd")),
+            color=alt.Color("what:N", title=None),
+            tooltip=["year:O", "what:N", alt.Tooltip("value_m:Q", format=",.2f")],
+        )
+        .properties(height=260)
+    )
+    lang = current_lang()
+    st.altair_chart(chart, key="chart.years", alt=t("chart.by_year"))
+    with st.expander(t("chart.show_table")):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("chart.start_year"): years["year"].astype(str),
+                    label_budget: years["budget_usd"].map(
+                        lambda v: format_money(v, lang)
+                    ),
+                    label_spent: years["spent_usd"].map(
+                        lambda v: format_money(v, lang)
+                    ),
+                    t("col.projects"): years["projects"],
+                }
+            ),
+            hide_index=True,
+        )

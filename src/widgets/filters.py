@@ -1,0 +1,250 @@
+"""Sidebar filters mirrored in the URL: draw them, return a FilterSpec.
+
+On the first run of a session the URL is read into the widgets; every run writes
+the widgets back to the URL, so a copied link restores the same view. A URL value
+that is not valid is ignored and named in a visible notice, never a crash.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import pandas as pd
+import streamlit as st
+
+from src.i18n import country_name, format_money
+from src.portfolio import schema as S
+from src.portfolio.filters import FilterSpec
+from src.widgets import state
+from src.widgets.i18n import current_lang, md_escape, t
+
+BUDGET_STEPS: tuple[float, ...] = (
+    0,
+    10_000,
+    50_000,
+    100_000,
+    250_000,
+    500_000,
+    1_000_000,
+    2_500_000,
+    5_000_000,
+    10_000_000,
+    25_000_000,
+    50_000_000,
+    100_000_000,
+    1e12,
+)
+
+
+def _options(df: pd.DataFrame) -> dict[str, list[str]]:
+    present = set(df[S.COL_SECTOR_GROUP])
+    return {
+        state.FILTER_SECTORS: [g for g in S.ALL_SECTOR_GROUPS if g in present],
+        state.FILTER_RISKS: list(S.RISK_LEVELS),
+        state.FILTER_REGIONS: sorted(set(df[S.COL_REGION])),
+        state.FILTER_COUNTRIES: sorted(set(df[S.COL_COUNTRY]) - {""}),
+        state.FILTER_AGENCIES: sorted(set(df[S.COL_AGENCY])),
+        state.FILTER_STATUSES: sorted(set(df[S.COL_STATUS])),
+    }
+
+
+def year_bounds(df: pd.DataFrame) -> tuple[int, int]:
+    """First start year and last end year in the table."""
+    start = pd.to_datetime(df[S.COL_START]).dt.year.dropna()
+    end = pd.to_datetime(df[S.COL_END]).dt.year.dropna()
+    low = int(start.min()) if len(start) else 2000
+    high = int(end.max()) if len(end) else low
+    return low, max(low, high)
+
+
+def _parse_range(text: str, cast: Callable[[str], float]) -> tuple[float, float]:
+    low, _, high = text.partition("-")
+    a, b = cast(low), cast(high)
+    if a > b:
+        msg = "first value above second"
+        raise ValueError(msg)
+    return a, b
+
+
+def read_url(df: pd.DataFrame) -> list[str]:
+    """Copy valid URL parameters into session state; return notices for the rest."""
+    notices: list[str] = []
+    params = st.query_params
+    opts = _options(df)
+    for key, name in state.URL_MULTI.items():
+        values = params.get_all(name)
+        if not values:
+            continue
+        good = [v for v in values if v in opts[key]]
+        for bad in [v for v in values if v not in opts[key]]:
+            notices.append(t("notice.bad_value", param=name, value=md_escape(bad)))
+        st.session_state[key] = good
+    low, high = year_bounds(df)
+    if state.URL_YEARS in params:
+        raw = params[state.URL_YEARS]
+        try:
+            a, b = _parse_range(raw, int)
+            if a < low or b > high:
+                raise ValueError
+            st.session_state[state.FILTER_YEARS] = (int(a), int(b))
+        except ValueError:
+            notices.append(
+                t("notice.bad_value", param=state.URL_YEARS, value=md_escape(raw))
+            )
+    if state.URL_BUDGET in params:
+        raw = params[state.URL_BUDGET]
+        try:
+            a, b = _parse_range(raw, float)
+            if a not in BUDGET_STEPS or b not in BUDGET_STEPS:
+                raise ValueError
+            st.session_state[state.FILTER_BUDGET] = (a, b)
+        except ValueError:
+            notices.append(
+                t("notice.bad_value", param=state.URL_BUDGET, value=md_escape(raw))
+            )
+    return notices
+
+
+def _write_url(spec: FilterSpec) -> None:
+    params = st.query_params
+    for key, name in state.URL_MULTI.items():
+        values = st.session_state.get(key) or []
+        if values:
+            params[name] = list(values)
+        elif name in params:
+            del params[name]
+    for name, value in ((state.URL_YEARS, spec.years), (state.URL_BUDGET, spec.budget)):
+        if value:
+            params[name] = f"{value[0]:g}-{value[1]:g}"
+        elif name in params:
+            del params[name]
+
+
+def reset_filters() -> None:
+    """Callback: clear every filter widget."""
+    for key in state.URL_MULTI:
+        st.session_state[key] = []
+    st.session_state.pop(state.FILTER_YEARS, None)
+    st.session_state.pop(state.FILTER_BUDGET, None)
+
+
+def _multi(
+    key: str, options: Sequence[str], label: str, fmt: Callable[[str], str]
+) -> tuple[str, ...]:
+    current = [v for v in st.session_state.get(key, []) if v in options]
+    st.session_state[key] = current
+    return tuple(st.multiselect(label, options, key=key, format_func=fmt))
+
+
+def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
+    """Draw the filters in the sidebar and return the selection and URL notices."""
+    notices: list[str] = []
+    if not st.session_state.get(state.FILTERS_READY):
+        notices = read_url(df)
+        st.session_state[state.FILTERS_READY] = True
+        st.session_state[state.NOTICES] = notices
+    lang = current_lang()
+    opts = _options(df)
+    names = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_ISO2], strict=False))
+    fallback = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False))
+    sb = st.sidebar
+    sb.subheader(t("filters.title"))
+    with sb:
+        sectors = _multi(
+            state.FILTER_SECTORS,
+            opts[state.FILTER_SECTORS],
+            t("filters.sector"),
+            lambda v: t(f"sector.{v}"),
+        )
+        risks = _multi(
+            state.FILTER_RISKS,
+            opts[state.FILTER_RISKS],
+            t("filters.risk"),
+            lambda v: t(f"risk.{v}"),
+        )
+        regions = _multi(
+            state.FILTER_REGIONS,
+            opts[state.FILTER_REGIONS],
+            t("filters.region"),
+            lambda v: t(f"region.{v}"),
+        )
+        countries = _multi(
+            state.FILTER_COUNTRIES,
+            opts[state.FILTER_COUNTRIES],
+            t("filters.country"),
+            lambda v: country_name(names.get(v, ""), fallback.get(v, v), lang),
+        )
+        agencies = _multi(
+            state.FILTER_AGENCIES, opts[state.FILTER_AGENCIES], t("filters.agency"), str
+        )
+        statuses = _multi(
+            state.FILTER_STATUSES,
+            opts[state.FILTER_STATUSES],
+            t("filters.status"),
+            lambda v: t(f"status.{v}"),
+        )
+        low, high = year_bounds(df)
+        span = st.session_state.get(state.FILTER_YEARS, (low, high))
+        if not (low <= span[0] <= span[1] <= high):
+            span = (low, high)
+        st.session_state[state.FILTER_YEARS] = tuple(span)
+        years = st.slider(
+            t("filters.years"), min_value=low, max_value=high, key=state.FILTER_YEARS
+        )
+        st.session_state.setdefault(
+            state.FILTER_BUDGET, (BUDGET_STEPS[0], BUDGET_STEPS[-1])
+        )
+        budget = st.select_slider(
+            t("filters.budget"),
+            options=BUDGET_STEPS,
+            format_func=lambda v: (
+                t("filters.no_limit")
+                if v >= BUDGET_STEPS[-1]
+                else format_money(v, lang)
+            ),
+            key=state.FILTER_BUDGET,
+        )
+        st.button(t("filters.reset"), on_click=reset_filters, key=state.FILTER_RESET)
+    spec = FilterSpec(
+        sectors=sectors,
+        risks=risks,
+        regions=regions,
+        countries=countries,
+        agencies=agencies,
+        statuses=statuses,
+        years=None if tuple(years) == (low, high) else (int(years[0]), int(years[1])),
+        budget=None
+        if tuple(budget) == (BUDGET_STEPS[0], BUDGET_STEPS[-1])
+        else (float(budget[0]), float(budget[1])),
+    )
+    _write_url(spec)
+    return spec, st.session_state.get(state.NOTICES, [])
+
+
+def describe(spec: FilterSpec) -> str:
+    """The selection in words, in the UI language (for captions and exports)."""
+    lang = current_lang()
+    parts = []
+    for label, values, prefix in (
+        ("filters.sector", spec.sectors, "sector."),
+        ("filters.risk", spec.risks, "risk."),
+        ("filters.region", spec.regions, "region."),
+        ("filters.country", spec.countries, ""),
+        ("filters.agency", spec.agencies, ""),
+        ("filters.status", spec.statuses, "status."),
+    ):
+        if values:
+            shown = [t(prefix + v) if prefix else v for v in values]
+            parts.append(f"{t(label)}: {', '.join(shown)}")
+    if spec.years:
+        parts.append(f"{t('filters.years')}: {spec.years[0]}–{spec.years[1]}")
+    if spec.budget:
+        high = (
+            t("filters.no_limit")
+            if spec.budget[1] >= BUDGET_STEPS[-1]
+            else format_money(spec.budget[1], lang)
+        )
+        parts.append(
+            f"{t('filters.budget')}: {format_money(spec.budget[0], lang)}–{high}"
+        )
+    return "; ".join(parts) or t("filters.none")

@@ -1,0 +1,68 @@
+"""The shared app frame: language switch, data, filters and URL notices.
+
+`dashboard.py` calls `app_frame()` once per run before the page; pages call
+`context()` to get the selection they draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from src.i18n import LANGUAGES
+from src.portfolio.filters import FilterSpec
+from src.portfolio.schema import PortfolioMeta
+from src.widgets import cache, state
+from src.widgets.filters import describe, filter_sidebar
+from src.widgets.i18n import current_lang, md_escape, t
+
+CONTEXT = "ui.context"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every page needs: the whole table, the selection and its caption."""
+
+    portfolio: pd.DataFrame
+    selection: pd.DataFrame
+    spec: FilterSpec
+    meta: PortfolioMeta
+    caption: str
+
+
+def language_switch() -> None:
+    """Sidebar language selector, mirrored in the URL (?lang=fr)."""
+    if state.LANG not in st.session_state:
+        st.session_state[state.LANG] = current_lang()
+    st.sidebar.selectbox(
+        "Language / Langue",
+        list(LANGUAGES),
+        format_func=LANGUAGES.get,
+        key=state.LANG,
+    )
+    st.query_params[state.URL_LANG] = st.session_state[state.LANG]
+
+
+def app_frame() -> Context:
+    """Draw the shared sidebar and return (and remember) the page context."""
+    url_lang = st.query_params.get(state.URL_LANG)
+    language_switch()
+    notices: list[str] = []
+    if url_lang is not None and url_lang not in LANGUAGES:
+        notices.append(
+            t("notice.bad_value", param=state.URL_LANG, value=md_escape(url_lang))
+        )
+    df, meta = cache.portfolio()
+    spec, url_notices = filter_sidebar(df)
+    for notice in [*notices, *url_notices]:
+        st.warning(notice, icon=":material/link_off:")
+    ctx = Context(df, spec.apply(df), spec, meta, describe(spec))
+    st.session_state[CONTEXT] = ctx
+    return ctx
+
+
+def context() -> Context:
+    """The context the frame computed in this run."""
+    return st.session_state[CONTEXT]

@@ -1,0 +1,35 @@
+"""KPI row: the headline figures of the current selection."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from src.i18n import format_date, format_money, format_number, format_percent
+from src.portfolio.summary import Kpis
+from src.widgets.i18n import current_lang, t
+
+
+def kpi_values(k: Kpis, lang: str) -> list[tuple[str, str, str]]:
+    """(label key, formatted value, help key) for each KPI, in display order."""
+    return [
+        ("kpi.projects", format_number(k.projects, lang), "kpi.projects_help"),
+        ("kpi.countries", format_number(k.countries, lang), "kpi.countries_help"),
+        ("kpi.budget", format_money(k.budget, lang), "kpi.budget_help"),
+        ("kpi.spent", format_money(k.spent, lang), "kpi.spent_help"),
+        ("kpi.delivery", format_percent(k.delivery_ratio, lang), "kpi.delivery_help"),
+        (
+            "kpi.high_risk",
+            format_percent(k.high_risk_share, lang),
+            "kpi.high_risk_help",
+        ),
+        ("kpi.as_of", format_date(k.as_of, lang), "kpi.as_of_help"),
+    ]
+
+
+def render_kpi_row(k: Kpis) -> None:
+    """Draw the KPIs as st.metric cards."""
+    lang = current_lang()
+    values = kpi_values(k, lang)
+    cols = st.columns(len(values))
+    for col, (label, value, help_key) in zip(cols, values, strict=True):
+        col.metric(t(label), value, help=t(help_key))

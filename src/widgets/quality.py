@@ -1,0 +1,54 @@
+"""Data-quality view: counts with the affected rows, and the parser's problems."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from src.portfolio import schema as S
+from src.portfolio.quality import quality_report
+from src.widgets import cache
+from src.widgets.i18n import t
+
+
+def render_quality_report(df: pd.DataFrame) -> None:
+    """One line per check; each expands to the projects concerned."""
+    report = cache.build_report()
+    checks = quality_report(df, report["build_problems"])
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("quality.check"): [t("quality." + c.key) for c in checks],
+                t("quality.rows"): [c.rows for c in checks],
+                t("quality.projects"): [c.projects for c in checks],
+            }
+        ),
+        hide_index=True,
+    )
+    for c in checks:
+        if not c.ids:
+            continue
+        with st.expander(f"{t('quality.' + c.key)} ({c.projects})"):
+            rows = df[df[S.COL_PROJECT_ID].isin(c.ids)]
+            st.dataframe(
+                rows[[S.COL_PROJECT_ID, S.COL_TITLE, S.COL_AGENCY, S.COL_COUNTRY_NAME]],
+                hide_index=True,
+            )
+
+
+def render_problems() -> None:
+    """The parser's and builder's messages, file by file."""
+    report = cache.build_report()
+    st.subheader(t("quality.problems"))
+    st.caption(
+        t(
+            "quality.counts",
+            read=report["activities_read"],
+            kept=report["activities_kept"],
+        )
+    )
+    problems = [*report["parse_problems"], *report["build_problems"]]
+    if not problems:
+        st.success(t("quality.no_problems"))
+        return
+    st.dataframe(pd.DataFrame(problems), hide_index=True)

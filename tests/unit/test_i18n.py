@@ -1,0 +1,102 @@
+"""Translation catalogs and locale formatting."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from src.i18n import (
+    LANGUAGES,
+    catalog,
+    format_date,
+    format_money,
+    format_number,
+    format_percent,
+)
+from src.portfolio import schema as S
+from tests.conftest import ROOT
+
+KEY_CALL = re.compile(r"\b(?:t|translate)\(\s*[\"']([a-z_]+\.[^\"']+)[\"']")
+
+
+def used_keys() -> set[str]:
+    """Every literal key passed to t()/translate() in the code."""
+    keys: set[str] = set()
+    files = [ROOT / "dashboard.py", *ROOT.glob("pages/*.py"), *ROOT.glob("src/**/*.py")]
+    for path in files:
+        keys |= set(KEY_CALL.findall(path.read_text(encoding="utf-8")))
+    return {k for k in keys if not k.endswith(".")}
+
+
+def dynamic_keys() -> set[str]:
+    """Keys built from data values (prefix + value)."""
+    regions = pd.read_csv(
+        ROOT / "data/raw/indicators/wb_class_income_lending_fy2024.csv",
+        encoding="utf-8-sig",
+        keep_default_na=False,
+    )
+    regions = regions[(regions.Code != "") & (regions.Region != "")]
+    statuses = pd.read_csv(ROOT / "data/raw/iati/codelists/ActivityStatus.csv")
+    keys = {f"sector.{g}" for g in S.ALL_SECTOR_GROUPS}
+    keys |= {f"risk.{r}" for r in S.RISK_LEVELS}
+    keys |= {f"region.{r}" for r in set(regions.Region) | {S.REGIONAL}}
+    keys |= {f"income.{i}" for i in set(regions["Income group"]) - {""}}
+    keys |= {f"status.{s}" for s in statuses.name}
+    keys |= {f"sector_source.{s}" for s in S.SECTOR_SOURCES}
+    keys |= {f"precision.{p}" for p in S.PRECISIONS}
+    return keys
+
+
+def test_code_uses_some_keys():
+    assert len(used_keys()) > 50
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_catalog_has_every_key_used_in_code(lang):
+    missing = (used_keys() | dynamic_keys()) - set(catalog(lang))
+    assert not missing, f"{lang}.json lacks {sorted(missing)}"
+
+
+def test_catalogs_have_the_same_keys_and_placeholders():
+    en, fr = catalog("en"), catalog("fr")
+    assert set(en) == set(fr)
+    for key in en:
+        assert set(re.findall(r"{(\w+)}", en[key])) == set(
+            re.findall(r"{(\w+)}", fr[key])
+        ), key
+
+
+def test_catalog_files_are_valid_json():
+    for path in (ROOT / "src/i18n/locales").glob("*.json"):
+        assert isinstance(json.loads(path.read_text(encoding="utf-8")), dict)
+
+
+def test_money_formats_per_locale():
+    assert format_money(1_234_500_000, "en") == "US$1,234.5M"
+    fr = format_money(1_234_500_000, "fr")
+    assert fr.replace("\u202f", " ").replace("\xa0", " ") == "1 234,5 M$US"
+    assert format_money(12_300, "en") == "US$12.3K"
+
+
+def test_numbers_percent_and_dates_per_locale():
+    assert format_number(1234567, "en") == "1,234,567"
+    assert format_number(1234567, "fr").replace("\u202f", " ") == "1 234 567"
+    assert format_percent(0.256, "en") == "26%"
+    assert (
+        format_percent(0.256, "fr").replace("\u202f", " ").replace("\xa0", " ")
+        == "26 %"
+    )
+    assert format_date("2021-06-30", "en") == "Jun 30, 2021"
+    assert format_date("2021-06-30", "fr") == "30 juin 2021"
+    assert format_money(float("nan"), "en") == "–"
+
+
+def test_no_catalog_is_a_copy_of_english():
+    en, fr = catalog("en"), catalog("fr")
+    same = [k for k in en if en[k] == fr[k] and len(en[k]) > 12]
+    assert len(same) < 5, same
+    assert Path(ROOT / "src/i18n/locales/fr.json").exists()
