@@ -1,1 +1,1 @@
-"""UI pieces: the only package besides pages/ and dashboard.py that imports streamlit."""
+"""UI pieces: with pages/ and dashboard.py, the only code that imports streamlit."""
