@@ -79,6 +79,8 @@ def format_money(value: float | None, lang: str) -> str:
     if _missing(value):
         return "–"
     amount = float(value)
+    if amount == 0:
+        return translate("fmt.money_full", lang, value="0")
     key, scaled = "fmt.money_millions", amount / 1e6
     if abs(amount) < 1e6:
         key, scaled = "fmt.money_thousands", amount / 1e3

@@ -41,7 +41,12 @@ def build_bar_chart(
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(f"{category}:N", sort=list(data[category]), title=label),
+            y=alt.Y(
+                f"{category}:N",
+                sort=list(data[category]),
+                title=None,
+                axis=alt.Axis(labelLimit=170, labelOverlap=False),
+            ),
             x=alt.X("value_m:Q", title=value_label),
             color=enc_color,
             tooltip=[
@@ -49,7 +54,7 @@ def build_bar_chart(
                 alt.Tooltip("value_m:Q", title=value_label, format=",.1f"),
             ],
         )
-        .properties(height=max(120, 28 * len(data)))
+        .properties(height=max(140, 30 * len(data)))
     )
 
 

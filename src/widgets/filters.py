@@ -133,7 +133,15 @@ def _multi(
 ) -> tuple[str, ...]:
     current = [v for v in st.session_state.get(key, []) if v in options]
     st.session_state[key] = current
-    return tuple(st.multiselect(label, options, key=key, format_func=fmt))
+    return tuple(
+        st.multiselect(
+            label,
+            options,
+            key=key,
+            format_func=fmt,
+            placeholder=t("filters.any"),
+        )
+    )
 
 
 def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
@@ -188,8 +196,13 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
         if not (low <= span[0] <= span[1] <= high):
             span = (low, high)
         st.session_state[state.FILTER_YEARS] = tuple(span)
+        # value= makes these range widgets; session state (URL, reset) wins.
         years = st.slider(
-            t("filters.years"), min_value=low, max_value=high, key=state.FILTER_YEARS
+            t("filters.years"),
+            min_value=low,
+            max_value=high,
+            value=(low, high),
+            key=state.FILTER_YEARS,
         )
         st.session_state.setdefault(
             state.FILTER_BUDGET, (BUDGET_STEPS[0], BUDGET_STEPS[-1])
@@ -197,6 +210,7 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
         budget = st.select_slider(
             t("filters.budget"),
             options=BUDGET_STEPS,
+            value=(BUDGET_STEPS[0], BUDGET_STEPS[-1]),
             format_func=lambda v: (
                 t("filters.no_limit")
                 if v >= BUDGET_STEPS[-1]

@@ -30,6 +30,7 @@ def render_kpi_row(k: Kpis) -> None:
     """Draw the KPIs as st.metric cards."""
     lang = current_lang()
     values = kpi_values(k, lang)
-    cols = st.columns(len(values))
-    for col, (label, value, help_key) in zip(cols, values, strict=True):
-        col.metric(t(label), value, help=t(help_key))
+    for chunk in (values[:4], values[4:]):
+        cols = st.columns(4)
+        for col, (label, value, help_key) in zip(cols, chunk, strict=False):
+            col.metric(t(label), value, help=t(help_key), border=True)

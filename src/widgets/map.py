@@ -134,7 +134,9 @@ def aggregate_points(points: pd.DataFrame, cell_deg: float = 1.0) -> pd.DataFram
 
 
 def _radius(budget: pd.Series) -> pd.Series:
-    return (3 + np.sqrt(budget.clip(lower=0) / 1e6) * 4).clip(3, 30)
+    """Pixel radius: area proportional to budget, the largest point 22 px."""
+    top = float(budget.max()) if len(budget) and budget.max() > 0 else 1.0
+    return 2.5 + 19.5 * np.sqrt(budget.clip(lower=0) / top)
 
 
 def _point_records(points: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
@@ -187,7 +189,7 @@ def _cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
             {
                 "lon": rec[S.COL_LON],
                 "lat": rec[S.COL_LAT],
-                "radius": float(min(40, 4 + np.sqrt(rec["budget_usd"] / 1e6))),
+                "radius": rec["radius"],
                 "color": RISK_COLORS.get(rec[S.COL_RISK], NO_DATA),
                 "tip": tip,
             }
@@ -267,7 +269,12 @@ def build_portfolio_deck(
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                data=_cell_records(aggregate_points(pts), lang),
+                data=_cell_records(
+                    aggregate_points(pts).pipe(
+                        lambda c: c.assign(radius=_radius(c["budget_usd"]))
+                    ),
+                    lang,
+                ),
                 id="cells",
                 pickable=True,
                 get_position=["lon", "lat"],
@@ -303,7 +310,7 @@ def build_portfolio_deck(
             )
     deck = pdk.Deck(
         layers=layers,
-        initial_view_state=pdk.ViewState(latitude=15, longitude=15, zoom=0.9),
+        initial_view_state=pdk.ViewState(latitude=12, longitude=15, zoom=1.1),
         map_provider="carto" if web_basemap else None,
         map_style="light" if web_basemap else None,
         tooltip={
