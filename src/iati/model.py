@@ -41,8 +41,11 @@ class Budget:
 
 @dataclass(frozen=True)
 class Transaction:
-    """A <transaction>; type code per IATI TransactionType (2 commitment,
-    3 disbursement, 4 expenditure, 1/11/13 incoming funds / commitments)."""
+    """A <transaction>.
+
+    The type code follows IATI TransactionType (2 commitment, 3 disbursement,
+    4 expenditure, 1/11/13 incoming funds / commitments).
+    """
 
     type: str
     date: date | None
@@ -97,6 +100,8 @@ class Activity:
     locations: list[Location] = field(default_factory=list)
     humanitarian: bool = False
     source_file: str = ""
+    # DAC 3-digit categories (sector vocabulary 2), kept apart from `sectors`
+    sector_categories: list[Share] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -133,6 +138,8 @@ class ParseReport:
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     fatal: list[Problem] = field(default_factory=list)  # whole file unreadable
+    # identifier -> file it was first kept from; later duplicates are skipped
+    seen_identifiers: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def problems(self) -> list[Problem]:
