@@ -10,7 +10,8 @@ _CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stExpander"],
-[data-testid="stDownloadButton"] { display: none !important; }
+[data-testid="stDownloadButton"], [data-testid="stRadio"],
+[data-testid="stCheckbox"] { display: none !important; }
 [data-testid="stMetricValue"] { font-size: 3rem !important; }
 [data-testid="stMetricLabel"] p { font-size: 1.3rem !important; }
 .block-container { padding-top: 1rem !important; max-width: 100% !important; }

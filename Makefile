@@ -1,0 +1,53 @@
+# Portfolio dashboard: common tasks.  `make` runs the tests and the linters.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: default run test lint fix browser bench build clean
+
+default: test
+
+# Create the virtual environment and install pinned dependencies (once).
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+# Set up, build the bundled portfolio and start the app on http://localhost:$(PORT)
+run: $(BIN)/activate
+	$(BIN)/python -m src.cli build
+	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
+
+# Set up, lint, and run the whole test suite (unit, AppTest, browser).
+test: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest --doctest-modules src tests
+
+# Lint only.
+lint: $(BIN)/activate
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Apply ruff's fixes and formatting.
+fix: $(BIN)/activate
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Only the real-browser test (needs Debian's chromium).
+browser: $(BIN)/activate
+	$(BIN)/python -m pytest -m browser tests/browser
+
+# Print the benchmark figures (see README "Performance").
+bench: $(BIN)/activate
+	$(BIN)/python benchmarks/bench_build.py
+	$(BIN)/python benchmarks/bench_iati_parse.py
+	$(BIN)/python benchmarks/bench_engine.py
+
+build: $(BIN)/activate
+	$(BIN)/python -m src.cli build
+
+clean:
+	rm -rf data/cache .pytest_cache .ruff_cache
