@@ -50,8 +50,9 @@ def test_overview_renders_filters_and_shares_views(app_url, browser, shots_dir):
     health = kpis(FilterSpec(sectors=("Health",)).apply(df), meta.as_of)
     expected = format_money(health.budget, "en")
     page.wait_for_function(
-        """([label, value]) => [...document.querySelectorAll('[data-testid="stMetric"]')]
-            .some(m => m.innerText.includes(label) && m.innerText.includes(value))""",
+        """([label, value]) =>
+            [...document.querySelectorAll('[data-testid="stMetric"]')].some(
+                m => m.innerText.includes(label) && m.innerText.includes(value))""",
         arg=["Total budget", expected],
         timeout=30_000,
     )
