@@ -99,11 +99,15 @@ def _read_wgi(indicator_dir: Path) -> pd.DataFrame:
     )[["iso3", "wgi_ge", "wgi_ge_pct", "wgi_year"]]
 
 
+# Natural Earth's own codes where it has no ISO code (Kosovo, South Sudan).
+NE_CODES = {"KOS": "XKX", "SDS": "SSD"}
+
+
 def _feature_iso3(props: dict) -> str:
     for key in ("ISO_A3", "ISO_A3_EH", "ADM0_A3"):
         value = str(props.get(key) or "")
         if value and value != "-99":
-            return "SSD" if value == "SDS" else value
+            return NE_CODES.get(value, value)
     return ""
 
 
