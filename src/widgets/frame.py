@@ -45,6 +45,20 @@ def language_switch() -> None:
     st.query_params[state.URL_LANG] = st.session_state[state.LANG]
 
 
+def active_dataset(notices: list[str]) -> str:
+    """The dataset named in the URL (?dataset=), else the bundled one."""
+    wanted = st.query_params.get(state.URL_DATASET, cache.BUNDLED)
+    if wanted not in cache.dataset_names():
+        notices.append(
+            t("notice.bad_value", param=state.URL_DATASET, value=md_escape(wanted))
+        )
+        wanted = cache.BUNDLED
+    st.session_state[state.DATASET] = wanted
+    if wanted == cache.BUNDLED:
+        st.query_params.pop(state.URL_DATASET, None)
+    return wanted
+
+
 def app_frame() -> Context:
     """Draw the shared sidebar and return (and remember) the page context."""
     url_lang = st.query_params.get(state.URL_LANG)
@@ -54,7 +68,8 @@ def app_frame() -> Context:
         notices.append(
             t("notice.bad_value", param=state.URL_LANG, value=md_escape(url_lang))
         )
-    df, meta = cache.portfolio()
+    dataset = active_dataset(notices)
+    df, meta = cache.portfolio(dataset)
     spec, url_notices = filter_sidebar(df)
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")

@@ -7,13 +7,13 @@ import streamlit as st
 
 from src.portfolio import schema as S
 from src.portfolio.quality import quality_report
-from src.widgets import cache
+from src.widgets import cache, state
 from src.widgets.i18n import t
 
 
 def render_quality_report(df: pd.DataFrame) -> None:
     """One line per check; each expands to the projects concerned."""
-    report = cache.build_report()
+    report = cache.build_report(st.session_state.get(state.DATASET, cache.BUNDLED))
     checks = quality_report(df, report["build_problems"])
     st.dataframe(
         pd.DataFrame(
@@ -38,7 +38,7 @@ def render_quality_report(df: pd.DataFrame) -> None:
 
 def render_problems() -> None:
     """The parser's and builder's messages, file by file."""
-    report = cache.build_report()
+    report = cache.build_report(st.session_state.get(state.DATASET, cache.BUNDLED))
     st.subheader(t("quality.problems"))
     st.caption(
         t(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 LANG = "ui.lang"
+DATASET = "ui.dataset"
 FILTERS_READY = "filters.ready"
 NOTICES = "ui.notices"
 FILTER_SECTORS = "filters.sector"
@@ -33,3 +34,4 @@ URL_BUDGET = "budget"
 URL_LANG = "lang"
 URL_METRIC = "metric"
 URL_PRESENT = "present"
+URL_DATASET = "dataset"

@@ -82,7 +82,7 @@ def render_project_table(
     ]
     st.download_button(
         t("table.download"),
-        data=to_csv_bytes(table, header),
+        data=lambda: to_csv_bytes(table, header),  # built only when clicked
         file_name=csv_file_name(as_of, caption),
         mime="text/csv",
         key=key,
