@@ -568,7 +568,7 @@ def _parse_stream(
             if parent is not None:
                 while elem.getprevious() is not None:
                     del parent[0]
-    except etree.XMLSyntaxError:
+    except (etree.XMLSyntaxError, _FatalError):
         if open_activity_line is not None:
             # the activity being read when the XML broke: counted and skipped
             position = counter["read"] + 1
@@ -579,7 +579,8 @@ def _parse_stream(
                     f"activity #{position} (incomplete)",
                     "iati-activity",
                     f"{name}: activity #{position} starting at line "
-                    f"{open_activity_line} is cut off by an XML error; skipped",
+                    f"{open_activity_line} is cut off by the file error reported "
+                    "for this file; skipped",
                     "error",
                 )
             )

@@ -483,6 +483,8 @@ def test_nesting_just_over_limit_inside_activity(tmp_path: Path) -> None:
     activities, report = parse_file(path)
     assert [a.identifier for a in activities] == ["XM-OK"]
     assert "nesting" in report.fatal[0].message
+    assert (report.activities_read, report.activities_kept) == (2, 1)
+    assert "incomplete" in report.skipped[0].activity
 
 
 @settings(
