@@ -1,0 +1,1 @@
+"""Delivery simulation engine: numpy/pandas only, no UI imports."""

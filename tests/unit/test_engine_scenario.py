@@ -1,0 +1,114 @@
+"""Scenario object: validation, JSON and token round-trips, immutability."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from src.engine.scenario import BASELINE, Lever, Scenario
+
+
+def _scenario() -> Scenario:
+    return BASELINE.with_changes(
+        name="Cut health, add Sahel capacity",
+        budget_policy="stretch",
+        levers=(
+            Lever("budget", -20, sectors=("Health",), regions=("Sub-Saharan Africa",)),
+            Lever("capacity", 15, countries=("mli", "NER")),
+            Lever("risk", 1.5, countries=("BFA",)),
+        ),
+    )
+
+
+def test_json_round_trip_gives_an_equal_scenario():
+    s = _scenario()
+    assert Scenario.from_json(s.to_json()) == s
+    assert Scenario.from_dict(s.to_dict()) == s
+
+
+def test_token_round_trip_and_prefix():
+    s = _scenario()
+    token = s.to_token()
+    assert token.startswith("v1.")
+    assert not set("=+/") & set(token)
+    assert Scenario.from_token(token) == s
+
+
+def test_countries_are_upper_cased():
+    assert _scenario().levers[1].countries == ("MLI", "NER")
+
+
+def test_with_changes_never_mutates_the_baseline():
+    s = BASELINE.with_changes(trials=10)
+    assert (s.trials, BASELINE.trials) == (10, 1000)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        BASELINE.trials = 5  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    ("lever", "message"),
+    [
+        (
+            Lever("budget", -150, sectors=("Health",)),
+            r"lever 1 \(budget, Health\): change -150% is below -100%",
+        ),
+        (
+            Lever("capacity", 250),
+            r"lever 1 \(capacity, whole portfolio\): change 250% is above 200%",
+        ),
+        (
+            Lever("risk", -1, countries=("MLI",)),
+            r"lever 1 \(risk, MLI\).*below 0 INFORM points",
+        ),
+        (Lever("risk", 6), r"above 5 INFORM points"),
+        (Lever("staff", 5), r"kind 'staff' is not one of"),
+        (Lever("budget", float("nan")), r"finite number"),
+    ],
+)
+def test_invalid_lever_is_rejected_with_a_message_naming_it(lever, message):
+    with pytest.raises(ValueError, match=message):
+        Scenario(levers=(lever,))
+
+
+def test_second_lever_is_named_by_its_position():
+    with pytest.raises(ValueError, match=r"lever 2 \(budget, Health\)"):
+        Scenario(levers=(Lever("budget", 10), Lever("budget", -101, sectors="Health")))
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"budget_policy": "freeze"}, "budget_policy"),
+        ({"horizon_months": 6}, "horizon_months"),
+        ({"trials": 0}, "trials"),
+        ({"seed": -1}, "seed"),
+        ({"version": 0}, "schema version"),
+    ],
+)
+def test_invalid_settings_are_rejected(changes, message):
+    with pytest.raises(ValueError, match=message):
+        BASELINE.with_changes(**changes)
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("v0.eyJ9", "unsupported scenario token version 'v0'"),
+        ("v1.!!!!", "not base64url JSON"),
+        ("garbage", "invalid scenario token"),
+        ("v1.eyJ0cmlhbHMiOjB9", "trials 0"),  # {"trials":0}
+    ],
+)
+def test_bad_tokens_raise_a_clear_value_error(token, message):
+    with pytest.raises(ValueError, match=message):
+        Scenario.from_token(token)
+
+
+def test_unknown_fields_are_rejected():
+    with pytest.raises(ValueError, match="unknown field"):
+        Scenario.from_dict({"levers": [], "colour": "red"})
+    with pytest.raises(ValueError, match="unknown field"):
+        Scenario.from_dict({"levers": [{"kind": "budget", "change": 1, "x": 1}]})
+    with pytest.raises(ValueError, match="not valid JSON"):
+        Scenario.from_json("{")
