@@ -1,0 +1,290 @@
+"""The Monte Carlo kernel: one chunk of trials × all rows, vectorised, float32.
+
+Arrays are (trials, rows). Nothing here is indexed by month: spend by quarter is
+accumulated from closed-form S-curve coefficients binned by completion quarter,
+so memory is O(trials × rows) per chunk, never trials × rows × months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from src.engine.calibration import Calibration
+from src.engine.model import Rows
+
+F32 = np.float32
+Z90 = 1.2815516
+# Per-cell sums returned for every trial, in this order.
+CELL_SUMS = ("on_time", "delay", "cost_at_completion", "planned_cost", "value", "gap")
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """Row inputs in float32 plus the column subsets that need extra work.
+
+    Attributes:
+        rows: the float64 inputs (for deterministic totals).
+        starts: first row index of each cell (rows are sorted by cell).
+        affected: rows whose duration a lever can change (capacity, workload,
+            stretch); other rows keep the reference-class duration exactly.
+        tail: rows with a heavy cost tail.
+        quarters: number of quarters in the horizon.
+    """
+
+    rows: Rows
+    starts: np.ndarray
+    affected: np.ndarray
+    tail: np.ndarray
+    quarters: int
+    stretch: np.ndarray  # per-row duration multiplier of the stretch policy
+    avail: np.ndarray  # funding available for the remaining work, USD
+    f: dict[str, np.ndarray]
+    s: dict[str, float]
+
+
+def build_kernel(
+    rows: Rows, *, cal: Calibration, policy: str, starts: np.ndarray, quarters: int
+) -> Kernel:
+    """Precompute float32 row arrays and scalar parameters for `run_chunk`."""
+    stretch_rows = (policy == "stretch") & (rows.funding < 1.0) & ~rows.cancelled
+    stretch = np.where(stretch_rows, 1.0 / np.maximum(rows.funding, 1e-9), 1.0)
+    avail = rows.remaining * np.where(stretch_rows, 1.0, rows.funding)
+    affected = np.flatnonzero(
+        (rows.cap_change != 0.0) | (rows.workload_ratio != 1.0) | (stretch != 1.0)
+    )
+    eps = cal.value("budget.descope_elasticity")
+    cut = (rows.funding < 1.0) & ~stretch_rows
+    f = {
+        "D": rows.planned,
+        "E": rows.elapsed,
+        "p": rows.progress,
+        "R": rows.remaining,
+        "S": rows.spent,
+        "B": rows.budget,
+        "mu": rows.mu,
+        "lo": rows.sig_lo,
+        "hi": rows.sig_hi,
+        "cmu": rows.cost_mu,
+        "csig": rows.cost_sig,
+        "cxi": rows.cost_xi,
+        "avail": avail,
+        "cut": cut.astype(float),
+        "phi": rows.funding,
+        "up": np.where(rows.funding > 1.0, rows.funding**eps, 1.0),
+        "active": (~rows.cancelled).astype(float),
+        "q": 1.0 - rows.progress,
+        "E_D": rows.elapsed - rows.planned,
+        "csig_safe": np.maximum(rows.cost_sig, 1e-9),
+        "BR": rows.budget * (1.0 - rows.progress),
+    }
+    f = {k: np.ascontiguousarray(v, dtype=F32) for k, v in f.items()}
+    # Deterministic per-cell totals (float64), added to the per-trial sums.
+    scope0 = np.where(
+        rows.cancelled, 0.0, np.where(rows.funding > 1, rows.funding**eps, 1)
+    )
+    for name, values in (
+        ("S_cells", rows.spent),
+        ("Bp_cells", rows.budget * rows.progress),
+        ("planned_cells", rows.spent + rows.remaining * scope0),
+        ("value_cells", rows.budget * (rows.progress + (1 - rows.progress) * scope0)),
+    ):
+        f[name] = np.add.reduceat(values, starts)
+    s = {
+        "wc": cal.value("shocks.country_share"),
+        "ws": cal.value("shocks.sector_share"),
+        "rho": cal.value("cost.rho_duration"),
+        "cap_ratio": cal.value("cost.cap_ratio"),
+        "delay_cost": cal.value("cost.delay_pp_per_year") / 12.0,
+        "rho0": cal.value("capacity.rho0"),
+        "rho_cap": cal.value("capacity.rho_cap"),
+        "ramp": cal.value("capacity.ramp_months"),
+        "eps": eps,
+    }
+    return Kernel(
+        rows=rows,
+        starts=starts,
+        affected=affected,
+        tail=np.flatnonzero(rows.cost_xi > 0),
+        quarters=quarters,
+        stretch=stretch,
+        avail=avail,
+        f=f,
+        s=s,
+    )
+
+
+def _queue(k: Kernel, mref: np.ndarray) -> np.ndarray:
+    """Duration multiplier from congestion and throughput on affected rows."""
+    r, s, idx = k.rows, k.s, k.affected
+    c = r.cap_change[idx].astype(F32)
+    tau = F32(s["ramp"])
+    # Linear ramp: mean capacity gain over the remaining months (cuts are immediate).
+    ramp = np.where(
+        mref >= tau, 1 - tau / (2 * np.maximum(mref, tau)), mref / (2 * tau)
+    )
+    cap = np.where(c > 0, 1 + c * ramp, 1 + c)
+    rho = F32(s["rho0"]) * r.workload_ratio[idx].astype(F32) / cap
+    rc = F32(s["rho_cap"])
+    q = np.minimum(rho, rc)
+    f0 = s["rho0"] / (1 - s["rho0"])
+    kappa = r.kappa[idx].astype(F32)
+    mult = (1 + kappa * (q / (1 - q) / F32(f0) - 1)) * np.maximum(1, rho / rc)
+    return mult * k.stretch[idx].astype(F32)
+
+
+def run_chunk(
+    k: Kernel,
+    *,
+    z_country: np.ndarray,
+    z_sector: np.ndarray,
+    e_dur: np.ndarray,
+    e_cost: np.ndarray,
+    tolerance: float,
+) -> dict[str, np.ndarray]:
+    """Simulate one chunk; returns per-trial cell sums, spend and row durations.
+
+    The noise arrays are overwritten (they are scratch space).
+
+    Returns:
+        {"cells": (trials, cells, len(CELL_SUMS)) float64,
+         "median_delay": (trials,), "spend": (trials, quarters) cumulative USD,
+         "months": (trials, rows) float32 months from the data date to completion}
+    """
+    f, s = k.f, k.s
+    any_cancel = bool(k.rows.cancelled.any())
+    any_cut = bool(k.f["cut"].any())
+    # Duration: shared country and sector shocks plus the row's own noise.
+    z = e_dur
+    z *= F32(np.sqrt(1 - s["wc"] - s["ws"]))
+    z += z_country[:, k.rows.country] * F32(np.sqrt(s["wc"]))
+    z += z_sector[:, k.rows.group] * F32(np.sqrt(s["ws"]))
+    total = z * np.where(z > 0, f["hi"], f["lo"])
+    total += f["mu"]
+    np.exp(total, out=total)
+    total *= f["D"]
+    months = total - f["E"]
+    np.maximum(months, total * f["q"], out=months)
+    mref = months
+    if k.affected.size:
+        months = months.copy()
+        months[:, k.affected] *= _queue(k, mref[:, k.affected])
+    if any_cancel:
+        months *= f["active"]
+
+    # Cost: Gaussian copula with the duration draw, heavy tail for some groups.
+    zc = e_cost
+    zc *= F32(np.sqrt(1 - s["rho"] ** 2))
+    zc += z * F32(s["rho"])
+    cost = zc
+    cost *= f["csig"]
+    cost += f["cmu"]
+    if k.tail.size:
+        zt = np.maximum(
+            (cost[:, k.tail] - f["cmu"][k.tail]) / f["csig_safe"][k.tail], F32(Z90)
+        )
+        h = (zt * zt - F32(Z90 * Z90)) / 2 + np.log(zt / F32(Z90))
+        cost[:, k.tail] += f["cxi"][k.tail] * h
+    np.exp(cost, out=cost)
+    np.minimum(cost, F32(s["cap_ratio"]), out=cost)
+    if any_cut:
+        # Descoping: the cut is softened where the work costs less than planned.
+        scope = np.where(f["cut"] > 0, f["phi"] / np.minimum(cost, 1), f["up"])
+        scope = np.minimum(scope, f["up"]) if s["eps"] == 1 else _scope_eps(scope, f, s)
+        scope *= f["active"]
+    else:
+        scope = np.broadcast_to(f["up"] * f["active"], cost.shape)
+    if k.affected.size:
+        extra = months - mref
+        np.maximum(extra, 0, out=extra)
+        extra *= F32(s["delay_cost"])
+        cost += extra
+    ctc = cost
+    ctc *= scope
+    ctc *= f["R"]
+    delay = months + f["E_D"]
+    starts = k.starts
+    sums = [np.add.reduceat(delay <= F32(tolerance), starts, axis=1, dtype=np.float32)]
+    if any_cancel:
+        sums[0] -= np.add.reduceat(
+            (delay <= F32(tolerance)) & (f["active"] == 0),
+            starts,
+            axis=1,
+            dtype=np.float32,
+        )
+        sums.append(np.add.reduceat(delay * f["active"], starts, axis=1))
+    else:
+        sums.append(np.add.reduceat(delay, starts, axis=1))
+    sums.append(np.add.reduceat(ctc, starts, axis=1) + f["S_cells"])
+    if any_cut or any_cancel:
+        sums.append(np.add.reduceat(scope * f["R"], starts, axis=1) + f["S_cells"])
+        sums.append(np.add.reduceat(scope * f["BR"], starts, axis=1) + f["Bp_cells"])
+    else:
+        sums.append(np.broadcast_to(f["planned_cells"], sums[0].shape))
+        sums.append(np.broadcast_to(f["value_cells"], sums[0].shape))
+    gap = ctc - f["avail"]
+    np.maximum(gap, 0, out=gap)
+    sums.append(np.add.reduceat(gap, starts, axis=1))
+    cells = np.stack(sums, axis=2, dtype=np.float64)
+    spend = _spend(k, months, ctc)
+    if any_cancel:
+        delay = delay[:, f["active"] > 0]
+    median = _median(delay)
+    return {"cells": cells, "median_delay": median, "spend": spend, "months": months}
+
+
+def _median(x: np.ndarray) -> np.ndarray:
+    """Row-wise median, partitioning in place (x is scratch)."""
+    n = x.shape[1]
+    if n == 0:
+        return np.full(len(x), np.nan)
+    kth = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
+    x.partition(kth, axis=1)
+    return x[:, kth].astype(np.float64).mean(axis=1)
+
+
+def _scope_eps(scope: np.ndarray, f: dict, s: dict) -> np.ndarray:
+    cut = f["cut"] > 0
+    base = np.where(cut, np.minimum(scope, 1), 1)
+    return np.where(cut, base ** F32(s["eps"]), f["up"])
+
+
+def _spend(k: Kernel, months: np.ndarray, ctc: np.ndarray) -> np.ndarray:
+    """Cumulative spend at each quarter end (trials, quarters), USD.
+
+    Each row spends its cost to complete along the smoothstep S-curve
+    G(τ) = 3τ² − 2τ³ of its whole life, continued from its current progress p
+    (τ0 = G⁻¹(p)) to its simulated completion. The cumulative spend is a cubic
+    in t until completion, so rows are binned by completion quarter and the
+    cubic coefficients summed per bin.
+    """
+    f, nq = k.f, k.quarters
+    p = f["p"]
+    a = F32(0.5) - np.sin(np.arcsin(np.clip(1 - 2 * p, -1, 1)) / 3)
+    m = np.maximum(months, F32(1e-3))
+    sl = (1 - a) / m
+    w = ctc / np.maximum(1 - p, F32(1e-6))
+    c1 = w * (6 * a * (1 - a)) * sl
+    c2 = w * (3 * (1 - 2 * a)) * sl * sl
+    c3 = w * F32(-2) * sl * sl * sl
+    nb = nq + 2
+    j = np.minimum(np.ceil(months / 3), nq + 1).astype(np.int64)
+    j += np.arange(len(months))[:, None] * nb
+    size = len(months) * nb
+    bins = [
+        np.bincount(j.ravel(), x.ravel(), size).reshape(-1, nb)
+        for x in (ctc, c1, c2, c3)
+    ]
+    done, b1, b2, b3 = bins
+    t = 3.0 * np.arange(1, nq + 1)
+    out = np.empty((len(months), nq))
+    ended = np.cumsum(done, axis=1)
+    for q in range(nq):
+        # rows ending in bins ≤ q+1 are finished at t[q]; later bins still spend
+        run = slice(q + 2, nb)
+        poly = (
+            b1[:, run] * t[q] + b2[:, run] * t[q] ** 2 + b3[:, run] * t[q] ** 3
+        ).sum(1)
+        out[:, q] = ended[:, q + 1] + poly
+    return out

@@ -1,0 +1,400 @@
+"""Public engine API: `run`, `compare`, `sensitivity`.
+
+Random numbers come in blocks of 8 trials, each from its own child of
+`SeedSequence(seed)`, so a trial's draws depend only on the seed and its index:
+results do not depend on the chunk size, and a baseline and a scenario run with
+the same seed use identical draws (common random numbers).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from src.engine.calibration import GROUPS, Calibration, load_calibration
+from src.engine.kernel import build_kernel, run_chunk
+from src.engine.metrics import (
+    METRICS,
+    QUANTILES,
+    Comparison,
+    SimulationResult,
+    per_trial,
+    summarise,
+    trial_deltas,
+)
+from src.engine.model import prepare, validate_portfolio
+from src.engine.scenario import PCT_MAX, PCT_MIN, RISK_MAX, Lever, Scenario
+from src.portfolio import schema as S
+
+BLOCK = 8  # trials per random-number stream
+ROW_TRIALS = 256  # trials used for the per-row P10/P50/P90 (the first ones)
+CHUNK_ELEMENTS = 2_000_000  # row-trials per chunk when chunk_size is 0 (auto)
+DEFAULT_GROUP_BY = (S.COL_SECTOR_GROUP, S.COL_REGION, S.COL_COUNTRY)
+
+
+def _cells(portfolio: pd.DataFrame, group_by: tuple[str, ...]):
+    """Sort order putting rows of one group_by cell together, and cell starts."""
+    missing = [c for c in group_by if c not in portfolio.columns]
+    if missing:
+        msg = f"group_by column(s) {missing} are not in the portfolio"
+        raise ValueError(msg)
+    if not group_by:
+        return np.arange(len(portfolio)), np.array([0])
+    codes = [
+        pd.factorize(portfolio[c].astype(str).fillna(""), sort=True)[0]
+        for c in group_by
+    ]
+    order = np.lexsort(codes[::-1])
+    key = np.stack([c[order] for c in codes], axis=1)
+    change = np.any(key[1:] != key[:-1], axis=1)
+    return order, np.concatenate([[0], np.flatnonzero(change) + 1])
+
+
+def _draw(seed: int, first_block: int, n_blocks: int, shapes: list[tuple[int, ...]]):
+    """Standard normals (float32) for `n_blocks` blocks, one stream per block."""
+    out = [np.empty((n_blocks * BLOCK, *s), dtype=np.float32) for s in shapes]
+    for b in range(n_blocks):
+        # Same stream as SeedSequence(seed).spawn(...)[first_block + b].
+        rng = np.random.default_rng(
+            np.random.SeedSequence(seed, spawn_key=(first_block + b,))
+        )
+        for arr in out:
+            rng.standard_normal(dtype=np.float32, out=arr[b * BLOCK : (b + 1) * BLOCK])
+    return out
+
+
+def run(
+    portfolio: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    as_of: date,
+    calibration: Calibration | None = None,
+    trials: int | None = None,
+    seed: int | None = None,
+    chunk_size: int = 0,
+    group_by: tuple[str, ...] = DEFAULT_GROUP_BY,
+    on_time_tolerance_months: float | None = None,
+    row_quantiles: bool = True,
+) -> SimulationResult:
+    """Simulate the portfolio under a scenario.
+
+    Args:
+        portfolio: canonical portfolio table (src.portfolio.schema columns).
+        scenario: levers and settings; `trials`/`seed` override its values.
+        as_of: the data date; remaining time and horizon start here.
+        calibration: model parameters (default: the bundled calibration file).
+        trials: number of Monte Carlo trials.
+        seed: root seed.
+        chunk_size: trials per chunk (rounded up to a multiple of 8); 0 picks
+            about two million row-trials per chunk. Results do not depend on it.
+        group_by: columns for the per-group metrics.
+        on_time_tolerance_months: months after the planned end still counted as
+            on time (default: the calibration's reporting convention, 6).
+        row_quantiles: compute per-row P10/P50/P90 delay and duration ratio,
+            from the first 256 trials (enough for a per-project table; keeps
+            memory at rows × 256 float32).
+
+    Returns:
+        A `SimulationResult`.
+    """
+    validate_portfolio(portfolio)
+    cal = calibration if calibration is not None else load_calibration()
+    trials = scenario.trials if trials is None else int(trials)
+    seed = scenario.seed if seed is None else int(seed)
+    if trials < 1 or seed < 0:
+        msg = f"trials must be ≥ 1 and seed ≥ 0, got {trials} and {seed}"
+        raise ValueError(msg)
+    tol = (
+        cal.value("defaults.on_time_tolerance_months")
+        if on_time_tolerance_months is None
+        else float(on_time_tolerance_months)
+    )
+    order, starts = _cells(portfolio, tuple(group_by))
+    frame = portfolio.iloc[order].reset_index(drop=True)
+    rows = prepare(frame, scenario, as_of=as_of, calibration=cal)
+    quarters = math.ceil(scenario.horizon_months / 3)
+    k = build_kernel(
+        rows, cal=cal, policy=scenario.budget_policy, starts=starts, quarters=quarters
+    )
+    n = rows.n
+    blocks_total = math.ceil(trials / BLOCK)
+    if chunk_size > 0:
+        per_chunk = math.ceil(chunk_size / BLOCK)
+    else:
+        per_chunk = max(1, CHUNK_ELEMENTS // (n * BLOCK))
+    padded = blocks_total * BLOCK
+    cells = np.empty((padded, len(starts), 6))
+    median = np.empty(padded)
+    spend = np.empty((padded, quarters))
+    row_trials = min(trials, ROW_TRIALS)
+    months = np.empty((row_trials, n), dtype=np.float32) if row_quantiles else None
+    shapes = [(rows.n_countries,), (len(GROUPS),), (n,), (n,)]
+    for b0 in range(0, blocks_total, per_chunk):
+        nb = min(per_chunk, blocks_total - b0)
+        zc, zs, ed, ec = _draw(seed, b0, nb, shapes)
+        out = run_chunk(
+            k, z_country=zc, z_sector=zs, e_dur=ed, e_cost=ec, tolerance=tol
+        )
+        sl = slice(b0 * BLOCK, (b0 + nb) * BLOCK)
+        cells[sl], median[sl], spend[sl] = (
+            out["cells"],
+            out["median_delay"],
+            out["spend"],
+        )
+        if months is not None and sl.start < row_trials:
+            take = min(row_trials, sl.stop) - sl.start
+            months[sl.start : sl.start + take] = out["months"][:take]
+    cells, median, spend = cells[:trials], median[:trials], spend[:trials]
+    info = {
+        "scenario": scenario.name,
+        "token": scenario.to_token(),
+        "seed": seed,
+        "trials": trials,
+        "as_of": as_of.isoformat(),
+        "horizon_months": scenario.horizon_months,
+        "budget_policy": scenario.budget_policy,
+        "on_time_tolerance_months": tol,
+        "rows": n,
+        "cancelled_rows": int(rows.cancelled.sum()),
+        "unabsorbed_budget_usd": float(rows.unabsorbed.sum()),
+    }
+    return _assemble(
+        frame, order, rows, cells, median, spend, months, group_by, starts, info
+    )
+
+
+def _assemble(frame, order, rows, cells, median, spend, months, group_by, starts, info):
+    active = ~rows.cancelled
+    tot = per_trial(
+        cells.sum(axis=1),
+        n_rows=rows.n,
+        n_active=float(active.sum()),
+        budget=float(rows.budget.sum()),
+    )
+    tot["median_delay_months"] = median
+    trials_df = pd.DataFrame({m: tot[m] for m in METRICS})
+    quarterly = np.diff(spend, axis=1, prepend=0.0)
+    nq = quarterly.shape[1]
+    years = [quarterly[:, q : q + 4].sum(axis=1) for q in range(0, nq, 4)]
+    for y, v in enumerate(years, start=1):
+        trials_df[f"delivery_y{y}"] = v
+    portfolio = pd.DataFrame(
+        [
+            {"metric": m, "label": lab, "unit": unit, **summarise(tot[m])}
+            for m, (lab, unit) in METRICS.items()
+        ]
+    )
+    delivery = pd.DataFrame(
+        [
+            {"year": y, "start_month": 12 * (y - 1), "end_month": min(12 * y, 3 * nq)}
+            | summarise(v)
+            for y, v in enumerate(years, start=1)
+        ]
+    )
+    qdf = pd.DataFrame(
+        [
+            {"quarter": q + 1, "end_month": 3 * (q + 1)} | summarise(quarterly[:, q])
+            for q in range(nq)
+        ]
+    )
+    groups = _groups(frame, rows, cells, group_by, starts)
+    row_df = _rows(frame, order, rows, months)
+    return SimulationResult(portfolio, groups, row_df, delivery, qdf, trials_df, info)
+
+
+def _groups(frame, rows, cells, group_by, starts) -> pd.DataFrame:
+    """Tidy per-group summaries: cell sums are mapped to groups by a matmul."""
+    parts = []
+    cell_of_row = np.repeat(np.arange(len(starts)), np.diff([*starts, rows.n]))
+    active = (~rows.cancelled).astype(float)
+    t, c, m = cells.shape
+    flat = np.ascontiguousarray(cells.transpose(0, 2, 1)).reshape(t * m, c)
+    for col in group_by:
+        labels = frame[col].astype(str).fillna("").to_numpy()
+        codes, uniq = pd.factorize(labels[starts], sort=True)
+        onehot = np.zeros((c, len(uniq)))
+        onehot[np.arange(c), codes] = 1.0
+        sums = (flat @ onehot).reshape(t, m, len(uniq)).transpose(0, 2, 1)
+        rcode = codes[cell_of_row]
+        n_rows = np.bincount(rcode, minlength=len(uniq))
+        n_act = np.bincount(rcode, active, len(uniq))
+        budget = np.bincount(rcode, rows.budget, len(uniq))
+        per = per_trial(sums, n_rows=n_rows, n_active=n_act, budget=budget)
+        for metric, values in per.items():
+            # NaN only where a group has no active rows or no budget (all trials)
+            q = np.quantile(values, QUANTILES, axis=0)
+            mean = values.mean(axis=0)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "dimension": col,
+                        "group": uniq,
+                        "rows": n_rows,
+                        "budget_usd": budget,
+                        "metric": metric,
+                        "p10": q[0],
+                        "p50": q[1],
+                        "p90": q[2],
+                        "mean": mean,
+                    }
+                )
+            )
+    if not parts:
+        return pd.DataFrame(
+            columns=["dimension", "group", "rows", "budget_usd", "metric"]
+            + ["p10", "p50", "p90", "mean"]
+        )
+    out = pd.concat(parts, ignore_index=True)
+    order = {k: i for i, k in enumerate(METRICS)}
+    return out.sort_values(
+        ["dimension", "group", "metric"],
+        key=lambda x: x.map(order) if x.name == "metric" else x,
+        ignore_index=True,
+        kind="stable",
+    )
+
+
+def _rows(frame, order, rows, months) -> pd.DataFrame:
+    df = pd.DataFrame(
+        {
+            S.COL_PROJECT_ID: frame[S.COL_PROJECT_ID].to_numpy(),
+            S.COL_COUNTRY: frame[S.COL_COUNTRY].to_numpy(),
+            S.COL_SECTOR_GROUP: frame[S.COL_SECTOR_GROUP].to_numpy(),
+            "planned_months": rows.planned,
+            "cancelled": rows.cancelled,
+        }
+    )
+    if months is not None:
+        q = np.quantile(months, QUANTILES, axis=0).astype(float)
+        q[:, rows.cancelled] = np.nan
+        for name, v in zip(("p10", "p50", "p90"), q, strict=True):
+            df[f"delay_{name}"] = rows.elapsed + v - rows.planned
+            df[f"ratio_{name}"] = (rows.elapsed + v) / rows.planned
+        df["completion_p50_months"] = q[1]
+    inverse = np.empty_like(order)
+    inverse[order] = np.arange(len(order))
+    return df.iloc[inverse].reset_index(drop=True)
+
+
+def compare(
+    portfolio: pd.DataFrame,
+    baseline: Scenario,
+    scenario: Scenario,
+    *,
+    as_of: date,
+    calibration: Calibration | None = None,
+    trials: int | None = None,
+    seed: int | None = None,
+    **kwargs,
+) -> Comparison:
+    """Baseline vs scenario with common random numbers (the baseline's seed).
+
+    Extra keyword arguments go to `run`. Differences are taken trial by trial.
+    """
+    trials = baseline.trials if trials is None else trials
+    seed = baseline.seed if seed is None else seed
+    common = {
+        "as_of": as_of,
+        "calibration": calibration,
+        "trials": trials,
+        "seed": seed,
+    }
+    base = run(portfolio, baseline, **common, **kwargs)
+    scen = run(portfolio, scenario, **common, **kwargs)
+    deltas = trial_deltas(base.trials, scen.trials)
+    years = [c for c in base.trials.columns if c.startswith("delivery_y")]
+    ddf = pd.DataFrame(
+        [
+            {"year": int(c[len("delivery_y") :])}
+            | summarise(scen.trials[c].to_numpy() - base.trials[c].to_numpy())
+            for c in years
+        ]
+    )
+    return Comparison(base, scen, deltas, ddf)
+
+
+def _swing_levers(scenario: Scenario) -> list[tuple[str, Scenario, Scenario, str]]:
+    out = []
+    levers = scenario.levers or (Lever("budget", -20.0), Lever("capacity", 20.0))
+    for i, lv in enumerate(levers):
+        lo_hi = (0.0, RISK_MAX) if lv.kind == "risk" else (PCT_MIN, PCT_MAX)
+        size = abs(lv.change) if lv.change else 20.0
+
+        def variant(ch, i=i, lv=lv, lo_hi=lo_hi):
+            ch = float(np.clip(ch, *lo_hi))
+            new = Lever(lv.kind, ch, lv.sectors, lv.regions, lv.countries, lv.agencies)
+            base = list(scenario.levers)
+            if scenario.levers:
+                base[i] = new
+            else:
+                base = [new]
+            return scenario.with_changes(levers=tuple(base)), ch
+
+        (lo, lo_ch), (hi, hi_ch) = (
+            variant(lv.change - size / 2),
+            variant(lv.change + size / 2),
+        )
+        label = f"{lv.kind} lever ({lv.target_label()})"
+        out.append((label, lo, hi, f"{lo_ch:g} / {hi_ch:g}"))
+    return out
+
+
+PARAMETER_SWINGS: dict[str, tuple[float, float]] = {
+    "capacity.rho0": (0.7, 0.9),
+    "capacity.queue_share": (0.2, 0.5),
+    "capacity.ramp_months": (3.0, 6.0),
+    "shocks.country_share": (0.10, 0.25),
+    "cost.rho_duration": (0.1, 0.3),
+    "schedule.mu_offset": (-0.05, 0.05),
+}
+
+
+def sensitivity(
+    portfolio: pd.DataFrame,
+    scenario: Scenario,
+    *,
+    as_of: date,
+    calibration: Calibration | None = None,
+    metric: str = "on_time_rate",
+    trials: int | None = 200,
+    seed: int | None = None,
+    **kwargs,
+) -> pd.DataFrame:
+    """One-at-a-time swings of the P50 of `metric` (for a tornado chart).
+
+    Levers are moved by ± half their size (clipped to the valid range; without
+    levers, budget −20% ± 10 and capacity +20% ± 10 on the whole portfolio) and
+    key parameters between the low/high values of `PARAMETER_SWINGS`. All runs
+    share the seed (common random numbers).
+
+    Returns:
+        factor, kind ("lever"/"parameter"), setting ("low / high"), metric,
+        base, low, high, swing (|high − low|), sorted by swing, largest first.
+    """
+    if metric not in METRICS:
+        msg = f"unknown metric {metric!r}; choose from {list(METRICS)}"
+        raise ValueError(msg)
+    cal = calibration if calibration is not None else load_calibration()
+    opts = {"as_of": as_of, "trials": trials, "seed": seed, "row_quantiles": False}
+    opts |= kwargs
+
+    def p50(scen: Scenario, c: Calibration) -> float:
+        return run(portfolio, scen, calibration=c, **opts).headline(metric)
+
+    base = p50(scenario, cal)
+    out = []
+    for label, lo, hi, setting in _swing_levers(scenario):
+        out.append((label, "lever", setting, p50(lo, cal), p50(hi, cal)))
+    for name, (lo_v, hi_v) in PARAMETER_SWINGS.items():
+        key = name.replace(".", "__")
+        low = p50(scenario, cal.with_values(**{key: lo_v}))
+        high = p50(scenario, cal.with_values(**{key: hi_v}))
+        out.append((name, "parameter", f"{lo_v:g} / {hi_v:g}", low, high))
+    df = pd.DataFrame(out, columns=["factor", "kind", "setting", "low", "high"])
+    df.insert(3, "metric", metric)
+    df.insert(4, "base", base)
+    df["swing"] = (df["high"] - df["low"]).abs()
+    return df.sort_values("swing", ascending=False, ignore_index=True)

@@ -1,0 +1,156 @@
+"""Engine behaviour: reproducibility, CRN, known answers in the zero-variance limit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from src.engine.examples import (
+    AS_OF,
+    portfolio,
+    three_projects,
+    unit_calibration,
+)
+from src.engine.montecarlo import compare, run, sensitivity
+from src.engine.scenario import BASELINE, Lever
+from src.portfolio import schema as S
+
+SMALL = BASELINE.with_changes(trials=64)
+
+
+def _metrics(result) -> pd.Series:
+    return result.portfolio.set_index("metric")["p50"]
+
+
+def test_same_seed_gives_identical_results():
+    a = run(portfolio(), SMALL, as_of=AS_OF)
+    b = run(portfolio(), SMALL, as_of=AS_OF)
+    pd.testing.assert_frame_equal(a.trials, b.trials)
+    pd.testing.assert_frame_equal(a.rows, b.rows)
+    pd.testing.assert_frame_equal(a.groups, b.groups)
+
+
+def test_different_seeds_differ():
+    a = run(portfolio(), SMALL, as_of=AS_OF, seed=1)
+    b = run(portfolio(), SMALL, as_of=AS_OF, seed=2)
+    assert not a.trials["mean_delay_months"].equals(b.trials["mean_delay_months"])
+
+
+def test_results_do_not_depend_on_chunk_size():
+    a = run(portfolio(), SMALL, as_of=AS_OF, chunk_size=8)
+    b = run(portfolio(), SMALL, as_of=AS_OF, chunk_size=64)
+    pd.testing.assert_frame_equal(a.trials, b.trials)
+
+
+@pytest.mark.parametrize(
+    "levers",
+    [
+        (),
+        (
+            Lever("budget", -30, countries=("XXX",)),
+            Lever("capacity", 50, agencies="Nobody"),
+        ),
+    ],
+)
+def test_scenario_without_effective_levers_equals_the_baseline_exactly(levers):
+    c = compare(portfolio(), SMALL, SMALL.with_changes(levers=levers), as_of=AS_OF)
+    pd.testing.assert_frame_equal(c.baseline.trials, c.scenario.trials)
+    assert (c.deltas[["p10", "p50", "p90"]].to_numpy() == 0).all()
+
+
+def test_crn_difference_has_the_expected_sign():
+    scen = SMALL.with_changes(levers=(Lever("capacity", 50),))
+    c = compare(portfolio(), SMALL, scen, as_of=AS_OF)
+    d = c.deltas.set_index("metric")
+    assert d.loc["mean_delay_months", "p90"] < 0
+
+
+def test_three_projects_have_known_answers_in_the_zero_variance_limit():
+    res = run(
+        three_projects(),
+        BASELINE.with_changes(trials=8),
+        as_of=AS_OF,
+        calibration=unit_calibration(),
+        on_time_tolerance_months=0.5,
+    )
+    rows = res.rows.set_index(S.COL_PROJECT_ID)
+    # A: 48-month plan, 24 months elapsed, half spent: finishes on time.
+    assert rows.loc["A", "planned_months"] == pytest.approx(48.0, abs=1e-9)
+    assert rows.loc["A", "delay_p50"] == pytest.approx(0.0, abs=0.05)
+    # B: 25% spent at half time: the remaining 75% takes 36 months: 12 late.
+    assert rows.loc["B", "delay_p50"] == pytest.approx(12.0, abs=0.05)
+    assert rows.loc["B", "ratio_p50"] == pytest.approx(60 / 48, abs=1e-3)
+    # C: starts in 12 months, runs 12: completes 24 months after the data date.
+    assert rows.loc["C", "completion_p50_months"] == pytest.approx(24.0, abs=0.05)
+    assert rows.loc["C", "delay_p50"] == pytest.approx(0.0, abs=0.05)
+    assert (rows["delay_p10"] == rows["delay_p90"]).all()
+    m = _metrics(res)
+    assert m["on_time_rate"] == pytest.approx(2 / 3)
+    assert m["mean_delay_months"] == pytest.approx(4.0, abs=0.05)
+    assert m["cost_overrun_pct"] == pytest.approx(0.0, abs=1e-4)
+    assert m["funding_gap_usd"] == pytest.approx(0.0, abs=1.0)
+    assert m["delivered_value_usd"] == pytest.approx(3_500_000.0, rel=1e-6)
+    # All remaining money (USD 2.5 m) is spent within the 48-month horizon.
+    assert res.delivery["p50"].sum() == pytest.approx(2_500_000.0, rel=1e-5)
+    assert res.delivery["p50"].iloc[-1] == pytest.approx(0.0, abs=1.0)
+
+
+def test_descope_and_cancel_have_known_answers():
+    cal = unit_calibration()
+    cut = BASELINE.with_changes(trials=8, levers=(Lever("budget", -50),))
+    res = run(three_projects(), cut, as_of=AS_OF, calibration=cal)
+    # Each row keeps its past progress and delivers half of the remaining scope.
+    assert _metrics(res)["delivered_value_usd"] == pytest.approx(2_250_000.0, rel=1e-6)
+    res = run(
+        three_projects(),
+        cut.with_changes(budget_policy="cancel"),
+        as_of=AS_OF,
+        calibration=cal,
+    )
+    # USD 1.25 m to save: C (least advanced) and B are cancelled, A continues.
+    assert res.rows.set_index(S.COL_PROJECT_ID)["cancelled"].to_dict() == {
+        "A": False,
+        "B": True,
+        "C": True,
+    }
+    stretch = run(
+        three_projects(),
+        cut.with_changes(budget_policy="stretch"),
+        as_of=AS_OF,
+        calibration=cal,
+    )
+    rows = stretch.rows.set_index(S.COL_PROJECT_ID)
+    # Half the funding rate doubles the remaining time of A: 24 → 48 months.
+    assert rows.loc["A", "completion_p50_months"] == pytest.approx(48.0, abs=0.1)
+    assert _metrics(stretch)["delivered_scope_share"] == pytest.approx(1.0)
+
+
+def test_outputs_have_the_documented_shape():
+    res = run(portfolio(), SMALL, as_of=AS_OF)
+    assert len(res.rows) == 40
+    assert list(res.rows[S.COL_PROJECT_ID]) == list(portfolio()[S.COL_PROJECT_ID])
+    assert set(res.groups["dimension"]) == {
+        S.COL_SECTOR_GROUP,
+        S.COL_REGION,
+        S.COL_COUNTRY,
+    }
+    assert len(res.delivery) == 4
+    assert len(res.quarterly) == 16
+    assert np.isfinite(res.portfolio[["p10", "p50", "p90"]].to_numpy()).all()
+
+
+def test_bad_portfolio_fails_loudly():
+    with pytest.raises(ValueError, match="lacks column"):
+        run(portfolio().drop(columns=[S.COL_BUDGET]), SMALL, as_of=AS_OF)
+    bad = portfolio().astype({S.COL_SPENT: object})
+    bad.loc[0, S.COL_SPENT] = "lots"
+    with pytest.raises(ValueError, match="not numbers"):
+        run(bad, SMALL, as_of=AS_OF)
+
+
+def test_sensitivity_lists_levers_and_parameters():
+    scen = SMALL.with_changes(levers=(Lever("budget", -20, sectors=("Health",)),))
+    df = sensitivity(portfolio(), scen, as_of=AS_OF, trials=16)
+    assert {"lever", "parameter"} == set(df["kind"])
+    assert (df["swing"].diff().dropna() <= 0).all()
