@@ -154,3 +154,35 @@ def test_sensitivity_lists_levers_and_parameters():
     df = sensitivity(portfolio(), scen, as_of=AS_OF, trials=16)
     assert {"lever", "parameter"} == set(df["kind"])
     assert (df["swing"].diff().dropna() <= 0).all()
+
+
+def _cli(argv: list[str]) -> int:
+    import argparse
+
+    from src.engine.command import register
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+def test_cli_simulates_a_user_csv_and_rejects_bad_files(tmp_path, capsys):
+    import json
+
+    scen = tmp_path / "s.json"
+    scen.write_text(SMALL.with_changes(levers=(Lever("budget", -10),)).to_json())
+    csv = tmp_path / "p.csv"
+    portfolio().to_csv(csv, index=False)
+    argv = ["simulate", "--scenario", str(scen), "--portfolio", str(csv)]
+    assert _cli([*argv, "--as-of", "2022-01-01", "--trials", "16", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {"info", "portfolio", "groups", "rows", "delivery_per_year"} <= set(out)
+    assert out["info"]["trials"] == 16
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n")
+    assert _cli(["simulate", "--scenario", str(scen), "--portfolio", str(bad)]) == 2
+    assert "lacks required column" in capsys.readouterr().err
+    scen.write_text('{"levers": [{"kind": "budget", "change": -150}]}')
+    assert _cli(argv) == 2
+    assert "below -100%" in capsys.readouterr().err

@@ -1,0 +1,116 @@
+"""The `simulate` subcommand: `python -m src.cli simulate --scenario FILE.json`.
+
+Prints portfolio metrics, delivery per year, per-group metrics and per-row
+P10/P50/P90 delay and duration ratio (JSON with --json, else a short text
+summary). Bad input gives a one-line message and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from src.engine.scenario import Scenario
+from src.portfolio import schema as S
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add the `simulate` subcommand to the CLI's subparsers."""
+    p = subparsers.add_parser("simulate", help="Monte Carlo delivery simulation")
+    p.add_argument("--scenario", required=True, help="scenario JSON file")
+    p.add_argument("--portfolio", help="portfolio .csv or .parquet (default: bundled)")
+    p.add_argument("--as-of", help="data date yyyy-mm-dd (default: file's or today)")
+    p.add_argument("--trials", type=int, help="override the scenario's trials")
+    p.add_argument("--seed", type=int, help="override the scenario's seed")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_simulate)
+
+
+def _error(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def read_portfolio(path: Path) -> pd.DataFrame:
+    """Read a user portfolio (CSV or Parquet) with the canonical columns."""
+    if not path.exists():
+        msg = f"portfolio file {path} not found"
+        raise ValueError(msg)
+    try:
+        if path.suffix.lower() == ".parquet":
+            df = pd.read_parquet(path)
+        elif path.suffix.lower() == ".csv":
+            df = pd.read_csv(path, dtype={S.COL_PROJECT_ID: str, S.COL_COUNTRY: str})
+        else:
+            msg = f"portfolio file {path} must be .csv or .parquet"
+            raise ValueError(msg)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        msg = f"cannot read portfolio file {path}: {exc}"
+        raise ValueError(msg) from None
+    missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in df.columns]
+    if missing:
+        msg = f"portfolio file {path} lacks required column(s) {missing}"
+        raise ValueError(msg)
+    for col in (S.COL_START, S.COL_END):
+        raw = df[col]
+        parsed = pd.to_datetime(raw, errors="coerce")
+        bad = int((parsed.isna() & raw.notna() & (raw.astype(str) != "")).sum())
+        if bad:
+            msg = f"portfolio file {path}: column {col!r} has {bad} invalid date(s)"
+            raise ValueError(msg)
+        df[col] = parsed
+    for col in (S.COL_COUNTRY, S.COL_SECTOR_GROUP, S.COL_REGION, S.COL_AGENCY):
+        if col in df.columns:
+            df[col] = df[col].fillna("").astype(str)
+        elif col != S.COL_COUNTRY:
+            df[col] = ""
+    return df
+
+
+def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, date]:
+    if args.portfolio:
+        df = read_portfolio(Path(args.portfolio))
+        as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
+        return df, as_of
+    from src.portfolio.load import load_bundled_portfolio
+
+    df, meta = load_bundled_portfolio()
+    as_of = date.fromisoformat(args.as_of or meta.as_of)
+    return df, as_of
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Run the simulation; returns the process exit code."""
+    from src.engine.montecarlo import run
+
+    try:
+        path = Path(args.scenario)
+        if not path.exists():
+            return _error(f"scenario file {path} not found")
+        scenario = Scenario.from_json(path.read_text(encoding="utf-8"))
+        if args.trials is not None or args.seed is not None:
+            scenario = scenario.with_changes(
+                trials=args.trials if args.trials is not None else scenario.trials,
+                seed=args.seed if args.seed is not None else scenario.seed,
+            )
+        df, as_of = _load(args)
+        result = run(df, scenario, as_of=as_of)
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        return _error(str(exc))
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=1, default=str, allow_nan=False))
+        return 0
+    print(f"{scenario.name}: {result.info['rows']} rows, {result.info['trials']} "
+          f"trials, seed {result.info['seed']}, as of {as_of}")  # fmt: skip
+    for rec in result.portfolio.itertuples():
+        print(f"  {rec.label:<34} P10 {rec.p10:>14,.3f}  P50 {rec.p50:>14,.3f}  "
+              f"P90 {rec.p90:>14,.3f}  ({rec.unit})")  # fmt: skip
+    for rec in result.delivery.itertuples():
+        print(f"  Delivery year {rec.year:<20} P10 {rec.p10:>14,.0f}  "
+              f"P50 {rec.p50:>14,.0f}  P90 {rec.p90:>14,.0f}  (USD)")  # fmt: skip
+    return 0
