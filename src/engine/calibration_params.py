@@ -56,7 +56,7 @@ def _schedule(fit: dict[str, Any]) -> dict[str, dict[str, Any]]:
             {k: v["a"] for k, v in g.items()} | {"pooled": fit["pooled"]["a"]},
             ln_m,
             "Intercept a_g of log(actual months) = a_g + b·log(planned months); "
-            "'pooled' (budget-weighted mean) for groups without ADB records",
+            "'pooled' (mean weighted by records) for groups without ADB records",
             ADB,
         ),
         "schedule.b": _entry(
