@@ -53,7 +53,12 @@ def summarise(values: np.ndarray) -> dict[str, float]:
     if finite.size == 0:
         return {"p10": np.nan, "p50": np.nan, "p90": np.nan, "mean": np.nan}
     p10, p50, p90 = np.quantile(finite, QUANTILES)
-    return {"p10": p10, "p50": p50, "p90": p90, "mean": float(finite.mean())}
+    return {
+        "p10": float(p10),
+        "p50": float(p50),
+        "p90": float(p90),
+        "mean": float(finite.mean()),
+    }
 
 
 @dataclass(frozen=True)
