@@ -25,9 +25,14 @@ if ctx.selection.empty:
 render_kpi_row(kpis(ctx.selection, ctx.meta.as_of))
 
 # Map
-metric, web = worldmap.metric_selector()
+metric, web, borders = worldmap.metric_selector()
 deck, legend = worldmap.build_portfolio_deck(
-    by_country(ctx.selection), ctx.selection, metric=metric, lang=lang, web_basemap=web
+    by_country(ctx.selection),
+    ctx.selection,
+    metric=metric,
+    lang=lang,
+    web_basemap=web,
+    borders=borders,
 )
 worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
 worldmap.render_legend(legend, t("map.metric." + metric))

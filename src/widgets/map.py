@@ -8,12 +8,14 @@ into the country filter.
 from __future__ import annotations
 
 import html
+import json
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 import streamlit as st
+from pydeck.bindings.json_tools import default_serialize
 
 from src.i18n import format_money, format_number, format_percent, translate
 from src.portfolio import schema as S
@@ -40,6 +42,20 @@ OCEAN = [236, 244, 250]
 # INFORM's own class limits (INFORM methodology): Very low < 2 <= Low < 3.5 ...
 INFORM_BOUNDS = (2.0, 3.5, 5.0, 6.5)
 MAX_POINTS = 5_000
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON has no indentation.
+
+    pydeck pretty-prints with indent=2, which made the world map's spec 10 MB;
+    compact separators cut it several-fold, and the browser parses it faster.
+    """
+
+    def to_json(self) -> str:
+        """Compact JSON for st.pydeck_chart."""
+        return json.dumps(
+            self, sort_keys=True, default=default_serialize, separators=(",", ":")
+        )
 
 
 def _bins(values: pd.Series, metric: str) -> tuple[list[float], list[list[int]]]:
@@ -204,6 +220,7 @@ def build_portfolio_deck(
     metric: str,
     lang: str,
     web_basemap: bool = False,
+    borders: bool = False,
     max_points: int = MAX_POINTS,
 ) -> tuple[pdk.Deck, list[tuple[list[int], str]]]:
     """The map as a pydeck Deck plus its legend.
@@ -214,6 +231,8 @@ def build_portfolio_deck(
         metric: one of METRICS, used to colour the countries.
         lang: UI language for tooltips and legend.
         web_basemap: add a Carto basemap under the polygons (needs internet).
+        borders: draw country outlines. Off by default: without a GPU (headless
+            browsers, some projector laptops) outlines cost about 3 s to draw.
         max_points: above this many rows, points are aggregated on a 1° grid.
     """
     if metric not in METRICS:
@@ -256,7 +275,7 @@ def build_portfolio_deck(
             data={"type": "FeatureCollection", "features": features},
             id="countries",
             pickable=True,
-            stroked=True,
+            stroked=borders,
             filled=True,
             get_fill_color="properties.fill",
             get_line_color=[255, 255, 255],
@@ -308,7 +327,7 @@ def build_portfolio_deck(
                     opacity=0.85,
                 )
             )
-    deck = pdk.Deck(
+    deck = CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(latitude=12, longitude=15, zoom=1.1),
         map_provider="carto" if web_basemap else None,
@@ -366,8 +385,8 @@ def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
     )
 
 
-def metric_selector() -> tuple[str, bool]:
-    """Choose the country colouring (mirrored in ?metric=) and the web basemap."""
+def metric_selector() -> tuple[str, bool, bool]:
+    """Choose the country colouring (mirrored in ?metric=), basemap and borders."""
     from src.widgets.i18n import t
 
     url_metric = st.query_params.get(state.URL_METRIC)
@@ -375,7 +394,7 @@ def metric_selector() -> tuple[str, bool]:
         st.session_state[state.MAP_METRIC] = (
             url_metric if url_metric in METRICS else METRICS[0]
         )
-    left, right = st.columns([3, 1])
+    left, mid, right = st.columns([4, 1, 1])
     metric = left.radio(
         t("map.colour_by"),
         METRICS,
@@ -383,6 +402,9 @@ def metric_selector() -> tuple[str, bool]:
         horizontal=True,
         key=state.MAP_METRIC,
     )
+    borders = mid.toggle(
+        t("map.borders"), key="map.borders", help=t("map.borders_help")
+    )
     web = right.toggle(t("map.web_basemap"), key="map.web", help=t("map.web_help"))
     st.query_params[state.URL_METRIC] = metric
-    return metric, web
+    return metric, web, borders

@@ -21,18 +21,20 @@ def build_project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """
 
     def tr(prefix: str, col: str) -> pd.Series:
-        return df[col].map(lambda v: t(prefix + str(v)))
+        # Translate each distinct value once (tables can have 100k rows).
+        labels = {v: t(prefix + str(v)) for v in df[col].unique()}
+        return df[col].map(labels)
 
-    countries = [
-        country_name(iso2, name, lang) if iso3 else t("table.regional", region=reg)
-        for iso3, iso2, name, reg in zip(
-            df[S.COL_COUNTRY],
-            df[S.COL_COUNTRY_ISO2],
-            df[S.COL_COUNTRY_NAME],
-            df[S.COL_RECIPIENT_REGION],
-            strict=True,
-        )
-    ]
+    keys = df[[S.COL_COUNTRY, S.COL_COUNTRY_ISO2, S.COL_COUNTRY_NAME]].astype(str)
+    keys[S.COL_RECIPIENT_REGION] = df[S.COL_RECIPIENT_REGION].astype(str)
+    distinct = keys.drop_duplicates()
+    names = {
+        tuple(row): country_name(row[1], row[2], lang)
+        if row[0]
+        else t("table.regional", region=row[3])
+        for row in distinct.itertuples(index=False)
+    }
+    countries = [names[tuple(row)] for row in keys.itertuples(index=False)]
     return pd.DataFrame(
         {
             t("col.title"): df[S.COL_TITLE],
@@ -55,6 +57,9 @@ def build_project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+MAX_SHOWN = 5_000
+
+
 def csv_file_name(as_of: str, caption: str) -> str:
     """A file name carrying the data date and a slug of the filters."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", caption).strip("-")[:60] or "all"
@@ -67,8 +72,15 @@ def render_project_table(
     """Show the table and offer the identical CSV."""
     lang = current_lang()
     table = build_project_table(df, lang)
+    shown = table
+    if len(table) > MAX_SHOWN:
+        # The browser cannot draw 100k rows quickly; the CSV keeps them all.
+        shown = table.loc[
+            df[S.COL_BUDGET].reset_index(drop=True).nlargest(MAX_SHOWN).index
+        ]
+        st.caption(t("table.truncated", shown=MAX_SHOWN, total=len(table)))
     st.dataframe(
-        table,
+        shown,
         hide_index=True,
         column_config={
             t("col.budget_usd"): st.column_config.NumberColumn(format="%,.0f"),
