@@ -81,8 +81,9 @@ def filter_change(browser, url: str) -> float:
     start = time.perf_counter()
     page.get_by_role("option", name="Health", exact=True).click()
     page.wait_for_function(
-        """(before) => { const m = [...document.querySelectorAll(
-            '[data-testid="stMetric"]')].find(e => e.innerText.includes('Total budget'));
+        """(before) => {
+            const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                .find(e => e.innerText.includes('Total budget'));
             return m && m.innerText !== before; }""",
         arg=before,
         timeout=120_000,

@@ -17,8 +17,11 @@ from src.portfolio.reference import _feature_iso3
 
 
 def _simplify_ring(ring: list[list[float]], step: float) -> list[list[float]]:
-    """Drop points closer than `step` degrees to the last kept one (radial
-    distance), keep the closing point, round to 2 decimals (about 1 km)."""
+    """Radial-distance simplification of one ring.
+
+    Drops points closer than `step` degrees to the last kept one, closes the
+    ring and rounds to 2 decimals (about 1 km).
+    """
     out: list[list[float]] = []
     for lon, lat in ring:
         if out and abs(lon - out[-1][0]) < step and abs(lat - out[-1][1]) < step:
