@@ -175,6 +175,9 @@ def make_parser() -> argparse.ArgumentParser:
         pass
     else:
         register(sub)
+    from src.briefing.command import register as register_brief
+
+    register_brief(sub)
     return parser
 
 

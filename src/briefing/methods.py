@@ -1,0 +1,75 @@
+"""The methods-and-caveats text: what is derived, the risk formula, the model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from src.briefing.scenarios import ScenarioResult
+from src.i18n import format_number, format_percent, translate
+from src.portfolio import schema as S
+from src.portfolio.risk import risk_formula
+
+
+def derived_counts(df: pd.DataFrame) -> dict[str, int]:
+    """Rows whose sector, location or end date is derived rather than reported."""
+    return {
+        "sector_inferred": int((df[S.COL_SECTOR_SOURCE] == "inferred").sum()),
+        "sector_missing": int((df[S.COL_SECTOR_SOURCE] == "not reported").sum()),
+        "country_location": int((df[S.COL_PRECISION] == "country").sum()),
+        "end_derived": int((df[S.COL_END_SOURCE] != "reported").sum()),
+        "rows": len(df),
+    }
+
+
+def risk_formula_line(lang: str) -> str:
+    """The risk score formula and level thresholds from data/risk_formula.json."""
+    spec = risk_formula()
+    terms = " + ".join(
+        f"{format_percent(part['weight'], lang)} × "
+        f"{translate(f'brief.risk.{name}', lang)}"
+        for name, part in spec["components"].items()
+    )
+    levels = []
+    low = 0.0
+    for item in spec["levels"]:
+        high = min(float(item["below"]), 1.0)
+        label = translate(f"risk.{item['level']}", lang)
+        levels.append(
+            f"{label} {format_number(low, lang, 2)}–{format_number(high, lang, 2)}"
+        )
+        low = high
+    return translate("brief.risk_formula", lang, terms=terms, levels=", ".join(levels))
+
+
+def method_lines(
+    df: pd.DataFrame, lang: str, scenarios: Sequence[ScenarioResult] = ()
+) -> tuple[str, ...]:
+    """The bullet lines of the methods-and-caveats slide."""
+    counts = {k: format_number(v, lang) for k, v in derived_counts(df).items()}
+    lines = [
+        translate("brief.derived", lang, **counts),
+        translate("brief.derived_money", lang),
+        risk_formula_line(lang),
+    ]
+    if scenarios:
+        for result in scenarios:
+            info = result.info
+            lines.append(
+                translate(
+                    "brief.model",
+                    lang,
+                    name=result.name,
+                    trials=format_number(info.get("trials") or 0, lang),
+                    seed=info.get("seed", "–"),
+                    horizon=info.get("horizon_months", "–"),
+                    policy=info.get("budget_policy", "–"),
+                    levers="; ".join(info.get("levers") or ()) or "–",
+                )
+            )
+        lines.append(translate("brief.model_caveat", lang))
+    else:
+        lines.append(translate("brief.model_none", lang))
+    lines.append(translate("brief.sources", lang))
+    return tuple(lines)
