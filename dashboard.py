@@ -26,6 +26,11 @@ def main() -> None:
             title=t("nav.quality"),
             icon=":material/fact_check:",
         ),
+        st.Page(
+            "pages/briefing.py",
+            title=t("nav.briefing"),
+            icon=":material/slideshow:",
+        ),
     ]
     st.navigation(pages).run()
 
