@@ -21,6 +21,7 @@ def main() -> None:
             default=True,
         ),
         st.Page("pages/country.py", title=t("nav.country"), icon=":material/flag:"),
+        st.Page("pages/scenarios.py", title=t("nav.scenarios"), icon=":material/tune:"),
         st.Page(
             "pages/data_quality.py",
             title=t("nav.quality"),

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from src.engine.metrics import SimulationResult
+from src.engine.montecarlo import run, sensitivity
+from src.engine.scenario import Scenario
+from src.portfolio.filters import FilterSpec
 from src.portfolio.load import (
     load_bundled_portfolio,
     load_bundled_report,
@@ -52,3 +57,34 @@ def dataset_names() -> list[str]:
     except ImportError:  # the store arrives with the import feature
         return [BUNDLED]
     return [BUNDLED, *(d.name for d in list_datasets())]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def scenario_run(dataset: str, spec: FilterSpec, token: str) -> SimulationResult:
+    """One engine run of a scenario (URL token) on the filtered portfolio.
+
+    Cached per (dataset, filters, scenario): moving a lever back to a value seen
+    before, or the baseline of any scenario with the same settings, is instant.
+    """
+    df, meta = portfolio(dataset)
+    return run(
+        spec.apply(df).reset_index(drop=True),
+        Scenario.from_token(token),
+        as_of=date.fromisoformat(meta.as_of),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def scenario_sensitivity(
+    dataset: str, spec: FilterSpec, token: str, metric: str
+) -> pd.DataFrame:
+    """Tornado swings of a metric for a scenario (slow: many runs, cached)."""
+    df, meta = portfolio(dataset)
+    scen = Scenario.from_token(token)
+    return sensitivity(
+        spec.apply(df).reset_index(drop=True),
+        scen,
+        as_of=date.fromisoformat(meta.as_of),
+        metric=metric,
+        trials=min(scen.trials, 200),
+    )

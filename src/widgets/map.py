@@ -23,6 +23,14 @@ from src.portfolio.geo import country_shapes
 from src.widgets import state
 
 METRICS = ("budget", "projects", "risk", "capacity")
+CHANGE = "change"  # a scenario's change per country (months of delay)
+DIVERGING = [
+    [33, 102, 172],
+    [146, 197, 222],
+    [247, 247, 247],
+    [244, 165, 130],
+    [178, 24, 43],
+]
 RISK_COLORS: dict[str, list[int]] = {
     "Low": [26, 152, 80],
     "Medium": [230, 190, 60],
@@ -59,6 +67,10 @@ class CompactDeck(pdk.Deck):
 
 
 def _bins(values: pd.Series, metric: str) -> tuple[list[float], list[list[int]]]:
+    if metric == CHANGE:  # symmetric around zero: blue = less delay, red = more
+        top = float(values.abs().max()) if values.notna().any() else 0.0
+        top = max(top, 0.5)
+        return [-top / 2, -0.25, 0.25, top / 2], DIVERGING
     if metric == "risk":
         return list(INFORM_BOUNDS), REDS
     if metric == "capacity":  # low Government Effectiveness percentile = dark
@@ -83,6 +95,11 @@ def _metric_values(by_country: pd.DataFrame, metric: str) -> pd.Series:
 def _fmt_metric(value: float, metric: str, lang: str) -> str:
     if pd.isna(value):
         return translate("map.no_data", lang)
+    if metric == CHANGE:
+        sign = "+" if value > 0 else ""
+        return sign + translate(
+            "unit.months", lang, value=format_number(value, lang, 1)
+        )
     if metric == "budget":
         return format_money(value, lang)
     if metric == "projects":
@@ -222,6 +239,7 @@ def build_portfolio_deck(
     web_basemap: bool = False,
     borders: bool = False,
     max_points: int = MAX_POINTS,
+    change: pd.Series | None = None,
 ) -> tuple[pdk.Deck, list[tuple[list[int], str]]]:
     """The map as a pydeck Deck plus its legend.
 
@@ -234,11 +252,18 @@ def build_portfolio_deck(
         borders: draw country outlines. Off by default: without a GPU (headless
             browsers, some projector laptops) outlines cost about 3 s to draw.
         max_points: above this many rows, points are aggregated on a 1° grid.
+        change: with metric "change", the value per ISO3 to colour (diverging).
     """
-    if metric not in METRICS:
+    if metric not in (*METRICS, CHANGE):
         msg = f"unknown map metric {metric!r}; choose from {METRICS}"
         raise ValueError(msg)
-    values = _metric_values(by_country, metric)
+    if metric == CHANGE:
+        if change is None:
+            msg = "metric 'change' needs the change per country"
+            raise ValueError(msg)
+        values = change
+    else:
+        values = _metric_values(by_country, metric)
     bounds, colors = _bins(values, metric)
     names = by_country.set_index(S.COL_COUNTRY)["country_name"]
     features = []

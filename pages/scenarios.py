@@ -1,0 +1,43 @@
+"""Scenarios: budget and capacity levers against the baseline, with ranges."""
+
+import streamlit as st
+
+from src.i18n import format_number
+from src.widgets import scenario_panels as panels
+from src.widgets.frame import context
+from src.widgets.i18n import current_lang, t
+from src.widgets.scenario_editor import scenario_editor
+
+ctx = context()
+st.title(t("scen.title"))
+n = ctx.selection["project_id"].nunique()
+st.caption(
+    t("scen.portfolio_note", n=format_number(n, current_lang()), filters=ctx.caption)
+)
+if ctx.selection.empty:
+    st.info(t("overview.empty"), icon=":material/filter_alt_off:")
+    st.stop()
+
+scenario = scenario_editor(ctx.selection)
+comparison = panels.run_comparison(ctx, scenario)
+panels.render_summary(ctx, scenario, comparison)
+
+tabs = st.tabs(
+    [
+        t("scen.tab.delivery"),
+        t("scen.tab.delays"),
+        t("scen.tab.map"),
+        t("scen.tab.drivers"),
+        t("scen.tab.assumptions"),
+    ]
+)
+with tabs[0]:
+    panels.render_delivery(comparison)
+with tabs[1]:
+    panels.render_delays(comparison)
+with tabs[2]:
+    panels.render_change_map(ctx, comparison)
+with tabs[3]:
+    panels.render_drivers(ctx, scenario)
+with tabs[4]:
+    panels.render_assumptions()

@@ -1,0 +1,199 @@
+"""Scenario levers: draw the editor, keep it in the URL, return a Scenario.
+
+The scenario lives in session state as plain lever dicts and in the URL as the
+engine's versioned token (?scenario=v1.…). An old or invalid token is ignored
+with a visible notice, never a crash.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from src.engine.scenario import BASELINE, BUDGET_POLICIES, LEVER_KINDS, Scenario
+from src.portfolio import schema as S
+from src.widgets.i18n import md_escape, t
+
+URL_SCENARIO = "scenario"
+LEVERS = "scen.levers"
+READY = "scen.ready"
+NOTICE = "scen.notice"
+HORIZON = "scen.horizon"
+POLICY = "scen.policy"
+PRECISE = "scen.precise"
+NAME = "scen.name"
+FAST_TRIALS = 200
+PRECISE_TRIALS = 2_000
+SLIDER = {"budget": (-50, 100, 5), "capacity": (-50, 100, 5), "risk": (0.0, 5.0, 0.5)}
+
+
+def _lever_key(i: int, part: str) -> str:
+    return f"scen.lever.{i}.{part}"
+
+
+def load_into_state(scenario: Scenario) -> None:
+    """Put a scenario into the editor's widgets (URL, store, file)."""
+    for key in [k for k in st.session_state if str(k).startswith("scen.lever.")]:
+        del st.session_state[key]
+    st.session_state[LEVERS] = len(scenario.levers)
+    for i, lever in enumerate(scenario.levers):
+        st.session_state[_lever_key(i, "kind")] = lever.kind
+        st.session_state[_lever_key(i, "change")] = (
+            float(lever.change) if lever.kind == "risk" else int(round(lever.change))
+        )
+        st.session_state[_lever_key(i, "sectors")] = list(lever.sectors)
+        st.session_state[_lever_key(i, "regions")] = list(lever.regions)
+        st.session_state[_lever_key(i, "countries")] = list(lever.countries)
+    st.session_state[HORIZON] = scenario.horizon_months
+    st.session_state[POLICY] = scenario.budget_policy
+    st.session_state[PRECISE] = scenario.trials > FAST_TRIALS
+    st.session_state[NAME] = "" if scenario.name == BASELINE.name else scenario.name
+
+
+def _read_url() -> None:
+    token = st.query_params.get(URL_SCENARIO)
+    st.session_state[NOTICE] = ""
+    default = BASELINE.with_changes(trials=FAST_TRIALS)
+    if not token:
+        load_into_state(default)
+        return
+    try:
+        load_into_state(Scenario.from_token(token))
+    except ValueError as exc:
+        load_into_state(default)
+        st.session_state[NOTICE] = t(
+            "scen.bad_link", value=md_escape(token[:40]), reason=md_escape(str(exc))
+        )
+
+
+def _add_lever() -> None:
+    i = st.session_state.get(LEVERS, 0)
+    st.session_state[_lever_key(i, "kind")] = "budget"
+    st.session_state[_lever_key(i, "change")] = 0
+    st.session_state[LEVERS] = i + 1
+
+
+def _remove_lever(index: int) -> None:
+    n = st.session_state.get(LEVERS, 0)
+    parts = ("kind", "change", "sectors", "regions", "countries")
+    for i in range(index, n - 1):
+        for part in parts:
+            st.session_state[_lever_key(i, part)] = st.session_state.get(
+                _lever_key(i + 1, part)
+            )
+    for part in parts:
+        st.session_state.pop(_lever_key(n - 1, part), None)
+    st.session_state[LEVERS] = n - 1
+
+
+def _on_kind_change(i: int) -> None:
+    kind = st.session_state[_lever_key(i, "kind")]
+    st.session_state[_lever_key(i, "change")] = 0.0 if kind == "risk" else 0
+
+
+def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
+    with st.container(border=True):
+        top = st.columns([2, 4, 1])
+        kind = top[0].selectbox(
+            t("scen.kind"),
+            LEVER_KINDS,
+            format_func=lambda k: t("scen.kind." + k),
+            key=_lever_key(i, "kind"),
+            on_change=_on_kind_change,
+            args=(i,),
+        )
+        low, high, step = SLIDER[kind]
+        change = top[1].slider(
+            t("scen.change." + kind),
+            min_value=low,
+            max_value=high,
+            step=step,
+            key=_lever_key(i, "change"),
+        )
+        top[2].button(
+            t("scen.remove"),
+            key=_lever_key(i, "remove"),
+            on_click=_remove_lever,
+            args=(i,),
+            icon=":material/delete:",
+        )
+        cols = st.columns(3)
+        sectors = cols[0].multiselect(
+            t("filters.sector"),
+            [g for g in S.ALL_SECTOR_GROUPS if g in set(df[S.COL_SECTOR_GROUP])],
+            format_func=lambda v: t("sector." + v),
+            key=_lever_key(i, "sectors"),
+            placeholder=t("scen.everywhere"),
+        )
+        regions = cols[1].multiselect(
+            t("filters.region"),
+            sorted(set(df[S.COL_REGION])),
+            format_func=lambda v: t("region." + v),
+            key=_lever_key(i, "regions"),
+            placeholder=t("scen.everywhere"),
+        )
+        names = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False))
+        countries = cols[2].multiselect(
+            t("filters.country"),
+            sorted(set(df[S.COL_COUNTRY]) - {""}),
+            format_func=lambda v: names.get(v, v),
+            key=_lever_key(i, "countries"),
+            placeholder=t("scen.everywhere"),
+        )
+    return {
+        "kind": kind,
+        "change": float(change),
+        "sectors": sectors,
+        "regions": regions,
+        "countries": countries,
+    }
+
+
+def scenario_editor(df: pd.DataFrame) -> Scenario:
+    """Draw the levers and settings; return the scenario they describe."""
+    if not st.session_state.get(READY):
+        _read_url()
+        st.session_state[READY] = True
+    if st.session_state.get(NOTICE):
+        st.warning(st.session_state[NOTICE], icon=":material/link_off:")
+    levers = [_lever_row(i, df) for i in range(st.session_state.get(LEVERS, 0))]
+    st.button(t("scen.add"), on_click=_add_lever, icon=":material/add:", key="scen.add")
+    cols = st.columns(3)
+    horizon = cols[0].slider(
+        t("scen.horizon"), min_value=12, max_value=120, step=12, key=HORIZON
+    )
+    policy = cols[1].selectbox(
+        t("scen.policy"),
+        BUDGET_POLICIES,
+        format_func=lambda p: t("scen.policy." + p),
+        key=POLICY,
+        help=t("scen.policy_help"),
+    )
+    precise = cols[2].toggle(
+        t("scen.precise"), key=PRECISE, help=t("scen.precise_help")
+    )
+    name = st.session_state.get(NAME) or t("scen.unnamed")
+    scenario = Scenario(
+        levers=tuple(lv for lv in levers if lv["change"] != 0),
+        horizon_months=int(horizon),
+        trials=PRECISE_TRIALS if precise else FAST_TRIALS,
+        budget_policy=policy,
+        name=name,
+    )
+    if scenario.levers or scenario != BASELINE.with_changes(
+        trials=FAST_TRIALS, name=name
+    ):
+        st.query_params[URL_SCENARIO] = scenario.to_token()
+    else:
+        st.query_params.pop(URL_SCENARIO, None)
+    return scenario
+
+
+def baseline_of(scenario: Scenario) -> Scenario:
+    """The baseline run with the same settings and seed (common random numbers)."""
+    return BASELINE.with_changes(
+        horizon_months=scenario.horizon_months,
+        trials=scenario.trials,
+        seed=scenario.seed,
+        budget_policy=scenario.budget_policy,
+    )

@@ -1,0 +1,133 @@
+"""Scenario page panels: run, charts with their tables, map, drivers, assumptions."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import streamlit as st
+
+from src.engine.metrics import Comparison
+from src.engine.narrative import change_summary, combine
+from src.engine.scenario import Scenario
+from src.i18n import format_money
+from src.portfolio.paths import ROOT
+from src.portfolio.summary import by_country
+from src.widgets import cache, state
+from src.widgets import map as worldmap
+from src.widgets import scenario_results as results
+from src.widgets.frame import Context
+from src.widgets.i18n import current_lang, t
+from src.widgets.scenario_editor import baseline_of
+
+
+def run_comparison(ctx: Context, scenario: Scenario) -> Comparison:
+    """Baseline and scenario from the cache (each run once per settings)."""
+    dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+    with st.spinner(t("scen.running", trials=scenario.trials)):
+        base = cache.scenario_run(dataset, ctx.spec, baseline_of(scenario).to_token())
+        scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token())
+    return combine(base, scen)
+
+
+def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
+    """The plain-language sentence and the baseline → scenario cards."""
+    summary = change_summary(ctx.selection.reset_index(drop=True), scenario, comp)
+    st.info(results.summary_sentence(scenario, summary), icon=":material/summarize:")
+    results.render_metric_cards(comp)
+    st.caption(
+        t(
+            "scen.cards_note",
+            trials=comp.scenario.info["trials"],
+            tolerance=comp.scenario.info["on_time_tolerance_months"],
+        )
+    )
+
+
+def render_delivery(comp: Comparison) -> None:
+    """Fan chart of delivery per year with its table."""
+    lang = current_lang()
+    st.altair_chart(
+        results.build_fan_chart(comp.baseline, comp.scenario),
+        alt=t("scen.fan_alt"),
+        key="scen.fan",
+    )
+    with st.expander(t("chart.show_table")):
+        rows = []
+        for label, res in (
+            (t("scen.baseline"), comp.baseline),
+            (t("scen.scenario"), comp.scenario),
+        ):
+            for rec in res.delivery.itertuples(index=False):
+                rows.append(
+                    {
+                        t("scen.run"): label,
+                        t("scen.year_after"): rec.year,
+                        "P10": format_money(rec.p10, lang),
+                        "P50": format_money(rec.p50, lang),
+                        "P90": format_money(rec.p90, lang),
+                    }
+                )
+        st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def render_delays(comp: Comparison) -> None:
+    """Histogram of project delays."""
+    st.altair_chart(
+        results.build_delay_histogram(comp.baseline, comp.scenario),
+        alt=t("scen.hist_alt"),
+        key="scen.hist",
+    )
+    results.render_affected(comp)
+
+
+def render_change_map(ctx: Context, comp: Comparison) -> None:
+    """The overview's map widget, coloured by the change in mean delay."""
+    lang = current_lang()
+    deck, legend = worldmap.build_portfolio_deck(
+        by_country(ctx.selection),
+        ctx.selection,
+        metric=worldmap.CHANGE,
+        lang=lang,
+        change=results.country_change(comp),
+    )
+    st.pydeck_chart(deck, height=460, key="scen.map", alt=t("scen.map_alt"))
+    worldmap.render_legend(legend, t("map.metric.change"))
+
+
+def render_drivers(ctx: Context, scenario: Scenario) -> None:
+    """Tornado chart of what moves the on-time rate (computed on request)."""
+    st.caption(t("scen.drivers_note"))
+    if not st.toggle(t("scen.drivers_run"), key="scen.drivers"):
+        return
+    dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+    with st.spinner(t("scen.drivers_running")):
+        swings = cache.scenario_sensitivity(
+            dataset, ctx.spec, scenario.to_token(), "mean_delay_months"
+        )
+    st.altair_chart(
+        results.build_tornado(swings), key="scen.tornado", alt=t("scen.drivers_alt")
+    )
+    with st.expander(t("chart.show_table")):
+        st.dataframe(swings, hide_index=True)
+
+
+def render_assumptions() -> None:
+    """The model's parameters with their sources, and the model documentation."""
+    data = json.loads((ROOT / "data/calibration/calibration.json").read_text("utf-8"))
+    params = pd.DataFrame(
+        [
+            {
+                t("scen.param"): name,
+                t("scen.value"): json.dumps(spec["value"], ensure_ascii=False),
+                t("scen.unit"): spec["unit"],
+                t("scen.description"): spec["description"],
+                t("scen.source"): spec["source"],
+            }
+            for name, spec in data["parameters"].items()
+        ]
+    )
+    st.markdown(t("scen.assumptions_intro"))
+    st.dataframe(params, hide_index=True)
+    with st.expander(t("scen.model_doc")):
+        st.markdown((ROOT / "docs/MODEL.md").read_text("utf-8"))
