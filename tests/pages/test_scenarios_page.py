@@ -1,0 +1,108 @@
+"""AppTest tests of the Scenarios page."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from streamlit.testing.v1 import AppTest
+
+from src.engine.montecarlo import run
+from src.engine.scenario import BASELINE, Lever, Scenario
+from src.i18n import format_money, format_percent
+from src.portfolio.filters import FilterSpec
+from src.portfolio.load import load_bundled_portfolio
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard.py")
+
+
+def open_page(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/scenarios.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def cards(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def engine_p50(scenario: Scenario, spec: FilterSpec, metric: str) -> float:
+    df, meta = load_bundled_portfolio()
+    result = run(
+        spec.apply(df).reset_index(drop=True),
+        scenario,
+        as_of=date.fromisoformat(meta.as_of),
+    )
+    return result.headline(metric)
+
+
+def test_moving_a_lever_shows_what_the_engine_returns_for_that_scenario():
+    at = open_page()
+    before = cards(at)["Delivered scope"]
+    at.button(key="scen.add").click().run()
+    at.slider(key="scen.lever.0.change").set_value(-30)
+    at.multiselect(key="scen.lever.0.sectors").set_value(["Health"])
+    at.run()
+    assert not at.exception
+    scenario = Scenario(
+        levers=(Lever("budget", -30, sectors=("Health",)),),
+        trials=200,
+        name="Unsaved scenario",
+    )
+    gap = engine_p50(scenario, FilterSpec(), "funding_gap_usd")
+    scope = engine_p50(scenario, FilterSpec(), "delivered_scope_share")
+    shown = cards(at)
+    assert shown["Funding gap"].endswith("→ " + format_money(gap, "en"))
+    assert shown["Delivered scope"].endswith("→ " + format_percent(scope, "en", 1))
+    assert shown["Delivered scope"] != before
+    summary = at.info[0].value
+    assert summary.startswith("Budget -30% in Health")
+    assert "undelivered" in summary
+
+
+def test_filters_define_the_simulated_portfolio():
+    at = open_page({"sector": "Health"})
+    assert "Simulating the 98 projects" in at.caption[0].value
+    baseline = BASELINE.with_changes(trials=200)
+    gap = engine_p50(baseline, FilterSpec(sectors=("Health",)), "funding_gap_usd")
+    assert cards(at)["Funding gap"].startswith(format_money(gap, "en") + " →")
+
+
+def test_url_round_trips_a_scenario_with_stacked_levers():
+    scenario = Scenario(
+        levers=(
+            Lever("budget", -20, sectors=("Health",)),
+            Lever("capacity", 15, regions=("Sub-Saharan Africa",)),
+            Lever("risk", 2.0, countries=("KEN",)),
+        ),
+        horizon_months=60,
+        trials=200,
+        budget_policy="stretch",
+        name="Stacked",
+    )
+    at = open_page({"scenario": scenario.to_token()})
+    assert at.slider(key="scen.lever.1.change").value == 15
+    assert at.multiselect(key="scen.lever.1.regions").value == ["Sub-Saharan Africa"]
+    assert at.slider(key="scen.lever.2.change").value == 2.0
+    assert at.selectbox(key="scen.policy").value == "stretch"
+    assert Scenario.from_token(at.query_params["scenario"]) == scenario
+    gap = engine_p50(scenario, FilterSpec(), "funding_gap_usd")
+    assert cards(at)["Funding gap"].endswith("→ " + format_money(gap, "en"))
+
+
+def test_an_invalid_scenario_link_shows_a_notice_and_the_baseline():
+    at = open_page({"scenario": "v9.garbage<b>"})
+    notices = " ".join(w.value for w in at.warning)
+    assert "could not be read" in notices
+    assert at.info[0].value.startswith("With no lever")
+
+
+def test_french_scenarios_page():
+    at = open_page({"lang": "fr"})
+    assert at.title[0].value.startswith("Et si ?")
+    assert "Achèvement à temps" in cards(at)
