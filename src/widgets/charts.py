@@ -72,6 +72,25 @@ def table_view(table: pd.DataFrame, category: str, label: str) -> pd.DataFrame:
     )
 
 
+def chart_png(chart: alt.Chart) -> bytes:
+    """The chart as a PNG at presentation resolution (rendered offline)."""
+    import vl_convert as vlc
+
+    return vlc.vegalite_to_png(chart.to_json(), scale=2)
+
+
+def render_png_download(chart: alt.Chart, *, key: str, name: str) -> None:
+    """A PNG download of one chart (generated only when clicked)."""
+    st.download_button(
+        t("chart.png"),
+        data=lambda: chart_png(chart),
+        file_name=f"{name}.png",
+        mime="image/png",
+        key=f"{key}.png",
+        icon=":material/image:",
+    )
+
+
 def render_chart_with_table(
     chart: alt.Chart, table: pd.DataFrame, *, category: str, label: str, key: str
 ) -> None:
@@ -83,6 +102,7 @@ def render_chart_with_table(
     st.altair_chart(chart, key=key, alt=f"{label}. {summary}")
     with st.expander(t("chart.show_table")):
         st.dataframe(table_view(table, category, label), hide_index=True)
+    render_png_download(chart, key=key, name=key.replace(".", "_"))
 
 
 def translated_breakdown(table: pd.DataFrame, column: str, kind: str) -> pd.DataFrame:
