@@ -1,0 +1,1 @@
+"""The embedded store: imported datasets and saved scenarios (SQLAlchemy, no UI)."""

@@ -1,0 +1,260 @@
+"""Imported datasets: a portfolio table (Parquet bytes) with its provenance.
+
+A dataset row holds the canonical table, the data date, a fingerprint, the
+provenance (files with sizes and SHA-256 checksums, import date, counts) and the
+import report in the shape of `src.portfolio.load.load_bundled_report()`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import delete, insert, select, update
+
+from src.portfolio.schema import PortfolioMeta
+from src.store.db import as_utc, datasets, get_engine, with_retry
+
+RESERVED_NAMES = frozenset({"bundled"})
+MAX_NAME = 200
+
+
+class DatasetNotFoundError(LookupError):
+    """No dataset has this name."""
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """One stored dataset, without its table.
+
+    Attributes:
+        name: unique name (also the ``?dataset=`` URL value).
+        created: when it was imported (UTC).
+        data_date: the data date, yyyy-mm-dd.
+        fingerprint: hash of the source files (saved scenarios compare it).
+        rows: rows in the table.
+        provenance: files (name, bytes, sha256), import date and counts.
+    """
+
+    name: str
+    created: datetime
+    data_date: str
+    fingerprint: str
+    rows: int
+    provenance: dict[str, object] = field(default_factory=dict)
+
+
+def check_name(name: str) -> str:
+    """The stripped name, or ValueError when it cannot name a dataset."""
+    clean = (name or "").strip()
+    if not clean:
+        msg = "a dataset needs a name"
+        raise ValueError(msg)
+    if len(clean) > MAX_NAME:
+        msg = f"a dataset name has at most {MAX_NAME} characters"
+        raise ValueError(msg)
+    if clean.lower() in RESERVED_NAMES:
+        msg = f"{clean!r} is reserved for the bundled dataset; choose another name"
+        raise ValueError(msg)
+    return clean
+
+
+def _to_parquet(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def save_dataset(
+    name: str,
+    df: pd.DataFrame,
+    meta: PortfolioMeta,
+    *,
+    provenance: dict[str, object],
+    report: dict[str, object],
+    replace: bool = False,
+) -> DatasetInfo:
+    """Store a dataset under `name`.
+
+    Args:
+        name: the dataset name (not "bundled").
+        df: the canonical table.
+        meta: its data date and fingerprint (`meta.name` is ignored).
+        provenance: JSON-able provenance (files, sizes, checksums, counts).
+        report: JSON-able import report (files, activities_read, activities_kept,
+            parse_problems, build_problems, unconverted).
+        replace: overwrite a dataset of the same name instead of failing.
+
+    Returns:
+        The stored dataset's description.
+
+    Raises:
+        ValueError: bad name, or the name is taken and `replace` is False.
+    """
+    name = check_name(name)
+    now = datetime.now(UTC)
+    values = {
+        "created": now,
+        "data_date": meta.as_of,
+        "fingerprint": meta.fingerprint,
+        "rows": len(df),
+        "provenance": json.dumps(provenance, default=str),
+        "report": json.dumps(report, default=str),
+        "table_parquet": _to_parquet(df),
+        "dtypes": json.dumps({str(c): str(t) for c, t in df.dtypes.items()}),
+    }
+
+    def work() -> None:
+        with get_engine().begin() as conn:
+            exists = conn.execute(
+                select(datasets.c.id).where(datasets.c.name == name)
+            ).first()
+            if exists and not replace:
+                msg = f"a dataset named {name!r} already exists"
+                raise ValueError(msg)
+            if exists:
+                conn.execute(
+                    update(datasets).where(datasets.c.name == name).values(**values)
+                )
+            else:
+                conn.execute(insert(datasets).values(name=name, **values))
+
+    with_retry(work)
+    return DatasetInfo(
+        name,
+        now,
+        meta.as_of,
+        meta.fingerprint,
+        len(df),
+        json.loads(values["provenance"]),
+    )
+
+
+def list_datasets() -> list[DatasetInfo]:
+    """Every stored dataset, newest first (tables are not loaded)."""
+    cols = [
+        datasets.c.name,
+        datasets.c.created,
+        datasets.c.data_date,
+        datasets.c.fingerprint,
+        datasets.c.rows,
+        datasets.c.provenance,
+    ]
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            select(*cols).order_by(datasets.c.created.desc(), datasets.c.id.desc())
+        ).all()
+    return [
+        DatasetInfo(
+            r.name, as_utc(r.created), r.data_date, r.fingerprint, r.rows, _json(r[5])
+        )
+        for r in rows
+    ]
+
+
+def _json(text: str) -> dict[str, object]:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _one(name: str, *cols):  # noqa: ANN002, ANN202 - SQLAlchemy columns and row
+    with get_engine().connect() as conn:
+        row = conn.execute(select(*cols).where(datasets.c.name == name)).first()
+    if row is None:
+        msg = f"no dataset named {name!r}"
+        raise DatasetNotFoundError(msg)
+    return row
+
+
+def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
+    """The table and metadata of a stored dataset.
+
+    Raises:
+        DatasetNotFoundError: no dataset has this name.
+    """
+    row = _one(
+        name,
+        datasets.c.table_parquet,
+        datasets.c.data_date,
+        datasets.c.fingerprint,
+        datasets.c.dtypes,
+    )
+    df = pd.read_parquet(io.BytesIO(row.table_parquet))
+    # Parquet has no second-resolution timestamps: restore the saved units
+    for col, dtype in _json(row.dtypes).items():
+        if (
+            col in df
+            and str(dtype).startswith("datetime64")
+            and str(df[col].dtype) != dtype
+        ):
+            df[col] = df[col].astype(dtype)
+    return df, PortfolioMeta(
+        as_of=row.data_date, fingerprint=row.fingerprint, name=name
+    )
+
+
+def load_dataset_report(name: str) -> dict[str, object]:
+    """The import report stored with a dataset (load_bundled_report's shape).
+
+    Raises:
+        DatasetNotFoundError: no dataset has this name.
+    """
+    return _json(_one(name, datasets.c.report).report)
+
+
+def dataset_info(name: str) -> DatasetInfo:
+    """The description of one dataset.
+
+    Raises:
+        DatasetNotFoundError: no dataset has this name.
+    """
+    for info in list_datasets():
+        if info.name == name:
+            return info
+    msg = f"no dataset named {name!r}"
+    raise DatasetNotFoundError(msg)
+
+
+def delete_dataset(name: str) -> bool:
+    """Delete a dataset; True when one was deleted."""
+
+    def work() -> int:
+        with get_engine().begin() as conn:
+            return conn.execute(
+                delete(datasets).where(datasets.c.name == name)
+            ).rowcount
+
+    return bool(with_retry(work))
+
+
+def rename_dataset(old: str, new: str) -> None:
+    """Rename a dataset.
+
+    Raises:
+        DatasetNotFoundError: `old` does not exist.
+        ValueError: `new` is not a valid name or is taken.
+    """
+    new = check_name(new)
+
+    def work() -> None:
+        with get_engine().begin() as conn:
+            taken = conn.execute(
+                select(datasets.c.id).where(datasets.c.name == new)
+            ).first()
+            if taken and new != old:
+                msg = f"a dataset named {new!r} already exists"
+                raise ValueError(msg)
+            done = conn.execute(
+                update(datasets).where(datasets.c.name == old).values(name=new)
+            ).rowcount
+            if not done:
+                msg = f"no dataset named {old!r}"
+                raise DatasetNotFoundError(msg)
+
+    with_retry(work)

@@ -1,0 +1,164 @@
+"""One SQLAlchemy engine per database URL, and the store's two tables.
+
+The database is `APP_DATABASE_URL` (any SQLAlchemy URL, for example
+``postgresql+psycopg://user@host/db`` for a shared deployment), else SQLite at
+``$APP_DATA_DIR/app.db`` (default ``var/app.db`` under the repository root).
+
+SQLite runs in WAL mode with a busy timeout, and every transaction starts with
+``BEGIN IMMEDIATE``: two browser sessions (threads) or two processes writing at
+the same time queue for the write lock instead of failing, so no save is lost.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.exc import OperationalError
+
+from src.portfolio.paths import ROOT
+
+BUSY_TIMEOUT_S = 30.0
+"""How long a writer waits for another writer's lock before giving up."""
+
+metadata = MetaData()
+
+datasets = Table(
+    "datasets",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("data_date", String(10), nullable=False),  # yyyy-mm-dd
+    Column("fingerprint", String(64), nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("provenance", Text, nullable=False),  # JSON: files, checksums, counts
+    Column("report", Text, nullable=False),  # JSON: load.load_bundled_report shape
+    Column("table_parquet", LargeBinary, nullable=False),
+    Column("dtypes", Text, nullable=False),  # JSON column -> dtype, restored on load
+)
+
+scenarios = Table(
+    "scenarios",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("scenario", Text, nullable=False),  # opaque JSON text
+    Column("fingerprint", String(64), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("updated", DateTime(timezone=True), nullable=False),
+)
+
+_ENGINES: dict[str, Engine] = {}
+_LOCK = threading.Lock()
+T = TypeVar("T")
+
+
+def data_dir() -> Path:
+    """The app's writable data folder (`APP_DATA_DIR`, default ``var/``), created."""
+    path = Path(os.environ.get("APP_DATA_DIR") or ROOT / "var")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def database_url() -> str:
+    """`APP_DATABASE_URL`, else the SQLite file in the data folder."""
+    url = os.environ.get("APP_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{data_dir() / 'app.db'}"
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    """WAL, busy timeout and BEGIN IMMEDIATE for a SQLite engine."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:  # noqa: ANN001 - DB-API objects
+        # let SQLAlchemy's "begin" event, not the driver, open transactions
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # noqa: ANN001
+        # take the write lock up front: a deferred transaction that reads and
+        # then writes can fail with "database is locked" without waiting
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The engine for `url` (default `database_url()`), created once per process.
+
+    The tables are created when missing.
+    """
+    url = url or database_url()
+    with _LOCK:
+        engine = _ENGINES.get(url)
+        if engine is None:
+            is_sqlite = url.startswith("sqlite")
+            engine = create_engine(
+                url,
+                connect_args={"timeout": BUSY_TIMEOUT_S} if is_sqlite else {},
+                pool_pre_ping=not is_sqlite,
+            )
+            if is_sqlite:
+                _sqlite_setup(engine)
+            metadata.create_all(engine)
+            _ENGINES[url] = engine
+    return engine
+
+
+def as_utc(value: datetime) -> datetime:
+    """A stored timestamp as an aware UTC datetime (SQLite drops the zone)."""
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def dispose_engines() -> None:
+    """Close every engine (tests use it to simulate a process restart)."""
+    with _LOCK:
+        for engine in _ENGINES.values():
+            engine.dispose()
+        _ENGINES.clear()
+
+
+def with_retry(work: Callable[[], T], *, attempts: int = 5) -> T:
+    """Run `work`, retrying when the database reports a transient lock.
+
+    Args:
+        work: a function that opens its own transaction.
+        attempts: how many tries before the error is raised.
+
+    Returns:
+        What `work` returns.
+    """
+    for attempt in range(attempts):
+        try:
+            return work()
+        except OperationalError as exc:
+            locked = "locked" in str(exc).lower() or "busy" in str(exc).lower()
+            if not locked or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+    msg = "unreachable"
+    raise AssertionError(msg)

@@ -1,0 +1,165 @@
+"""The embedded store: concurrent saves, restarts and exact round trips."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+import pandas as pd
+import pytest
+
+from src.portfolio.schema import PortfolioMeta
+from src.store import datasets as D
+from src.store import db
+from src.store import scenarios as SC
+from tests.conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def _fresh_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    db.dispose_engines()
+    yield
+    db.dispose_engines()
+
+
+def _scenario(i: int, thread: int) -> str:
+    return json.dumps({"v": 1, "thread": thread, "i": i, "levers": [{"b": -0.2}]})
+
+
+def test_two_threads_saving_100_scenarios_each_lose_nothing():
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def writer(thread: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(100):
+                SC.save_scenario(f"t{thread}-{i:03d}", _scenario(i, thread), "fp")
+        except BaseException as exc:  # noqa: BLE001 - reported by the assert
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in (1, 2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not errors, errors
+    saved = {s.name: s for s in SC.list_scenarios()}
+    assert len(saved) == 200
+    for thread in (1, 2):
+        for i in range(100):
+            rec = saved[f"t{thread}-{i:03d}"]
+            assert json.loads(rec.scenario_json) == json.loads(_scenario(i, thread))
+            assert rec.fingerprint == "fp"
+
+
+def test_two_processes_saving_concurrently_lose_nothing(tmp_path):
+    code = (
+        "import sys; from src.store.scenarios import save_scenario\n"
+        "p = sys.argv[1]\n"
+        "for i in range(50): save_scenario(f'{p}-{i}', '{\"i\": %d}' % i, 'fp')\n"
+    )
+    env = {"APP_DATA_DIR": str(tmp_path), "PATH": ""}
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code, p], cwd=ROOT, env=env)
+        for p in ("a", "b")
+    ]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert len(SC.list_scenarios()) == 100
+
+
+def test_store_survives_a_process_restart(tmp_path):
+    SC.save_scenario("kept", '{"budget": -0.2}', "abc123")
+    db.dispose_engines()
+    code = (
+        "from src.store.scenarios import get_scenario, save_scenario\n"
+        "r = get_scenario('kept'); print(r.scenario_json, r.fingerprint)\n"
+        "save_scenario('from child', '{}', 'x')\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={"APP_DATA_DIR": str(tmp_path), "PATH": ""},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.strip() == '{"budget": -0.2} abc123'
+    assert {s.name for s in SC.list_scenarios()} == {"kept", "from child"}
+
+
+def test_scenario_rename_load_delete():
+    first = SC.save_scenario("a", "{}", "f1")
+    again = SC.save_scenario("a", '{"x": 1}', "f2")
+    assert again.created == first.created
+    assert SC.load_scenario("a") == '{"x": 1}'
+    SC.rename_scenario("a", "b")
+    assert [s.name for s in SC.list_scenarios()] == ["b"]
+    SC.save_scenario("c", "{}", "f")
+    with pytest.raises(ValueError, match="already exists"):
+        SC.rename_scenario("b", "c")
+    with pytest.raises(SC.ScenarioNotFoundError):
+        SC.load_scenario("a")
+    assert SC.delete_scenario("b") is True
+    assert SC.delete_scenario("b") is False
+    with pytest.raises(ValueError, match="name"):
+        SC.save_scenario("  ", "{}", "f")
+
+
+def test_dataset_round_trips_exactly(tiny_portfolio):
+    meta = PortfolioMeta(as_of="2021-06-01", fingerprint="0123456789abcdef")
+    prov = {"files": [{"name": "a.csv", "bytes": 10, "sha256": "00"}], "rows": 4}
+    report = {"files": ["a.csv"], "activities_read": 4, "activities_kept": 4}
+    info = D.save_dataset(
+        "My data", tiny_portfolio, meta, provenance=prov, report=report
+    )
+    assert info.rows == len(tiny_portfolio)
+    df, got = D.load_dataset("My data")
+    pd.testing.assert_frame_equal(df, tiny_portfolio)
+    assert got == PortfolioMeta("2021-06-01", "0123456789abcdef", "My data")
+    assert D.load_dataset_report("My data") == report
+    [listed] = D.list_datasets()
+    assert (listed.name, listed.provenance) == ("My data", prov)
+
+
+def test_bundled_dataset_round_trips_exactly():
+    from src.portfolio.load import load_bundled_portfolio
+
+    df, meta = load_bundled_portfolio()
+    D.save_dataset("copy", df, meta, provenance={}, report={})
+    pd.testing.assert_frame_equal(D.load_dataset("copy")[0], df)
+
+
+def test_dataset_names_are_checked_and_unique(tiny_portfolio):
+    meta = PortfolioMeta("2021-06-01", "f")
+    D.save_dataset("x", tiny_portfolio, meta, provenance={}, report={})
+    with pytest.raises(ValueError, match="already exists"):
+        D.save_dataset("x", tiny_portfolio, meta, provenance={}, report={})
+    D.save_dataset(
+        "x", tiny_portfolio.head(1), meta, provenance={}, report={}, replace=True
+    )
+    assert len(D.load_dataset("x")[0]) == 1
+    with pytest.raises(ValueError, match="reserved"):
+        D.save_dataset("bundled", tiny_portfolio, meta, provenance={}, report={})
+    D.rename_dataset("x", "y")
+    assert [d.name for d in D.list_datasets()] == ["y"]
+    assert D.delete_dataset("y") is True
+    with pytest.raises(D.DatasetNotFoundError):
+        D.load_dataset("y")
+
+
+def test_sqlite_runs_in_wal_mode(tmp_path):
+    with db.get_engine().connect() as conn:
+        mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+    assert mode == "wal"
+    assert (tmp_path / "app.db").exists()
+
+
+def test_database_url_overrides_the_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("APP_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
+    SC.save_scenario("s", "{}", "f")
+    assert (tmp_path / "other.db").exists()
