@@ -235,12 +235,16 @@ def run_chunk(
 
 
 def _median(x: np.ndarray) -> np.ndarray:
-    """Row-wise median, partitioning in place (x is scratch)."""
+    """Row-wise median, sorting in place (x is scratch).
+
+    numpy's SIMD sort of float32 rows is several times faster than
+    `partition` (introselect) here; the middle values are the same.
+    """
     n = x.shape[1]
     if n == 0:
         return np.full(len(x), np.nan)
     kth = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
-    x.partition(kth, axis=1)
+    x.sort(axis=1)
     return x[:, kth].astype(np.float64).mean(axis=1)
 
 

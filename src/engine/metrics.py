@@ -43,6 +43,31 @@ def per_trial(sums: np.ndarray, *, n_rows: float, n_active: float, budget: float
         }
 
 
+def sorted_quantiles(s: np.ndarray, qs=QUANTILES) -> np.ndarray:
+    """`np.quantile(x, qs, axis=0)` (linear method) of `s = np.sort(x, axis=0)`.
+
+    Bit-for-bit numpy's interpolation, without its partition step: numpy's
+    SIMD sort followed by this is several times faster than `np.quantile`.
+    """
+    n = s.shape[0]
+    vi = (n - 1) * np.asarray(qs, dtype=float)
+    prev = np.minimum(np.floor(vi).astype(np.intp), n - 1)
+    nxt = np.minimum(prev + 1, n - 1)
+    gamma = (vi - prev).reshape((-1,) + (1,) * (s.ndim - 1))
+    a, b = s[prev], s[nxt]
+    diff = b - a
+    out = np.add(a, diff * gamma)
+    np.subtract(
+        b,
+        diff * (1 - gamma),
+        out=out,
+        where=gamma >= 0.5,
+        casting="unsafe",
+        dtype=type(out.dtype),
+    )
+    return out
+
+
 def summarise(values: np.ndarray) -> dict[str, float]:
     """P10/P50/P90 and mean over the first axis of a 1-D array of trials.
 
