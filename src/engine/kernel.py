@@ -79,6 +79,12 @@ def build_kernel(
         "csig_safe": np.maximum(rows.cost_sig, 1e-9),
         "BR": rows.budget * (1.0 - rows.progress),
     }
+    # S-curve τ0 = G⁻¹(p) and the row factors of the spend cubic (see _spend).
+    a = 0.5 - np.sin(np.arcsin(np.clip(1 - 2 * rows.progress, -1, 1)) / 3)
+    wq = 1.0 / np.maximum(1 - rows.progress, 1e-6)
+    f["k1"] = wq * 6 * a * (1 - a) * (1 - a)
+    f["k2"] = wq * 3 * (1 - 2 * a) * (1 - a) ** 2
+    f["k3"] = wq * -2 * (1 - a) ** 3
     f = {k: np.ascontiguousarray(v, dtype=F32) for k, v in f.items()}
     # Deterministic per-cell totals (float64), added to the per-trial sums.
     scope0 = np.where(
@@ -264,31 +270,31 @@ def _spend(k: Kernel, months: np.ndarray, ctc: np.ndarray) -> np.ndarray:
     cubic coefficients summed per bin.
     """
     f, nq = k.f, k.quarters
-    p = f["p"]
-    a = F32(0.5) - np.sin(np.arcsin(np.clip(1 - 2 * p, -1, 1)) / 3)
-    m = np.maximum(months, F32(1e-3))
-    sl = (1 - a) / m
-    w = ctc / np.maximum(1 - p, F32(1e-6))
-    c1 = w * (6 * a * (1 - a)) * sl
-    c2 = w * (3 * (1 - 2 * a)) * sl * sl
-    c3 = w * F32(-2) * sl * sl * sl
+    # With r = 1/M the cubic's coefficients are CTC·k1·r, CTC·k2·r², CTC·k3·r³,
+    # where k1..k3 depend on the row only (precomputed in build_kernel).
+    r = np.maximum(months, F32(1e-3))
+    np.reciprocal(r, out=r)
+    u = ctc * r
+    c1 = u * f["k1"]
+    u *= r
+    c2 = u * f["k2"]
+    u *= r
+    u *= f["k3"]
     nb = nq + 2
-    j = np.minimum(np.ceil(months / 3), nq + 1).astype(np.int64)
-    j += np.arange(len(months))[:, None] * nb
+    j = months / F32(3)
+    np.ceil(j, out=j)
+    np.minimum(j, nq + 1, out=j)
+    j = j.astype(np.intp)
+    j += np.arange(0, len(months) * nb, nb)[:, None]
+    j = j.ravel()
     size = len(months) * nb
-    bins = [
-        np.bincount(j.ravel(), x.ravel(), size).reshape(-1, nb)
-        for x in (ctc, c1, c2, c3)
-    ]
-    done, b1, b2, b3 = bins
+    done, b1, b2, b3 = (
+        np.bincount(j, x.ravel(), size).reshape(-1, nb) for x in (ctc, c1, c2, u)
+    )
+    # At quarter end t_q rows ending in bins ≤ q+1 are finished (their CTC is
+    # spent); rows in later bins are on their cubic: Σ b1·t + b2·t² + b3·t³.
     t = 3.0 * np.arange(1, nq + 1)
-    out = np.empty((len(months), nq))
-    ended = np.cumsum(done, axis=1)
-    for q in range(nq):
-        # rows ending in bins ≤ q+1 are finished at t[q]; later bins still spend
-        run = slice(q + 2, nb)
-        poly = (
-            b1[:, run] * t[q] + b2[:, run] * t[q] ** 2 + b3[:, run] * t[q] ** 3
-        ).sum(1)
-        out[:, q] = ended[:, q + 1] + poly
-    return out
+    later = slice(2, nb)
+    tail = [np.cumsum(b[:, ::-1], axis=1)[:, ::-1][:, later] for b in (b1, b2, b3)]
+    ended = np.cumsum(done, axis=1)[:, 1 : nq + 1]
+    return ended + t * (tail[0] + t * (tail[1] + t * tail[2]))
