@@ -31,9 +31,13 @@ class Kernel:
             stretch); other rows keep the reference-class duration exactly.
         tail: rows with a heavy cost tail.
         quarters: number of quarters in the horizon.
+        unit_country, unit_group: country and sector group of each unit, to
+            form the shared shocks once per unit.
     """
 
     rows: Rows
+    unit_country: np.ndarray  # country index of each unit (rows.unit)
+    unit_group: np.ndarray  # sector-group index of each unit
     starts: np.ndarray
     affected: np.ndarray
     tail: np.ndarray
@@ -82,6 +86,8 @@ def build_kernel(
     # S-curve τ0 = G⁻¹(p) and the row factors of the spend cubic (see _spend).
     a = 0.5 - np.sin(np.arcsin(np.clip(1 - 2 * rows.progress, -1, 1)) / 3)
     wq = 1.0 / np.maximum(1 - rows.progress, 1e-6)
+    f["mid"] = (rows.sig_hi + rows.sig_lo) / 2
+    f["half"] = (rows.sig_hi - rows.sig_lo) / 2
     f["k1"] = wq * 6 * a * (1 - a) * (1 - a)
     f["k2"] = wq * 3 * (1 - 2 * a) * (1 - a) ** 2
     f["k3"] = wq * -2 * (1 - a) ** 3
@@ -108,8 +114,15 @@ def build_kernel(
         "ramp": cal.value("capacity.ramp_months"),
         "eps": eps,
     }
+    n_units = int(rows.unit.max()) + 1 if rows.n else 0
+    unit_country = np.zeros(n_units, dtype=np.intp)
+    unit_group = np.zeros(n_units, dtype=np.intp)
+    unit_country[rows.unit] = rows.country
+    unit_group[rows.unit] = rows.group
     return Kernel(
         rows=rows,
+        unit_country=unit_country,
+        unit_group=unit_group,
         starts=starts,
         affected=affected,
         tail=np.flatnonzero(rows.cost_xi > 0),
@@ -162,11 +175,17 @@ def run_chunk(
     any_cancel = bool(k.rows.cancelled.any())
     any_cut = bool(k.f["cut"].any())
     # Duration: shared country and sector shocks plus the row's own noise.
+    # The shared part is formed once per unit (country × sector group) and
+    # gathered, instead of two gathers over all rows.
     z = e_dur
     z *= F32(np.sqrt(1 - s["wc"] - s["ws"]))
-    z += z_country[:, k.rows.country] * F32(np.sqrt(s["wc"]))
-    z += z_sector[:, k.rows.group] * F32(np.sqrt(s["ws"]))
-    total = z * np.where(z > 0, f["hi"], f["lo"])
+    shared = z_country[:, k.unit_country] * F32(np.sqrt(s["wc"]))
+    shared += z_sector[:, k.unit_group] * F32(np.sqrt(s["ws"]))
+    z += shared[:, k.rows.unit]
+    # Split normal: z·(σ_hi if z > 0 else σ_lo) = z·mid + |z|·half.
+    total = np.abs(z)
+    total *= f["half"]
+    total += z * f["mid"]
     total += f["mu"]
     np.exp(total, out=total)
     total *= f["D"]
