@@ -178,6 +178,9 @@ def make_parser() -> argparse.ArgumentParser:
     from src.briefing.command import register as register_brief
 
     register_brief(sub)
+    from src.portfolio.import_command import register as register_import
+
+    register_import(sub)
     return parser
 
 

@@ -1,0 +1,352 @@
+"""Imports: IATI XML, CSV and .xlsx validated before use, hostile files refused."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from datetime import date
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from src.portfolio import paths
+from src.portfolio import schema as S
+from src.portfolio.import_template import (
+    TEMPLATE_NAMES,
+    template_csv_bytes,
+    template_xlsx_bytes,
+)
+from src.portfolio.imports import import_files, max_upload_bytes, named_bytes
+from tests.conftest import ROOT
+
+FIX = ROOT / "tests" / "fixtures" / "imports"
+IATI_FIX = ROOT / "tests" / "fixtures" / "iati"
+AS_OF = date(2021, 6, 1)
+KNOWN_COUNTS = {
+    "unops_41AAA_covid19_2021.xml": 85,
+    "undp_XM-DAC-41114_covid19_2021_geocoded.xml": 287,
+    "iom_XM-DAC-47066_covid19_2021.xml": 257,
+    "who_XM-DAC-928_covid19_2021.xml": 183,
+    "fao_XM-DAC-41301_covid19_2021.xml": 155,
+    "unicef_XM-DAC-41122_covid19_2021.xml": 62,
+}
+EXPECTED_REASONS = {
+    "B-01": "row 12: end date 2021-02-30 is not a date (use yyyy-mm-dd)",
+    "B-02": "row 13: budget -500.00 is negative",
+    "B-03": "row 14: country code XXX is not a known ISO 3166 code",
+    "": "row 15: project id is missing",
+    "P-001": "row 16: duplicate id P-001 in SEN (already in portfolio_20.csv row 2)",
+    "B-06": "row 17: end date 2020-06-01 is before start date 2021-06-01",
+    "B-07": "row 18: currency ZZZ has no exchange rate",
+    "B-08": "row 19: budget '12k' is not a number",
+}
+
+
+@pytest.fixture(scope="module")
+def twenty():
+    return import_files([FIX / "portfolio_20.csv", FIX / "latin1_row.csv"], as_of=AS_OF)
+
+
+def test_template_csv_yields_exactly_the_expected_accepted_rows(twenty):
+    accepted = set(
+        zip(twenty.table[S.COL_PROJECT_ID], twenty.table[S.COL_COUNTRY], strict=False)
+    )
+    good = {
+        (f"P-00{i}", c)
+        for i, c in enumerate(
+            ["SEN", "KEN", "ETH", "NPL", "MMR", "HTI", "COD", "YEM", "SEN"], start=1
+        )
+    }
+    assert accepted == good | {("P-009", "GMB"), ("B-09", "SEN"), ("B-10", "CIV")}
+    assert (twenty.read, twenty.accepted, twenty.rejected_count) == (20, 12, 8)
+
+
+def test_template_csv_rejects_each_broken_row_with_its_reason(twenty):
+    reasons = dict(
+        zip(twenty.rejected[S.COL_PROJECT_ID], twenty.rejected["reason"], strict=False)
+    )
+    assert reasons == EXPECTED_REASONS
+    assert set(twenty.rejected["file"]) == {"portfolio_20.csv"}
+    rows = twenty.problems_frame()
+    bad_date = rows[rows["item"] == "B-01"].iloc[0]
+    assert (bad_date["file"], bad_date["row"], bad_date["column"]) == (
+        "portfolio_20.csv",
+        12,
+        S.COL_END,
+    )
+
+
+def test_spend_above_budget_is_accepted_with_a_warning(twenty):
+    [warning] = [p for p in twenty.warnings if p.item == "B-09"]
+    assert warning.column == S.COL_SPENT
+    assert "above the budget" in warning.message
+    assert "B-09" in set(twenty.table[S.COL_PROJECT_ID])
+
+
+def test_latin1_file_is_detected_and_decoded(twenty):
+    latin = twenty.files[1]
+    assert latin.encoding == "Windows-1252 (Latin-1)"
+    row = twenty.table[twenty.table[S.COL_PROJECT_ID] == "B-10"].iloc[0]
+    assert row[S.COL_TITLE] == "Réhabilitation des écoles à Abidjan"
+    assert row[S.COL_AGENCY] == "Ministère de l'Éducation"
+    assert any("not UTF-8" in p.message for p in twenty.warnings)
+
+
+def test_utf8_with_bom_reads_the_same_rows():
+    report = import_files([FIX / "portfolio_bom.csv"], as_of=AS_OF)
+    assert report.files[0].encoding == "UTF-8 with BOM"
+    assert (report.read, report.accepted) == (19, 11)
+
+
+def test_non_usd_is_converted_and_multi_country_split_by_budget(twenty):
+    from src.portfolio.fx import to_usd
+
+    table = twenty.table.set_index([S.COL_PROJECT_ID, S.COL_COUNTRY])
+    assert table.loc[("P-005", "MMR"), S.COL_BUDGET] == pytest.approx(
+        to_usd(920000, "EUR", 2021).usd
+    )
+    assert table.loc[("P-009", "SEN"), S.COL_COUNTRY_SHARE] == pytest.approx(0.6)
+    assert not table.loc[("P-006", "HTI"), S.COL_SPEND_REPORTED]
+
+
+def test_accepted_rows_get_the_same_derived_values_as_the_bundled_data():
+    from src.portfolio.load import load_bundled_portfolio
+
+    df, meta = load_bundled_portfolio()
+    picked = df[
+        df[S.COL_SPEND_REPORTED]
+        & (df[S.COL_COUNTRY] != "")
+        & (df[S.COL_COUNTRY_SHARE] == 1.0)
+        & df[S.COL_START].notna()
+        & df[S.COL_END].notna()
+        & (df[S.COL_SECTOR_GROUP] != S.SECTOR_NOT_REPORTED)
+        & (df[S.COL_END] >= df[S.COL_START])
+        & (df[S.COL_SPENT] >= 0)
+    ].head(40)
+    csv = picked[list(S.REQUIRED_INPUT_COLUMNS)].copy()
+    for col in (S.COL_START, S.COL_END):
+        csv[col] = csv[col].dt.strftime("%Y-%m-%d")
+    csv[S.COL_BUDGET] = csv[S.COL_BUDGET].map(repr)
+    csv[S.COL_SPENT] = csv[S.COL_SPENT].map(repr)
+    data = csv.to_csv(index=False).encode()
+    report = import_files(
+        [named_bytes("bundled.csv", data)], as_of=date.fromisoformat(meta.as_of)
+    )
+    assert report.accepted == len(picked), report.errors[:3]
+    derived = [S.COL_DELIVERY, S.COL_ELAPSED, S.COL_SLIPPAGE, S.COL_RISK_SCORE]
+    got = report.table[derived + [S.COL_RISK, S.COL_REGION, S.COL_INFORM]]
+    want = picked[derived + [S.COL_RISK, S.COL_REGION, S.COL_INFORM]]
+    pd.testing.assert_frame_equal(
+        got.reset_index(drop=True), want.reset_index(drop=True), check_dtype=False
+    )
+
+
+@pytest.mark.parametrize(("name", "count"), sorted(KNOWN_COUNTS.items()))
+def test_each_bundled_iati_file_imports_with_the_known_count(name, count):
+    report = import_files([paths.IATI_DIR / name])
+    assert (report.read, report.accepted, report.rejected_count) == (count, count, 0)
+    assert report.table[S.COL_PROJECT_ID].nunique() == count
+    assert list(report.table.columns) == list(S.COLUMNS)
+
+
+def test_the_same_activities_imported_twice_are_duplicates_kept_once():
+    path = paths.IATI_DIR / "unops_41AAA_covid19_2021.xml"
+    report = import_files([path, named_bytes("copy.xml", path.read_bytes())])
+    assert (report.read, report.accepted, report.rejected_count) == (170, 85, 85)
+    dups = [p for p in report.errors if "duplicate identifier" in p.message]
+    assert len(dups) == 85
+    assert all(p.file == "copy.xml" for p in dups)
+    assert len(report.rejected) == 85
+    assert report.table[S.COL_PROJECT_ID].nunique() == 85
+
+
+def test_a_duplicate_keeps_the_newest_version_by_last_updated():
+    def activity(stamp: str, title: str) -> bytes:
+        return (
+            '<iati-activities version="2.03"><iati-activity '
+            f'last-updated-datetime="{stamp}"><iati-identifier>XM-1</iati-identifier>'
+            f"<title><narrative>{title}</narrative></title>"
+            '<recipient-country code="SN"/></iati-activity></iati-activities>'
+        ).encode()
+
+    report = import_files(
+        [
+            named_bytes("new.xml", activity("2021-05-01T00:00:00Z", "newer")),
+            named_bytes("old.xml", activity("2020-01-01T00:00:00Z", "older")),
+        ]
+    )
+    assert report.table[S.COL_TITLE].tolist() == ["newer"]
+    [dup] = [p for p in report.errors if "duplicate" in p.message]
+    assert dup.file == "old.xml"
+    assert [f.accepted for f in report.files] == [1, 0]
+
+
+def _deep(n: int) -> bytes:
+    return (
+        b'<iati-activities version="2.03"><iati-activity>'
+        + b"<a>" * n
+        + b"</a>" * n
+        + b"</iati-activity></iati-activities>"
+    )
+
+
+def _xlsx_with_formula() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(TEMPLATE_NAMES[:8]))
+    sheet.append(["X-1", "ok", "SEN", "Health", "2020-01-01", "2021-01-01", 10, 5])
+    sheet.append(["X-2", "f", "SEN", "Health", "2020-01-01", "2021-01-01", "=G2*2", 5])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+HOSTILE = {
+    "billion_laughs.xml": ((IATI_FIX / "billion_laughs.xml").read_bytes(), "DOCTYPE"),
+    "external_entity.xml": ((IATI_FIX / "external_entity.xml").read_bytes(), "DOCTYPE"),
+    "deep.xml": (_deep(10_000), "nest"),
+    "empty.csv": (b"", "empty (0 bytes)"),
+    "empty.xml": (b"", "empty (0 bytes)"),
+    "binary.xml": (bytes(range(256)) * 400, "not an XML file"),
+    "binary.csv": (bytes(range(256)) * 400, "binary file"),
+    "garbage.xlsx": (b"PK\x03\x04" + b"\x00" * 500, "not a valid .xlsx"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_inputs_give_a_clear_error_quickly(name):
+    data, words = HOSTILE[name]
+    start = time.perf_counter()
+    report = import_files([named_bytes(name, data)])
+    assert time.perf_counter() - start < 5
+    assert report.accepted == 0
+    messages = " ".join(p.message for p in report.errors)
+    assert words.lower() in messages.lower(), messages
+    assert "passwd" not in report.table.to_string()
+
+
+def test_xlsx_formula_rows_are_rejected_and_values_kept():
+    start = time.perf_counter()
+    report = import_files([named_bytes("f.xlsx", _xlsx_with_formula())], as_of=AS_OF)
+    assert time.perf_counter() - start < 5
+    assert report.table[S.COL_PROJECT_ID].tolist() == ["X-1"]
+    [reason] = report.rejected["reason"]
+    assert reason.startswith("row 3: cell budget_usd contains a formula (=G2*2)")
+
+
+def test_size_limit_is_configurable_with_a_clear_message(monkeypatch):
+    monkeypatch.setenv("APP_MAX_UPLOAD_MB", "0.001")
+    assert max_upload_bytes() == 1048
+    report = import_files([FIX / "portfolio_20.csv"])
+    assert report.accepted == 0
+    assert (
+        "above the import limit of 0 MB (APP_MAX_UPLOAD_MB)" in report.errors[0].message
+    )
+    monkeypatch.delenv("APP_MAX_UPLOAD_MB")
+    assert max_upload_bytes() == 200 * 2**20
+
+
+def test_missing_required_columns_refuse_the_file():
+    report = import_files([named_bytes("x.csv", b"project_id,title\nA,b\n")])
+    assert report.accepted == 0
+    assert "missing required column(s): country_iso3" in report.errors[0].message
+
+
+def test_rejected_rows_csv_has_a_reason_column_and_neutralised_formulas():
+    data = (
+        ",".join(TEMPLATE_NAMES[:8]) + "\n"
+        "=HYPERLINK(1),@evil,SEN,Health,2020-01-01,2019-01-01,10,1\n"
+    ).encode()
+    report = import_files([named_bytes("evil.csv", data)])
+    text = report.rejected_csv().decode("utf-8-sig")
+    body = pd.read_csv(io.StringIO(text), comment="#", dtype=str)
+    assert "reason" in body.columns
+    assert body[S.COL_PROJECT_ID][0] == "'=HYPERLINK(1)"
+    assert body[S.COL_TITLE][0] == "'@evil"
+
+
+def test_templates_import_as_they_are_and_describe_every_column():
+    csv_report = import_files([named_bytes("template.csv", template_csv_bytes())])
+    xlsx_report = import_files([named_bytes("template.xlsx", template_xlsx_bytes())])
+    for report in (csv_report, xlsx_report):
+        assert report.accepted == 1, report.errors
+        assert report.table[S.COL_LON].iloc[0] == pytest.approx(-17.44)
+    book = openpyxl.load_workbook(io.BytesIO(template_xlsx_bytes()))
+    described = [row[0].value for row in book["columns"].iter_rows(min_row=2)]
+    assert described == list(TEMPLATE_NAMES)
+    text = template_csv_bytes().decode("utf-8-sig")
+    assert "Identifiant unique du projet" in text
+    assert "Unique project identifier" in text
+
+
+def test_store_report_has_the_bundled_report_shape(twenty):
+    rep = twenty.to_store_report()
+    assert set(rep) == {
+        "files",
+        "activities_read",
+        "activities_kept",
+        "parse_problems",
+        "build_problems",
+        "unconverted",
+    }
+    assert set(rep["parse_problems"][0]) == {
+        "file",
+        "activity",
+        "field",
+        "message",
+        "severity",
+    }
+    prov = twenty.provenance()
+    assert prov["files"][0]["sha256"]
+    assert prov["files"][0]["size"] > 0
+    assert len(twenty.fingerprint()) == 16
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    from src.store import db
+
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    db.dispose_engines()
+    yield tmp_path
+    db.dispose_engines()
+
+
+def test_cli_import_stores_the_dataset_and_exits_0(store_dir, capsys):
+    from src.cli import main
+    from src.store.datasets import load_dataset, load_dataset_report
+
+    code = main(["import", str(FIX / "portfolio_20.csv"), "--name", "demo", "--json"])
+    assert code == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["accepted"], out["rejected"], out["dataset"]) == (11, 8, "demo")
+    df, meta = load_dataset("demo")
+    assert len(df) == 11
+    assert meta.name == "demo"
+    assert load_dataset_report("demo")["activities_kept"] == 11
+    assert main(["datasets"]) == 0
+    assert "demo" in capsys.readouterr().out
+
+
+def test_cli_import_exits_1_when_nothing_is_accepted(store_dir, capsys):
+    from src.cli import main
+    from src.store.datasets import list_datasets
+
+    assert main(["import", str(IATI_FIX / "billion_laughs.xml")]) == 1
+    assert "DOCTYPE" in capsys.readouterr().out
+    assert list_datasets() == []
+
+
+def test_cli_import_exits_2_on_a_missing_file_or_taken_name(store_dir, capsys):
+    from src.cli import main
+
+    assert main(["import", "no-such-file.csv"]) == 2
+    assert "not found" in capsys.readouterr().err
+    args = ["import", str(FIX / "latin1_row.csv"), "--name", "x"]
+    assert main(args) == 0
+    assert main(args) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert main([*args, "--replace"]) == 0
