@@ -4,6 +4,7 @@ import streamlit as st
 
 from src.i18n import format_number
 from src.widgets import scenario_panels as panels
+from src.widgets import scenario_store as saved
 from src.widgets.frame import context
 from src.widgets.i18n import current_lang, t
 from src.widgets.scenario_editor import scenario_editor
@@ -28,6 +29,8 @@ tabs = st.tabs(
         t("scen.tab.delays"),
         t("scen.tab.map"),
         t("scen.tab.drivers"),
+        t("scen.tab.compare"),
+        t("scen.tab.save"),
         t("scen.tab.assumptions"),
     ]
 )
@@ -40,4 +43,9 @@ with tabs[2]:
 with tabs[3]:
     panels.render_drivers(ctx, scenario)
 with tabs[4]:
+    saved.render_comparison(ctx, saved.compare_picker())
+with tabs[5]:
+    saved.render_save(scenario, ctx.meta)
+    saved.render_library(ctx.meta)
+with tabs[6]:
     panels.render_assumptions()

@@ -1,0 +1,229 @@
+"""Saved scenarios: save, list, load, rename, delete, export/import, compare.
+
+Scenarios live in the embedded store (src.store.scenarios). A saved scenario
+records the fingerprint of the data it was run on; loading it on changed data
+shows a warning. The comparison's scenario names are part of the URL.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from src.engine.narrative import combine
+from src.engine.scenario import Scenario
+from src.i18n import format_date
+from src.portfolio.schema import PortfolioMeta
+from src.store import scenarios as store
+from src.widgets import cache, state
+from src.widgets.frame import Context
+from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.scenario_editor import NAME, NOTICE, baseline_of, load_into_state
+from src.widgets.scenario_results import HEADLINE, format_metric
+
+URL_COMPARE = "compare"
+COMPARE = "scen.compare"
+MAX_COMPARED = 4
+
+
+def _load(name: str, fingerprint: str) -> None:
+    """Callback: put a saved scenario into the editor."""
+    try:
+        record = store.get_scenario(name)
+        scenario = Scenario.from_json(record.scenario_json)
+    except (LookupError, ValueError) as exc:
+        st.session_state[NOTICE] = t("scen.load_failed", reason=md_escape(str(exc)))
+        return
+    load_into_state(scenario.with_changes(name=name))
+    st.session_state[NOTICE] = (
+        t("scen.data_changed", name=md_escape(name))
+        if record.fingerprint != fingerprint
+        else ""
+    )
+
+
+def _delete(name: str) -> None:
+    store.delete_scenario(name)
+    st.session_state[COMPARE] = [
+        n for n in st.session_state.get(COMPARE, []) if n != name
+    ]
+
+
+def _import_file() -> None:
+    upload = st.session_state.get("scen.import")
+    if upload is None:
+        return
+    try:
+        scenario = Scenario.from_json(upload.getvalue().decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        st.session_state[NOTICE] = t(
+            "scen.import_failed",
+            file=md_escape(upload.name),
+            reason=md_escape(str(exc)),
+        )
+        return
+    load_into_state(scenario)
+    st.session_state[NOTICE] = ""
+
+
+def render_save(scenario: Scenario, meta: PortfolioMeta) -> None:
+    """Save under a name, export the current scenario, import a JSON file."""
+    cols = st.columns([3, 1])
+    name = cols[0].text_input(t("scen.save_name"), key=NAME, max_chars=store.MAX_NAME)
+    if cols[1].button(t("scen.save"), key="scen.save", icon=":material/save:"):
+        try:
+            store.save_scenario(
+                name, scenario.with_changes(name=name).to_json(), meta.fingerprint
+            )
+        except ValueError as exc:
+            st.error(t("scen.save_failed", reason=md_escape(str(exc))))
+        else:
+            st.success(t("scen.saved", name=md_escape(name)))
+    left, right = st.columns(2)
+    left.download_button(
+        t("scen.export"),
+        data=scenario.to_json(),
+        file_name="scenario.json",
+        mime="application/json",
+        key="scen.export",
+        icon=":material/download:",
+    )
+    right.file_uploader(
+        t("scen.import"), type=["json"], key="scen.import", on_change=_import_file
+    )
+
+
+def render_library(meta: PortfolioMeta) -> None:
+    """The saved scenarios with load, rename and delete."""
+    records = store.list_scenarios()
+    if not records:
+        st.caption(t("scen.none_saved"))
+        return
+    lang = current_lang()
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("scen.col.name"): [r.name for r in records],
+                t("scen.col.updated"): [
+                    format_date(r.updated.date(), lang) for r in records
+                ],
+                t("scen.col.same_data"): [
+                    "✓" if r.fingerprint == meta.fingerprint else t("scen.other_data")
+                    for r in records
+                ],
+            }
+        ),
+        hide_index=True,
+    )
+    names = [r.name for r in records]
+    chosen = st.selectbox(t("scen.pick_saved"), names, key="scen.pick")
+    cols = st.columns([1, 2, 1, 1])
+    cols[0].button(
+        t("scen.load"),
+        key="scen.load",
+        on_click=_load,
+        args=(chosen, meta.fingerprint),
+        icon=":material/upload:",
+    )
+    new = cols[1].text_input(
+        t("scen.new_name"), key="scen.rename_to", label_visibility="collapsed",
+        placeholder=t("scen.new_name"),
+    )  # fmt: skip
+    if cols[2].button(t("scen.rename"), key="scen.rename") and new:
+        try:
+            store.rename_scenario(chosen, new)
+        except (LookupError, ValueError) as exc:
+            st.error(t("scen.save_failed", reason=md_escape(str(exc))))
+        else:
+            st.rerun()
+    cols[3].button(
+        t("scen.delete"),
+        key="scen.delete",
+        on_click=_delete,
+        args=(chosen,),
+        icon=":material/delete:",
+    )
+
+
+def compare_picker() -> list[str]:
+    """Choose up to four saved scenarios to compare (mirrored in ?compare=)."""
+    names = [r.name for r in store.list_scenarios()]
+    if COMPARE not in st.session_state:
+        wanted = st.query_params.get_all(URL_COMPARE)
+        unknown = [n for n in wanted if n not in names]
+        if unknown:
+            st.warning(t("scen.compare_unknown", names=md_escape(", ".join(unknown))))
+        st.session_state[COMPARE] = [n for n in wanted if n in names][:MAX_COMPARED]
+    st.session_state[COMPARE] = [n for n in st.session_state[COMPARE] if n in names]
+    chosen = st.multiselect(
+        t("scen.compare_pick"),
+        names,
+        key=COMPARE,
+        max_selections=MAX_COMPARED,
+        placeholder=t("scen.compare_placeholder"),
+    )
+    if chosen:
+        st.query_params[URL_COMPARE] = chosen
+    else:
+        st.query_params.pop(URL_COMPARE, None)
+    return chosen
+
+
+def comparison_table(
+    ctx: Context, names: list[str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """P50 of each headline metric and delivery per year, per compared scenario.
+
+    Returns:
+        (metrics table with one column per run, delivery curves in long form).
+    """
+    dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+    lang = current_lang()
+    columns: dict[str, list[str]] = {}
+    curves = []
+    base_done = False
+    for name in names:
+        scenario = Scenario.from_json(store.load_scenario(name))
+        base = cache.scenario_run(dataset, ctx.spec, baseline_of(scenario).to_token())
+        scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token())
+        comp = combine(base, scen)
+        deltas = comp.deltas.set_index("metric")
+        if not base_done:
+            columns[t("scen.baseline")] = [
+                format_metric(m, deltas.loc[m, "baseline_p50"], lang) for m in HEADLINE
+            ]
+            curves.append(base.delivery.assign(run=t("scen.baseline")))
+            base_done = True
+        columns[name] = [
+            f"{format_metric(m, deltas.loc[m, 'scenario_p50'], lang)} "
+            f"({format_metric(m, deltas.loc[m, 'p50'], lang, delta=True)})"
+            for m in HEADLINE
+        ]
+        curves.append(scen.delivery.assign(run=name))
+    table = pd.DataFrame({t("scen.metric"): [t("metric." + m) for m in HEADLINE]})
+    for key, values in columns.items():
+        table[key] = values
+    return table, pd.concat(curves, ignore_index=True)
+
+
+def render_comparison(ctx: Context, names: list[str]) -> None:
+    """One table and one chart for up to four saved scenarios."""
+    if not names:
+        st.caption(t("scen.compare_hint"))
+        return
+    with st.spinner(t("scen.running", trials="…")):
+        table, curves = comparison_table(ctx, names)
+    st.dataframe(table, hide_index=True)
+    chart = (
+        alt.Chart(curves.assign(p50m=curves["p50"] / 1e6))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title=t("scen.year_after")),
+            y=alt.Y("p50m:Q", title=t("chart.budget_musd")),
+            color=alt.Color("run:N", title=None),
+            tooltip=["run:N", "year:O", alt.Tooltip("p50m:Q", format=",.1f")],
+        )
+        .properties(height=280)
+    )
+    st.altair_chart(chart, key="scen.compare_chart", alt=t("scen.compare_alt"))

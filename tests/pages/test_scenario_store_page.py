@@ -1,0 +1,96 @@
+"""Scenarios page with the embedded store: save, list, load, delete, compare."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from src.engine.scenario import Lever, Scenario
+from src.portfolio.load import load_bundled_portfolio
+from src.store import scenarios as store
+from tests.conftest import ROOT
+
+
+@pytest.fixture(autouse=True)
+def _own_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+
+
+def open_page(params: dict[str, object] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("pages/scenarios.py")
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fingerprint() -> str:
+    return load_bundled_portfolio()[1].fingerprint
+
+
+def saved(name: str, change: float, sector: str = "Health") -> Scenario:
+    scenario = Scenario(
+        levers=(Lever("budget", change, sectors=(sector,)),), trials=200, name=name
+    )
+    store.save_scenario(name, scenario.to_json(), fingerprint())
+    return scenario
+
+
+def test_save_list_load_and_delete_a_scenario():
+    scenario = Scenario(levers=(Lever("capacity", 25),), trials=200)
+    at = open_page({"scenario": scenario.to_token()})
+    at.text_input(key="scen.name").set_value("More capacity").run()
+    at.button(key="scen.save").click().run()
+    assert not at.exception
+    record = store.get_scenario("More capacity")
+    assert Scenario.from_json(record.scenario_json).levers == scenario.levers
+    assert record.fingerprint == fingerprint()
+
+    # A fresh session lists it and loads it into the editor.
+    at = open_page()
+    assert at.selectbox(key="scen.pick").options == ["More capacity"]
+    at.button(key="scen.load").click().run()
+    assert not at.exception
+    assert at.slider(key="scen.lever.0.change").value == 25
+    assert at.selectbox(key="scen.lever.0.kind").value == "capacity"
+
+    at.button(key="scen.delete").click().run()
+    assert not at.exception
+    assert store.list_scenarios() == []
+
+
+def test_loading_a_scenario_saved_on_other_data_warns():
+    store.save_scenario(
+        "Old", Scenario(levers=(Lever("budget", -10),), trials=200).to_json(), "0ld"
+    )
+    at = open_page()
+    at.button(key="scen.load").click().run()
+    assert any("saved on different data" in w.value for w in at.warning)
+
+
+def test_comparison_of_three_saved_scenarios_renders_and_lives_in_the_url():
+    for name, change in (("Cut 10", -10), ("Cut 30", -30), ("Add 20", 20)):
+        saved(name, change)
+    at = open_page({"compare": ["Cut 10", "Cut 30", "Add 20"]})
+    assert at.multiselect(key="scen.compare").value == ["Cut 10", "Cut 30", "Add 20"]
+    tables = [df.value for df in at.dataframe]
+    compared = [t for t in tables if "Cut 30" in t.columns]
+    assert compared, "comparison table not found"
+    assert list(compared[0].columns) == [
+        "Indicator (median)",
+        "Baseline",
+        "Cut 10",
+        "Cut 30",
+        "Add 20",
+    ]
+    assert at.query_params["compare"] == ["Cut 10", "Cut 30", "Add 20"]
+
+
+def test_unknown_scenario_in_a_compare_link_shows_a_notice():
+    saved("Cut 10", -10)
+    at = open_page({"compare": ["Cut 10", "Nope"]})
+    assert any("Nope" in w.value for w in at.warning)
+    assert at.multiselect(key="scen.compare").value == ["Cut 10"]
