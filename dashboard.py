@@ -27,6 +27,7 @@ def main() -> None:
             title=t("nav.quality"),
             icon=":material/fact_check:",
         ),
+        st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
         st.Page(
             "pages/briefing.py",
             title=t("nav.briefing"),

@@ -1,0 +1,191 @@
+"""Data page pieces: upload, validation report, accept, and the dataset list.
+
+Nothing from an upload is used until the user presses "use the accepted rows".
+Text from imported files is shown only in st.dataframe or escaped Markdown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from src.i18n import format_number
+from src.portfolio.import_template import template_csv_bytes, template_xlsx_bytes
+from src.portfolio.imports import ImportReport, import_files, max_upload_bytes
+from src.portfolio.schema import PortfolioMeta
+from src.widgets import cache, state
+from src.widgets.i18n import current_lang, md_escape, t
+
+UPLOAD = "data.upload"
+NAME = "data.name"
+ACCEPT = "data.accept"
+BUNDLED_BUTTON = "data.bundled"
+REPORT = "data.report"  # (upload signature, ImportReport) kept across reruns
+NOTICE = "data.notice"
+
+
+def template_downloads() -> None:
+    """Download buttons for the CSV and .xlsx templates."""
+    left, right = st.columns(2)
+    left.download_button(
+        t("data.template_csv"),
+        template_csv_bytes(),
+        file_name="portfolio_template.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="data.template_csv",
+    )
+    right.download_button(
+        t("data.template_xlsx"),
+        template_xlsx_bytes(),
+        file_name="portfolio_template.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        key="data.template_xlsx",
+    )
+
+
+def upload_input() -> list:
+    """The file uploader (several files); returns the uploaded files."""
+    files = st.file_uploader(
+        t("data.upload", mb=max_upload_bytes() // 2**20),
+        type=["xml", "csv", "xlsx", "txt"],
+        accept_multiple_files=True,
+        key=UPLOAD,
+    )
+    return list(files or [])
+
+
+def validated_report(files: list) -> ImportReport | None:
+    """Validate the uploads once (progress bar), then reuse the report."""
+    if not files:
+        st.session_state.pop(REPORT, None)
+        return None
+    signature = tuple((f.file_id, f.name, f.size) for f in files)
+    kept = st.session_state.get(REPORT)
+    if kept and kept[0] == signature:
+        return kept[1]
+    bar = st.progress(0.0, text=t("data.validating"))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(min(done / total, 1.0), text=t("data.validating"))
+
+    report = import_files(files, on_progress=progress)
+    bar.empty()
+    st.session_state[REPORT] = (signature, report)
+    return report
+
+
+def render_report(report: ImportReport) -> None:
+    """Counts, per-file summary, problems and the rejected-rows download."""
+    lang = current_lang()
+    cols = st.columns(3)
+    cols[0].metric(t("data.read"), format_number(report.read, lang))
+    cols[1].metric(t("data.accepted"), format_number(report.accepted, lang))
+    cols[2].metric(t("data.rejected"), format_number(report.rejected_count, lang))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("data.col.file"): [f.name for f in report.files],
+                t("data.col.kind"): [f.kind for f in report.files],
+                t("data.col.encoding"): [f.encoding for f in report.files],
+                t("data.read"): [f.read for f in report.files],
+                t("data.accepted"): [f.accepted for f in report.files],
+                t("data.rejected"): [f.rejected for f in report.files],
+                t("data.col.error"): [f.error for f in report.files],
+            }
+        ),
+        hide_index=True,
+    )
+    if report.problems:
+        st.subheader(t("data.problems", n=len(report.problems)))
+        st.dataframe(report.problems_frame(), hide_index=True)
+    if len(report.rejected):
+        st.download_button(
+            t("data.download_rejected"),
+            report.rejected_csv(),
+            file_name="rejected_rows.csv",
+            mime="text/csv",
+            icon=":material/download:",
+            key="data.rejected_csv",
+        )
+
+
+def switch_dataset(name: str) -> None:
+    """Make `name` the app's dataset (in the URL) and rerun."""
+    if name == cache.BUNDLED:
+        st.query_params.pop(state.URL_DATASET, None)
+    else:
+        st.query_params[state.URL_DATASET] = name
+    st.session_state[state.DATASET] = name
+    st.rerun()
+
+
+def accept_form(report: ImportReport, default_name: str) -> None:
+    """Dataset name and the explicit "use the accepted rows" button."""
+    from src.store.datasets import save_dataset
+
+    if not report.accepted:
+        st.error(t("data.nothing_accepted"))
+        return
+    name = st.text_input(t("data.name"), value=default_name, max_chars=200, key=NAME)
+    if not st.button(t("data.use"), type="primary", key=ACCEPT):
+        return
+    try:
+        meta = PortfolioMeta(report.as_of.isoformat(), report.fingerprint(), name)
+        save_dataset(
+            name,
+            report.table,
+            meta,
+            provenance=report.provenance(),
+            report=report.to_store_report(),
+        )
+    except ValueError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    cache.portfolio.clear()
+    cache.build_report.clear()
+    st.session_state.pop(REPORT, None)
+    st.session_state[NOTICE] = name
+    switch_dataset(name.strip())
+
+
+def render_datasets() -> None:
+    """The imported datasets with provenance, switch and delete buttons."""
+    from src.store.datasets import delete_dataset, list_datasets
+
+    active = st.session_state.get(state.DATASET, cache.BUNDLED)
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.success(t("data.saved", name=md_escape(notice)))
+    st.caption(t("data.active", name=md_escape(active)))
+    if active != cache.BUNDLED and st.button(
+        t("data.back_bundled"), icon=":material/undo:", key=BUNDLED_BUTTON
+    ):
+        switch_dataset(cache.BUNDLED)
+    items = list_datasets()
+    if not items:
+        st.info(t("data.no_datasets"))
+    for i, d in enumerate(items):
+        with st.container(border=True):
+            st.markdown(
+                f"**{md_escape(d.name)}** · "
+                + t("data.info", rows=d.rows, date=d.data_date, created=d.created)
+            )
+            files = d.provenance.get("files", [])
+            st.dataframe(
+                pd.DataFrame(files, columns=["name", "kind", "size", "sha256"]),
+                hide_index=True,
+            )
+            left, right = st.columns(2)
+            if d.name != active and left.button(
+                t("data.switch"), key=f"data.switch.{i}", icon=":material/swap_horiz:"
+            ):
+                switch_dataset(d.name)
+            if right.button(
+                t("data.delete"), key=f"data.delete.{i}", icon=":material/delete:"
+            ):
+                delete_dataset(d.name)
+                cache.portfolio.clear()
+                cache.build_report.clear()
+                switch_dataset(cache.BUNDLED if d.name == active else active)

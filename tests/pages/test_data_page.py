@@ -1,0 +1,152 @@
+"""AppTest of the data page: upload, validation report, accept, dataset switch."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from src.portfolio.load import load_bundled_portfolio
+from src.portfolio.schema import PortfolioMeta
+from src.store import db
+from src.store.datasets import list_datasets, save_dataset
+from tests.conftest import ROOT
+
+APP = str(ROOT / "dashboard.py")
+PAGE = "pages/data.py"
+FIX = ROOT / "tests" / "fixtures" / "imports"
+IATI = ROOT / "data" / "raw" / "iati"
+
+
+@pytest.fixture(autouse=True)
+def _store(tmp_path, monkeypatch):
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    db.dispose_engines()
+    yield
+    db.dispose_engines()
+
+
+def open_page(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_data_page_runs_and_lists_no_datasets():
+    at = open_page()
+    assert at.title[0].value == "Your data"
+    assert any("No imported datasets" in i.value for i in at.info)
+
+
+def test_upload_shows_the_report_then_accept_switches_the_app():
+    at = open_page()
+    csv = (FIX / "portfolio_20.csv").read_bytes()
+    at.file_uploader(key="data.upload").set_value(("portfolio_20.csv", csv, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {"Read": "19", "Accepted": "11", "Rejected": "8"}
+    problems = at.dataframe[1].value
+    assert "row 12: end date 2021-02-30 is not a date (use yyyy-mm-dd)" in set(
+        problems["message"]
+    )
+    assert list_datasets() == []  # nothing is used before the choice
+    name = f"upload-{uuid.uuid4().hex[:6]}"
+    at.text_input(key="data.name").set_value(name)
+    at.button(key="data.accept").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert [d.name for d in list_datasets()] == [name]
+    assert at.query_params["dataset"] in (name, [name])
+    assert at.session_state["ui.dataset"] == name
+    ctx = at.session_state["ui.context"]
+    assert len(ctx.portfolio) == 11
+    assert ctx.meta.name == name
+
+
+def test_several_iati_files_merge_and_report_duplicates():
+    at = open_page()
+    unops = (IATI / "unops_41AAA_covid19_2021.xml").read_bytes()
+    fao = (IATI / "fao_XM-DAC-41301_covid19_2021.xml").read_bytes()
+    at.file_uploader(key="data.upload").set_value(
+        [
+            ("unops.xml", unops, "text/xml"),
+            ("fao.xml", fao, "text/xml"),
+            ("unops-again.xml", unops, "text/xml"),
+        ]
+    )
+    at.run()
+    assert not at.exception, at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown == {"Read": "325", "Accepted": "240", "Rejected": "85"}
+
+
+def test_hostile_upload_is_refused_without_crashing():
+    at = open_page()
+    at.file_uploader(key="data.upload").set_value(
+        (
+            "laughs.xml",
+            (ROOT / "tests/fixtures/iati/billion_laughs.xml").read_bytes(),
+            "text/xml",
+        )
+    )
+    at.run()
+    assert not at.exception, at.exception
+    assert any("Nothing could be accepted" in e.value for e in at.error)
+
+
+def test_switch_back_to_bundled_and_delete():
+    df, meta = load_bundled_portfolio()
+    name = f"small-{uuid.uuid4().hex[:6]}"
+    save_dataset(
+        name,
+        df.head(20),
+        PortfolioMeta(meta.as_of, "f" * 16, name),
+        provenance={
+            "files": [{"name": "a.xml", "kind": "iati", "size": 1, "sha256": "0"}]
+        },
+        report={
+            "files": [],
+            "activities_read": 20,
+            "activities_kept": 20,
+            "parse_problems": [],
+            "build_problems": [],
+            "unconverted": [],
+        },
+    )
+    at = open_page({"dataset": name})
+    assert len(at.session_state["ui.context"].portfolio) == 20
+    at.button(key="data.bundled").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert "dataset" not in at.query_params
+    assert len(at.session_state["ui.context"].portfolio) == len(df)
+    at.button(key="data.switch.0").click()
+    at.run()
+    assert at.session_state["ui.dataset"] == name
+    at.button(key="data.delete.0").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert list_datasets() == []
+    assert at.session_state["ui.dataset"] == "bundled"
+
+
+def test_quality_page_reads_the_imported_dataset_report():
+    at = open_page()
+    csv = (FIX / "portfolio_20.csv").read_bytes()
+    at.file_uploader(key="data.upload").set_value(("p.csv", csv, "text/csv"))
+    at.run()
+    at.text_input(key="data.name").set_value(f"q-{uuid.uuid4().hex[:6]}")
+    at.button(key="data.accept").click()
+    at.run()
+    at.switch_page("pages/data_quality.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert any("above the budget" in df.value.to_csv() for df in at.dataframe)
