@@ -9,7 +9,7 @@ from src.widgets.i18n import t
 ctx = context()
 st.title(t("brief.page.title"))
 st.caption(t("brief.page.intro"))
-st.caption(t("overview.selection", filters=ctx.caption))
+st.caption(t("overview.selection", filters=ctx.caption_md))
 
 # What goes in
 choice = briefing.pack_choice_input()

@@ -15,7 +15,7 @@ from src.widgets.table import render_project_table
 ctx = context()
 lang = current_lang()
 st.title(t("overview.title"))
-st.caption(t("overview.selection", filters=ctx.caption))
+st.caption(t("overview.selection", filters=ctx.caption_md))
 
 if ctx.selection.empty:
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")

@@ -13,7 +13,7 @@ ctx = context()
 st.title(t("scen.title"))
 n = ctx.selection["project_id"].nunique()
 st.caption(
-    t("scen.portfolio_note", n=format_number(n, current_lang()), filters=ctx.caption)
+    t("scen.portfolio_note", n=format_number(n, current_lang()), filters=ctx.caption_md)
 )
 if ctx.selection.empty:
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")

@@ -31,6 +31,11 @@ class Context:
     meta: PortfolioMeta
     caption: str
 
+    @property
+    def caption_md(self) -> str:
+        """The caption escaped for Markdown (it holds names from data files)."""
+        return md_escape(self.caption)
+
 
 def language_switch() -> None:
     """Sidebar language selector, mirrored in the URL (?lang=fr)."""
@@ -79,5 +84,18 @@ def app_frame() -> Context:
 
 
 def context() -> Context:
-    """The context the frame computed in this run."""
-    return st.session_state[CONTEXT]
+    """The context the frame computed in this run.
+
+    A fresh server whose first request is a page URL (e.g. a shared link to
+    /scenarios) still treats `pages/` as a v1 pages folder and runs that page
+    without dashboard.py (Streamlit only switches to st.navigation mode once
+    st.navigation has been called in the process). Then there is no context yet:
+    switch the flag and rerun, so dashboard.py draws the frame and routes here.
+    """
+    ctx = st.session_state.get(CONTEXT)
+    if ctx is None:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return ctx

@@ -33,4 +33,7 @@ def render_kpi_row(k: Kpis) -> None:
     for chunk in (values[:4], values[4:]):
         cols = st.columns(4)
         for col, (label, value, help_key) in zip(cols, chunk, strict=False):
-            col.metric(t(label), value, help=t(help_key), border=True)
+            # st.metric renders Markdown: escape "$" so it never starts LaTeX.
+            col.metric(
+                t(label), value.replace("$", r"\$"), help=t(help_key), border=True
+            )

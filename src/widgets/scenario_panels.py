@@ -17,7 +17,7 @@ from src.widgets import cache, state
 from src.widgets import map as worldmap
 from src.widgets import scenario_results as results
 from src.widgets.frame import Context
-from src.widgets.i18n import current_lang, t
+from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.scenario_editor import baseline_of
 
 
@@ -33,7 +33,8 @@ def run_comparison(ctx: Context, scenario: Scenario) -> Comparison:
 def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
     """The plain-language sentence and the baseline → scenario cards."""
     summary = change_summary(ctx.selection.reset_index(drop=True), scenario, comp)
-    st.info(results.summary_sentence(scenario, summary), icon=":material/summarize:")
+    sentence = results.summary_sentence(scenario, summary)
+    st.info(md_escape(sentence), icon=":material/summarize:")
     results.render_metric_cards(comp)
     st.caption(
         t(

@@ -12,6 +12,8 @@ from src.engine.scenario import Scenario
 from src.i18n import format_money, format_number, format_percent
 from src.widgets.i18n import current_lang, t
 
+# Metrics where a fall is good news (the delta is coloured the other way).
+LOWER_IS_BETTER = ("median_delay_months", "cost_overrun_pct", "funding_gap_usd")
 HEADLINE = (
     "on_time_rate",
     "median_delay_months",
@@ -33,8 +35,8 @@ def format_metric(metric: str, value: float, lang: str, *, delta: bool = False) 
     if metric == "cost_overrun_pct":
         unit = t("unit.pp") if delta else "%"
         return sign + format_number(value, lang, 1) + " " + unit
-    if value < 0:  # −US$9.2M rather than US$-9.2M
-        return "−" + format_money(-value, lang)
+    if value < 0:  # -US$9.2M rather than US$-9.2M (ASCII "-": st.metric reads it)
+        return "-" + format_money(-value, lang)
     return sign + format_money(value, lang)
 
 
@@ -59,6 +61,8 @@ def lever_phrase(scenario: Scenario, lang: str) -> str:
 def summary_sentence(scenario: Scenario, s: ChangeSummary) -> str:
     """The plain-language result, generated from the numbers and translated."""
     lang = current_lang()
+    if not scenario.levers:
+        return t("scen.summary_baseline")
     lead = lever_phrase(scenario, lang)
     lead = lead[:1].upper() + lead[1:]
     if s.delayed:
@@ -107,7 +111,7 @@ def render_metric_cards(comp: Comparison) -> None:
         for m in HEADLINE
     ]
     cards.insert(4, ("delivery_y1", *year1, d1["p50"], d1["p10"], d1["p90"]))
-    cols = st.columns(3)
+    cols = st.columns(2)
     for i, (metric, base, scen, diff, low, high) in enumerate(cards):
         unit = "funding_gap_usd" if metric == "delivery_y1" else metric
         rng = t(
@@ -115,11 +119,15 @@ def render_metric_cards(comp: Comparison) -> None:
             low=format_metric(unit, low, lang, delta=True),
             high=format_metric(unit, high, lang, delta=True),
         )
-        cols[i % 3].metric(
+        # st.metric renders Markdown: two "$" would start a LaTeX formula.
+        value = f"{format_metric(unit, base, lang)} → {format_metric(unit, scen, lang)}"
+        delta = f"{format_metric(unit, diff, lang, delta=True)} ({rng})"
+        colour = "inverse" if metric in LOWER_IS_BETTER else "normal"
+        cols[i % 2].metric(
             t("metric." + metric),
-            f"{format_metric(unit, base, lang)} → {format_metric(unit, scen, lang)}",
-            delta=f"{format_metric(unit, diff, lang, delta=True)} ({rng})",
-            delta_color="off" if abs(diff) < 1e-9 else "normal",
+            value.replace("$", r"\$"),
+            delta=delta.replace("$", r"\$"),
+            delta_color="off" if abs(diff) < 1e-9 else colour,
             border=True,
             help=t("metric_help." + metric),
         )

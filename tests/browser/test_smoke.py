@@ -78,3 +78,41 @@ def test_overview_renders_filters_and_shares_views(app_url, browser, shots_dir):
     assert not present.locator("[data-testid='stSidebar']").is_visible()
     assert _kpi(present, "Total budget") == expected
     present.screenshot(path=str(shots_dir / "presentation.png"))
+
+
+def test_moving_a_budget_slider_changes_the_scenario_results(
+    app_url, browser, shots_dir
+):
+    from src.engine.scenario import Lever, Scenario
+
+    scenario = Scenario(
+        levers=(Lever("budget", -20, sectors=("Health",)),), trials=200, name="S"
+    )
+    page = browser.new_page(viewport={"width": 1600, "height": 1400})
+    page.goto(f"{app_url}/scenarios?scenario={scenario.to_token()}")
+    _wait_ready(page)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    before = _kpi(page, "Delivered scope")
+    summary = page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
+    assert "Health" in summary
+    # Move the lever's slider from -20% to -40% with the keyboard.
+    main = page.locator("[data-testid='stMain']")
+    slider = main.locator("[data-testid='stSlider'] input[type='range']").first
+    slider.focus()
+    for _ in range(4):
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function(
+        """(before) => {
+            const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+                .find(e => e.innerText.includes('Delivered scope'));
+            return m && !m.innerText.includes(before); }""",
+        arg=before,
+        timeout=60_000,
+    )
+    _wait_ready(page)
+    assert _kpi(page, "Delivered scope") != before
+    assert (
+        "-40" in page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
+    )
+    page.screenshot(path=str(shots_dir / "scenario.png"), full_page=True)

@@ -28,7 +28,7 @@ def run_app(params: dict[str, str | list[str]] | None = None, page: str | None =
 
 
 def metric_values(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return {m.label: m.value.replace("\\$", "$") for m in at.metric}
 
 
 def expected_kpis(spec: FilterSpec, lang: str = "en") -> dict[str, str]:
