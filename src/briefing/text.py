@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import re
 
-import pandas as pd
-
-from src.i18n import country_name, format_money, translate
-from src.portfolio import schema as S
-from src.portfolio.filters import FilterSpec
+from src.i18n.captions import country_label, describe_filters
 
 ELLIPSIS = "…"
 # Characters XML 1.0 (pptx) cannot hold, and other invisible controls.
@@ -53,41 +49,4 @@ def truncate(text: object, limit: int) -> str:
     return cut.rstrip(" ,;:-–") + ELLIPSIS
 
 
-def country_label(iso3: str, df: pd.DataFrame, lang: str) -> str:
-    """A country's name in `lang` (from its ISO2 code in the table), else ISO3."""
-    rows = df.loc[df[S.COL_COUNTRY] == iso3]
-    if rows.empty:
-        return iso3
-    first = rows.iloc[0]
-    return country_name(str(first[S.COL_COUNTRY_ISO2] or ""), iso3, lang) or iso3
-
-
-def describe_filters(spec: FilterSpec, df: pd.DataFrame, lang: str) -> str:
-    """The selection in words in `lang` ("whole portfolio" when unrestricted).
-
-    Same wording as the app's caption (src.widgets.filters.describe), without
-    the UI session.
-    """
-    parts = []
-    for label, values, prefix in (
-        ("filters.sector", spec.sectors, "sector."),
-        ("filters.risk", spec.risks, "risk."),
-        ("filters.region", spec.regions, "region."),
-        ("filters.country", spec.countries, ""),
-        ("filters.agency", spec.agencies, ""),
-        ("filters.status", spec.statuses, "status."),
-    ):
-        if not values:
-            continue
-        if label == "filters.country":
-            shown = [country_label(v, df, lang) for v in values]
-        else:
-            shown = [translate(prefix + v, lang) if prefix else v for v in values]
-        parts.append(f"{translate(label, lang)}: {', '.join(shown)}")
-    if spec.years:
-        years = f"{spec.years[0]}–{spec.years[1]}"
-        parts.append(f"{translate('filters.years', lang)}: {years}")
-    if spec.budget:
-        low, high = (format_money(v, lang) for v in spec.budget)
-        parts.append(f"{translate('filters.budget', lang)}: {low}–{high}")
-    return "; ".join(parts) or translate("brief.whole_portfolio", lang)
+__all__ = ["clean", "country_label", "describe_filters", "truncate"]

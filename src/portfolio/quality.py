@@ -95,3 +95,14 @@ def quality_report(
             "outside",
         ),
     ]
+
+
+def derived_counts(df: pd.DataFrame) -> dict[str, int]:
+    """Rows whose sector, location or end date is derived rather than reported."""
+    return {
+        "sector_inferred": int((df[S.COL_SECTOR_SOURCE] == "inferred").sum()),
+        "sector_missing": int((df[S.COL_SECTOR_SOURCE] == "not reported").sum()),
+        "country_location": int((df[S.COL_PRECISION] == "country").sum()),
+        "end_derived": int((df[S.COL_END_SOURCE] != "reported").sum()),
+        "rows": len(df),
+    }

@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from src.i18n import country_name, format_money
+from src.i18n.captions import NO_LIMIT, describe_filters
 from src.portfolio import schema as S
 from src.portfolio.filters import FilterSpec
 from src.widgets import state
@@ -32,7 +33,7 @@ BUDGET_STEPS: tuple[float, ...] = (
     25_000_000,
     50_000_000,
     100_000_000,
-    1e12,
+    NO_LIMIT,
 )
 
 
@@ -235,30 +236,6 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
     return spec, st.session_state.get(state.NOTICES, [])
 
 
-def describe(spec: FilterSpec) -> str:
+def describe(spec: FilterSpec, df: pd.DataFrame) -> str:
     """The selection in words, in the UI language (for captions and exports)."""
-    lang = current_lang()
-    parts = []
-    for label, values, prefix in (
-        ("filters.sector", spec.sectors, "sector."),
-        ("filters.risk", spec.risks, "risk."),
-        ("filters.region", spec.regions, "region."),
-        ("filters.country", spec.countries, ""),
-        ("filters.agency", spec.agencies, ""),
-        ("filters.status", spec.statuses, "status."),
-    ):
-        if values:
-            shown = [t(prefix + v) if prefix else v for v in values]
-            parts.append(f"{t(label)}: {', '.join(shown)}")
-    if spec.years:
-        parts.append(f"{t('filters.years')}: {spec.years[0]}–{spec.years[1]}")
-    if spec.budget:
-        high = (
-            t("filters.no_limit")
-            if spec.budget[1] >= BUDGET_STEPS[-1]
-            else format_money(spec.budget[1], lang)
-        )
-        parts.append(
-            f"{t('filters.budget')}: {format_money(spec.budget[0], lang)}–{high}"
-        )
-    return "; ".join(parts) or t("filters.none")
+    return describe_filters(spec, df, current_lang())

@@ -78,7 +78,7 @@ def app_frame() -> Context:
     spec, url_notices = filter_sidebar(df)
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")
-    ctx = Context(df, spec.apply(df), spec, meta, describe(spec))
+    ctx = Context(df, spec.apply(df), spec, meta, describe(spec, df))
     st.session_state[CONTEXT] = ctx
     return ctx
 
