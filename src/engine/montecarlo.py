@@ -55,6 +55,40 @@ def _cells(portfolio: pd.DataFrame, group_by: tuple[str, ...]):
     return order, np.concatenate([[0], np.flatnonzero(change) + 1])
 
 
+def _group_index(frame, rows, group_by, starts):
+    """Groups of every group_by column, as segments of a permutation of cells.
+
+    Returns:
+        (meta, perm, gstarts): meta is one (column, labels, rows, active rows,
+        budget) per column; `np.add.reduceat(cell_sums[:, perm], gstarts,
+        axis=1)` gives the sums of every group of every column, in meta order.
+    """
+    cell_of_row = np.repeat(np.arange(len(starts)), np.diff([*starts, rows.n]))
+    active = (~rows.cancelled).astype(float)
+    meta, perms, gstarts = [], [], []
+    offset = 0
+    for col in group_by:
+        labels = frame[col].astype(str).fillna("").to_numpy()
+        codes, uniq = pd.factorize(labels[starts], sort=True)
+        perm = np.argsort(codes, kind="stable")
+        gstarts.append(offset + np.searchsorted(codes[perm], np.arange(len(uniq))))
+        perms.append(perm)
+        offset += len(perm)
+        rcode = codes[cell_of_row]
+        meta.append(
+            (
+                col,
+                np.asarray(uniq, dtype=object),
+                np.bincount(rcode, minlength=len(uniq)),
+                np.bincount(rcode, active, len(uniq)),
+                np.bincount(rcode, rows.budget, len(uniq)),
+            )
+        )
+    if not meta:
+        return meta, np.zeros(0, np.intp), np.zeros(0, np.intp)
+    return meta, np.concatenate(perms), np.concatenate(gstarts)
+
+
 def _draw(seed: int, first_block: int, n_blocks: int, shapes: list[tuple[int, ...]]):
     """Standard normals (float32) for `n_blocks` blocks, one stream per block."""
     out = [np.empty((n_blocks * BLOCK, *s), dtype=np.float32) for s in shapes]
@@ -128,7 +162,11 @@ def run(
     else:
         per_chunk = max(1, CHUNK_ELEMENTS // (n * BLOCK))
     padded = blocks_total * BLOCK
-    cells = np.empty((padded, len(starts), 6))
+    meta, gperm, gstarts = _group_index(frame, rows, tuple(group_by), starts)
+    # Per-trial sums over the whole portfolio and over each group (cell sums
+    # are reduced chunk by chunk: no trials × cells array is kept).
+    totals = np.empty((padded, 6))
+    gsums = np.empty((padded, len(gstarts), 6))
     median = np.empty(padded)
     spend = np.empty((padded, quarters))
     row_trials = min(trials, ROW_TRIALS)
@@ -141,15 +179,15 @@ def run(
             k, z_country=zc, z_sector=zs, e_dur=ed, e_cost=ec, tolerance=tol
         )
         sl = slice(b0 * BLOCK, (b0 + nb) * BLOCK)
-        cells[sl], median[sl], spend[sl] = (
-            out["cells"],
-            out["median_delay"],
-            out["spend"],
-        )
+        totals[sl] = out["cells"].sum(axis=1)
+        if len(gstarts):
+            gsums[sl] = np.add.reduceat(out["cells"][:, gperm], gstarts, axis=1)
+        median[sl], spend[sl] = out["median_delay"], out["spend"]
         if months is not None and sl.start < row_trials:
             take = min(row_trials, sl.stop) - sl.start
             months[sl.start : sl.start + take] = out["months"][:take]
-    cells, median, spend = cells[:trials], median[:trials], spend[:trials]
+    totals, gsums = totals[:trials], gsums[:trials]
+    median, spend = median[:trials], spend[:trials]
     info = {
         "scenario": scenario.name,
         "token": scenario.to_token(),
@@ -164,14 +202,14 @@ def run(
         "unabsorbed_budget_usd": float(rows.unabsorbed.sum()),
     }
     return _assemble(
-        frame, order, rows, cells, median, spend, months, group_by, starts, info
+        frame, order, rows, totals, gsums, meta, median, spend, months, info
     )
 
 
-def _assemble(frame, order, rows, cells, median, spend, months, group_by, starts, info):
+def _assemble(frame, order, rows, totals, gsums, meta, median, spend, months, info):
     active = ~rows.cancelled
     tot = per_trial(
-        cells.sum(axis=1),
+        totals,
         n_rows=rows.n,
         n_active=float(active.sum()),
         budget=float(rows.budget.sum()),
@@ -202,54 +240,50 @@ def _assemble(frame, order, rows, cells, median, spend, months, group_by, starts
             for q in range(nq)
         ]
     )
-    groups = _groups(frame, rows, cells, group_by, starts)
+    groups = _groups(gsums, meta)
     row_df = _rows(frame, order, rows, months)
     return SimulationResult(portfolio, groups, row_df, delivery, qdf, trials_df, info)
 
 
-def _groups(frame, rows, cells, group_by, starts) -> pd.DataFrame:
-    """Tidy per-group summaries: cell sums are mapped to groups by a matmul."""
-    parts = []
-    cell_of_row = np.repeat(np.arange(len(starts)), np.diff([*starts, rows.n]))
-    active = (~rows.cancelled).astype(float)
-    t, c, m = cells.shape
-    flat = np.ascontiguousarray(cells.transpose(0, 2, 1)).reshape(t * m, c)
-    for col in group_by:
-        labels = frame[col].astype(str).fillna("").to_numpy()
-        codes, uniq = pd.factorize(labels[starts], sort=True)
-        onehot = np.zeros((c, len(uniq)))
-        onehot[np.arange(c), codes] = 1.0
-        sums = (flat @ onehot).reshape(t, m, len(uniq)).transpose(0, 2, 1)
-        rcode = codes[cell_of_row]
-        n_rows = np.bincount(rcode, minlength=len(uniq))
-        n_act = np.bincount(rcode, active, len(uniq))
-        budget = np.bincount(rcode, rows.budget, len(uniq))
-        per = per_trial(sums, n_rows=n_rows, n_active=n_act, budget=budget)
-        for metric, values in per.items():
-            # NaN only where a group has no active rows or no budget (all trials)
-            q = sorted_quantiles(np.sort(values, axis=0))
-            mean = values.mean(axis=0)
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "dimension": col,
-                        "group": uniq,
-                        "rows": n_rows,
-                        "budget_usd": budget,
-                        "metric": metric,
-                        "p10": q[0],
-                        "p50": q[1],
-                        "p90": q[2],
-                        "mean": mean,
-                    }
-                )
-            )
-    if not parts:
-        return pd.DataFrame(
-            columns=["dimension", "group", "rows", "budget_usd", "metric"]
-            + ["p10", "p50", "p90", "mean"]
-        )
-    out = pd.concat(parts, ignore_index=True)
+def _groups(gsums: np.ndarray, meta: list) -> pd.DataFrame:
+    """Tidy per-group summaries, built as one array and one DataFrame.
+
+    Args:
+        gsums: (trials, groups, len(CELL_SUMS)) per-trial sums of every group of
+            every group_by column (see `_group_index`).
+        meta: (column, labels, rows, active rows, budget) per column.
+    """
+    cols = ["dimension", "group", "rows", "budget_usd", "metric"]
+    cols += ["p10", "p50", "p90", "mean"]
+    if not meta:
+        return pd.DataFrame(columns=cols)
+    n_rows = np.concatenate([m[2] for m in meta])
+    budget = np.concatenate([m[4] for m in meta])
+    n_act = np.concatenate([m[3] for m in meta])
+    per = per_trial(gsums, n_rows=n_rows, n_active=n_act, budget=budget)
+    names = list(per)
+    values = np.stack(list(per.values()))  # (metrics, trials, groups)
+    # NaN only where a group has no active rows or no budget (all trials)
+    mean = values.mean(axis=1).ravel()
+    values.sort(axis=1)
+    q = sorted_quantiles(values.transpose(1, 0, 2)).reshape(3, -1)
+    k = len(names)
+    out = pd.DataFrame(
+        {
+            "dimension": np.tile(
+                np.concatenate([np.full(len(m[1]), m[0], dtype=object) for m in meta]),
+                k,
+            ),
+            "group": np.tile(np.concatenate([m[1] for m in meta]), k),
+            "rows": np.tile(n_rows, k),
+            "budget_usd": np.tile(budget, k),
+            "metric": np.repeat(np.array(names, dtype=object), len(n_rows)),
+            "p10": q[0],
+            "p50": q[1],
+            "p90": q[2],
+            "mean": mean,
+        }
+    )
     order = {k: i for i, k in enumerate(METRICS)}
     return out.sort_values(
         ["dimension", "group", "metric"],
