@@ -1,8 +1,10 @@
 """Country shapes for the offline base map (Natural Earth 1:50m, simplified).
 
-Points closer than 0.1 degree (about 10 km) to the previous kept point are dropped
-and coordinates rounded to 0.01 degree. Every country is kept, small islands
-included, and the map payload is a fraction of the source file's 3 MB.
+Rings are simplified with Douglas-Peucker at 0.05 degree (about 5 km),
+coordinates are rounded to 0.01 degree, and islets (bounding box under 0.05 square
+degrees) are dropped unless they are a country's largest polygon. Every country is
+kept, small island states included, and the map payload is a fraction of the
+source file's 3 MB.
 """
 
 from __future__ import annotations
@@ -12,30 +14,71 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from src.portfolio import paths
 from src.portfolio.reference import _feature_iso3
 
 
-def _simplify_ring(ring: list[list[float]], step: float) -> list[list[float]]:
-    """Radial-distance simplification of one ring.
-
-    Drops points closer than `step` degrees to the last kept one, closes the
-    ring and rounds to 2 decimals (about 1 km).
-    """
-    out: list[list[float]] = []
-    for lon, lat in ring:
-        if out and abs(lon - out[-1][0]) < step and abs(lat - out[-1][1]) < step:
+def _douglas_peucker(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """Indices kept by Douglas-Peucker simplification of an open polyline."""
+    keep = np.zeros(len(points), dtype=bool)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        if last - first < 2:
             continue
-        out.append([round(lon, 2), round(lat, 2)])
-    if len(out) < 4:  # keep tiny islands visible: fall back to the original ring
-        return [[round(x, 2), round(y, 2)] for x, y in ring]
-    out.append(out[0])
-    return out
+        a, b = points[first], points[last]
+        seg = b - a
+        norm = float(np.hypot(*seg))
+        rel = points[first + 1 : last] - a
+        if norm == 0.0:
+            dist = np.hypot(rel[:, 0], rel[:, 1])
+        else:
+            dist = np.abs(seg[0] * rel[:, 1] - seg[1] * rel[:, 0]) / norm
+        i = int(dist.argmax())
+        if dist[i] > tolerance:
+            mid = first + 1 + i
+            keep[mid] = True
+            stack.extend(((first, mid), (mid, last)))
+    return keep
+
+
+def _simplify_ring(ring: list[list[float]], step: float) -> list[list[float]]:
+    """Douglas-Peucker simplification of one closed ring (tolerance `step` degrees).
+
+    Rings that would collapse below 4 points keep their original points, so tiny
+    island states stay visible. Coordinates are rounded to 0.01 degree.
+    """
+    pts = np.asarray(ring, dtype=float)
+    if len(pts) > 4:
+        kept = pts[_douglas_peucker(pts, step)]
+        if len(kept) >= 4:
+            pts = kept
+    return np.round(pts, 2).tolist()
+
+
+def _box_area(poly: list[list[list[float]]]) -> float:
+    lons = [pt[0] for pt in poly[0]]
+    lats = [pt[1] for pt in poly[0]]
+    return (max(lons) - min(lons)) * (max(lats) - min(lats))
+
+
+def _main_polygons(polys: list, min_area: float) -> list:
+    """A country's polygons without its islets.
+
+    Polygons whose bounding box is under `min_area` square degrees are dropped,
+    but the largest polygon always stays, so every island state remains.
+    """
+    areas = [_box_area(p) for p in polys]
+    largest = max(range(len(polys)), key=areas.__getitem__)
+    return [p for i, p in enumerate(polys) if i == largest or areas[i] >= min_area]
 
 
 @cache
 def country_shapes(
-    path: Path = paths.COUNTRIES_GEOJSON, step: float = 0.1
+    path: Path = paths.COUNTRIES_GEOJSON, step: float = 0.05, min_area: float = 0.05
 ) -> dict[str, Any]:
     """A FeatureCollection with properties iso3 and name only (simplified)."""
     with path.open(encoding="utf-8") as fh:
@@ -48,7 +91,10 @@ def country_shapes(
         polys = geom["coordinates"]
         if geom["type"] == "Polygon":
             polys = [polys]
-        simple = [[_simplify_ring(ring, step) for ring in poly] for poly in polys]
+        simple = [
+            [_simplify_ring(ring, step) for ring in poly]
+            for poly in _main_polygons(polys, min_area)
+        ]
         features.append(
             {
                 "type": "Feature",
