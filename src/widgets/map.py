@@ -172,34 +172,34 @@ def _radius(budget: pd.Series) -> pd.Series:
     return 2.5 + 19.5 * np.sqrt(budget.clip(lower=0) / top)
 
 
-def _point_records(points: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    def e(v: object) -> str:
-        return html.escape(str(v))
+def _short(text: str, limit: int = 120) -> str:
+    """Long titles end with an ellipsis so the tooltip stays readable."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
+
+def _point_records(points: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     records = []
     for row in points.itertuples(index=False):
         rec = row._asdict()
-        tip = (
-            f"<b>{e(rec[S.COL_TITLE])}</b><br/>"
-            f"{e(translate('col.agency', lang))}: {e(rec[S.COL_AGENCY])}<br/>"
-            f"{e(translate('col.country', lang))}: {e(rec[S.COL_COUNTRY_NAME])}<br/>"
-            f"{e(translate('col.sector', lang))}: "
-            f"{e(translate('sector.' + rec[S.COL_SECTOR_GROUP], lang))}<br/>"
-            f"{e(translate('col.budget', lang))}: "
-            f"{e(format_money(rec[S.COL_BUDGET], lang))}<br/>"
-            f"{e(translate('col.spent', lang))}: "
-            f"{e(format_money(rec[S.COL_SPENT], lang))}<br/>"
-            f"{e(translate('col.risk', lang))}: "
-            f"{e(translate('risk.' + rec[S.COL_RISK], lang))}<br/>"
-            f"<i>{e(translate('precision.' + rec[S.COL_PRECISION], lang))}</i>"
-        )
+        lines = [
+            f"{translate('col.agency', lang)}: {rec[S.COL_AGENCY]}",
+            f"{translate('col.country', lang)}: {rec[S.COL_COUNTRY_NAME]}",
+            f"{translate('col.sector', lang)}: "
+            f"{translate('sector.' + rec[S.COL_SECTOR_GROUP], lang)}",
+            f"{translate('col.budget', lang)}: {format_money(rec[S.COL_BUDGET], lang)}",
+            f"{translate('col.spent', lang)}: {format_money(rec[S.COL_SPENT], lang)}",
+            f"{translate('col.risk', lang)}: "
+            f"{translate('risk.' + rec[S.COL_RISK], lang)}",
+            translate("precision." + rec[S.COL_PRECISION], lang),
+        ]
         records.append(
             {
                 "lon": rec[S.COL_LON],
                 "lat": rec[S.COL_LAT],
                 "radius": rec["radius"],
                 "color": RISK_COLORS.get(rec[S.COL_RISK], NO_DATA),
-                "tip": tip,
+                "title": _short(str(rec[S.COL_TITLE])),
+                "body": "\n".join(lines),
             }
         )
     return records
@@ -209,14 +209,12 @@ def _cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     records = []
     for row in cells.itertuples(index=False):
         rec = row._asdict()
-        tip = html.escape(
-            translate(
-                "map.cell_tip",
-                lang,
-                projects=format_number(rec["projects"], lang),
-                budget=format_money(rec["budget_usd"], lang),
-                risk=translate("risk." + str(rec[S.COL_RISK]), lang),
-            )
+        tip = translate(
+            "map.cell_tip",
+            lang,
+            projects=format_number(rec["projects"], lang),
+            budget=format_money(rec["budget_usd"], lang),
+            risk=translate("risk." + str(rec[S.COL_RISK]), lang),
         )
         records.append(
             {
@@ -224,7 +222,8 @@ def _cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "lat": rec[S.COL_LAT],
                 "radius": rec["radius"],
                 "color": RISK_COLORS.get(rec[S.COL_RISK], NO_DATA),
-                "tip": tip,
+                "title": tip,
+                "body": "",
             }
         )
     return records
@@ -277,12 +276,9 @@ def build_portfolio_deck(
         )
         label = names.get(iso3, feat["properties"]["name"])
         shown = _fmt_metric(value, metric, lang)
-        tip = f"<b>{html.escape(str(label))}</b><br/>" + html.escape(
-            f"{translate('map.metric.' + metric, lang)}: {shown}"
-        )
-        features.append(
-            {**feat, "properties": {"iso3": iso3, "fill": color, "tip": tip}}
-        )
+        body = f"{translate('map.metric.' + metric, lang)}: {shown}"
+        props = {"iso3": iso3, "fill": color, "title": str(label), "body": body}
+        features.append({**feat, "properties": props})
     layers: list[pdk.Layer] = []
     if not web_basemap:
         layers.append(
@@ -357,9 +353,18 @@ def build_portfolio_deck(
         initial_view_state=pdk.ViewState(latitude=12, longitude=15, zoom=1.1),
         map_provider="carto" if web_basemap else None,
         map_style="light" if web_basemap else None,
+        # Markup lives only in this template. Streamlit HTML-escapes every value
+        # it interpolates into an html tooltip (DeckGlJsonChart, 1.67), so titles
+        # from data files are shown as text, never run as markup.
         tooltip={
-            "html": "{tip}",
-            "style": {"backgroundColor": "white", "color": "#222", "fontSize": "12px"},
+            "html": "<b>{title}</b><br/>{body}",
+            "style": {
+                "backgroundColor": "white",
+                "color": "#222",
+                "fontSize": "12px",
+                "whiteSpace": "pre-line",
+                "maxWidth": "360px",
+            },
         },
     )
     return deck, legend(metric, bounds, colors, lang)

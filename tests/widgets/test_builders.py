@@ -35,15 +35,31 @@ def test_deck_has_offline_country_polygons_and_two_point_layers(tiny_portfolio):
     assert legend[-1][1] == "No project in selection"
 
 
-def test_tooltips_escape_text_from_data_files(tiny_portfolio):
-    evil = tiny_portfolio.assign(
-        **{S.COL_TITLE: '<img src=x onerror="alert(1)">', S.COL_AGENCY: "A & B"}
-    )
+def test_tooltip_markup_is_only_in_the_template_data_stays_text(tiny_portfolio):
+    # Streamlit HTML-escapes values interpolated into the tooltip template, so
+    # data text must go in unescaped (else "&" shows as "&amp;") and must never
+    # be concatenated into markup on our side.
+    title = '<img src=x onerror="alert(1)"> & co'
+    evil = tiny_portfolio.assign(**{S.COL_TITLE: title, S.COL_AGENCY: "A & B"})
     deck, _ = build_portfolio_deck(by_country(evil), evil, metric="budget", lang="en")
-    text = deck.to_json()
-    assert "<img" not in text
-    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in text
-    assert "A &amp; B" in text
+    spec = json.loads(deck.to_json())
+    template = deck._tooltip["html"]
+    assert template == "<b>{title}</b><br/>{body}"
+    points = (
+        layers(deck)["points-country"]["data"] + layers(deck)["points-site"]["data"]
+    )
+    assert {p["title"] for p in points} == {title}
+    assert all("A & B" in p["body"] and "<" not in p["body"] for p in points)
+    for feature in spec["layers"][1]["data"]["features"]:
+        assert "<" not in feature["properties"]["title"] + feature["properties"]["body"]
+
+
+def test_long_titles_are_shortened_in_tooltips(tiny_portfolio):
+    long = tiny_portfolio.assign(**{S.COL_TITLE: "x" * 400})
+    deck, _ = build_portfolio_deck(by_country(long), long, metric="budget", lang="en")
+    titles = [p["title"] for p in layers(deck)["points-site"]["data"]]
+    titles += [p["title"] for p in layers(deck)["points-country"]["data"]]
+    assert all(len(t) == 120 and t.endswith("…") for t in titles)
 
 
 def test_country_colours_follow_the_metric(tiny_portfolio):
@@ -57,7 +73,7 @@ def test_country_colours_follow_the_metric(tiny_portfolio):
     grey = [225, 225, 225]
     assert features["FRA"]["fill"] == grey  # no project
     assert features["KEN"]["fill"] != grey
-    assert "Nombre de projets" in features["KEN"]["tip"]
+    assert "Nombre de projets" in features["KEN"]["body"]
 
 
 def test_large_selections_are_aggregated_on_a_grid():
