@@ -357,8 +357,13 @@ def enrich_countries(df: pd.DataFrame) -> pd.DataFrame:
         out[col] = current.where(~blank, mapped)
     out[S.COL_REGION] = out[S.COL_REGION].fillna("").replace("", S.REGIONAL)
     no_point = out[S.COL_LAT].isna() | out[S.COL_LON].isna()
-    out.loc[no_point, S.COL_LAT] = iso3[no_point].map(ref["label_lat"])
-    out.loc[no_point, S.COL_LON] = iso3[no_point].map(ref["label_lon"])
+    if no_point.any():
+        out.loc[no_point, S.COL_LAT] = (
+            iso3[no_point].map(ref["label_lat"]).astype(float)
+        )
+        out.loc[no_point, S.COL_LON] = (
+            iso3[no_point].map(ref["label_lon"]).astype(float)
+        )
     precision = out[S.COL_PRECISION].fillna("").astype(str)
     precision = precision.where(precision != "", "site")
     precision = precision.where(~no_point, "country")

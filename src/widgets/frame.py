@@ -74,7 +74,18 @@ def app_frame() -> Context:
             t("notice.bad_value", param=state.URL_LANG, value=md_escape(url_lang))
         )
     dataset = active_dataset(notices)
-    df, meta = cache.portfolio(dataset)
+    try:
+        df, meta = cache.portfolio(dataset)
+    except (OSError, ValueError, LookupError) as exc:
+        # A broken dataset or PORTFOLIO_FILE: say what is wrong, no traceback.
+        st.error(
+            t(
+                "notice.dataset_failed",
+                name=md_escape(dataset),
+                reason=md_escape(str(exc)),
+            )
+        )
+        st.stop()
     spec, url_notices = filter_sidebar(df)
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")

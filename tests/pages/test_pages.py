@@ -154,3 +154,19 @@ def test_data_quality_page_lists_checks():
     assert not at.exception
     assert at.title[0].value == "Data quality"
     assert len(at.dataframe) >= 2
+
+
+def test_a_broken_portfolio_file_shows_a_message_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "broken.csv"
+    bad.write_text("project_id,title\nP1,x\n", encoding="utf-8")
+    monkeypatch.setenv("PORTFOLIO_FILE", str(bad))
+    from src.widgets import cache
+
+    cache.portfolio.clear()
+    try:
+        at = run_app()
+        assert not at.exception
+        assert "could not be loaded" in at.error[0].value
+        assert "country\\_iso3" in at.error[0].value
+    finally:
+        cache.portfolio.clear()

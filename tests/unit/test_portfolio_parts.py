@@ -162,3 +162,22 @@ def test_reference_maps_wgi_legacy_codes():
     zar = wgi[(wgi.code == "ZAR") & (wgi.indicator == "ge") & (wgi.year == 2023)]
     assert ref.loc["COD", "wgi_ge"] == pytest.approx(float(zar.estimate.item()))
     assert ref.loc["NAM", "iso2"] == "NA"  # not read as missing
+
+
+def test_user_file_with_every_point_given_loads(tmp_path, tiny_portfolio):
+    from src.portfolio.load import read_portfolio_file
+
+    path = tmp_path / "mine.parquet"
+    tiny_portfolio.assign(**{S.COL_LAT: 1.5, S.COL_LON: 36.0}).to_parquet(path)
+    df, meta = read_portfolio_file(path)
+    assert (df[S.COL_LAT] == 1.5).all()
+    assert meta.name == "mine"
+
+
+def test_user_file_missing_columns_is_refused_with_their_names(tmp_path):
+    from src.portfolio.load import read_portfolio_file
+
+    path = tmp_path / "bad.csv"
+    path.write_text("project_id,title\nP1,x\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="country_iso3"):
+        read_portfolio_file(path)
