@@ -46,6 +46,15 @@ class Kernel:
     avail: np.ndarray  # funding available for the remaining work, USD
     f: dict[str, np.ndarray]
     s: dict[str, float]
+    # Runs of rows sharing a unit: shared shocks are repeated, not gathered.
+    unit_runs: tuple[np.ndarray, np.ndarray]
+    # Queue: rows whose multiplier is constant over trials (capacity cuts,
+    # workload, stretch) get `qconst` (1 elsewhere); rows with a capacity gain
+    # (the ramp depends on the draw) are `ramp`, also as runs when few.
+    qconst: np.ndarray | None
+    ramp: np.ndarray
+    ramp_runs: list[tuple[int, int]] | None
+    q: dict[str, np.ndarray]
 
 
 def build_kernel(
@@ -92,6 +101,7 @@ def build_kernel(
     f["k2"] = wq * 3 * (1 - 2 * a) * (1 - a) ** 2
     f["k3"] = wq * -2 * (1 - a) ** 3
     f = {k: np.ascontiguousarray(v, dtype=F32) for k, v in f.items()}
+    f["uncut"] = ~cut
     # Deterministic per-cell totals (float64), added to the per-trial sums.
     scope0 = np.where(
         rows.cancelled, 0.0, np.where(rows.funding > 1, rows.funding**eps, 1)
@@ -114,6 +124,9 @@ def build_kernel(
         "ramp": cal.value("capacity.ramp_months"),
         "eps": eps,
     }
+    queue = _queue_inputs(rows, s, affected, stretch)
+    unit_start = np.flatnonzero(np.r_[True, rows.unit[1:] != rows.unit[:-1]])
+    unit_runs = (rows.unit[unit_start], np.diff(np.r_[unit_start, rows.n]))
     n_units = int(rows.unit.max()) + 1 if rows.n else 0
     unit_country = np.zeros(n_units, dtype=np.intp)
     unit_group = np.zeros(n_units, dtype=np.intp)
@@ -131,26 +144,103 @@ def build_kernel(
         avail=avail,
         f=f,
         s=s,
+        unit_runs=unit_runs,
+        **queue,
     )
 
 
-def _queue(k: Kernel, mref: np.ndarray) -> np.ndarray:
-    """Duration multiplier from congestion and throughput on affected rows."""
-    r, s, idx = k.rows, k.s, k.affected
+MAX_RUNS = 64  # ramp rows are gathered by slices when in at most this many runs
+
+
+def _queue_inputs(rows: Rows, s: dict, affected: np.ndarray, stretch: np.ndarray):
+    """Split the queue rows into constant-multiplier rows and ramp rows.
+
+    The constant multipliers are computed with the same float32 operations as
+    `_queue`, so results are identical to computing them trial by trial.
+    """
+    c = rows.cap_change[affected]
+    const = affected[c <= 0]
+    ramp = affected[c > 0]
+    qconst = None
+    if const.size:
+        qconst = np.ones(rows.n, dtype=F32)
+        qconst[const] = _queue(rows, s, const, stretch, None)
+    runs = None
+    if ramp.size:
+        cut = np.flatnonzero(np.diff(ramp) != 1) + 1
+        if len(cut) < MAX_RUNS:
+            runs = [(int(a[0]), int(a[-1]) + 1) for a in np.split(ramp, cut) if a.size]
+    q = {
+        "c": rows.cap_change[ramp].astype(F32),
+        "rho0w": F32(s["rho0"]) * rows.workload_ratio[ramp].astype(F32),
+        "kappa": rows.kappa[ramp].astype(F32),
+        "stretch": stretch[ramp].astype(F32),
+    }
+    return {"qconst": qconst, "ramp": ramp, "ramp_runs": runs, "q": q}
+
+
+def _queue(
+    r: Rows, s: dict, idx: np.ndarray, stretch: np.ndarray, mref: np.ndarray | None
+) -> np.ndarray:
+    """Duration multiplier from congestion and throughput on rows `idx`.
+
+    `mref` (the months before the queue) is only used by rows with a capacity
+    gain (the gain ramps up); it may be None when `idx` has none.
+    """
     c = r.cap_change[idx].astype(F32)
     tau = F32(s["ramp"])
-    # Linear ramp: mean capacity gain over the remaining months (cuts are immediate).
-    ramp = np.where(
-        mref >= tau, 1 - tau / (2 * np.maximum(mref, tau)), mref / (2 * tau)
-    )
-    cap = np.where(c > 0, 1 + c * ramp, 1 + c)
+    if mref is None:
+        cap = 1 + c
+    else:
+        # Linear ramp: mean capacity gain over the remaining months (cuts are
+        # immediate).
+        ramp = np.where(
+            mref >= tau, 1 - tau / (2 * np.maximum(mref, tau)), mref / (2 * tau)
+        )
+        cap = np.where(c > 0, 1 + c * ramp, 1 + c)
     rho = F32(s["rho0"]) * r.workload_ratio[idx].astype(F32) / cap
     rc = F32(s["rho_cap"])
     q = np.minimum(rho, rc)
     f0 = s["rho0"] / (1 - s["rho0"])
     kappa = r.kappa[idx].astype(F32)
     mult = (1 + kappa * (q / (1 - q) / F32(f0) - 1)) * np.maximum(1, rho / rc)
-    return mult * k.stretch[idx].astype(F32)
+    return mult * stretch[idx].astype(F32)
+
+
+def _ramp_mult(k: Kernel, mref: np.ndarray) -> np.ndarray:
+    """`_queue` on the ramp rows (capacity gain), with precomputed inputs.
+
+    The same float32 operations as `_queue`; steps that cannot change the
+    result are skipped (× 1 when no row stretches, the overload factor when no
+    row can reach the utilisation cap).
+    """
+    s, q = k.s, k.q
+    tau = F32(s["ramp"])
+    ramp = np.maximum(mref, tau)
+    ramp *= 2
+    np.divide(tau, ramp, out=ramp)
+    np.subtract(1, ramp, out=ramp)
+    np.divide(mref, 2 * tau, out=ramp, where=mref < tau)
+    cap = ramp
+    cap *= q["c"]
+    cap += 1
+    rho = np.divide(q["rho0w"], cap, out=cap)
+    rc = F32(s["rho_cap"])
+    f0 = s["rho0"] / (1 - s["rho0"])
+    # rho ≤ rho0·w (cap ≥ 1): below the cap everywhere, min and max are no-ops.
+    overload = bool((q["rho0w"] >= rc).any())
+    qq = np.minimum(rho, rc) if overload else rho
+    mult = 1 - qq
+    np.divide(qq, mult, out=mult)
+    mult /= F32(f0)
+    mult -= 1
+    mult *= q["kappa"]
+    mult += 1
+    if overload:
+        mult *= np.maximum(1, rho / rc)
+    if (q["stretch"] != 1).any():
+        mult *= q["stretch"]
+    return mult
 
 
 def run_chunk(
@@ -181,7 +271,7 @@ def run_chunk(
     z *= F32(np.sqrt(1 - s["wc"] - s["ws"]))
     shared = z_country[:, k.unit_country] * F32(np.sqrt(s["wc"]))
     shared += z_sector[:, k.unit_group] * F32(np.sqrt(s["ws"]))
-    z += shared[:, k.rows.unit]
+    z += np.repeat(shared[:, k.unit_runs[0]], k.unit_runs[1], axis=1)
     # Split normal: z·(σ_hi if z > 0 else σ_lo) = z·mid + |z|·half.
     total = np.abs(z)
     total *= f["half"]
@@ -191,10 +281,33 @@ def run_chunk(
     total *= f["D"]
     months = total - f["E"]
     np.maximum(months, total * f["q"], out=months)
-    mref = months
-    if k.affected.size:
-        months = months.copy()
-        months[:, k.affected] *= _queue(k, mref[:, k.affected])
+    # Queue. `extra` (months added by the queue, charged as delay cost) is
+    # formed on the rows it can touch: all rows for the constant multipliers,
+    # the ramp rows only for the rest.
+    extra = extra_ramp = None
+    if k.qconst is not None:
+        mref = months
+        months = months * k.qconst
+        extra = months - mref
+        np.maximum(extra, 0, out=extra)
+        extra *= F32(s["delay_cost"])
+    if k.ramp.size:
+        runs = k.ramp_runs
+        if runs is not None:
+            g = np.concatenate([months[:, a:b] for a, b in runs], axis=1)
+        else:
+            g = np.take(months, k.ramp, axis=1)
+        new = g * _ramp_mult(k, g)
+        extra_ramp = np.subtract(new, g, out=g)
+        np.maximum(extra_ramp, 0, out=extra_ramp)
+        extra_ramp *= F32(s["delay_cost"])
+        if runs is not None:
+            o = 0
+            for a, b in runs:
+                months[:, a:b] = new[:, o : o + b - a]
+                o += b - a
+        else:
+            months[:, k.ramp] = new
     if any_cancel:
         months *= f["active"]
 
@@ -215,16 +328,27 @@ def run_chunk(
     np.minimum(cost, F32(s["cap_ratio"]), out=cost)
     if any_cut:
         # Descoping: the cut is softened where the work costs less than planned.
-        scope = np.where(f["cut"] > 0, f["phi"] / np.minimum(cost, 1), f["up"])
-        scope = np.minimum(scope, f["up"]) if s["eps"] == 1 else _scope_eps(scope, f, s)
-        scope *= f["active"]
+        scope = np.minimum(cost, 1)
+        np.divide(f["phi"], scope, out=scope)
+        if s["eps"] == 1:
+            np.minimum(scope, f["up"], out=scope)
+            np.copyto(scope, f["up"], where=k.f["uncut"])
+        else:
+            scope = _scope_eps(scope, f, s)
+        if any_cancel:
+            scope *= f["active"]
     else:
         scope = np.broadcast_to(f["up"] * f["active"], cost.shape)
-    if k.affected.size:
-        extra = months - mref
-        np.maximum(extra, 0, out=extra)
-        extra *= F32(s["delay_cost"])
+    if extra is not None:
         cost += extra
+    if extra_ramp is not None:
+        if k.ramp_runs is not None:
+            o = 0
+            for a, b in k.ramp_runs:
+                cost[:, a:b] += extra_ramp[:, o : o + b - a]
+                o += b - a
+        else:
+            cost[:, k.ramp] += extra_ramp
     ctc = cost
     ctc *= scope
     ctc *= f["R"]
