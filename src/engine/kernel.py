@@ -353,11 +353,13 @@ def run_chunk(
     ctc *= scope
     ctc *= f["R"]
     delay = months + f["E_D"]
+    scratch = np.empty_like(delay)  # scratch for the products below
     starts = k.starts
-    sums = [np.add.reduceat(delay <= F32(tolerance), starts, axis=1, dtype=np.float32)]
+    on_time = delay <= F32(tolerance)
+    sums = [np.add.reduceat(on_time, starts, axis=1, dtype=np.float32)]
     if any_cancel:
         sums[0] -= np.add.reduceat(
-            (delay <= F32(tolerance)) & (f["active"] == 0),
+            on_time & (f["active"] == 0),
             starts,
             axis=1,
             dtype=np.float32,
@@ -367,15 +369,19 @@ def run_chunk(
         sums.append(np.add.reduceat(delay, starts, axis=1))
     sums.append(np.add.reduceat(ctc, starts, axis=1) + f["S_cells"])
     if any_cut or any_cancel:
-        sums.append(np.add.reduceat(scope * f["R"], starts, axis=1) + f["S_cells"])
-        sums.append(np.add.reduceat(scope * f["BR"], starts, axis=1) + f["Bp_cells"])
+        tmp = np.multiply(scope, f["R"], out=scratch)
+        sums.append(np.add.reduceat(tmp, starts, axis=1) + f["S_cells"])
+        np.multiply(scope, f["BR"], out=tmp)
+        sums.append(np.add.reduceat(tmp, starts, axis=1) + f["Bp_cells"])
     else:
         sums.append(np.broadcast_to(f["planned_cells"], sums[0].shape))
         sums.append(np.broadcast_to(f["value_cells"], sums[0].shape))
-    gap = ctc - f["avail"]
+    gap = np.subtract(ctc, f["avail"], out=scratch)
     np.maximum(gap, 0, out=gap)
     sums.append(np.add.reduceat(gap, starts, axis=1))
-    cells = np.stack(sums, axis=2, dtype=np.float64)
+    cells = np.empty((*sums[0].shape, len(sums)))
+    for i, x in enumerate(sums):
+        cells[:, :, i] = x
     spend = _spend(k, months, ctc)
     if any_cancel:
         delay = delay[:, f["active"] > 0]
@@ -427,9 +433,10 @@ def _spend(k: Kernel, months: np.ndarray, ctc: np.ndarray) -> np.ndarray:
     j = months / F32(3)
     np.ceil(j, out=j)
     np.minimum(j, nq + 1, out=j)
-    j = j.astype(np.intp)
-    j += np.arange(0, len(months) * nb, nb)[:, None]
-    j = j.ravel()
+    # Offsets of each trial's bins, added in float32 (exact: integers below
+    # 2**24, as trials × bins ≤ 100,000 × 42).
+    j += np.arange(0, len(months) * nb, nb, dtype=F32)[:, None]
+    j = j.astype(np.intp).ravel()
     size = len(months) * nb
     done, b1, b2, b3 = (
         np.bincount(j, x.ravel(), size).reshape(-1, nb) for x in (ctc, c1, c2, u)
