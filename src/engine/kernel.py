@@ -7,6 +7,8 @@ so memory is O(trials × rows) per chunk, never trials × rows × months.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -55,20 +57,38 @@ class Kernel:
     ramp: np.ndarray
     ramp_runs: list[tuple[int, int]] | None
     q: dict[str, np.ndarray]
+    # Whether any row of the whole portfolio is cut or cancelled (a row slice
+    # takes the same branches as the whole, so slicing changes no formula).
+    any_cut: bool
+    any_cancel: bool
+
+
+def _policy_rows(rows: Rows, policy: str) -> tuple[np.ndarray, np.ndarray]:
+    """Rows stretched by the stretch policy, and rows whose scope is cut."""
+    stretch_rows = (policy == "stretch") & (rows.funding < 1.0) & ~rows.cancelled
+    return stretch_rows, (rows.funding < 1.0) & ~stretch_rows
 
 
 def build_kernel(
-    rows: Rows, *, cal: Calibration, policy: str, starts: np.ndarray, quarters: int
+    rows: Rows,
+    *,
+    cal: Calibration,
+    policy: str,
+    starts: np.ndarray,
+    quarters: int,
+    flags: tuple[bool, bool] | None = None,
 ) -> Kernel:
-    """Precompute float32 row arrays and scalar parameters for `run_chunk`."""
-    stretch_rows = (policy == "stretch") & (rows.funding < 1.0) & ~rows.cancelled
+    """Precompute float32 row arrays and scalar parameters for `run_chunk`.
+
+    `flags` (any cut, any cancelled) override the rows' own (for row slices).
+    """
+    stretch_rows, cut = _policy_rows(rows, policy)
     stretch = np.where(stretch_rows, 1.0 / np.maximum(rows.funding, 1e-9), 1.0)
     avail = rows.remaining * np.where(stretch_rows, 1.0, rows.funding)
     affected = np.flatnonzero(
         (rows.cap_change != 0.0) | (rows.workload_ratio != 1.0) | (stretch != 1.0)
     )
     eps = cal.value("budget.descope_elasticity")
-    cut = (rows.funding < 1.0) & ~stretch_rows
     f = {
         "D": rows.planned,
         "E": rows.elapsed,
@@ -146,7 +166,95 @@ def build_kernel(
         s=s,
         unit_runs=unit_runs,
         **queue,
+        any_cut=bool(cut.any()) if flags is None else flags[0],
+        any_cancel=bool(rows.cancelled.any()) if flags is None else flags[1],
     )
+
+
+def build_parts(
+    rows: Rows,
+    *,
+    cal: Calibration,
+    policy: str,
+    starts: np.ndarray,
+    quarters: int,
+    max_rows: int,
+) -> list[tuple[int, int, Kernel]]:
+    """Kernels for row slices of about `max_rows` rows, cut at cell starts.
+
+    Large portfolios are simulated slice by slice so that a chunk's float32
+    temporaries stay in the processor cache. Every per-row quantity is
+    row-local and a cell lies in one slice, so cell sums are unchanged; the
+    slicing depends on the rows only (not on the trial chunks).
+    """
+    flags = (bool(_policy_rows(rows, policy)[1].any()), bool(rows.cancelled.any()))
+    bounds = [0]
+    while bounds[-1] < rows.n:
+        i = np.searchsorted(starts, bounds[-1] + max_rows)
+        bounds.append(int(starts[i]) if i < len(starts) else rows.n)
+    if len(bounds) == 2:
+        k = build_kernel(rows, cal=cal, policy=policy, starts=starts, quarters=quarters)
+        return [(0, rows.n, k)]
+    parts = []
+    for lo, hi in itertools.pairwise(bounds):
+        sub = dataclasses.replace(
+            rows,
+            n=hi - lo,
+            **{
+                f.name: getattr(rows, f.name)[lo:hi]
+                for f in dataclasses.fields(rows)
+                if isinstance(getattr(rows, f.name), np.ndarray)
+            },
+        )
+        sub_starts = starts[(starts >= lo) & (starts < hi)] - lo
+        k = build_kernel(
+            sub,
+            cal=cal,
+            policy=policy,
+            starts=sub_starts,
+            quarters=quarters,
+            flags=flags,
+        )
+        parts.append((lo, hi, k))
+    return parts
+
+
+def run_parts(
+    parts: list[tuple[int, int, Kernel]],
+    *,
+    z_country: np.ndarray,
+    z_sector: np.ndarray,
+    e_dur: np.ndarray,
+    e_cost: np.ndarray,
+    tolerance: float,
+    keep_months: bool = True,
+) -> dict[str, np.ndarray]:
+    """`run_chunk` over the row slices of `build_parts`, combined.
+
+    Spend is the sum of the slices' spend (float64); the median delay is taken
+    over all rows. "months" is None unless `keep_months`.
+    """
+    kw = {"z_country": z_country, "z_sector": z_sector, "tolerance": tolerance}
+    if len(parts) == 1:
+        out = run_chunk(parts[0][2], e_dur=e_dur, e_cost=e_cost, **kw)
+        if not keep_months:
+            out["months"] = None
+        return out
+    outs = [
+        run_chunk(k, e_dur=e_dur[:, lo:hi], e_cost=e_cost[:, lo:hi], median=False, **kw)
+        for lo, hi, k in parts
+    ]
+    spend = outs[0]["spend"]
+    for o in outs[1:]:
+        spend += o["spend"]
+    return {
+        "cells": np.concatenate([o["cells"] for o in outs], axis=1),
+        "median_delay": _median(np.concatenate([o["delay"] for o in outs], axis=1)),
+        "spend": spend,
+        "months": (
+            np.concatenate([o["months"] for o in outs], axis=1) if keep_months else None
+        ),
+    }
 
 
 MAX_RUNS = 64  # ramp rows are gathered by slices when in at most this many runs
@@ -251,8 +359,11 @@ def run_chunk(
     e_dur: np.ndarray,
     e_cost: np.ndarray,
     tolerance: float,
+    median: bool = True,
 ) -> dict[str, np.ndarray]:
     """Simulate one chunk; returns per-trial cell sums, spend and row durations.
+
+    With `median=False`, "delay" (trials, active rows) replaces "median_delay".
 
     The noise arrays are overwritten (they are scratch space).
 
@@ -262,8 +373,7 @@ def run_chunk(
          "months": (trials, rows) float32 months from the data date to completion}
     """
     f, s = k.f, k.s
-    any_cancel = bool(k.rows.cancelled.any())
-    any_cut = bool(k.f["cut"].any())
+    any_cancel, any_cut = k.any_cancel, k.any_cut
     # Duration: shared country and sector shocks plus the row's own noise.
     # The shared part is formed once per unit (country × sector group) and
     # gathered, instead of two gathers over all rows.
@@ -385,8 +495,12 @@ def run_chunk(
     spend = _spend(k, months, ctc)
     if any_cancel:
         delay = delay[:, f["active"] > 0]
-    median = _median(delay)
-    return {"cells": cells, "median_delay": median, "spend": spend, "months": months}
+    out = {"cells": cells, "spend": spend, "months": months}
+    if median:
+        out["median_delay"] = _median(delay)
+    else:
+        out["delay"] = delay
+    return out
 
 
 def _median(x: np.ndarray) -> np.ndarray:

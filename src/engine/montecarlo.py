@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from src.engine.calibration import GROUPS, Calibration, load_calibration
-from src.engine.kernel import build_kernel, run_chunk
+from src.engine.kernel import build_parts, run_parts
 from src.engine.metrics import (
     METRICS,
     Comparison,
@@ -34,6 +34,9 @@ ROW_TRIALS = 256  # trials used for the per-row P10/P50/P90 (the first ones)
 # Row-trials per chunk when chunk_size is 0 (auto): small enough that a chunk's
 # float32 temporaries stay in the L2 cache (one block of 8 trials for 10k rows).
 CHUNK_ELEMENTS = 131_072
+# Larger portfolios are simulated in row slices of about this many rows (cut at
+# cell boundaries; fixed, so results do not depend on the chunk size either).
+SLICE_ROWS = CHUNK_ELEMENTS // BLOCK
 DEFAULT_GROUP_BY = (S.COL_SECTOR_GROUP, S.COL_REGION, S.COL_COUNTRY)
 
 
@@ -152,10 +155,15 @@ def run(
     frame = portfolio.iloc[order].reset_index(drop=True)
     rows = prepare(frame, scenario, as_of=as_of, calibration=cal)
     quarters = math.ceil(scenario.horizon_months / 3)
-    k = build_kernel(
-        rows, cal=cal, policy=scenario.budget_policy, starts=starts, quarters=quarters
-    )
     n = rows.n
+    parts = build_parts(
+        rows,
+        cal=cal,
+        policy=scenario.budget_policy,
+        starts=starts,
+        quarters=quarters,
+        max_rows=SLICE_ROWS,
+    )
     blocks_total = math.ceil(trials / BLOCK)
     if chunk_size > 0:
         per_chunk = math.ceil(chunk_size / BLOCK)
@@ -175,10 +183,16 @@ def run(
     for b0 in range(0, blocks_total, per_chunk):
         nb = min(per_chunk, blocks_total - b0)
         zc, zs, ed, ec = _draw(seed, b0, nb, shapes)
-        out = run_chunk(
-            k, z_country=zc, z_sector=zs, e_dur=ed, e_cost=ec, tolerance=tol
-        )
         sl = slice(b0 * BLOCK, (b0 + nb) * BLOCK)
+        out = run_parts(
+            parts,
+            z_country=zc,
+            z_sector=zs,
+            e_dur=ed,
+            e_cost=ec,
+            tolerance=tol,
+            keep_months=months is not None and sl.start < row_trials,
+        )
         totals[sl] = out["cells"].sum(axis=1)
         if len(gstarts):
             gsums[sl] = np.add.reduceat(out["cells"][:, gperm], gstarts, axis=1)
