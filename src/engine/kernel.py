@@ -248,7 +248,7 @@ def run_parts(
     for o in outs[1:]:
         spend += o["spend"]
     return {
-        "cells": np.concatenate([o["cells"] for o in outs], axis=1),
+        "cells": np.concatenate([o["cells"] for o in outs], axis=2),
         "median_delay": _median(np.concatenate([o["delay"] for o in outs], axis=1)),
         "spend": spend,
         "months": (
@@ -368,7 +368,7 @@ def run_chunk(
     The noise arrays are overwritten (they are scratch space).
 
     Returns:
-        {"cells": (trials, cells, len(CELL_SUMS)) float64,
+        {"cells": (trials, len(CELL_SUMS), cells) float64,
          "median_delay": (trials,), "spend": (trials, quarters) cumulative USD,
          "months": (trials, rows) float32 months from the data date to completion}
     """
@@ -489,9 +489,9 @@ def run_chunk(
     gap = np.subtract(ctc, f["avail"], out=scratch)
     np.maximum(gap, 0, out=gap)
     sums.append(np.add.reduceat(gap, starts, axis=1))
-    cells = np.empty((*sums[0].shape, len(sums)))
+    cells = np.empty((len(sums[0]), len(sums), sums[0].shape[1]))
     for i, x in enumerate(sums):
-        cells[:, :, i] = x
+        cells[:, i] = x
     spend = _spend(k, months, ctc)
     if any_cancel:
         delay = delay[:, f["active"] > 0]

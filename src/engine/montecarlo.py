@@ -178,7 +178,9 @@ def run(
     median = np.empty(padded)
     spend = np.empty((padded, quarters))
     row_trials = min(trials, ROW_TRIALS)
-    months = np.empty((row_trials, n), dtype=np.float32) if row_quantiles else None
+    # Row durations of the first trials, stored row-major (rows, trials) so
+    # that the per-row sort runs along contiguous memory.
+    months = np.empty((n, row_trials), dtype=np.float32) if row_quantiles else None
     shapes = [(rows.n_countries,), (len(GROUPS),), (n,), (n,)]
     for b0 in range(0, blocks_total, per_chunk):
         nb = min(per_chunk, blocks_total - b0)
@@ -193,13 +195,15 @@ def run(
             tolerance=tol,
             keep_months=months is not None and sl.start < row_trials,
         )
-        totals[sl] = out["cells"].sum(axis=1)
+        cells = out["cells"]  # (trials, sums, cells)
+        totals[sl] = cells.sum(axis=2)
         if len(gstarts):
-            gsums[sl] = np.add.reduceat(out["cells"][:, gperm], gstarts, axis=1)
+            grouped = np.add.reduceat(np.take(cells, gperm, axis=2), gstarts, axis=2)
+            gsums[sl] = grouped.transpose(0, 2, 1)
         median[sl], spend[sl] = out["median_delay"], out["spend"]
         if months is not None and sl.start < row_trials:
             take = min(row_trials, sl.stop) - sl.start
-            months[sl.start : sl.start + take] = out["months"][:take]
+            months[:, sl.start : sl.start + take] = out["months"][:take].T
     totals, gsums = totals[:trials], gsums[:trials]
     median, spend = median[:trials], spend[:trials]
     info = {
@@ -279,8 +283,10 @@ def _groups(gsums: np.ndarray, meta: list) -> pd.DataFrame:
     values = np.stack(list(per.values()))  # (metrics, trials, groups)
     # NaN only where a group has no active rows or no budget (all trials)
     mean = values.mean(axis=1).ravel()
+    # Sort along contiguous memory: (metrics × groups, trials).
+    values = np.ascontiguousarray(values.transpose(0, 2, 1)).reshape(-1, len(values[0]))
     values.sort(axis=1)
-    q = sorted_quantiles(values.transpose(1, 0, 2)).reshape(3, -1)
+    q = sorted_quantiles(values.T)
     k = len(names)
     out = pd.DataFrame(
         {
@@ -318,8 +324,8 @@ def _rows(frame, order, rows, months) -> pd.DataFrame:
         }
     )
     if months is not None:
-        months.sort(axis=0)  # scratch: sorted per row, then interpolated
-        q = sorted_quantiles(months).astype(float)
+        months.sort(axis=1)  # scratch (rows, trials): sorted, then interpolated
+        q = sorted_quantiles(months.T).astype(float)
         q[:, rows.cancelled] = np.nan
         for name, v in zip(("p10", "p50", "p90"), q, strict=True):
             df[f"delay_{name}"] = rows.elapsed + v - rows.planned
