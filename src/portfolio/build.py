@@ -146,9 +146,20 @@ def _dates(act: Activity, rep: BuildReport) -> tuple[date | None, date | None, s
     return start, None, "missing"
 
 
-def _activity_rows(
+def activity_rows(
     act: Activity, ref: pd.DataFrame, iso2_to_3: dict[str, str], rep: BuildReport
 ) -> list[dict[str, object]]:
+    """One activity's rows (one per recipient country), before derived columns.
+
+    Args:
+        act: the parsed activity.
+        ref: `country_reference()` (indexed by ISO3).
+        iso2_to_3: alpha-2 -> alpha-3 codes, from `ref`.
+        rep: receives this activity's warnings and unconverted values.
+
+    Returns:
+        Dicts keyed by the schema's non-derived columns.
+    """
     budgets = effective_budgets(act.budgets)
     budget = sum(_convert(b.value, b.period_start, act, "budget", rep) for b in budgets)
     spent = committed = incoming = 0.0
@@ -292,20 +303,147 @@ def build_portfolio(
         (table, report, as_of). The table has exactly `schema.COLUMNS`, one row
         per activity and recipient country, in input order.
     """
-    ref = country_reference()
-    iso2_to_3 = {iso2: iso3 for iso3, iso2 in ref["iso2"].items()}
+    ref, iso2_to_3 = _reference()
     rep = BuildReport()
     rows: list[dict[str, object]] = []
     for act in activities:
-        rows.extend(_activity_rows(act, ref, iso2_to_3, rep))
+        rows.extend(activity_rows(act, ref, iso2_to_3, rep))
     when = as_of or data_date(activities) or date.today()
-    df = pd.DataFrame(rows, columns=[c for c in S.COLUMNS if c not in _DERIVED])
-    df = coerce_types(df)
+    df = coerce_types(pd.DataFrame(rows, columns=_INPUT_COLUMNS))
     df = derive_indicators(df, when)
     return df[list(S.COLUMNS)], rep, when
 
 
 _DERIVED = {S.COL_DELIVERY, S.COL_ELAPSED, S.COL_SLIPPAGE, S.COL_RISK_SCORE, S.COL_RISK}
+_INPUT_COLUMNS = [c for c in S.COLUMNS if c not in _DERIVED]
+
+
+def _reference() -> tuple[pd.DataFrame, dict[str, str]]:
+    ref = country_reference()
+    return ref, {iso2: iso3 for iso3, iso2 in ref["iso2"].items()}
+
+
+def build_portfolio_stream(
+    activities: Iterable[Activity], *, as_of: date | None = None
+) -> tuple[pd.DataFrame, BuildReport, date]:
+    """`build_portfolio` over an iterable, never holding all the activities.
+
+    Each activity is turned into its rows as it arrives (see `PortfolioStream`);
+    the result is identical to ``build_portfolio(list(activities))``.
+    """
+    stream = PortfolioStream()
+    for act in activities:
+        stream.add(act)
+    return stream.finish(as_of=as_of)
+
+
+class PortfolioStream:
+    """Build the canonical table one activity at a time, in bounded memory.
+
+    Only compact rows are kept: every `batch_rows` rows become a typed DataFrame
+    (Arrow-backed strings, float and datetime columns). Each activity occupies a
+    slot; `replace(slot, act)` swaps in a newer version of the same activity
+    (its rows, warnings and last-updated date), keeping the slot's position, so
+    a merge can keep the newest duplicate without holding any `Activity`.
+
+    Args:
+        batch_rows: rows buffered as dicts before they are packed.
+    """
+
+    def __init__(self, batch_rows: int = 4096) -> None:
+        self._ref, self._iso2_to_3 = _reference()
+        self._batch_rows = batch_rows
+        self._pending: list[dict[str, object]] = []
+        self._pending_tags: list[tuple[int, int]] = []  # (slot, version)
+        self._frames: list[pd.DataFrame] = []
+        self._tags: list[np.ndarray] = []
+        self._version: list[int] = []  # slot -> version of its current activity
+        self._day: list[date | None] = []  # slot -> last-updated day
+        self._latest: date | None = None  # running data date (valid until replace)
+        self._replaced = False
+        self._problems: dict[int, list[Problem]] = {}
+        self._unconverted: dict[int, list[dict[str, object]]] = {}
+        self._serial = 0
+
+    def __len__(self) -> int:
+        """Number of slots (activities kept so far)."""
+        return len(self._version)
+
+    def add(self, act: Activity) -> int:
+        """Add an activity in a new slot (after every other) and return the slot."""
+        slot = len(self._version)
+        self._version.append(-1)
+        self._day.append(None)
+        self._put(slot, act)
+        return slot
+
+    def replace(self, slot: int, act: Activity) -> None:
+        """Swap the activity in `slot` for `act` (the old rows are dropped)."""
+        self._replaced = True
+        self._put(slot, act)
+
+    def data_date(self) -> date | None:
+        """The latest last-updated date among the activities currently kept."""
+        if self._replaced:
+            return max((d for d in self._day if d), default=None)
+        return self._latest
+
+    def finish(
+        self, *, as_of: date | None = None
+    ) -> tuple[pd.DataFrame, BuildReport, date]:
+        """The table, report and data date, as `build_portfolio` returns them."""
+        self._pack()
+        if self._frames:
+            df = pd.concat(self._frames, ignore_index=True)
+            tags = np.concatenate(self._tags)
+        else:
+            df = coerce_types(pd.DataFrame([], columns=_INPUT_COLUMNS))
+            tags = np.empty((0, 2), dtype=np.int64)
+        self._frames, self._tags = [], []
+        if self._replaced:
+            current = np.asarray(self._version, dtype=np.int64)
+            keep = current[tags[:, 0]] == tags[:, 1]
+            order = np.argsort(tags[keep, 0], kind="stable")
+            df = df[keep].iloc[order].reset_index(drop=True)
+        rep = BuildReport()
+        for slot in sorted(self._problems):
+            rep.problems.extend(self._problems[slot])
+        for slot in sorted(self._unconverted):
+            rep.unconverted.extend(self._unconverted[slot])
+        when = as_of or self.data_date() or date.today()
+        df = derive_indicators(df, when)
+        return df[list(S.COLUMNS)], rep, when
+
+    def _put(self, slot: int, act: Activity) -> None:
+        rep = BuildReport()
+        rows = activity_rows(act, self._ref, self._iso2_to_3, rep)
+        self._serial += 1
+        self._version[slot] = self._serial
+        self._set(self._problems, slot, rep.problems)
+        self._set(self._unconverted, slot, rep.unconverted)
+        day = _parse_day(act.last_updated[:10]) if act.last_updated else None
+        self._day[slot] = day
+        if day and (self._latest is None or day > self._latest):
+            self._latest = day
+        self._pending.extend(rows)
+        self._pending_tags.extend((slot, self._serial) for _ in rows)
+        if len(self._pending) >= self._batch_rows:
+            self._pack()
+
+    @staticmethod
+    def _set(store: dict[int, list], slot: int, items: list) -> None:
+        if items:
+            store[slot] = items
+        else:
+            store.pop(slot, None)
+
+    def _pack(self) -> None:
+        if not self._pending:
+            return
+        frame = coerce_types(pd.DataFrame(self._pending, columns=_INPUT_COLUMNS))
+        self._frames.append(frame)
+        self._tags.append(np.asarray(self._pending_tags, dtype=np.int64))
+        self._pending, self._pending_tags = [], []
 
 
 def coerce_types(df: pd.DataFrame) -> pd.DataFrame:

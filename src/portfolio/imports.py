@@ -22,7 +22,7 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -30,13 +30,12 @@ from typing import IO
 
 import pandas as pd
 
-from src.iati.model import Activity, ParseReport
-from src.iati.parser import parse_file
+from src.iati.model import Activity, ParseReport, Problem
+from src.iati.parser import iter_activities
 from src.portfolio import schema as S
 from src.portfolio.build import (
-    build_portfolio,
+    PortfolioStream,
     coerce_types,
-    data_date,
     derive_indicators,
     enrich_countries,
 )
@@ -269,7 +268,7 @@ def import_files(
     opened = [_open(s) for s in sources]
     total = sum(size for _, _, size in opened) or 1
     done = 0
-    iati: list[tuple[FileSummary, list[Activity], ParseReport]] = []
+    iati = _IatiMerge()
     tables: list[tuple[FileSummary, str, list[str], list[tuple[int, dict]]]] = []
     for name, handle, size in opened:
         summary = FileSummary(name, "", size, "")
@@ -284,10 +283,7 @@ def import_files(
                     if on_progress is not None:
                         on_progress(min(offset + nbytes, total), total)
 
-                acts, parse_report = parse_file(
-                    handle, file_name=name, on_progress=progress
-                )
-                iati.append((summary, acts, parse_report))
+                iati.read(summary, handle, progress)
             else:
                 data = handle.read()
                 if summary.kind == "csv":
@@ -302,13 +298,14 @@ def import_files(
             on_progress(min(done, total), total)
     _close(opened, sources)
 
-    activities = _merge_iati(iati, report)
-    when = as_of or data_date(activities) or date.today()
+    report.problems.extend(iati.problems)
+    iati.count_accepted()
+    when = as_of or iati.stream.data_date() or date.today()
     report.as_of = when
     parts: list[pd.DataFrame] = []
     seen: dict[tuple[str, str], str] = {}
-    if activities:
-        df, build_report, _ = build_portfolio(activities, as_of=when)
+    if len(iati.stream):
+        df, build_report, _ = iati.stream.finish(as_of=when)
         parts.append(df)
         for p in build_report.problems:
             report.problems.append(
@@ -430,50 +427,101 @@ def _stamp(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _merge_iati(
-    parsed: list[tuple[FileSummary, list[Activity], ParseReport]],
-    report: ImportReport,
-) -> list[Activity]:
-    """Merge files' activities; a repeated identifier keeps the newest version."""
-    chosen: dict[str, Activity] = {}
-    origin: dict[int, int] = {}  # id(activity) -> file index (names may repeat)
-    for index, (summary, acts, parse_report) in enumerate(parsed):
-        origin.update((id(a), index) for a in acts)
+class _IatiMerge:
+    """Stream IATI files into one `PortfolioStream`, never holding the activities.
+
+    Each activity becomes its rows as soon as it is parsed. An identifier seen in
+    an earlier file keeps one slot (its first position); a newer version (by
+    last-updated date) replaces the rows in that slot, an older one is dropped.
+    Only a small index {identifier: (slot, file, last-updated)} is kept.
+    """
+
+    def __init__(self) -> None:
+        self.stream = PortfolioStream()
+        self.files: list[FileSummary] = []
+        self.problems: list[ImportProblem] = []  # parse and duplicate problems
+        self._index: dict[str, tuple[int, int, str]] = {}
+        self._slot_file: list[int] = []  # slot -> index in `files`
+
+    def read(self, summary: FileSummary, handle: IO[bytes], progress: Progress) -> None:
+        """Parse one file into the stream; its problems follow the earlier files'."""
+        number = len(self.files)
+        self.files.append(summary)
+        parse_report = ParseReport()
+        duplicates: list[ImportProblem] = []
+        for act in _activities(handle, summary.name, parse_report, progress):
+            self._take(act, number, duplicates)
         summary.read = parse_report.activities_read
         for p in parse_report.problems:
             severity = "warning" if p.severity == "warning" else "error"
-            report.problems.append(
+            self.problems.append(
                 ImportProblem(p.file, None, p.activity, p.field, p.message, severity)
             )
         if parse_report.fatal:
             summary.error = parse_report.fatal[0].message
-        for act in acts:
-            prev = chosen.get(act.identifier)
-            if prev is None:
-                chosen[act.identifier] = act
-                continue
-            newer = _stamp(act.last_updated) > _stamp(prev.last_updated)
-            keep, drop = (act, prev) if newer else (prev, act)
-            chosen[act.identifier] = keep
-            report.problems.append(
-                ImportProblem(
-                    drop.source_file,
-                    None,
-                    act.identifier,
-                    "iati-identifier",
-                    f"activity {act.identifier}: duplicate identifier in "
-                    f"{prev.source_file} and {act.source_file}; kept the version "
-                    f"from {keep.source_file} (last updated "
-                    f"{keep.last_updated or 'not given'}), dropped the one from "
-                    f"{drop.source_file} (last updated "
-                    f"{drop.last_updated or 'not given'})",
-                )
+        self.problems.extend(duplicates)
+
+    def count_accepted(self) -> None:
+        """Set each file's accepted and rejected counts from the kept versions."""
+        kept = [0] * len(self.files)
+        for number in self._slot_file:
+            kept[number] += 1
+        for summary, n in zip(self.files, kept, strict=True):
+            summary.accepted = n
+            summary.rejected = summary.read - n
+
+    def _take(self, act: Activity, number: int, out: list[ImportProblem]) -> None:
+        prev = self._index.get(act.identifier)
+        if prev is None:
+            slot = self.stream.add(act)
+            self._slot_file.append(number)
+            self._index[act.identifier] = (slot, number, act.last_updated)
+            return
+        slot, prev_number, prev_stamp = prev
+        prev_file = self.files[prev_number].name
+        newer = _stamp(act.last_updated) > _stamp(prev_stamp)
+        if newer:
+            self.stream.replace(slot, act)
+            self._slot_file[slot] = number
+            self._index[act.identifier] = (slot, number, act.last_updated)
+            keep, drop = (act.source_file, act.last_updated), (prev_file, prev_stamp)
+        else:
+            keep, drop = (prev_file, prev_stamp), (act.source_file, act.last_updated)
+        out.append(
+            ImportProblem(
+                drop[0],
+                None,
+                act.identifier,
+                "iati-identifier",
+                f"activity {act.identifier}: duplicate identifier in "
+                f"{prev_file} and {act.source_file}; kept the version "
+                f"from {keep[0]} (last updated {keep[1] or 'not given'}), dropped "
+                f"the one from {drop[0]} (last updated {drop[1] or 'not given'})",
             )
-    kept = list(chosen.values())
-    for index, (summary, _, _) in enumerate(parsed):
-        summary.accepted = sum(origin[id(a)] == index for a in kept)
-        summary.rejected = summary.read - summary.accepted
-    return kept
+        )
+
+
+def _activities(
+    handle: IO[bytes], name: str, parse_report: ParseReport, progress: Progress
+) -> Iterator[Activity]:
+    """`iter_activities`, with any unexpected error recorded as fatal for the file.
+
+    The same barrier as `parser.parse_file`: activities read before the error
+    are kept, and nothing raises out of the parser.
+    """
+    activities = iter_activities(
+        handle, file_name=name, report=parse_report, on_progress=progress
+    )
+    while True:
+        try:
+            act = next(activities)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - the import must never raise
+            message = f"{name}: unexpected error ({type(exc).__name__}: {exc})"
+            parse_report.fatal.append(Problem(name, "", "file", message, "error"))
+            return
+        yield act
 
 
 # --------------------------------------------------------------------------- #

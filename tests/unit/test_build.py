@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import weakref
 import xml.etree.ElementTree as ET  # trusted bundled files only, for expectations
 from datetime import date
 
@@ -10,9 +12,10 @@ import pandas as pd
 import pytest
 
 from src.cli import main as cli_main
-from src.iati.parser import parse_file
+from src.iati.model import ParseReport
+from src.iati.parser import iter_activities, parse_file, parse_files
 from src.portfolio import schema as S
-from src.portfolio.build import build_portfolio
+from src.portfolio.build import PortfolioStream, build_portfolio, build_portfolio_stream
 from src.portfolio.filters import FilterSpec
 from src.portfolio.fx import rate_table
 from src.portfolio.load import load_bundled_portfolio
@@ -166,3 +169,71 @@ def test_synth_resamples_real_rows_and_marks_them(tmp_path, capsys):
     assert df[S.COL_TITLE].str.startswith("SYNTHETIC").all()
     assert set(df[S.COL_COUNTRY]) <= set(real[S.COL_COUNTRY])
     assert set(df[S.COL_BUDGET]) <= set(real[S.COL_BUDGET])
+
+
+STREAM_CASES = {
+    "bundled": list(bundled_iati_files()),
+    "build_cases": [FIXTURE],
+    "fixtures": sorted((ROOT / "tests/fixtures/iati").glob("*.xml")),
+}
+
+
+@pytest.mark.parametrize("case", sorted(STREAM_CASES))
+@pytest.mark.parametrize("batch_rows", [1, 4096])
+def test_streaming_build_is_identical_to_the_list_build(case, batch_rows):
+    paths = STREAM_CASES[case]
+    acts, _ = parse_files(paths)
+    want, want_report, want_as_of = build_portfolio(acts)
+    stream = PortfolioStream(batch_rows=batch_rows)
+    report = ParseReport()
+    for path in paths:
+        for act in iter_activities(path, report=report):
+            stream.add(act)
+    got, got_report, got_as_of = stream.finish()
+    pd.testing.assert_frame_equal(got, want)
+    assert got_report.problems == want_report.problems
+    assert got_report.unconverted == want_report.unconverted
+    assert got_as_of == want_as_of
+    got2, _, _ = build_portfolio_stream(acts, as_of=date(2021, 1, 1))
+    want2, _, _ = build_portfolio(acts, as_of=date(2021, 1, 1))
+    pd.testing.assert_frame_equal(got2, want2)
+
+
+def test_streaming_build_of_nothing_has_the_schema():
+    got, report, _ = build_portfolio_stream([], as_of=date(2021, 1, 1))
+    want, _, _ = build_portfolio([], as_of=date(2021, 1, 1))
+    pd.testing.assert_frame_equal(got, want)
+    assert report.problems == []
+
+
+def test_replace_swaps_rows_problems_and_data_date_in_place():
+    acts, _ = parse_file(FIXTURE)
+    first, *rest = acts
+    stream = PortfolioStream(batch_rows=1)
+    slots = [stream.add(a) for a in acts]
+    newest = max(a.last_updated for a in acts)[:10]
+    assert stream.data_date() == date.fromisoformat(newest)
+    # the first slot now holds the last activity; the last slot a copy of the first
+    stream.replace(slots[0], acts[-1])
+    stream.replace(slots[-1], first)
+    got, report, _ = stream.finish(as_of=date(2021, 1, 1))
+    order = [acts[-1], *rest[:-1], first]
+    want, want_report, _ = build_portfolio(order, as_of=date(2021, 1, 1))
+    pd.testing.assert_frame_equal(got, want)
+    assert report.problems == want_report.problems
+
+
+def test_streaming_build_does_not_hold_the_activities():
+    acts, _ = parse_file(FIXTURE)
+    refs: list[weakref.ref] = []
+
+    def fresh():
+        for _ in range(50):
+            for act in parse_file(FIXTURE)[0]:
+                refs.append(weakref.ref(act))
+                yield act
+
+    build_portfolio_stream(fresh(), as_of=date(2021, 1, 1))
+    gc.collect()
+    assert len(refs) == 50 * len(acts)
+    assert sum(r() is not None for r in refs) == 0
