@@ -190,7 +190,7 @@ def _import_as_before(sources: list) -> tuple:
     """
     from src.iati.parser import parse_file
     from src.portfolio.build import build_portfolio, data_date
-    from src.portfolio.imports import _stamp
+    from src.portfolio.import_iati import _stamp
 
     problems, chosen, origin, counts = [], {}, {}, []
     for number, (name, data) in enumerate(sources):

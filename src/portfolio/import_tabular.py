@@ -1,0 +1,164 @@
+"""Reading CSV and .xlsx portfolios: encodings, delimiters, sheets, formulas.
+
+Both readers return the normalised header and (row number, values) pairs, with
+row numbers as a spreadsheet shows them (header = row 1); src/portfolio/
+import_rows.py checks the rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+
+from src.portfolio.import_report import (
+    FileError,
+    ImportProblem,
+    ImportReport,
+    max_upload_bytes,
+)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: UTF-8 (with or without BOM), UTF-16, cp1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        try:
+            return data[3:].decode("utf-8"), "UTF-8 with BOM"
+        except UnicodeDecodeError as exc:
+            msg = f"the file starts as UTF-8 but byte {exc.start + 3} is not UTF-8"
+            raise FileError(msg) from None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "UTF-16"
+    if b"\x00" in data[:8192]:
+        raise FileError(
+            "this is a binary file, not a CSV text file (save the sheet as CSV or "
+            ".xlsx)"
+        )
+    try:
+        return data.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252 (Latin-1)"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "ISO-8859-1 (Latin-1)"
+
+
+def read_csv(
+    name: str, data: bytes, report: ImportReport
+) -> tuple[list[str], list[tuple[int, dict[str, str]]], str]:
+    """Header and (row number, values) of a CSV; leading ``#`` lines skipped."""
+    text, encoding = _decode(data)
+    if not encoding.startswith(("UTF-8", "UTF-16")):
+        report.problems.append(
+            ImportProblem(
+                name,
+                None,
+                "",
+                "file",
+                f"{name}: not UTF-8; read as {encoding}, as spreadsheet programs "
+                "save it. Check that accented letters look right.",
+                "warning",
+            )
+        )
+    lines = text.splitlines(keepends=True)
+    skip = 0
+    while skip < len(lines) and (
+        lines[skip].lstrip().startswith("#") or not lines[skip].strip()
+    ):
+        skip += 1
+    if skip == len(lines):
+        raise FileError("the file has no header row")
+    header_line = lines[skip]
+    delimiter = max((",", ";", "\t"), key=header_line.count)
+    reader = csv.reader(io.StringIO("".join(lines[skip:])), delimiter=delimiter)
+    try:
+        header = next(reader)
+        rows: list[tuple[int, dict[str, str]]] = []
+        start = reader.line_num + 1
+        for values in reader:
+            rows.append((skip + start, _as_record(header, values)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        msg = f"is not a readable CSV file near line {skip + reader.line_num} ({exc})"
+        raise FileError(msg) from None
+    return [_norm(h) for h in header], rows, encoding
+
+
+def _norm(header: str) -> str:
+    return str(header or "").strip().lstrip("\ufeff").strip().lower()
+
+
+def _as_record(header: list[str], values: list[str]) -> dict[str, str]:
+    rec = {
+        _norm(h): (v if v is not None else "")
+        for h, v in zip(header, values, strict=False)
+    }
+    if len(values) > len(header):
+        rec["__extra__"] = str(len(values))
+    return rec
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.time() == datetime.min.time():
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """Header and (row number, values) of the "portfolio" (else first) sheet.
+
+    A formula cell is kept as ``__formula__:<column>`` so the row is rejected:
+    formulas are never evaluated.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(i.file_size for i in archive.infolist())
+    except zipfile.BadZipFile:
+        raise FileError(
+            "is not a valid .xlsx file (damaged, or an old .xls renamed)"
+        ) from None
+    if unpacked > 10 * max(max_upload_bytes(), 2**20):
+        raise FileError(
+            f"unpacks to {unpacked / 2**20:,.0f} MB, far above the import limit; "
+            "refused for safety"
+        )
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception as exc:  # noqa: BLE001 - any unreadable workbook
+        msg = f"could not be read as .xlsx ({type(exc).__name__}: {exc})"
+        raise FileError(msg) from None
+    try:
+        names = book.sheetnames
+        sheet = book["portfolio"] if "portfolio" in names else book.worksheets[0]
+        header: list[str] | None = None
+        rows: list[tuple[int, dict[str, str]]] = []
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
+            texts = [_cell_text(getattr(c, "value", None)) for c in cells]
+            if header is None:
+                if any(t.strip() for t in texts) and not texts[0].startswith("#"):
+                    header = texts
+                continue
+            rec = _as_record(header, texts)
+            for h, c in zip(header, cells, strict=False):
+                if getattr(c, "data_type", "") == "f":
+                    rec[f"__formula__:{_norm(h)}"] = str(c.value)
+            rows.append((number, rec))
+    finally:
+        book.close()
+    if header is None:
+        raise FileError("the sheet has no header row")
+    return [_norm(h) for h in header], rows
