@@ -362,16 +362,30 @@ def compare(
     }
     base = run(portfolio, baseline, **common, **kwargs)
     scen = run(portfolio, scenario, **common, **kwargs)
-    deltas = trial_deltas(base.trials, scen.trials)
-    years = [c for c in base.trials.columns if c.startswith("delivery_y")]
-    ddf = pd.DataFrame(
+    return combine(base, scen)
+
+
+def combine(baseline: SimulationResult, scenario: SimulationResult) -> Comparison:
+    """A Comparison from two runs made with the same seed and trials (CRN).
+
+    `compare` uses it; a UI can also cache the baseline and scenario runs
+    separately and combine them.
+    """
+    if baseline.info.get("seed") != scenario.info.get("seed") or len(
+        baseline.trials
+    ) != len(scenario.trials):
+        msg = "baseline and scenario must share seed and trial count to be compared"
+        raise ValueError(msg)
+    deltas = trial_deltas(baseline.trials, scenario.trials)
+    years = [c for c in baseline.trials.columns if c.startswith("delivery_y")]
+    delivery = pd.DataFrame(
         [
             {"year": int(c[len("delivery_y") :])}
-            | summarise(scen.trials[c].to_numpy() - base.trials[c].to_numpy())
+            | summarise(scenario.trials[c].to_numpy() - baseline.trials[c].to_numpy())
             for c in years
         ]
     )
-    return Comparison(base, scen, deltas, ddf)
+    return Comparison(baseline, scenario, deltas, delivery)
 
 
 def _swing_levers(scenario: Scenario) -> list[tuple[str, Scenario, Scenario, str]]:

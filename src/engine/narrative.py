@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from src.engine.metrics import Comparison, SimulationResult, summarise, trial_deltas
+from src.engine.metrics import Comparison
 from src.engine.model import lever_mask
 from src.engine.scenario import Scenario
 from src.portfolio import schema as S
@@ -79,25 +79,3 @@ def change_summary(
         value_change_p90=float(value["p90"]),
         on_time_change=float(deltas.loc["on_time_rate", "p50"]),
     )
-
-
-def combine(baseline: SimulationResult, scenario: SimulationResult) -> Comparison:
-    """A Comparison from two runs made with the same seed and trials (CRN).
-
-    Lets a UI cache the baseline run and the scenario run separately.
-    """
-    if baseline.info.get("seed") != scenario.info.get("seed") or len(
-        baseline.trials
-    ) != len(scenario.trials):
-        msg = "baseline and scenario must share seed and trial count to be compared"
-        raise ValueError(msg)
-    deltas = trial_deltas(baseline.trials, scenario.trials)
-    years = [c for c in baseline.trials.columns if c.startswith("delivery_y")]
-    delivery = pd.DataFrame(
-        [
-            {"year": int(c[len("delivery_y") :])}
-            | summarise(scenario.trials[c].to_numpy() - baseline.trials[c].to_numpy())
-            for c in years
-        ]
-    )
-    return Comparison(baseline, scenario, deltas, delivery)

@@ -8,7 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from src.engine.metrics import Comparison
-from src.engine.narrative import change_summary, combine
+from src.engine.montecarlo import combine
+from src.engine.narrative import change_summary
 from src.engine.scenario import Scenario
 from src.i18n import format_money
 from src.portfolio.paths import ROOT

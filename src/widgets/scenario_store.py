@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from src.engine.narrative import combine
+from src.engine.montecarlo import combine
 from src.engine.scenario import Scenario
 from src.i18n import format_date
 from src.portfolio.schema import PortfolioMeta
