@@ -15,11 +15,12 @@ from src.cli import main as cli_main
 from src.iati.model import ParseReport
 from src.iati.parser import iter_activities, parse_file, parse_files
 from src.portfolio import schema as S
-from src.portfolio.build import PortfolioStream, build_portfolio, build_portfolio_stream
+from src.portfolio.build import build_portfolio
 from src.portfolio.filters import FilterSpec
 from src.portfolio.fx import rate_table
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.paths import bundled_iati_files
+from src.portfolio.stream import PortfolioStream, build_portfolio_stream
 from src.portfolio.summary import kpis
 from tests.conftest import ROOT
 
