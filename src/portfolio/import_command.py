@@ -13,8 +13,7 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from src.portfolio.imports import ImportReport, import_files
-from src.portfolio.schema import PortfolioMeta
+from src.portfolio.imports import ImportReport, import_files, store_import
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -47,7 +46,7 @@ def report_dict(report: ImportReport) -> dict[str, object]:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Validate, print the report, store the dataset; 1 when nothing is accepted."""
-    from src.store.datasets import check_name, save_dataset
+    from src.store.datasets import check_name
 
     paths = [Path(f) for f in args.files]
     missing = [str(p) for p in paths if not p.is_file()]
@@ -60,15 +59,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     data = report_dict(report)
     stored = report.accepted > 0 and not args.dry_run
     if stored:
-        meta = PortfolioMeta(report.as_of.isoformat(), report.fingerprint(), name)
-        save_dataset(
-            name,
-            report.table,
-            meta,
-            provenance=report.provenance(),
-            report=report.to_store_report(),
-            replace=args.replace,
-        )
+        store_import(report, name, replace=args.replace)
     data["dataset"] = name if stored else None
     if args.json:
         print(json.dumps(data, indent=2, default=str))

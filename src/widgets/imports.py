@@ -11,8 +11,12 @@ import streamlit as st
 
 from src.i18n import format_number
 from src.portfolio.import_template import template_csv_bytes, template_xlsx_bytes
-from src.portfolio.imports import ImportReport, import_files, max_upload_bytes
-from src.portfolio.schema import PortfolioMeta
+from src.portfolio.imports import (
+    ImportReport,
+    import_files,
+    max_upload_bytes,
+    store_import,
+)
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
 
@@ -123,8 +127,6 @@ def switch_dataset(name: str) -> None:
 
 def accept_form(report: ImportReport, default_name: str) -> None:
     """Dataset name and the explicit "use the accepted rows" button."""
-    from src.store.datasets import save_dataset
-
     if not report.accepted:
         st.error(t("data.nothing_accepted"))
         return
@@ -132,14 +134,7 @@ def accept_form(report: ImportReport, default_name: str) -> None:
     if not st.button(t("data.use"), type="primary", key=ACCEPT):
         return
     try:
-        meta = PortfolioMeta(report.as_of.isoformat(), report.fingerprint(), name)
-        save_dataset(
-            name,
-            report.table,
-            meta,
-            provenance=report.provenance(),
-            report=report.to_store_report(),
-        )
+        store_import(report, name)
     except ValueError as exc:
         st.error(md_escape(str(exc)))
         return

@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from src.engine.scenario import Lever, Scenario
 from src.portfolio.load import load_bundled_portfolio
 from src.store import scenarios as store
-from tests.conftest import ROOT
+from tests.pages import helpers
 
 
 @pytest.fixture(autouse=True)
@@ -17,14 +17,7 @@ def _own_store(tmp_path, monkeypatch):
 
 
 def open_page(params: dict[str, object] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/scenarios.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return helpers.open_page("pages/scenarios.py", params)
 
 
 def fingerprint() -> str:

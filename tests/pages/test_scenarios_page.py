@@ -11,20 +11,11 @@ from src.engine.scenario import BASELINE, Lever, Scenario
 from src.i18n import format_money, format_percent
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import load_bundled_portfolio
-from tests.conftest import ROOT
-
-APP = str(ROOT / "dashboard.py")
+from tests.pages import helpers
 
 
-def open_page(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("pages/scenarios.py")
-    at.run()
-    assert not at.exception, at.exception
-    return at
+def open_page(params: dict[str, object] | None = None) -> AppTest:
+    return helpers.open_page("pages/scenarios.py", params)
 
 
 def cards(at: AppTest) -> dict[str, str]:

@@ -1,0 +1,20 @@
+"""Shared AppTest helpers for page tests."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+
+
+def open_page(page: str | None, params: dict[str, object] | None = None) -> AppTest:
+    """Run the app with URL parameters, then switch to `page` (None: landing)."""
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, at.exception
+    return at
