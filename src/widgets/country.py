@@ -74,5 +74,10 @@ def render_context(df: pd.DataFrame, iso3: str) -> None:
         if pd.notna(pct)
         else t("map.no_data")
     )
-    cols[2].metric(t("filters.region"), t("region." + row[S.COL_REGION]))
-    cols[3].metric(t("country.income"), t("income." + (row[S.COL_INCOME] or "none")))
+    # Long names: a label and a line of text rather than a (truncating) metric.
+    for col, label, value in (
+        (cols[2], t("filters.region"), t("region." + row[S.COL_REGION])),
+        (cols[3], t("country.income"), t("income." + (row[S.COL_INCOME] or "none"))),
+    ):
+        col.caption(label)
+        col.markdown(f"#### {value}")
