@@ -19,9 +19,9 @@ from babel.numbers import format_decimal
 from babel.numbers import format_percent as _babel_percent
 
 LOCALES_DIR = Path(__file__).parent / "locales"
-LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français"}
+LANGUAGES: dict[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
 DEFAULT_LANG = "en"
-_BABEL = {"en": "en_US", "fr": "fr_FR"}
+_BABEL = {"en": "en_US", "fr": "fr_FR", "es": "es_ES"}
 
 
 @cache
