@@ -15,7 +15,7 @@ import streamlit as st
 from src.briefing.sections import SECTIONS
 from src.i18n import LANGUAGES
 from src.widgets.frame import Context
-from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.i18n import current_lang, labeller, md_escape, t
 
 SECTIONS_KEY = "briefing.sections"
 SCENARIOS_KEY = "briefing.scenarios"
@@ -55,7 +55,7 @@ def pack_choice_input() -> PackChoice:
         t("brief.page.sections"),
         SECTIONS,
         default=list(SECTIONS),
-        format_func=lambda s: t(f"brief.section.{s}"),
+        format_func=labeller("brief.section."),
         key=SECTIONS_KEY,
     )
     pack_lang = right.selectbox(

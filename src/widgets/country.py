@@ -24,7 +24,9 @@ def display_name(df: pd.DataFrame, iso3: str) -> str:
 def country_picker(ctx: Context) -> str:
     """Select a country; defaults to the first country of the current filter."""
     df = ctx.portfolio
-    options = sorted(set(df[S.COL_COUNTRY]) - {""}, key=lambda c: display_name(df, c))
+    # Names computed now: Streamlit may call format_func outside the run.
+    names = {c: display_name(df, c) for c in set(df[S.COL_COUNTRY]) - {""}}
+    options = sorted(names, key=names.__getitem__)
     if not options:
         return ""
     chosen = st.session_state.get(state.COUNTRY_SELECT)
@@ -36,7 +38,7 @@ def country_picker(ctx: Context) -> str:
     iso3 = st.selectbox(
         t("country.pick"),
         options,
-        format_func=lambda c: display_name(df, c),
+        format_func=names.__getitem__,
         key=state.COUNTRY_SELECT,
     )
     st.query_params["c"] = iso3

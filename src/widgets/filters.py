@@ -17,7 +17,7 @@ from src.i18n.captions import NO_LIMIT, describe_filters
 from src.portfolio import schema as S
 from src.portfolio.filters import FilterSpec
 from src.widgets import state
-from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.i18n import current_lang, labeller, md_escape, t
 
 BUDGET_STEPS: tuple[float, ...] = (
     0,
@@ -163,19 +163,19 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
             state.FILTER_SECTORS,
             opts[state.FILTER_SECTORS],
             t("filters.sector"),
-            lambda v: t(f"sector.{v}"),
+            labeller("sector."),
         )
         risks = _multi(
             state.FILTER_RISKS,
             opts[state.FILTER_RISKS],
             t("filters.risk"),
-            lambda v: t(f"risk.{v}"),
+            labeller("risk."),
         )
         regions = _multi(
             state.FILTER_REGIONS,
             opts[state.FILTER_REGIONS],
             t("filters.region"),
-            lambda v: t(f"region.{v}"),
+            labeller("region."),
         )
         countries = _multi(
             state.FILTER_COUNTRIES,
@@ -190,7 +190,7 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
             state.FILTER_STATUSES,
             opts[state.FILTER_STATUSES],
             t("filters.status"),
-            lambda v: t(f"status.{v}"),
+            labeller("status."),
         )
         low, high = year_bounds(df)
         span = st.session_state.get(state.FILTER_YEARS, (low, high))
@@ -208,14 +208,13 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
         st.session_state.setdefault(
             state.FILTER_BUDGET, (BUDGET_STEPS[0], BUDGET_STEPS[-1])
         )
+        no_limit = t("filters.no_limit")
         budget = st.select_slider(
             t("filters.budget"),
             options=BUDGET_STEPS,
             value=(BUDGET_STEPS[0], BUDGET_STEPS[-1]),
             format_func=lambda v: (
-                t("filters.no_limit")
-                if v >= BUDGET_STEPS[-1]
-                else format_money(v, lang)
+                no_limit if v >= BUDGET_STEPS[-1] else format_money(v, lang)
             ),
             key=state.FILTER_BUDGET,
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from src.i18n import DEFAULT_LANG, LANGUAGES, translate
@@ -30,3 +32,13 @@ def md_escape(text: str) -> str:
     """
     specials = "\\`*_{}[]()#+-.!|<>~$"
     return "".join("\\" + ch if ch in specials else ch for ch in str(text))
+
+
+def labeller(prefix: str) -> Callable[[str], str]:
+    """A format_func translating `prefix + value`, bound to the current language.
+
+    Streamlit may call format_func outside the script run (AppTest does), where
+    the session's language cannot be read; binding it here keeps labels right.
+    """
+    lang = current_lang()
+    return lambda value: translate(prefix + str(value), lang)

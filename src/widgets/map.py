@@ -417,7 +417,7 @@ def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
 
 def metric_selector() -> tuple[str, bool, bool]:
     """Choose the country colouring (mirrored in ?metric=), basemap and borders."""
-    from src.widgets.i18n import t
+    from src.widgets.i18n import labeller, t
 
     url_metric = st.query_params.get(state.URL_METRIC)
     if state.MAP_METRIC not in st.session_state:
@@ -428,7 +428,7 @@ def metric_selector() -> tuple[str, bool, bool]:
     metric = left.radio(
         t("map.colour_by"),
         METRICS,
-        format_func=lambda m: t("map.metric." + m),
+        format_func=labeller("map.metric."),
         horizontal=True,
         key=state.MAP_METRIC,
     )

@@ -12,7 +12,7 @@ import streamlit as st
 
 from src.engine.scenario import BASELINE, BUDGET_POLICIES, LEVER_KINDS, Scenario
 from src.portfolio import schema as S
-from src.widgets.i18n import md_escape, t
+from src.widgets.i18n import labeller, md_escape, t
 
 URL_SCENARIO = "scenario"
 LEVERS = "scen.levers"
@@ -97,7 +97,7 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
         kind = top[0].selectbox(
             t("scen.kind"),
             LEVER_KINDS,
-            format_func=lambda k: t("scen.kind." + k),
+            format_func=labeller("scen.kind."),
             key=_lever_key(i, "kind"),
             on_change=_on_kind_change,
             args=(i,),
@@ -121,14 +121,14 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
         sectors = cols[0].multiselect(
             t("filters.sector"),
             [g for g in S.ALL_SECTOR_GROUPS if g in set(df[S.COL_SECTOR_GROUP])],
-            format_func=lambda v: t("sector." + v),
+            format_func=labeller("sector."),
             key=_lever_key(i, "sectors"),
             placeholder=t("scen.everywhere"),
         )
         regions = cols[1].multiselect(
             t("filters.region"),
             sorted(set(df[S.COL_REGION])),
-            format_func=lambda v: t("region." + v),
+            format_func=labeller("region."),
             key=_lever_key(i, "regions"),
             placeholder=t("scen.everywhere"),
         )
@@ -165,7 +165,7 @@ def scenario_editor(df: pd.DataFrame) -> Scenario:
     policy = cols[1].selectbox(
         t("scen.policy"),
         BUDGET_POLICIES,
-        format_func=lambda p: t("scen.policy." + p),
+        format_func=labeller("scen.policy."),
         key=POLICY,
         help=t("scen.policy_help"),
     )
