@@ -39,6 +39,14 @@ def filters_from_args(args: argparse.Namespace) -> FilterSpec:
         if bad:
             msg = f"{name}: unknown value(s) {bad}; choose from {list(allowed)}"
             raise ValueError(msg)
+    if args.years and args.years[0] > args.years[1]:
+        msg = f"--years: first year {args.years[0]} is after last year {args.years[1]}"
+        raise ValueError(msg)
+    if args.budget and not 0 <= args.budget[0] <= args.budget[1]:
+        msg = (
+            f"--budget: need 0 <= MIN <= MAX, got {args.budget[0]:g} {args.budget[1]:g}"
+        )
+        raise ValueError(msg)
     return FilterSpec(
         sectors=tuple(args.sector),
         risks=tuple(args.risk),
@@ -49,6 +57,21 @@ def filters_from_args(args: argparse.Namespace) -> FilterSpec:
         years=tuple(args.years) if args.years else None,
         budget=tuple(args.budget) if args.budget else None,
     )
+
+
+def check_values(spec: FilterSpec, df) -> None:
+    """Refuse filter values that do not occur in the data (a typo gives 0 rows)."""
+    for values, col, name in (
+        (spec.regions, S.COL_REGION, "--region"),
+        (spec.countries, S.COL_COUNTRY, "--country"),
+        (spec.agencies, S.COL_AGENCY, "--agency"),
+        (spec.statuses, S.COL_STATUS, "--status"),
+    ):
+        known = set(df[col])
+        bad = [v for v in values if v not in known]
+        if bad:
+            msg = f"{name}: not in the data: {bad}; known values: {sorted(known)[:12]}…"
+            raise ValueError(msg)
 
 
 def _emit(data: dict[str, object], as_json: bool) -> None:
@@ -100,6 +123,7 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     spec = filters_from_args(args)
     df, meta = load_bundled_portfolio()
+    check_values(spec, df)
     sel = spec.apply(df)
     data: dict[str, object] = {
         "filters": spec.describe(),
@@ -142,6 +166,9 @@ def cmd_synth(args: argparse.Namespace) -> int:
     df, _ = load_bundled_portfolio()
     out = synthesize(df, projects=args.projects, seed=args.seed)
     path = Path(args.out)
+    if path.suffix not in (".parquet", ".csv"):
+        msg = f"--out: {path.name} must end in .csv or .parquet"
+        raise ValueError(msg)
     if path.suffix == ".parquet":
         out.to_parquet(path, index=False)
     else:
@@ -189,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = make_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except (ValueError, FileNotFoundError, OSError) as exc:
+    except (ValueError, LookupError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -85,7 +85,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     """Write the pack; returns the exit code."""
     from src.briefing import SECTIONS, build_pack, to_pdf, to_pptx
     from src.briefing.scenarios import run_scenario
-    from src.cli import filters_from_args
+    from src.cli import check_values, filters_from_args
     from src.portfolio.load import load_bundled_portfolio
 
     out = Path(args.out)
@@ -97,6 +97,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     scenarios = [load_scenario_arg(v) for v in args.scenario]
     df, meta = load_bundled_portfolio()
+    check_values(spec, df)
     selection = spec.apply(df)
     results = []
     if scenarios and selection.empty:

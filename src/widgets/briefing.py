@@ -172,7 +172,7 @@ def render_preview(pack) -> None:
                 for i, (label, value) in enumerate(slide.kpis):
                     cols[i % 4].metric(label, value)
             if slide.image is not None:
-                st.image(slide.image, caption=slide.image_alt[:300] or None)
+                st.image(slide.image, caption=md_escape(slide.image_alt[:300]) or None)
             if slide.table is not None:
                 st.dataframe(
                     [

@@ -6,7 +6,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from src.i18n import format_money, format_percent
+from src.i18n import format_money, format_percent, vega_locale
 from src.widgets.i18n import current_lang, t
 
 
@@ -72,6 +72,11 @@ def table_view(table: pd.DataFrame, category: str, label: str) -> pd.DataFrame:
     )
 
 
+def localised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart with axis numbers formatted for the UI language."""
+    return chart.configure(locale=vega_locale(current_lang()))
+
+
 def chart_png(chart: alt.Chart) -> bytes:
     """The chart as a PNG at presentation resolution (rendered offline)."""
     import vl_convert as vlc
@@ -99,7 +104,7 @@ def render_chart_with_table(
         f"{c}: {format_money(v, current_lang())}"
         for c, v in zip(table[category], table["budget_usd"], strict=True)
     )
-    st.altair_chart(chart, key=key, alt=f"{label}. {summary}")
+    st.altair_chart(localised(chart), key=key, alt=f"{label}. {summary}")
     with st.expander(t("chart.show_table")):
         st.dataframe(table_view(table, category, label), hide_index=True)
     render_png_download(chart, key=key, name=key.replace(".", "_"))
@@ -132,7 +137,7 @@ def render_year_chart(years: pd.DataFrame) -> None:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title=t("chart.start_year")),
+            x=alt.X("year:O", title=t("chart.start_year"), axis=alt.Axis(labelAngle=0)),
             xOffset="what:N",
             y=alt.Y("value_m:Q", title=t("chart.budget_musd")),
             color=alt.Color("what:N", title=None),
@@ -141,7 +146,7 @@ def render_year_chart(years: pd.DataFrame) -> None:
         .properties(height=260)
     )
     lang = current_lang()
-    st.altair_chart(chart, key="chart.years", alt=t("chart.by_year"))
+    st.altair_chart(localised(chart), key="chart.years", alt=t("chart.by_year"))
     with st.expander(t("chart.show_table")):
         st.dataframe(
             pd.DataFrame(

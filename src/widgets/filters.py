@@ -19,6 +19,7 @@ from src.portfolio.filters import FilterSpec
 from src.widgets import state
 from src.widgets.i18n import current_lang, labeller, md_escape, t
 
+YEAR_BOUNDS = "filters.year_bounds"
 BUDGET_STEPS: tuple[float, ...] = (
     0,
     10_000,
@@ -116,7 +117,7 @@ def _write_url(spec: FilterSpec) -> None:
             del params[name]
     for name, value in ((state.URL_YEARS, spec.years), (state.URL_BUDGET, spec.budget)):
         if value:
-            params[name] = f"{value[0]:g}-{value[1]:g}"
+            params[name] = f"{value[0]:.0f}-{value[1]:.0f}"
         elif name in params:
             del params[name]
 
@@ -194,6 +195,9 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
         )
         low, high = year_bounds(df)
         span = st.session_state.get(state.FILTER_YEARS, (low, high))
+        if st.session_state.get(YEAR_BOUNDS, (low, high)) != (low, high):
+            span = (low, high)  # another dataset: its own full range
+        st.session_state[YEAR_BOUNDS] = (low, high)
         if not (low <= span[0] <= span[1] <= high):
             span = (low, high)
         st.session_state[state.FILTER_YEARS] = tuple(span)

@@ -51,9 +51,16 @@ def language_switch() -> None:
 
 
 def active_dataset(notices: list[str]) -> str:
-    """The dataset named in the URL (?dataset=), else the bundled one."""
-    wanted = st.query_params.get(state.URL_DATASET, cache.BUNDLED)
-    if wanted not in cache.dataset_names():
+    """The active dataset: ?dataset= in the URL, else the session's, else bundled.
+
+    Streamlit drops query parameters when the user switches page, so the session
+    keeps the dataset and writes it back to the URL on every run.
+    """
+    names = cache.dataset_names()
+    wanted = st.query_params.get(state.URL_DATASET)
+    if wanted is None:
+        wanted = st.session_state.get(state.DATASET, cache.BUNDLED)
+    if wanted not in names:
         notices.append(
             t("notice.bad_value", param=state.URL_DATASET, value=md_escape(wanted))
         )
@@ -61,6 +68,8 @@ def active_dataset(notices: list[str]) -> str:
     st.session_state[state.DATASET] = wanted
     if wanted == cache.BUNDLED:
         st.query_params.pop(state.URL_DATASET, None)
+    else:
+        st.query_params[state.URL_DATASET] = wanted
     return wanted
 
 

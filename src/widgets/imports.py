@@ -19,6 +19,7 @@ from src.portfolio.imports import (
 )
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.quality import translated_columns
 
 UPLOAD = "data.upload"
 NAME = "data.name"
@@ -103,7 +104,7 @@ def render_report(report: ImportReport) -> None:
     )
     if report.problems:
         st.subheader(t("data.problems", n=len(report.problems)))
-        st.dataframe(report.problems_frame(), hide_index=True)
+        st.dataframe(translated_columns(report.problems_frame()), hide_index=True)
     if len(report.rejected):
         st.download_button(
             t("data.download_rejected"),

@@ -417,10 +417,19 @@ def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
 
 def metric_selector() -> tuple[str, bool, bool]:
     """Choose the country colouring (mirrored in ?metric=), basemap and borders."""
-    from src.widgets.i18n import labeller, t
+    from src.widgets.i18n import labeller, md_escape, t
 
     url_metric = st.query_params.get(state.URL_METRIC)
     if state.MAP_METRIC not in st.session_state:
+        if url_metric is not None and url_metric not in METRICS:
+            st.warning(
+                t(
+                    "notice.bad_value",
+                    param=state.URL_METRIC,
+                    value=md_escape(url_metric),
+                ),
+                icon=":material/link_off:",
+            )
         st.session_state[state.MAP_METRIC] = (
             url_metric if url_metric in METRICS else METRICS[0]
         )

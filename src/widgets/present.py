@@ -19,12 +19,24 @@ _CSS = """
 """
 
 
+PRESENT_VALUES = ("1", "true", "yes")
+OFF_VALUES = ("0", "false", "no", "")
+
+
 def presenting() -> bool:
     """True when the URL asks for presentation mode."""
-    return st.query_params.get(state.URL_PRESENT) in ("1", "true", "yes")
+    return st.query_params.get(state.URL_PRESENT) in PRESENT_VALUES
 
 
 def apply_presentation_mode() -> None:
     """Hide the sidebar and controls and enlarge KPIs when presenting."""
+    value = st.query_params.get(state.URL_PRESENT)
+    if value is not None and value not in PRESENT_VALUES + OFF_VALUES:
+        from src.widgets.i18n import md_escape, t
+
+        st.warning(
+            t("notice.bad_value", param=state.URL_PRESENT, value=md_escape(value)),
+            icon=":material/link_off:",
+        )
     if presenting():
         st.markdown(_CSS, unsafe_allow_html=True)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from src.i18n import format_number
 from src.portfolio import schema as S
 from src.portfolio.quality import quality_report
 from src.widgets import cache, state
-from src.widgets.i18n import t
+from src.widgets.i18n import current_lang, t
 
 
 def render_quality_report(df: pd.DataFrame) -> None:
@@ -43,12 +44,21 @@ def render_problems() -> None:
     st.caption(
         t(
             "quality.counts",
-            read=report["activities_read"],
-            kept=report["activities_kept"],
+            read=format_number(report["activities_read"], current_lang()),
+            kept=format_number(report["activities_kept"], current_lang()),
         )
     )
     problems = [*report["parse_problems"], *report["build_problems"]]
     if not problems:
         st.success(t("quality.no_problems"))
         return
-    st.dataframe(pd.DataFrame(problems), hide_index=True)
+    st.dataframe(translated_columns(pd.DataFrame(problems)), hide_index=True)
+
+
+def translated_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Problem tables with translated headers and severities (messages as given)."""
+    out = df.rename(columns={c: t("problem." + c) for c in df.columns})
+    severity = t("problem.severity")
+    if severity in out:
+        out[severity] = out[severity].map(lambda v: t("problem.severity." + str(v)))
+    return out

@@ -17,6 +17,7 @@ from src.portfolio.summary import by_country
 from src.widgets import cache, state
 from src.widgets import map as worldmap
 from src.widgets import scenario_results as results
+from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.scenario_editor import baseline_of
@@ -50,7 +51,7 @@ def render_delivery(comp: Comparison) -> None:
     """Fan chart of delivery per year with its table."""
     lang = current_lang()
     st.altair_chart(
-        results.build_fan_chart(comp.baseline, comp.scenario),
+        localised(results.build_fan_chart(comp.baseline, comp.scenario)),
         alt=t("scen.fan_alt"),
         key="scen.fan",
     )
@@ -76,7 +77,7 @@ def render_delivery(comp: Comparison) -> None:
 def render_delays(comp: Comparison) -> None:
     """Histogram of project delays."""
     st.altair_chart(
-        results.build_delay_histogram(comp.baseline, comp.scenario),
+        localised(results.build_delay_histogram(comp.baseline, comp.scenario)),
         alt=t("scen.hist_alt"),
         key="scen.hist",
     )
@@ -108,7 +109,9 @@ def render_drivers(ctx: Context, scenario: Scenario) -> None:
             dataset, ctx.spec, scenario.to_token(), "mean_delay_months"
         )
     st.altair_chart(
-        results.build_tornado(swings), key="scen.tornado", alt=t("scen.drivers_alt")
+        localised(results.build_tornado(swings)),
+        key="scen.tornado",
+        alt=t("scen.drivers_alt"),
     )
     with st.expander(t("chart.show_table")):
         st.dataframe(swings, hide_index=True)

@@ -33,8 +33,9 @@ def format_metric(metric: str, value: float, lang: str, *, delta: bool = False) 
     if metric.endswith("_months"):
         return sign + t("unit.months", value=format_number(value, lang, 1))
     if metric == "cost_overrun_pct":
-        unit = t("unit.pp") if delta else "%"
-        return sign + format_number(value, lang, 1) + " " + unit
+        if delta:
+            return sign + format_number(value, lang, 1) + " " + t("unit.pp")
+        return format_percent(value / 100, lang, 1)
     if value < 0:  # -US$9.2M rather than US$-9.2M (ASCII "-": st.metric reads it)
         return "-" + format_money(-value, lang)
     return sign + format_money(value, lang)
@@ -128,6 +129,7 @@ def render_metric_cards(comp: Comparison) -> None:
             value.replace("$", r"\$"),
             delta=delta.replace("$", r"\$"),
             delta_color="off" if abs(diff) < 1e-9 else colour,
+            delta_arrow="off" if abs(diff) < 1e-9 else "auto",
             border=True,
             help=t("metric_help." + metric),
         )
@@ -147,7 +149,7 @@ def build_fan_chart(base: SimulationResult, scen: SimulationResult) -> alt.Chart
         scale=alt.Scale(domain=[label_b, label_s], range=["#7f7f7f", "#0069a8"]),
         title=None,
     )
-    x = alt.X("year:O", title=t("scen.year_after"))
+    x = alt.X("year:O", title=t("scen.year_after"), axis=alt.Axis(labelAngle=0))
     band = (
         alt.Chart(data)
         .mark_area(opacity=0.25)
@@ -246,10 +248,23 @@ def country_change(comp: Comparison) -> pd.Series:
     return table.set_index("group")["change"]
 
 
+def factor_label(factor: str, kind: str) -> str:
+    """A tornado factor in words: a parameter's name, or the lever's kind."""
+    if kind == "parameter":
+        return t("param." + factor)
+    lever, _, target = factor.partition(" lever (")
+    target = target.rstrip(")")
+    where = t("scen.whole_portfolio") if target == "whole portfolio" else target
+    return t("scen.factor_lever", kind=t("scen.kind." + lever), target=where)
+
+
 def build_tornado(swings: pd.DataFrame) -> alt.Chart:
     """What moves the result: one bar per lever or parameter, low to high."""
     data = swings.assign(
-        factor_label=swings["factor"],
+        factor_label=[
+            factor_label(f, k)
+            for f, k in zip(swings["factor"], swings["kind"], strict=True)
+        ],
         lo=swings[["low", "high"]].min(axis=1),
         hi=swings[["low", "high"]].max(axis=1),
     )
@@ -257,8 +272,13 @@ def build_tornado(swings: pd.DataFrame) -> alt.Chart:
         alt.Chart(data)
         .mark_bar(color="#0069a8")
         .encode(
-            y=alt.Y("factor_label:N", sort=list(data["factor_label"]), title=None),
-            x=alt.X("lo:Q", title=t("scen.tornado_axis")),
+            y=alt.Y(
+                "factor_label:N",
+                sort=list(data["factor_label"]),
+                title=None,
+                axis=alt.Axis(labelLimit=320),
+            ),
+            x=alt.X("lo:Q", title=t("scen.tornado_axis"), scale=alt.Scale(zero=False)),
             x2="hi:Q",
             tooltip=["factor_label:N", "setting:N", "low:Q", "high:Q"],
         )

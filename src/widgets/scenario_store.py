@@ -17,6 +17,7 @@ from src.i18n import format_date
 from src.portfolio.schema import PortfolioMeta
 from src.store import scenarios as store
 from src.widgets import cache, state
+from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.scenario_editor import NAME, NOTICE, baseline_of, load_into_state
@@ -219,11 +220,13 @@ def render_comparison(ctx: Context, names: list[str]) -> None:
         alt.Chart(curves.assign(p50m=curves["p50"] / 1e6))
         .mark_line(point=True)
         .encode(
-            x=alt.X("year:O", title=t("scen.year_after")),
+            x=alt.X("year:O", title=t("scen.year_after"), axis=alt.Axis(labelAngle=0)),
             y=alt.Y("p50m:Q", title=t("chart.budget_musd")),
             color=alt.Color("run:N", title=None),
             tooltip=["run:N", "year:O", alt.Tooltip("p50m:Q", format=",.1f")],
         )
         .properties(height=280)
     )
-    st.altair_chart(chart, key="scen.compare_chart", alt=t("scen.compare_alt"))
+    st.altair_chart(
+        localised(chart), key="scen.compare_chart", alt=t("scen.compare_alt")
+    )

@@ -55,7 +55,7 @@ def test_upload_shows_the_report_then_accept_switches_the_app():
     assert shown == {"Read": "19", "Accepted": "11", "Rejected": "8"}
     problems = at.dataframe[1].value
     assert "row 12: end date 2021-02-30 is not a date (use yyyy-mm-dd)" in set(
-        problems["message"]
+        problems["Message"]
     )
     assert list_datasets() == []  # nothing is used before the choice
     name = f"upload-{uuid.uuid4().hex[:6]}"

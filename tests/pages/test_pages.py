@@ -170,3 +170,30 @@ def test_a_broken_portfolio_file_shows_a_message_not_a_traceback(tmp_path, monke
         assert "country\\_iso3" in at.error[0].value
     finally:
         cache.portfolio.clear()
+
+
+def test_unknown_map_metric_and_present_values_show_notices():
+    at = run_app({"metric": "xx<b>", "present": "abc"})
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "xx" in warnings
+    assert "abc" in warnings
+
+
+def test_imported_dataset_survives_a_page_switch(tmp_path, monkeypatch):
+    """Streamlit drops query parameters on navigation: the session keeps it."""
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    from src.portfolio.load import load_bundled_portfolio
+    from src.store.datasets import save_dataset
+
+    df, meta = load_bundled_portfolio()
+    small = df[df["country_iso3"] == "KEN"].reset_index(drop=True)
+    save_dataset("kenya", small, meta, provenance={}, report={})
+    at = run_app({"dataset": "kenya"})
+    assert metric_values(at)["Projects"] == str(small["project_id"].nunique())
+    del at.query_params["dataset"]  # what a sidebar page switch does
+    at.switch_page("pages/country.py")
+    at.run()
+    assert not at.exception
+    assert at.query_params["dataset"] == "kenya"
+    assert metric_values(at)["Projects"] == str(small["project_id"].nunique())
