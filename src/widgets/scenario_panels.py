@@ -11,7 +11,7 @@ from src.engine.metrics import Comparison
 from src.engine.montecarlo import combine
 from src.engine.narrative import change_summary
 from src.engine.scenario import Scenario
-from src.i18n import format_money
+from src.i18n import format_money, format_number
 from src.portfolio.paths import ROOT
 from src.portfolio.summary import by_country
 from src.widgets import cache, state
@@ -41,8 +41,10 @@ def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
     st.caption(
         t(
             "scen.cards_note",
-            trials=comp.scenario.info["trials"],
-            tolerance=comp.scenario.info["on_time_tolerance_months"],
+            trials=format_number(comp.scenario.info["trials"], current_lang()),
+            tolerance=format_number(
+                comp.scenario.info["on_time_tolerance_months"], current_lang()
+            ),
         )
     )
 
