@@ -16,9 +16,10 @@ import pandas as pd
 from src.briefing import charts, methods
 from src.briefing.scenarios import ScenarioResult, format_metric, summary_sentence
 from src.briefing.sections import SECTIONS
-from src.briefing.text import describe_filters, truncate
+from src.briefing.text import country_label, describe_filters, truncate
 from src.i18n import (
     LANGUAGES,
+    country_name,
     format_date,
     format_money,
     format_number,
@@ -145,8 +146,8 @@ def _map_slide(sel: pd.DataFrame, lang: str) -> Slide:
     )
     top = countries.sort_values("budget_usd", ascending=False).head(5)
     lines = tuple(
-        f"{truncate(name, 40)}: {format_money(budget, lang)}"
-        for name, budget in zip(top["country_name"], top["budget_usd"], strict=True)
+        f"{truncate(country_label(iso3, sel, lang), 40)}: {format_money(budget, lang)}"
+        for iso3, budget in zip(top[S.COL_COUNTRY], top["budget_usd"], strict=True)
     )
     return Slide(
         kind="chart",
@@ -166,7 +167,11 @@ def at_risk_table(sel: pd.DataFrame, lang: str, n: int = TOP_AT_RISK) -> Table:
     rows = []
     for rec in top.itertuples(index=False):
         r = rec._asdict()
-        country = r[S.COL_COUNTRY_NAME] or t("brief.regional")
+        country = (
+            country_name(r[S.COL_COUNTRY_ISO2], r[S.COL_COUNTRY_NAME], lang)
+            if r[S.COL_COUNTRY]
+            else t("brief.regional")
+        )
         rows.append(
             (
                 truncate(r[S.COL_TITLE], CELL_LIMIT),
