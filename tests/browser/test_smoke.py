@@ -60,6 +60,24 @@ def test_overview_renders_filters_and_shares_views(app_url, browser, shots_dir):
     assert "sector=Health" in page.url
     page.screenshot(path=str(shots_dir / "health.png"), full_page=True)
 
+    # Clicking a country on the map narrows the view to it (pydeck selection).
+    click = browser.new_page(viewport={"width": 1600, "height": 1200})
+    click.goto(app_url + "/?metric=risk")
+    _wait_ready(click)
+    click.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
+    click.wait_for_timeout(1500)  # let deck.gl finish its first draw
+    box = click.locator("[data-testid='stDeckGlJsonChart']").bounding_box()
+    # Northern Russia at the default view (no project points there).
+    click.mouse.click(box["x"] + box["width"] * 0.80, box["y"] + box["height"] * 0.12)
+    click.wait_for_function(
+        "() => new URL(location.href).searchParams.get('country') !== null",
+        timeout=30_000,
+    )
+    _wait_ready(click)
+    assert "country=RUS" in click.url
+    assert _kpi(click, "Countries") == "1"
+    click.close()
+
     # A copied link (French, Health + High) opens the same view in a new tab.
     other = browser.new_page(viewport={"width": 1600, "height": 1200})
     other.goto(app_url + "/?lang=fr&sector=Health&risk=High")
