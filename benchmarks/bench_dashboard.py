@@ -5,7 +5,8 @@ Starts `streamlit run dashboard.py` on a free port (bundled data, then a
 synthetic portfolio of N projects via PORTFOLIO_FILE), opens it in Debian's
 Chromium with Playwright and prints:
 - first render: page open -> KPIs shown and the map canvas drawn (server warm);
-- filter change: choosing sector "Health" -> the KPI shows the new total.
+- filter change: choosing sector "Health" (once the first map draw is done) ->
+  the KPI shows the new total and the run has finished.
 Each figure is the median of 3 runs; the baseline row is a bare Streamlit page
 (one st.write) measured the same way in the same run.
 """
@@ -73,6 +74,10 @@ def filter_change(browser, url: str) -> float:
     page.goto(url)
     page.wait_for_selector(READY, timeout=120_000)
     page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
+    # Let the first map draw finish (a user looks at the page before filtering);
+    # otherwise the click waits for deck.gl's initial tessellation.
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=120_000)
+    page.wait_for_timeout(1500)
     metric = page.locator("[data-testid='stMetric']").filter(has_text="Total budget")
     before = metric.first.inner_text()
     page.locator(
