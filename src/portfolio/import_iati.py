@@ -14,7 +14,12 @@ from typing import IO
 
 from src.iati.model import Activity, ParseReport, Problem
 from src.iati.parser import iter_activities
-from src.portfolio.import_report import FileSummary, ImportProblem, Progress
+from src.portfolio.import_report import (
+    FileSummary,
+    ImportProblem,
+    Progress,
+    problem,
+)
 from src.portfolio.stream import PortfolioStream
 
 
@@ -91,15 +96,19 @@ class IatiMerge:
         else:
             keep, drop = (prev_file, prev_stamp), (act.source_file, act.last_updated)
         out.append(
-            ImportProblem(
+            problem(
                 drop[0],
                 None,
                 act.identifier,
                 "iati-identifier",
-                f"activity {act.identifier}: duplicate identifier in "
-                f"{prev_file} and {act.source_file}; kept the version "
-                f"from {keep[0]} (last updated {keep[1] or 'not given'}), dropped "
-                f"the one from {drop[0]} (last updated {drop[1] or 'not given'})",
+                "import.iati_duplicate",
+                activity=act.identifier,
+                first=prev_file,
+                second=act.source_file,
+                kept=keep[0],
+                kept_updated=keep[1] or None,
+                dropped=drop[0],
+                dropped_updated=drop[1] or None,
             )
         )
 

@@ -3,6 +3,13 @@
 `ImportReport` holds the counts, one `ImportProblem` per problem, the accepted
 rows as a canonical table and the rejected rows with a reason;
 src/portfolio/imports.py fills it. Also the import size limit.
+
+Every problem found by the import's own checks carries a catalog key and plain
+params besides its English message; the message is that key rendered in English
+(`problem`, `message_text`), so the UI can show it in any language with
+`problem_text(p, lang)` while the CLI, the rejected-rows CSV and the stored
+report keep the English text. Problems from the IATI parser and the builder
+have no key (their English message is shown as is).
 """
 
 from __future__ import annotations
@@ -17,12 +24,15 @@ from typing import IO
 
 import pandas as pd
 
+from src.i18n import DEFAULT_LANG, translate
 from src.portfolio import schema as S
 from src.portfolio.build import coerce_types
 from src.portfolio.export import to_csv_bytes
 from src.portfolio.load import BUILD_VERSION
 
 DEFAULT_MAX_UPLOAD_MB = 200
+FILE_REASON = "import.file."
+"""Key prefix of the reasons a whole file is refused (bare, without the name)."""
 Source = str | os.PathLike[str] | IO[bytes]
 Progress = Callable[[int, int], None]
 """``(bytes_done, bytes_total)`` over all files of an import."""
@@ -40,6 +50,10 @@ class ImportProblem:
         message: the plain message, starting with "row N:" or "activity X:".
         severity: "error" (row, activity or file rejected) or "warning"
             (accepted, flagged).
+        key: catalog key of the message ("" for parser and builder problems,
+            whose message is English only).
+        params: plain values filling the key's placeholders (row, value,
+            currency, file...); `message_text(key, "en", params) == message`.
     """
 
     file: str
@@ -48,6 +62,45 @@ class ImportProblem:
     column: str
     message: str
     severity: str = "error"
+    key: str = ""
+    params: dict[str, object] = field(default_factory=dict, hash=False)
+
+
+def reason_text(key: str, lang: str, params: dict[str, object]) -> str:
+    """A message key in `lang`; a None param reads "not given" in that language."""
+    values = {
+        k: translate("import.not_given", lang) if v is None else v
+        for k, v in params.items()
+    }
+    return translate(key, lang, **values)
+
+
+def message_text(key: str, lang: str, params: dict[str, object]) -> str:
+    """A problem's message in `lang` (a file refusal is prefixed with the name)."""
+    text = reason_text(key, lang, params)
+    if key.startswith(FILE_REASON):
+        return translate("import.file_refused", lang, file=params["file"], reason=text)
+    return text
+
+
+def problem_text(p: ImportProblem, lang: str) -> str:
+    """The problem's message in `lang`; the English message when it has no key."""
+    return message_text(p.key, lang, p.params) if p.key else p.message
+
+
+def problem(
+    file: str,
+    row: int | None,
+    item: str,
+    column: str,
+    key: str,
+    severity: str = "error",
+    /,
+    **params: object,
+) -> ImportProblem:
+    """A problem whose English message is rendered from the catalog key."""
+    text = message_text(key, DEFAULT_LANG, params)
+    return ImportProblem(file, row, item, column, text, severity, key, params)
 
 
 @dataclass
@@ -119,12 +172,27 @@ class ImportReport:
         """Problems on accepted rows."""
         return [p for p in self.problems if p.severity != "error"]
 
-    def problems_frame(self) -> pd.DataFrame:
-        """Columns file, row, item, column, message, severity (one row each)."""
+    def problems_frame(self, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+        """Columns file, row, item, column, message, severity (one row each).
+
+        Args:
+            lang: language of the messages (those without a key stay English).
+        """
         cols = ["file", "row", "item", "column", "message", "severity"]
-        df = pd.DataFrame([asdict(p) for p in self.problems], columns=cols)
+        records = [
+            {**{c: getattr(p, c) for c in cols}, "message": problem_text(p, lang)}
+            for p in self.problems
+        ]
+        df = pd.DataFrame(records, columns=cols)
         df["row"] = df["row"].astype("Int64")
         return df
+
+    def file_error(self, summary: FileSummary, lang: str = DEFAULT_LANG) -> str:
+        """Why a file was refused, in `lang` ("" when it was read)."""
+        for p in self.problems:
+            if p.file == summary.name and p.key.startswith(FILE_REASON):
+                return reason_text(p.key, lang, p.params)
+        return summary.error
 
     def rejected_csv(self) -> bytes:
         """The rejected rows as CSV with a reason column (formulas neutralised)."""
@@ -180,7 +248,15 @@ class ImportReport:
 
 
 class FileError(Exception):
-    """The whole file is refused (message shown as is)."""
+    """The whole file is refused: a reason key (``import.file.*``) and its params.
+
+    ``str(exc)`` is the English reason.
+    """
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(reason_text(key, DEFAULT_LANG, params))
 
 
 def _empty_table() -> pd.DataFrame:
@@ -208,9 +284,15 @@ def named_bytes(name: str, data: bytes) -> IO[bytes]:
     return buf
 
 
-def refuse(report: ImportReport, summary: FileSummary, message: str) -> None:
-    """Refuse a whole file: its summary and the report say why."""
-    summary.error = message
+def refuse(
+    report: ImportReport, summary: FileSummary, key: str, /, **params: object
+) -> None:
+    """Refuse a whole file for the reason `key`: its summary and the report say why.
+
+    The summary's error is the English reason; the problem's message is
+    "<file>: <reason>".
+    """
+    summary.error = reason_text(key, DEFAULT_LANG, params)
     report.problems.append(
-        ImportProblem(summary.name, None, "", "file", f"{summary.name}: {message}")
+        problem(summary.name, None, "", "file", key, file=summary.name, **params)
     )

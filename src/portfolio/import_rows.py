@@ -1,7 +1,9 @@
 """Checking CSV and .xlsx rows against the template, and the accepted table.
 
-Every rule gives a plain message naming the row and the column; a row with an
-error is rejected with its reasons, a row with only warnings is accepted.
+Every rule gives a plain message naming the row and the column (a catalog key
+"import.*" with its params, rendered in English for the message); a row with an
+error is rejected with its (English) reasons, a row with only warnings is
+accepted.
 Accepted rows get the same derived values as the bundled IATI data.
 """
 
@@ -21,6 +23,7 @@ from src.portfolio.import_report import (
     FileSummary,
     ImportProblem,
     ImportReport,
+    problem,
     refuse,
 )
 from src.portfolio.import_template import COL_CURRENCY, TEMPLATE_NAMES
@@ -29,12 +32,8 @@ from src.portfolio.reference import country_reference
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234,567.89
 _TRUE = {"true", "1", "yes", "y", "oui", "vrai"}
 _FALSE = {"false", "0", "no", "n", "non", "faux", ""}
-_DATE_FIELDS = {
-    S.COL_START: "start date",
-    S.COL_END: "end date",
-    S.COL_START_PLANNED: "planned start date",
-    S.COL_END_PLANNED: "planned end date",
-}
+_DATE_FIELDS = (S.COL_START, S.COL_END, S.COL_START_PLANNED, S.COL_END_PLANNED)
+"""Date columns; messages name them through keys import.date_*.<column>."""
 
 
 def validate_table(
@@ -42,7 +41,7 @@ def validate_table(
     name: str,
     header: list[str],
     rows: list[tuple[int, dict[str, str]]],
-    seen: dict[tuple[str, str], str],
+    seen: dict[tuple[str, str], tuple[str, int | None]],
     report: ImportReport,
     accepted: list[dict[str, object]],
     rejected: list[dict[str, object]],
@@ -51,22 +50,22 @@ def validate_table(
     missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in header]
     if missing:
         refuse(
-            report,
-            summary,
-            f"missing required column(s): {', '.join(missing)}; use the template",
+            report, summary, "import.file.missing_columns", columns=", ".join(missing)
         )
         return
     unknown = [h for h in header if h and h not in TEMPLATE_NAMES]
     if unknown:
+        columns = ", ".join(unknown)
         report.problems.append(
-            ImportProblem(
+            problem(
                 name,
                 1,
                 "",
-                ", ".join(unknown),
-                f"row 1: column(s) {', '.join(unknown)} are not in the template; "
-                "ignored",
+                columns,
+                "import.unknown_columns",
                 "warning",
+                row=1,
+                columns=columns,
             )
         )
     checker = _RowChecker(name, seen)
@@ -95,7 +94,9 @@ def validate_table(
 class _RowChecker:
     """Validation rules for one template row (stateful: duplicate detection)."""
 
-    def __init__(self, name: str, seen: dict[tuple[str, str], str]) -> None:
+    def __init__(
+        self, name: str, seen: dict[tuple[str, str], tuple[str, int | None]]
+    ) -> None:
         self.name = name
         self.seen = seen
         ref = country_reference()
@@ -110,24 +111,23 @@ class _RowChecker:
         problems: list[ImportProblem] = []
         pid = rec.get(S.COL_PROJECT_ID, "").strip()
 
-        def add(column: str, text: str, severity: str = "error") -> None:
+        def add(
+            column: str, key: str, severity: str = "error", /, **params: object
+        ) -> None:
             problems.append(
-                ImportProblem(
-                    self.name, number, pid, column, f"row {number}: {text}", severity
+                problem(
+                    self.name, number, pid, column, key, severity, row=number, **params
                 )
             )
 
         if "__extra__" in rec:
-            add("", f"has {rec['__extra__']} values, more than the header's columns")
+            add("", "import.extra_values", count=int(rec["__extra__"]))
         for key, formula in rec.items():
             if key.startswith("__formula__:"):
-                add(
-                    key.split(":", 1)[1],
-                    f"cell {key.split(':', 1)[1]} contains a formula ({formula}); "
-                    "formulas are not evaluated on import, paste values only",
-                )
+                cell = key.split(":", 1)[1]
+                add(cell, "import.formula", column=cell, formula=formula)
         if not pid:
-            add(S.COL_PROJECT_ID, "project id is missing")
+            add(S.COL_PROJECT_ID, "import.id_missing")
         out: dict[str, object] = {
             S.COL_PROJECT_ID: pid,
             S.COL_SOURCE_FILE: self.name,
@@ -154,21 +154,29 @@ class _RowChecker:
         out.update(dates)
         start, end = dates[S.COL_START], dates[S.COL_END]
         if start and end and end < start:
-            add(S.COL_END, f"end date {end} is before start date {start}")
-        budget = self._amount(
-            rec.get(S.COL_BUDGET, ""), S.COL_BUDGET, "budget", add, required=True
-        )
-        spent = self._amount(
-            rec.get(S.COL_SPENT, ""), S.COL_SPENT, "spent", add, required=False
-        )
-        if budget is not None and spent is not None and spent > budget:
-            share = f" ({spent / budget:.0%} of it)" if budget > 0 else ""
             add(
-                S.COL_SPENT,
-                f"spent {spent:,.2f} is above the budget {budget:,.2f}{share}; "
-                "accepted, please check",
-                "warning",
+                S.COL_END,
+                "import.end_before_start",
+                end=end.isoformat(),
+                start=start.isoformat(),
             )
+        budget = self._amount(
+            rec.get(S.COL_BUDGET, ""), S.COL_BUDGET, add, required=True
+        )
+        spent = self._amount(rec.get(S.COL_SPENT, ""), S.COL_SPENT, add, required=False)
+        if budget is not None and spent is not None and spent > budget:
+            amounts = {"spent": f"{spent:,.2f}", "budget": f"{budget:,.2f}"}
+            if budget > 0:
+                share = f"{spent / budget:.0%}"
+                add(
+                    S.COL_SPENT,
+                    "import.spent_above_budget",
+                    "warning",
+                    **amounts,
+                    share=share,
+                )
+            else:
+                add(S.COL_SPENT, "import.spent_above_zero_budget", "warning", **amounts)
         currency = (rec.get(COL_CURRENCY, "") or "USD").strip().upper() or "USD"
         year = start.year if start else None
         for col, value in ((S.COL_BUDGET, budget), (S.COL_SPENT, spent)):
@@ -178,11 +186,11 @@ class _RowChecker:
             conv = to_usd(value, currency, year)
             if conv.usd is None:
                 if col == S.COL_BUDGET:
-                    add(COL_CURRENCY, f"currency {currency} has no exchange rate")
+                    add(COL_CURRENCY, "import.no_rate", currency=currency)
                 out[col] = None
             else:
                 if conv.note and col == S.COL_BUDGET:
-                    add(COL_CURRENCY, conv.note, "warning")
+                    _rate_note(conv.note, currency, year, conv.rate_year, add)
                 out[col] = conv.usd
         out[S.COL_SPEND_REPORTED] = spent is not None
         if spent is None:
@@ -192,30 +200,37 @@ class _RowChecker:
         out[S.COL_N_SITES] = 0 if out[S.COL_LAT] is None else 1
         hum = rec.get(S.COL_HUMANITARIAN, "").strip().lower()
         if hum not in _TRUE | _FALSE:
-            add(S.COL_HUMANITARIAN, f"humanitarian {hum!r} is not true or false")
+            add(S.COL_HUMANITARIAN, "import.humanitarian", value=hum)
         out[S.COL_HUMANITARIAN] = hum in _TRUE
         if pid and not any(p.severity == "error" for p in problems):
             key = (pid, iso3)
             first = self.seen.get(key)
             if first is not None:
-                where = f" in {iso3}" if iso3 else ""
-                add(S.COL_PROJECT_ID, f"duplicate id {pid}{where} (already in {first})")
+                file, row = first  # row None: an IATI file
+                msg = "import.duplicate_id" + ("" if row is None else "_row")
+                msg += "" if iso3 else "_no_country"
+                params: dict[str, object] = {"id": pid, "file": file}
+                if row is not None:
+                    params["first_row"] = row
+                if iso3:
+                    params["country"] = iso3
+                add(S.COL_PROJECT_ID, msg, **params)
             else:
-                self.seen[key] = f"{self.name} row {number}"
+                self.seen[key] = (self.name, number)
         return out, problems
 
     def _country(self, raw: str, add: Callable[..., None]) -> str:
         code = raw.strip().upper()
         if not code:
-            add(S.COL_COUNTRY, "no country code; counted as regional", "warning")
+            add(S.COL_COUNTRY, "import.country_missing", "warning")
             return ""
         if code in self.iso3:
             return code
         if len(code) == 2 and code in self.iso2:
             iso3 = self.iso2[code]
-            add(S.COL_COUNTRY, f"country code {code} read as {iso3}", "warning")
+            add(S.COL_COUNTRY, "import.country_iso2", "warning", code=code, iso3=iso3)
             return iso3
-        add(S.COL_COUNTRY, f"country code {raw.strip()} is not a known ISO 3166 code")
+        add(S.COL_COUNTRY, "import.country_unknown", code=raw.strip())
         return ""
 
     def _sector(
@@ -230,7 +245,9 @@ class _RowChecker:
         if group is None:
             add(
                 S.COL_SECTOR_GROUP,
-                f"sector group {text} is not one of: {', '.join(S.SECTOR_GROUPS)}",
+                "import.sector_unknown",
+                value=text,
+                groups=", ".join(S.SECTOR_GROUPS),
             )
             group = ""
         out[S.COL_SECTOR_GROUP] = group
@@ -241,38 +258,36 @@ class _RowChecker:
         raw: str, col: str, *, required: bool, add: Callable[..., None]
     ) -> date | None:
         text = raw.strip().lstrip("'")
-        label = _DATE_FIELDS[col]
         if not text:
             if required:
-                add(col, f"{label} is missing")
+                add(col, f"import.date_missing.{col}")
             return None
         try:
             if len(text) < 10 or text[4] != "-":
                 raise ValueError
             return date.fromisoformat(text[:10])
         except ValueError:
-            add(col, f"{label} {text} is not a date (use yyyy-mm-dd)")
+            add(col, f"import.date_invalid.{col}", value=text)
             return None
 
     @staticmethod
     def _amount(
-        raw: str, col: str, label: str, add: Callable[..., None], *, required: bool
+        raw: str, col: str, add: Callable[..., None], *, required: bool
     ) -> float | None:
         text = raw.strip().lstrip("'").replace("\u00a0", "").replace(" ", "")
         if not text:
             if required:
-                add(col, f"{label} is missing")
+                add(col, f"import.amount_missing.{col}")
             return None
         try:
             value = float(text.replace(",", "") if _THOUSANDS.fullmatch(text) else text)
         except ValueError:
-            add(col, f"{label} {raw.strip()!r} is not a number")
-            return None
+            value = math.nan
         if not math.isfinite(value):
-            add(col, f"{label} {raw.strip()!r} is not a number")
+            add(col, f"import.amount_not_number.{col}", value=raw.strip())
             return None
         if value < 0:
-            add(col, f"{label} {value:,.2f} is negative")
+            add(col, f"import.amount_negative.{col}", value=f"{value:,.2f}")
             return None
         return value
 
@@ -286,12 +301,42 @@ class _RowChecker:
         try:
             value = float(text)
         except ValueError:
-            add(col, f"{col} {text!r} is not a number")
+            add(col, "import.coordinate_not_number", column=col, value=text)
             return None
         if not -bound <= value <= bound:
-            add(col, f"{col} {value} is outside -{bound}..{bound}")
+            add(
+                col,
+                "import.coordinate_range",
+                column=col,
+                value=str(value),
+                bound=str(bound),
+            )
             return None
         return value
+
+
+def _rate_note(
+    note: str,
+    currency: str,
+    year: int | None,
+    used: int | None,
+    add: Callable[..., None],
+) -> None:
+    """The converter's note on an approximate rate, as a keyed warning.
+
+    The key reproduces `fx.to_usd`'s English note; should that wording ever
+    change, the note is kept as a value (still shown, in English).
+    """
+    params: dict[str, object] = {"currency": currency, "used": used}
+    key = "import.rate_nearest"
+    if year is None:
+        key += "_no_year"
+    else:
+        params["year"] = year
+    probe = problem("", 0, "", "", key, row=0, **params)
+    if probe.message != f"row 0: {note}":
+        key, params = "import.currency_note", {"note": note}
+    add(COL_CURRENCY, key, "warning", **params)
 
 
 def canonical(rows: Iterable[dict[str, object]], as_of: date) -> pd.DataFrame:

@@ -14,9 +14,9 @@ from datetime import date, datetime
 
 from src.portfolio.import_report import (
     FileError,
-    ImportProblem,
     ImportReport,
     max_upload_bytes,
+    problem,
 )
 
 
@@ -26,15 +26,11 @@ def _decode(data: bytes) -> tuple[str, str]:
         try:
             return data[3:].decode("utf-8"), "UTF-8 with BOM"
         except UnicodeDecodeError as exc:
-            msg = f"the file starts as UTF-8 but byte {exc.start + 3} is not UTF-8"
-            raise FileError(msg) from None
+            raise FileError("import.file.bad_utf8", byte=exc.start + 3) from None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "UTF-16"
     if b"\x00" in data[:8192]:
-        raise FileError(
-            "this is a binary file, not a CSV text file (save the sheet as CSV or "
-            ".xlsx)"
-        )
+        raise FileError("import.file.binary")
     try:
         return data.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
@@ -52,14 +48,15 @@ def read_csv(
     text, encoding = _decode(data)
     if not encoding.startswith(("UTF-8", "UTF-16")):
         report.problems.append(
-            ImportProblem(
+            problem(
                 name,
                 None,
                 "",
                 "file",
-                f"{name}: not UTF-8; read as {encoding}, as spreadsheet programs "
-                "save it. Check that accented letters look right.",
+                "import.not_utf8",
                 "warning",
+                file=name,
+                encoding=encoding,
             )
         )
     lines = text.splitlines(keepends=True)
@@ -69,7 +66,7 @@ def read_csv(
     ):
         skip += 1
     if skip == len(lines):
-        raise FileError("the file has no header row")
+        raise FileError("import.file.no_header")
     header_line = lines[skip]
     delimiter = max((",", ";", "\t"), key=header_line.count)
     reader = csv.reader(io.StringIO("".join(lines[skip:])), delimiter=delimiter)
@@ -81,8 +78,9 @@ def read_csv(
             rows.append((skip + start, _as_record(header, values)))
             start = reader.line_num + 1
     except csv.Error as exc:
-        msg = f"is not a readable CSV file near line {skip + reader.line_num} ({exc})"
-        raise FileError(msg) from None
+        raise FileError(
+            "import.file.bad_csv", line=skip + reader.line_num, detail=str(exc)
+        ) from None
     return [_norm(h) for h in header], rows, encoding
 
 
@@ -126,21 +124,16 @@ def read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(i.file_size for i in archive.infolist())
     except zipfile.BadZipFile:
-        raise FileError(
-            "is not a valid .xlsx file (damaged, or an old .xls renamed)"
-        ) from None
+        raise FileError("import.file.bad_xlsx") from None
     if unpacked > 10 * max(max_upload_bytes(), 2**20):
-        raise FileError(
-            f"unpacks to {unpacked / 2**20:,.0f} MB, far above the import limit; "
-            "refused for safety"
-        )
+        raise FileError("import.file.xlsx_bomb", size=f"{unpacked / 2**20:,.0f}")
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # noqa: BLE001 - any unreadable workbook
-        msg = f"could not be read as .xlsx ({type(exc).__name__}: {exc})"
-        raise FileError(msg) from None
+        detail = f"{type(exc).__name__}: {exc}"
+        raise FileError("import.file.unreadable_xlsx", detail=detail) from None
     try:
         names = book.sheetnames
         sheet = book["portfolio"] if "portfolio" in names else book.worksheets[0]
@@ -160,5 +153,5 @@ def read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
     finally:
         book.close()
     if header is None:
-        raise FileError("the sheet has no header row")
+        raise FileError("import.file.sheet_no_header")
     return [_norm(h) for h in header], rows

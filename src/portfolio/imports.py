@@ -110,7 +110,7 @@ def import_files(
                     header, rows = read_xlsx(data)
                 tables.append((summary, name, header, rows))
         except FileError as exc:
-            refuse(report, summary, str(exc))
+            refuse(report, summary, exc.key, **exc.params)
         done += size
         if on_progress is not None:
             on_progress(min(done, total), total)
@@ -121,7 +121,7 @@ def import_files(
     when = as_of or iati.stream.data_date() or date.today()
     report.as_of = when
     parts: list[pd.DataFrame] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[tuple[str, str], tuple[str, int | None]] = {}  # -> (file, row)
     if len(iati.stream):
         df, build_report, _ = iati.stream.finish(as_of=when)
         parts.append(df)
@@ -133,7 +133,7 @@ def import_files(
         for pid, iso3, src in zip(
             df[S.COL_PROJECT_ID], df[S.COL_COUNTRY], df[S.COL_SOURCE_FILE], strict=True
         ):
-            seen[(pid, iso3)] = src
+            seen[(pid, iso3)] = (src, None)
     rejected: list[dict[str, object]] = []
     accepted_rows: list[dict[str, object]] = []
     for summary, name, header, rows in tables:
@@ -156,8 +156,13 @@ def import_files(
         cols = ["file", "row", S.COL_PROJECT_ID, "reason"]
         extra = [c for c in TEMPLATE_NAMES if c != S.COL_PROJECT_ID]
         report.rejected = pd.DataFrame(rows_out).reindex(columns=cols + extra)
-        report.rejected["row"] = report.rejected["row"].astype("Int64")
-        report.rejected = report.rejected.dropna(axis=1, how="all").fillna("")
+        rej = report.rejected.dropna(axis=1, how="all")
+        # IATI rows have no row number: keep it <NA> ("" cannot be an Int64)
+        values = [c for c in rej.columns if c != "row"]
+        rej[values] = rej[values].fillna("")
+        if "row" in rej:
+            rej["row"] = rej["row"].astype("Int64")
+        report.rejected = rej
     return report
 
 
@@ -195,19 +200,17 @@ def _check_and_kind(name: str, handle: IO[bytes], size: int) -> str:
     limit = max_upload_bytes()
     if size > limit:
         raise FileError(
-            f"the file is {size / 2**20:,.1f} MB, above the import limit of "
-            f"{limit / 2**20:,.0f} MB (APP_MAX_UPLOAD_MB); split it or raise the "
-            "limit"
+            "import.file.too_large",
+            size=f"{size / 2**20:,.1f}",
+            limit=f"{limit / 2**20:,.0f}",
         )
     if size == 0:
-        raise FileError("the file is empty (0 bytes); nothing to import")
+        raise FileError("import.file.empty")
     head = handle.read(4096)
     handle.seek(0)
     ext = Path(name).suffix.lower()
     if ext == ".xls":
-        raise FileError(
-            "old Excel .xls files are not supported; save it as .xlsx or CSV"
-        )
+        raise FileError("import.file.xls")
     if ext == ".xml":
         return "iati"
     if ext in (".xlsx", ".xlsm"):

@@ -2,6 +2,8 @@
 
 Nothing from an upload is used until the user presses "use the accepted rows".
 Text from imported files is shown only in st.dataframe or escaped Markdown.
+Problem messages are shown in the UI language (English when a problem has no
+message key, e.g. the IATI parser's).
 """
 
 from __future__ import annotations
@@ -97,14 +99,14 @@ def render_report(report: ImportReport) -> None:
                 t("data.read"): [f.read for f in report.files],
                 t("data.accepted"): [f.accepted for f in report.files],
                 t("data.rejected"): [f.rejected for f in report.files],
-                t("data.col.error"): [f.error for f in report.files],
+                t("data.col.error"): [report.file_error(f, lang) for f in report.files],
             }
         ),
         hide_index=True,
     )
     if report.problems:
         st.subheader(t("data.problems", n=len(report.problems)))
-        st.dataframe(translated_columns(report.problems_frame()), hide_index=True)
+        st.dataframe(translated_columns(report.problems_frame(lang)), hide_index=True)
     if len(report.rejected):
         st.download_button(
             t("data.download_rejected"),

@@ -150,3 +150,24 @@ def test_quality_page_reads_the_imported_dataset_report():
     at.run()
     assert not at.exception, at.exception
     assert any("above the budget" in df.value.to_csv() for df in at.dataframe)
+
+
+def test_french_upload_shows_french_problem_messages():
+    at = open_page({"lang": "fr"})
+    csv = (FIX / "portfolio_20.csv").read_bytes()
+    at.file_uploader(key="data.upload").set_value(
+        [("portfolio_20.csv", csv, "text/csv"), ("vide.csv", b"", "text/csv")]
+    )
+    at.run()
+    assert not at.exception, at.exception
+    files, problems = at.dataframe[0].value, at.dataframe[1].value
+    messages = set(problems["Message"])
+    assert (
+        "ligne 12 : la date de fin 2021-02-30 n'est pas une date (format aaaa-mm-jj)"
+        in messages
+    )
+    assert "vide.csv : le fichier est vide (0 octet) ; rien à importer" in messages
+    assert not any(m.startswith("row ") for m in messages)
+    assert "le fichier est vide (0 octet) ; rien à importer" in set(
+        files["Fichier refusé car"]
+    )

@@ -463,3 +463,158 @@ def test_cli_import_exits_2_on_a_missing_file_or_taken_name(store_dir, capsys):
     assert main(args) == 2
     assert "already exists" in capsys.readouterr().err
     assert main([*args, "--replace"]) == 0
+
+
+# --------------------------------------------------------------------------- #
+# translatable problems: key + params, English message rendered from the catalog
+# --------------------------------------------------------------------------- #
+
+_EVERY_RULE = (
+    ",".join([*TEMPLATE_NAMES[:8], "currency", "lat", "lon", "humanitarian", "extra"])
+    + "\n"
+    + "\n".join(
+        [
+            "R-1,a,SN,Health,2020-01-01,2021-01-01,10,1,,,,maybe,x",
+            "R-2,b,,Nope,2020-13-01,,,x,,91,abc,,",
+            "R-3,c,SEN,Health,,2021-01-01,0,5,EUR,,,,",
+            "R-4,d,SEN,Health,1990-01-01,2021-01-01,10,-1,EUR,,,,",
+            "R-1,e,SN,Health,2020-01-01,2021-01-01,10,1,,,,,",
+            "R-5,f,,Health,2020-01-01,2021-01-01,10,1,,,,,",
+            "R-5,g,,Health,2020-01-01,2021-01-01,10,1,,,,,,,,",
+            "R-5,h,,Health,2020-01-01,2021-01-01,10,1,,,,,",
+            "41AAA-11934-013,i,LBR,Health,2020-01-01,2021-01-01,10,1,,,,,",
+        ]
+    )
+).encode()
+_PLANNED = (
+    b"project_id,title,country_iso3,sector_group,start_date,end_date,budget_usd,"
+    b"spent_usd,start_planned,end_planned\n"
+    b"Q-1,a,SEN,Health,2020-01-01,2021-01-01,10,1,soon,2021-1-1\n"
+)
+_NO_STAMP = (
+    b'<iati-activities version="2.03"><iati-activity>'
+    b"<iati-identifier>XM-9</iati-identifier>"
+    b'<recipient-country code="SN"/></iati-activity></iati-activities>'
+)
+
+
+def _empty_sheet() -> bytes:
+    buf = io.BytesIO()
+    openpyxl.Workbook().save(buf)
+    return buf.getvalue()
+
+
+def _problem_sources() -> list:
+    """Fixture files plus inputs that trigger every other import rule."""
+    return [
+        *sorted(FIX.glob("*")),
+        named_bytes("rules.csv", _EVERY_RULE),
+        named_bytes("f.xlsx", _xlsx_with_formula()),
+        named_bytes("x.csv", b"project_id,title\nA,b\n"),
+        named_bytes("old.xls", b"anything"),
+        named_bytes("planned.csv", _PLANNED),
+        named_bytes("bad_utf8.csv", b"\xef\xbb\xbfproject_id\n\xff\n"),
+        named_bytes("comments.csv", b"# only a comment\n"),
+        named_bytes("blank.xlsx", _empty_sheet()),
+        named_bytes("a.xml", _NO_STAMP),
+        named_bytes("b.xml", _NO_STAMP),
+        *(named_bytes(n, d) for n, (d, _) in sorted(HOSTILE.items())),
+        named_bytes(
+            "new.xml", (paths.IATI_DIR / "unops_41AAA_covid19_2021.xml").read_bytes()
+        ),
+        named_bytes(
+            "copy.xml", (paths.IATI_DIR / "unops_41AAA_covid19_2021.xml").read_bytes()
+        ),
+    ]
+
+
+@pytest.fixture(scope="module")
+def every_problem():
+    return import_files(_problem_sources(), as_of=AS_OF)
+
+
+def test_every_import_problem_has_a_key_whose_english_is_the_message(every_problem):
+    from src.i18n import translate
+    from src.portfolio.import_report import FILE_REASON, problem_text
+
+    keyed = [p for p in every_problem.problems if p.key]
+    assert len({p.key for p in keyed}) >= 30
+    for p in keyed:
+        assert problem_text(p, "en") == p.message, p.key
+        if not p.key.startswith(FILE_REASON) and None not in p.params.values():
+            assert translate(p.key, "en", **p.params) == p.message, p.key
+        for value in p.params.values():
+            assert value is None or isinstance(value, str | int), (p.key, value)
+    # only the IATI parser's and builder's own problems have no key
+    iati = {f.name for f in every_problem.files if f.kind == "iati"}
+    assert {p.file for p in every_problem.problems if not p.key} <= iati
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_every_import_problem_reads_in_french_and_spanish(every_problem, lang):
+    from src.i18n import catalog
+    from src.portfolio.import_report import problem_text
+
+    for p in every_problem.problems:
+        if p.key:
+            assert p.key in catalog(lang), p.key
+            assert problem_text(p, lang) != p.message, p.key
+
+
+def test_import_message_keys_have_the_same_placeholders_in_every_language():
+    import string
+
+    from src.i18n import LANGUAGES, catalog
+
+    def fields(text: str) -> set[tuple[str, str | None, str]]:
+        return {
+            (name, conv, spec)
+            for _, name, spec, conv in string.Formatter().parse(text)
+            if name is not None
+        }
+
+    en = {k: v for k, v in catalog("en").items() if k.startswith("import.")}
+    assert len(en) >= 40
+    for lang in LANGUAGES:
+        for key, text in en.items():
+            assert fields(catalog(lang)[key]) == fields(text), (lang, key)
+
+
+def test_problem_messages_in_french_keep_the_values(twenty):
+    from src.portfolio.import_report import problem_text
+
+    [bad] = [p for p in twenty.problems if p.item == "B-01"]
+    assert (bad.key, bad.params) == (
+        "import.date_invalid.end_date",
+        {"row": 12, "value": "2021-02-30"},
+    )
+    assert problem_text(bad, "fr") == (
+        "ligne 12 : la date de fin 2021-02-30 n'est pas une date (format aaaa-mm-jj)"
+    )
+    frame = twenty.problems_frame("es")
+    assert "fila 12: la fecha de fin 2021-02-30 no es una fecha (use aaaa-mm-dd)" in (
+        set(frame["message"])
+    )
+    assert set(twenty.problems_frame()["message"]) == {
+        p.message for p in twenty.problems
+    }
+
+
+def test_refused_files_say_why_in_the_ui_language():
+    report = import_files([named_bytes("e.csv", b""), FIX / "latin1_row.csv"])
+    empty, latin = report.files
+    assert (
+        report.file_error(empty)
+        == empty.error
+        == ("the file is empty (0 bytes); nothing to import")
+    )
+    assert report.file_error(empty, "fr") == (
+        "le fichier est vide (0 octet) ; rien à importer"
+    )
+    assert report.file_error(latin, "fr") == ""
+    assert report.errors[0].message == (
+        "e.csv: the file is empty (0 bytes); nothing to import"
+    )
+    assert report.problems_frame("fr")["message"][0] == (
+        "e.csv : le fichier est vide (0 octet) ; rien à importer"
+    )
