@@ -3,7 +3,7 @@
 import streamlit as st
 
 from src.portfolio import schema as S
-from src.portfolio.summary import breakdown, by_year, kpis
+from src.portfolio.summary import by_year, kpis
 from src.widgets import charts
 from src.widgets import country as country_widgets
 from src.widgets.frame import context
@@ -27,42 +27,11 @@ render_kpi_row(kpis(rows, ctx.meta.as_of))
 
 left, right = st.columns(2)
 with left:
-    st.subheader(t("chart.by_sector"))
-    table = charts.translated_breakdown(
-        breakdown(rows, S.COL_SECTOR_GROUP, S.ALL_SECTOR_GROUPS),
-        S.COL_SECTOR_GROUP,
-        "sector",
-    )
-    charts.render_chart_with_table(
-        charts.build_bar_chart(
-            table,
-            category=S.COL_SECTOR_GROUP,
-            label=t("filters.sector"),
-            value_label=t("chart.budget_musd"),
-        ),
-        table,
-        category=S.COL_SECTOR_GROUP,
-        label=t("filters.sector"),
-        key="country.chart.sector",
+    charts.render_breakdown(
+        rows, S.COL_SECTOR_GROUP, "sector", key="country.chart.sector"
     )
 with right:
-    st.subheader(t("chart.by_risk"))
-    table = charts.translated_breakdown(
-        breakdown(rows, S.COL_RISK, S.RISK_LEVELS), S.COL_RISK, "risk"
-    )
-    charts.render_chart_with_table(
-        charts.build_bar_chart(
-            table,
-            category=S.COL_RISK,
-            label=t("filters.risk"),
-            value_label=t("chart.budget_musd"),
-            colors=charts.risk_colors(),
-        ),
-        table,
-        category=S.COL_RISK,
-        label=t("filters.risk"),
-        key="country.chart.risk",
-    )
+    charts.render_breakdown(rows, S.COL_RISK, "risk", key="country.chart.risk")
 st.subheader(t("chart.by_year"))
 charts.render_year_chart(by_year(rows))
 st.subheader(t("overview.projects"))

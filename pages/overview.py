@@ -3,7 +3,7 @@
 import streamlit as st
 
 from src.portfolio import schema as S
-from src.portfolio.summary import breakdown, by_country, kpis
+from src.portfolio.summary import by_country, kpis
 from src.widgets import charts
 from src.widgets import map as worldmap
 from src.widgets.frame import context
@@ -40,33 +40,13 @@ worldmap.render_risk_legend(lang)
 
 # Breakdowns
 cols = st.columns(3)
-for col, (column, order, key) in zip(
+for col, (column, kind) in zip(
     cols,
-    (
-        (S.COL_SECTOR_GROUP, S.ALL_SECTOR_GROUPS, "sector"),
-        (S.COL_RISK, S.RISK_LEVELS, "risk"),
-        (S.COL_REGION, (), "region"),
-    ),
+    ((S.COL_SECTOR_GROUP, "sector"), (S.COL_RISK, "risk"), (S.COL_REGION, "region")),
     strict=True,
 ):
     with col:
-        st.subheader(t(f"chart.by_{key}"))
-        table = charts.translated_breakdown(
-            breakdown(ctx.selection, column, order), column, key
-        )
-        charts.render_chart_with_table(
-            charts.build_bar_chart(
-                table,
-                category=column,
-                label=t(f"filters.{key}"),
-                value_label=t("chart.budget_musd"),
-                colors=charts.risk_colors() if key == "risk" else None,
-            ),
-            table,
-            category=column,
-            label=t(f"filters.{key}"),
-            key=f"chart.{key}",
-        )
+        charts.render_breakdown(ctx.selection, column, kind, key=f"chart.{kind}")
 
 # Projects
 st.subheader(t("overview.projects"))

@@ -7,6 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from src.i18n import format_money, format_percent, vega_locale
+from src.portfolio import schema as S
+from src.portfolio.summary import breakdown
 from src.widgets.i18n import current_lang, t
 
 
@@ -163,3 +165,26 @@ def render_year_chart(years: pd.DataFrame) -> None:
             ),
             hide_index=True,
         )
+
+
+# Display order of each breakdown (regions: by budget).
+BREAKDOWN_ORDER = {"sector": S.ALL_SECTOR_GROUPS, "risk": S.RISK_LEVELS, "region": ()}
+
+
+def render_breakdown(df: pd.DataFrame, column: str, kind: str, *, key: str) -> None:
+    """Heading, bar chart of budget by `column`, and its table.
+
+    `kind` is "sector", "risk" or "region" (labels, order and colours).
+    """
+    order = BREAKDOWN_ORDER[kind]
+    st.subheader(t(f"chart.by_{kind}"))
+    table = translated_breakdown(breakdown(df, column, order), column, kind)
+    label = t(f"filters.{kind}")
+    chart = build_bar_chart(
+        table,
+        category=column,
+        label=label,
+        value_label=t("chart.budget_musd"),
+        colors=risk_colors() if kind == "risk" else None,
+    )
+    render_chart_with_table(chart, table, category=column, label=label, key=key)

@@ -9,20 +9,13 @@ from src.portfolio.filters import FilterSpec
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.summary import kpis
 from src.widgets.briefing import SECTIONS_KEY
-from tests.conftest import ROOT
+from tests.pages import helpers
 
-APP = str(ROOT / "dashboard.py")
 PAGE = "pages/briefing.py"
 
 
 def run_page(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    return at
+    return helpers.open_page(PAGE, params)
 
 
 def download_labels(at: AppTest) -> list[str]:

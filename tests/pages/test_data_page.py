@@ -12,8 +12,8 @@ from src.portfolio.schema import PortfolioMeta
 from src.store import db
 from src.store.datasets import list_datasets, save_dataset
 from tests.conftest import ROOT
+from tests.pages import helpers
 
-APP = str(ROOT / "dashboard.py")
 PAGE = "pages/data.py"
 FIX = ROOT / "tests" / "fixtures" / "imports"
 IATI = ROOT / "data" / "raw" / "iati"
@@ -29,14 +29,7 @@ def _store(tmp_path, monkeypatch):
 
 
 def open_page(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return helpers.open_page(PAGE, params)
 
 
 def test_data_page_runs_and_lists_no_datasets():
