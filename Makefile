@@ -9,10 +9,11 @@ PORT ?= 8501
 default: test
 
 # Create the virtual environment and install pinned dependencies (once).
-$(BIN)/activate: requirements.txt requirements-dev.txt
+$(BIN)/activate: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --no-deps -r requirements-nodeps.txt
 	touch $(BIN)/activate
 
 # Set up, build the bundled portfolio and start the app on http://localhost:$(PORT)

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from src.i18n import format_number
+from src.widgets import model_quality
 from src.widgets import scenario_panels as panels
 from src.widgets import scenario_store as saved
 from src.widgets.frame import context
@@ -48,4 +49,5 @@ with tabs[5]:
     saved.render_save(scenario, ctx.meta)
     saved.render_library(ctx.meta)
 with tabs[6]:
+    model_quality.render_model_quality(comparison.baseline.info["reference_rows"])
     panels.render_assumptions()

@@ -120,17 +120,10 @@ def run_scenario(
         seed and budget policy with no levers (common random numbers).
     """
     from src.engine.montecarlo import compare
-    from src.engine.scenario import BASELINE
 
-    baseline = BASELINE.with_changes(
-        horizon_months=scenario.horizon_months,
-        trials=scenario.trials,
-        seed=scenario.seed,
-        budget_policy=scenario.budget_policy,
-    )
     comparison = compare(
         selection,
-        baseline,
+        scenario.baseline(),
         scenario,
         as_of=date.fromisoformat(as_of[:10]),
         trials=trials,

@@ -1,8 +1,11 @@
-"""The `simulate` subcommand: `python -m src.cli simulate --scenario FILE.json`.
+"""The `simulate` and `validate` subcommands of `python -m src.cli`.
 
-Prints portfolio metrics, delivery per year, per-group metrics and per-row
-P10/P50/P90 delay and duration ratio (JSON with --json, else a short text
-summary). Bad input gives a one-line message and exit code 2, never a traceback.
+`simulate [--scenario FILE.json]` prints portfolio metrics, delivery per year,
+per-group metrics and per-row P10/P50/P90 delay, duration ratio and reference
+class (JSON with --json, else a short text summary); without --scenario it runs
+the baseline. `validate` prints the out-of-sample checks of the reference
+classes (`src.engine.calibration.validation`). Bad input gives a one-line
+message and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,20 +18,32 @@ from pathlib import Path
 
 import pandas as pd
 
-from src.engine.scenario import Scenario
+from src.engine.scenario import BASELINE, Scenario
 from src.portfolio import schema as S
+
+VALIDATION_NAME = "data/calibration/validation.json"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add the `simulate` subcommand to the CLI's subparsers."""
+    """Add the `simulate` and `validate` subcommands to the CLI's subparsers."""
     p = subparsers.add_parser("simulate", help="Monte Carlo delivery simulation")
-    p.add_argument("--scenario", required=True, help="scenario JSON file")
+    p.add_argument("--scenario", help="scenario JSON file (default: the baseline)")
     p.add_argument("--portfolio", help="portfolio .csv or .parquet (default: bundled)")
     p.add_argument("--as-of", help="data date yyyy-mm-dd (default: file's or today)")
     p.add_argument("--trials", type=int, help="override the scenario's trials")
     p.add_argument("--seed", type=int, help="override the scenario's seed")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_simulate)
+    v = subparsers.add_parser(
+        "validate", help="out-of-sample checks of the reference classes"
+    )
+    v.add_argument("--json", action="store_true", help="print JSON")
+    v.add_argument(
+        "--write",
+        action="store_true",
+        help=f"also write the figures the app shows ({VALIDATION_NAME})",
+    )
+    v.set_defaults(func=cmd_validate)
 
 
 def _error(message: str) -> int:
@@ -89,10 +104,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     from src.engine.montecarlo import run
 
     try:
-        path = Path(args.scenario)
-        if not path.exists():
-            return _error(f"scenario file {path} not found")
-        scenario = Scenario.from_json(path.read_text(encoding="utf-8"))
+        if args.scenario:
+            path = Path(args.scenario)
+            if not path.exists():
+                return _error(f"scenario file {path} not found")
+            scenario = Scenario.from_json(path.read_text(encoding="utf-8"))
+        else:
+            scenario = BASELINE
         if args.trials is not None or args.seed is not None:
             scenario = scenario.with_changes(
                 trials=args.trials if args.trials is not None else scenario.trials,
@@ -113,4 +131,43 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     for rec in result.delivery.itertuples():
         print(f"  Delivery year {rec.year:<20} P10 {rec.p10:>14,.0f}  "
               f"P50 {rec.p50:>14,.0f}  P90 {rec.p90:>14,.0f}  (USD)")  # fmt: skip
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Run the hold-out checks; print them (and write them with --write)."""
+    from src.engine.calibration.validation import (
+        TARGET_50,
+        TARGET_80,
+        VALIDATION_FILE,
+        validate_all,
+        write_validation,
+    )
+
+    try:
+        checks = validate_all()
+        if args.write:
+            write_validation(checks, VALIDATION_FILE)
+    except (ValueError, OSError) as exc:
+        return _error(str(exc))
+    if args.json:
+        print(json.dumps([c.to_dict() for c in checks], indent=1, allow_nan=False))
+        return 0
+    print(
+        f"Targets: P10-P90 {TARGET_80[0]:.0%}-{TARGET_80[1]:.0%}, "
+        f"P25-P75 {TARGET_50[0]:.0%}-{TARGET_50[1]:.0%}; skill > 0 beats the "
+        "training median"
+    )
+    for c in checks:
+        print(f"{c.reference_class} ({c.reading}): {c.method}")
+        print(
+            f"  n {c.n}, observed {c.observed}; inside P10-P90 {c.inside_80:.1%}, "
+            f"P25-P75 {c.inside_50:.1%}; late: model {c.share_late_model:.1%} "
+            f"vs KM {c.share_late_km:.1%}; median ratio: model "
+            f"{c.median_model:.2f} vs KM {c.median_km:.2f}; MdAE log {c.mdae_model:.3f}"
+            f" vs constant {c.mdae_constant:.3f} (skill {c.skill:+.3f})"
+        )
+        print("  PIT deciles: " + " ".join(f"{p:.2f}" for p in c.pit))
+    if args.write:
+        print(f"wrote {VALIDATION_FILE}")
     return 0

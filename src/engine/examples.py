@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from src.engine.calibration import GROUPS, load_calibration
+from src.engine.calibration import GROUPS, Calibration, load_calibration
 from src.portfolio import schema as S
 
 AS_OF = date(2022, 1, 1)
@@ -63,9 +63,14 @@ def portfolio(n: int = 40, seed: int = 3) -> pd.DataFrame:
 
 
 def unit_calibration():
-    """Zero variance, ratio 1 and cost ratio 1: the deterministic plan."""
+    """Zero variance, ratio 1 and cost ratio 1: the deterministic plan.
+
+    Only the long class is kept (its ratio is set to 1 for every planned
+    duration), so every row follows its plan.
+    """
     cal = load_calibration().deterministic()
     zero = dict.fromkeys(GROUPS, 0.0) | {"pooled": 0.0}
-    return cal.with_values(
+    cal = cal.with_values(
         schedule__a=zero, schedule__shift=zero, schedule__b=1.0, cost__mu=zero
     )
+    return Calibration(params=cal.params, fit=cal.fit)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from src.engine.calibration import Calibration
-from src.engine.model import Rows
+from src.engine.inputs import Rows
 
 F32 = np.float32
 Z90 = 1.2815516
@@ -61,6 +61,10 @@ class Kernel:
     # takes the same branches as the whole, so slicing changes no formula).
     any_cut: bool
     any_cancel: bool
+    # Running rows whose draw is conditioned on not having ended before the
+    # data date, and the probability mass below their threshold (float64).
+    trunc: np.ndarray
+    trunc_f0: np.ndarray
 
 
 def _policy_rows(rows: Rows, policy: str) -> tuple[np.ndarray, np.ndarray]:
@@ -107,7 +111,9 @@ def build_kernel(
         "phi": rows.funding,
         "up": np.where(rows.funding > 1.0, rows.funding**eps, 1.0),
         "active": (~rows.cancelled).astype(float),
-        "q": 1.0 - rows.progress,
+        # Remaining months are at least (1 − p) of the simulated duration; a
+        # finished row has its reported end (negative months allowed).
+        "q": np.where(rows.finished, -np.inf, 1.0 - rows.progress),
         "E_D": rows.elapsed - rows.planned,
         "csig_safe": np.maximum(rows.cost_sig, 1e-9),
         "BR": rows.budget * (1.0 - rows.progress),
@@ -152,7 +158,12 @@ def build_kernel(
     unit_group = np.zeros(n_units, dtype=np.intp)
     unit_country[rows.unit] = rows.country
     unit_group[rows.unit] = rows.group
+    from scipy.special import ndtr
+
+    trunc = np.flatnonzero(np.isfinite(rows.trunc_z))
     return Kernel(
+        trunc=trunc,
+        trunc_f0=ndtr(rows.trunc_z[trunc]),
         rows=rows,
         unit_country=unit_country,
         unit_group=unit_group,
@@ -382,6 +393,8 @@ def run_chunk(
     shared = z_country[:, k.unit_country] * F32(np.sqrt(s["wc"]))
     shared += z_sector[:, k.unit_group] * F32(np.sqrt(s["ws"]))
     z += np.repeat(shared[:, k.unit_runs[0]], k.unit_runs[1], axis=1)
+    if k.trunc.size:
+        _condition_on_running(z, k)
     # Split normal: z·(σ_hi if z > 0 else σ_lo) = z·mid + |z|·half.
     total = np.abs(z)
     total *= f["half"]
@@ -503,6 +516,22 @@ def run_chunk(
     return out
 
 
+def _condition_on_running(z: np.ndarray, k: Kernel) -> None:
+    """Redraw, in place, the rows still running as if from T > elapsed.
+
+    z' = Φ⁻¹(F0 + (1 − F0) Φ(z)) maps a standard normal to the same normal
+    truncated below its threshold (probability F0), keeping the rank of every
+    draw, so shared shocks stay shared and common random numbers stay common.
+    """
+    from scipy.special import ndtr, ndtri
+
+    u = ndtr(z[:, k.trunc].astype(np.float64))
+    u *= 1.0 - k.trunc_f0
+    u += k.trunc_f0
+    np.minimum(u, 1.0 - 1e-12, out=u)
+    z[:, k.trunc] = ndtri(u)
+
+
 def _median(x: np.ndarray) -> np.ndarray:
     """Row-wise median, sorting in place (x is scratch).
 
@@ -546,7 +575,7 @@ def _spend(k: Kernel, months: np.ndarray, ctc: np.ndarray) -> np.ndarray:
     nb = nq + 2
     j = months / F32(3)
     np.ceil(j, out=j)
-    np.minimum(j, nq + 1, out=j)
+    np.clip(j, 0, nq + 1, out=j)  # finished rows end before the data date
     # Offsets of each trial's bins, added in float32 (exact: integers below
     # 2**24, as trials × bins ≤ 100,000 × 42).
     j += np.arange(0, len(months) * nb, nb, dtype=F32)[:, None]

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from src.engine.calibration import GROUPS, Calibration, load_calibration
+from src.engine.inputs import prepare, validate_portfolio
 from src.engine.kernel import build_parts, run_parts
 from src.engine.metrics import (
     METRICS,
@@ -25,7 +26,6 @@ from src.engine.metrics import (
     summarise,
     trial_deltas,
 )
-from src.engine.model import prepare, validate_portfolio
 from src.engine.scenario import PCT_MAX, PCT_MIN, RISK_MAX, Lever, Scenario
 from src.portfolio import schema as S
 
@@ -41,20 +41,33 @@ DEFAULT_GROUP_BY = (S.COL_SECTOR_GROUP, S.COL_REGION, S.COL_COUNTRY)
 
 
 def _cells(portfolio: pd.DataFrame, group_by: tuple[str, ...]):
-    """Sort order putting rows of one group_by cell together, and cell starts."""
+    """Sort order putting rows of one cell together, and cell starts.
+
+    Cells are the combinations of the default grouping columns present in the
+    table (sector group, region, country) and any other `group_by` column, so a
+    run grouped by any subset of the defaults (or not at all) sums the same
+    cells in the same order and gives identical portfolio figures. Within a
+    cell, rows are in canonical order (project id, country, input position).
+    """
     missing = [c for c in group_by if c not in portfolio.columns]
     if missing:
         msg = f"group_by column(s) {missing} are not in the portfolio"
         raise ValueError(msg)
-    if not group_by:
-        return np.arange(len(portfolio)), np.array([0])
+    key = [c for c in DEFAULT_GROUP_BY if c in portfolio.columns]
+    key += [c for c in group_by if c not in key]
     codes = [
-        pd.factorize(portfolio[c].astype(str).fillna(""), sort=True)[0]
-        for c in group_by
+        pd.factorize(portfolio[c].astype(str).fillna(""), sort=True)[0] for c in key
     ]
-    order = np.lexsort(codes[::-1])
-    key = np.stack([c[order] for c in codes], axis=1)
-    change = np.any(key[1:] != key[:-1], axis=1)
+    tie = [
+        pd.factorize(portfolio[c].astype(str).fillna(""), sort=True)[0]
+        for c in (S.COL_PROJECT_ID, S.COL_COUNTRY)
+        if c in portfolio.columns
+    ]
+    order = np.lexsort([np.arange(len(portfolio)), *tie[::-1], *codes[::-1]])
+    if not codes:
+        return order, np.array([0])
+    k = np.stack([c[order] for c in codes], axis=1)
+    change = np.any(k[1:] != k[:-1], axis=1)
     return order, np.concatenate([[0], np.flatnonzero(change) + 1])
 
 
@@ -90,6 +103,24 @@ def _group_index(frame, rows, group_by, starts):
     if not meta:
         return meta, np.zeros(0, np.intp), np.zeros(0, np.intp)
     return meta, np.concatenate(perms), np.concatenate(gstarts)
+
+
+def _canonical_position(frame: pd.DataFrame) -> np.ndarray:
+    """Rank of each row in the canonical order (project id, country, position).
+
+    >>> f = pd.DataFrame({S.COL_PROJECT_ID: ["b", "a"], S.COL_COUNTRY: ["X", "Y"]})
+    >>> _canonical_position(f).tolist()
+    [1, 0]
+    """
+    keys = [
+        frame[c].astype(str).fillna("").to_numpy()
+        for c in (S.COL_PROJECT_ID, S.COL_COUNTRY)
+        if c in frame.columns
+    ]
+    order = np.lexsort([np.arange(len(frame)), *keys[::-1]])
+    pos = np.empty(len(frame), dtype=np.intp)
+    pos[order] = np.arange(len(frame))
+    return pos
 
 
 def _draw(seed: int, first_block: int, n_blocks: int, shapes: list[tuple[int, ...]]):
@@ -154,6 +185,10 @@ def run(
     )
     order, starts = _cells(portfolio, tuple(group_by))
     frame = portfolio.iloc[order].reset_index(drop=True)
+    # Random numbers are drawn per row in a canonical order (by project and
+    # country, not by group_by or input order) and gathered into the cell
+    # order, so a result depends only on the rows, the scenario, seed, trials.
+    draw_pos = _canonical_position(frame)
     rows = prepare(frame, scenario, as_of=as_of, calibration=cal)
     quarters = math.ceil(scenario.horizon_months / 3)
     n = rows.n
@@ -186,6 +221,7 @@ def run(
     for b0 in range(0, blocks_total, per_chunk):
         nb = min(per_chunk, blocks_total - b0)
         zc, zs, ed, ec = _draw(seed, b0, nb, shapes)
+        ed, ec = np.take(ed, draw_pos, axis=1), np.take(ec, draw_pos, axis=1)
         sl = slice(b0 * BLOCK, (b0 + nb) * BLOCK)
         out = run_parts(
             parts,
@@ -218,6 +254,17 @@ def run(
         "on_time_tolerance_months": tol,
         "rows": n,
         "cancelled_rows": int(rows.cancelled.sum()),
+        "finished_rows": int(rows.finished.sum()),
+        "reference": scenario.reference,
+        "reference_rows": {
+            c: int((rows.reference_class == c).sum())
+            for c in ("short", "blend", "long", "own", "reported")
+        },
+        "levers_on_finished": [
+            {"lever": i, "finished": f, "targeted": t}
+            for i, (f, t) in enumerate(rows.lever_rows_finished, start=1)
+            if f
+        ],
         "unabsorbed_budget_usd": float(rows.unabsorbed.sum()),
     }
     return _assemble(
@@ -322,6 +369,9 @@ def _rows(frame, order, rows, months) -> pd.DataFrame:
             S.COL_SECTOR_GROUP: frame[S.COL_SECTOR_GROUP].to_numpy(),
             "planned_months": rows.planned,
             "cancelled": rows.cancelled,
+            "finished": rows.finished,
+            "reference_class": rows.reference_class,
+            "short_class_weight": rows.short_weight,
         }
     )
     if months is not None:

@@ -22,6 +22,11 @@ BUDGET_POLICIES: tuple[str, ...] = ("descope", "stretch", "cancel")
 # Descoping is the default: it is what most agencies do first when funding is cut
 # (fewer outputs on the same timeline); the user can choose another policy.
 DEFAULT_POLICY = "descope"
+# Which reference classes the schedule is drawn from: the published ones (short
+# IATI projects and long ADB projects, blended by planned duration) or the
+# organisation's own closed projects (fitted on an imported dataset).
+REFERENCES: tuple[str, ...] = ("published", "own")
+DEFAULT_REFERENCE = "published"
 
 # Valid ranges: budget and capacity in % of the current value, risk in INFORM
 # points (0-10 scale) added to the targeted countries' risk.
@@ -155,6 +160,7 @@ class Scenario:
             outputs, same timeline), "stretch" (same outputs, slower, extra cost)
             or "cancel" (the least advanced projects in the target are cancelled).
         name: a display name.
+        reference: "published" (default) or "own" reference classes.
         version: schema version of the serialised form.
     """
 
@@ -164,6 +170,7 @@ class Scenario:
     seed: int = 20240601
     budget_policy: str = DEFAULT_POLICY
     name: str = "Baseline"
+    reference: str = DEFAULT_REFERENCE
     version: int = field(default=SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -189,6 +196,9 @@ class Scenario:
                 f"{list(BUDGET_POLICIES)}"
             )
             raise ValueError(msg)
+        if self.reference not in REFERENCES:
+            msg = f"reference {self.reference!r} is not one of {list(REFERENCES)}"
+            raise ValueError(msg)
         checks = (
             ("horizon_months", self.horizon_months, HORIZON_MIN, HORIZON_MAX),
             ("trials", self.trials, TRIALS_MIN, TRIALS_MAX),
@@ -212,9 +222,27 @@ class Scenario:
         """
         return dataclasses.replace(self, **changes)
 
+    def baseline(self) -> Scenario:
+        """This scenario without its levers: the same settings and seed.
+
+        Baseline and scenario then share their random draws (common random
+        numbers), so their difference is the levers' effect.
+
+        >>> s = Scenario(levers=(Lever("budget", -20),), seed=7, name="Cut")
+        >>> s.baseline() == BASELINE.with_changes(seed=7)
+        True
+        """
+        return BASELINE.with_changes(
+            horizon_months=self.horizon_months,
+            trials=self.trials,
+            seed=self.seed,
+            budget_policy=self.budget_policy,
+            reference=self.reference,
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready dict (levers as compact dicts)."""
-        return {
+        out = {
             "version": self.version,
             "name": self.name,
             "horizon_months": self.horizon_months,
@@ -223,6 +251,9 @@ class Scenario:
             "budget_policy": self.budget_policy,
             "levers": [lv.to_dict() for lv in self.levers],
         }
+        if self.reference != DEFAULT_REFERENCE:
+            out["reference"] = self.reference
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Scenario:

@@ -83,6 +83,7 @@ class Activity:
     reporting_org: str
     reporting_org_ref: str
     default_currency: str
+    reporting_org_type: str = ""  # IATI OrganisationType code (10 government…)
     last_updated: str = ""  # ISO datetime string as reported
     funding_orgs: list[str] = field(default_factory=list)
     implementing_orgs: list[str] = field(default_factory=list)

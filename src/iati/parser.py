@@ -723,6 +723,7 @@ def _build_activity(
             act.title = _narrative(child, lang)
         elif tag == "reporting-org":
             act.reporting_org_ref = (child.get("ref") or "").strip()
+            act.reporting_org_type = (child.get("type") or "").strip()
             act.reporting_org = _narrative(child, lang) or act.reporting_org_ref
         elif tag == "participating-org":
             _participating_org(child, act, lang)

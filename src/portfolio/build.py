@@ -210,6 +210,7 @@ def activity_rows(
                 S.COL_TITLE: act.title,
                 S.COL_AGENCY: act.reporting_org,
                 S.COL_AGENCY_REF: act.reporting_org_ref,
+                S.COL_AGENCY_TYPE: act.reporting_org_type,
                 S.COL_FUNDERS: "; ".join(dict.fromkeys(act.funding_orgs)),
                 S.COL_IMPLEMENTERS: "; ".join(dict.fromkeys(act.implementing_orgs)),
                 S.COL_SOURCE_FILE: act.source_file,

@@ -23,7 +23,7 @@ from src.portfolio.build import BuildReport, build_portfolio, coerce_types
 from src.portfolio.schema import PortfolioMeta
 
 # Bump when the build logic changes in a way that changes the table.
-BUILD_VERSION = "4"
+BUILD_VERSION = "5"
 
 
 def _inputs() -> list[Path]:

@@ -14,6 +14,7 @@ COL_PROJECT_ID = "project_id"
 COL_TITLE = "title"
 COL_AGENCY = "agency"  # reporting organisation name
 COL_AGENCY_REF = "agency_ref"
+COL_AGENCY_TYPE = "agency_type"  # IATI OrganisationType code of the reporting org
 COL_FUNDERS = "funding_orgs"  # "; "-joined names
 COL_IMPLEMENTERS = "implementing_orgs"
 COL_SOURCE_FILE = "source_file"
@@ -99,6 +100,7 @@ STRING_COLUMNS: tuple[str, ...] = (
     COL_TITLE,
     COL_AGENCY,
     COL_AGENCY_REF,
+    COL_AGENCY_TYPE,
     COL_FUNDERS,
     COL_IMPLEMENTERS,
     COL_SOURCE_FILE,

@@ -187,13 +187,3 @@ def scenario_editor(df: pd.DataFrame) -> Scenario:
     else:
         st.query_params.pop(URL_SCENARIO, None)
     return scenario
-
-
-def baseline_of(scenario: Scenario) -> Scenario:
-    """The baseline run with the same settings and seed (common random numbers)."""
-    return BASELINE.with_changes(
-        horizon_months=scenario.horizon_months,
-        trials=scenario.trials,
-        seed=scenario.seed,
-        budget_policy=scenario.budget_policy,
-    )

@@ -20,14 +20,13 @@ from src.widgets import scenario_results as results
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.scenario_editor import baseline_of
 
 
 def run_comparison(ctx: Context, scenario: Scenario) -> Comparison:
     """Baseline and scenario from the cache (each run once per settings)."""
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
     with st.spinner(t("scen.running", trials=scenario.trials)):
-        base = cache.scenario_run(dataset, ctx.spec, baseline_of(scenario).to_token())
+        base = cache.scenario_run(dataset, ctx.spec, scenario.baseline().to_token())
         scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token())
     return combine(base, scen)
 

@@ -20,7 +20,7 @@ from src.widgets import cache, state
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.scenario_editor import NAME, NOTICE, baseline_of, load_into_state
+from src.widgets.scenario_editor import NAME, NOTICE, load_into_state
 from src.widgets.scenario_results import HEADLINE, format_metric
 
 URL_COMPARE = "compare"
@@ -186,7 +186,7 @@ def comparison_table(
     base_done = False
     for name in names:
         scenario = Scenario.from_json(store.load_scenario(name))
-        base = cache.scenario_run(dataset, ctx.spec, baseline_of(scenario).to_token())
+        base = cache.scenario_run(dataset, ctx.spec, scenario.baseline().to_token())
         scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token())
         comp = combine(base, scen)
         deltas = comp.deltas.set_index("metric")

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from src.engine.calibrate import build
 from src.engine.calibration import CALIBRATION_FILE, GROUPS, load_calibration
+from src.engine.calibration.adb import build
 from src.portfolio.paths import RAW_DIR
 
 ADB = RAW_DIR / "reference" / "adb_ied_aer2024_approved_1991_2008.csv"

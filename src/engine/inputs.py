@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 
 from src.engine.calibration import GROUPS, Calibration
+from src.engine.calibration.records import PUBLISHER_KINDS
+from src.engine.reference import class_labels, row_classes
 from src.engine.scenario import Lever, Scenario
 from src.portfolio import schema as S
 
@@ -45,6 +47,18 @@ class Rows:
         workload_ratio: unit workload, scenario ÷ baseline.
         cap_change: capacity change as a fraction (−1…2).
         unabsorbed: USD of a budget increase the unit cannot absorb.
+        finished: bool, the row has ended (closed, cancelled, finalised with an
+            actual end, or an actual end on or before the data date): its
+            reported outcome is fixed (no noise, no spend, no lever).
+        actual: months from start to the reported end for finished rows (NaN
+            elsewhere).
+        short_weight: weight of the short reference class (NaN: own class).
+        reference_class: "short", "blend", "long", "own" or "reported".
+        trunc_z: for active rows that could have ended before the data date
+            under their reference class, the standard-normal threshold the draw
+            must exceed (the project is still running); -inf elsewhere.
+        lever_rows_finished: per lever, the number of targeted rows that are
+            finished, and the number targeted (levers skip finished rows).
     """
 
     n: int
@@ -70,6 +84,12 @@ class Rows:
     workload_ratio: np.ndarray
     cap_change: np.ndarray
     unabsorbed: np.ndarray
+    finished: np.ndarray
+    actual: np.ndarray
+    short_weight: np.ndarray
+    reference_class: np.ndarray
+    trunc_z: np.ndarray
+    lever_rows_finished: tuple[tuple[int, int], ...] = ()
 
 
 def validate_portfolio(portfolio: pd.DataFrame) -> None:
@@ -130,6 +150,96 @@ def _progress(budget: np.ndarray, spent: np.ndarray, elapsed: np.ndarray, planne
         by_spend = np.where(budget > 0, spent / budget, np.nan)
     by_time = np.clip(elapsed / planned, 0.0, 1.0)
     return np.clip(np.where(np.isfinite(by_spend), by_spend, by_time), 0.0, 1.0)
+
+
+FINISHED_STATUSES = ("Closed", "Cancelled", "4", "5")
+FINALISATION_STATUSES = ("Finalisation", "3")
+
+
+def finished_rows(
+    portfolio: pd.DataFrame, as_of: date, planned: np.ndarray, elapsed: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose outcome is already known, and their actual months.
+
+    Finished: status closed or cancelled (IATI 4, 5); finalisation (3) with an
+    actual end; or any actual end on or before the data date. Their actual
+    duration runs from the start to the actual end; a closed or cancelled row
+    without an actual end is taken to have ended at its planned end, or at the
+    data date if that is earlier (documented in docs/MODEL.md). An actual end
+    after the data date is a plan, not a fact, and is ignored.
+
+    Returns:
+        (finished, actual months from start to end; NaN for other rows).
+    """
+    n = len(portfolio)
+    status = (
+        portfolio[S.COL_STATUS].fillna("").astype(str).to_numpy()
+        if S.COL_STATUS in portfolio.columns
+        else np.full(n, "")
+    )
+    if S.COL_END_ACTUAL in portfolio.columns:
+        end = pd.to_datetime(portfolio[S.COL_END_ACTUAL], errors="coerce")
+        asof = pd.Timestamp(as_of)
+        past = (end.notna() & (end <= asof)).to_numpy()
+        end_m = _months(end - asof)  # months from the data date (≤ 0 when past)
+    else:
+        past = np.zeros(n, dtype=bool)
+        end_m = np.full(n, np.nan)
+    closed = np.isin(status, FINISHED_STATUSES)
+    final = np.isin(status, FINALISATION_STATUSES) & past
+    finished = closed | final | past
+    # Without a (past) actual end: the planned end, or the data date if earlier.
+    to_end = np.where(past, end_m, np.minimum(planned - elapsed, 0.0))
+    actual = np.where(finished, elapsed + to_end, np.nan)
+    return finished, actual
+
+
+def _covariates(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Reference-class covariates of each row (humanitarian, publisher kind)."""
+    n = len(portfolio)
+    hum = (
+        portfolio[S.COL_HUMANITARIAN].fillna(False).astype(bool).to_numpy()
+        if S.COL_HUMANITARIAN in portfolio.columns
+        else np.zeros(n, dtype=bool)
+    )
+    kind = (
+        portfolio[S.COL_AGENCY_TYPE].fillna("").astype(str).map(PUBLISHER_KINDS)
+        if S.COL_AGENCY_TYPE in portfolio.columns
+        else pd.Series(None, index=portfolio.index, dtype=object)
+    )
+    return pd.DataFrame(
+        {
+            "humanitarian": hum,
+            "sector_group": portfolio[S.COL_SECTOR_GROUP].astype(str).to_numpy(),
+            "kind": kind.astype(object).where(kind.notna(), "unknown").to_numpy(),
+        }
+    )
+
+
+def _truncation(
+    mu: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    planned: np.ndarray,
+    elapsed: np.ndarray,
+    active: np.ndarray,
+) -> np.ndarray:
+    """Standard-normal threshold a running row's draw must exceed (else -inf).
+
+    A project still running at the data date has actual months > elapsed
+    months, i.e. log ratio > log(E / D). Rows where that excludes less than
+    1e-6 of the distribution keep -inf (no conditioning needed).
+    """
+    from scipy.special import ndtr
+
+    z0 = np.full(len(mu), -np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.log(np.maximum(elapsed, 1e-9) / planned) - mu
+        scale = np.where(t > 0, hi, lo)
+        z = np.where(scale > 0, t / scale, np.where(t > 0, np.inf, -np.inf))
+    need = active & (elapsed > 0) & (ndtr(z) > 1e-6)
+    z0[need] = np.minimum(z[need], 8.0)  # beyond 8 SD: the row is at its end
+    return z0
 
 
 def lever_mask(portfolio: pd.DataFrame, lever: Lever) -> np.ndarray:
@@ -216,41 +326,59 @@ def prepare(
     unit = country * len(GROUPS) + group
     _, unit = np.unique(unit, return_inverse=True)
 
+    finished, actual = finished_rows(portfolio, as_of, planned, elapsed)
+    active = ~finished
+    # A finished row spends nothing more and has made all its progress.
+    remaining = np.where(finished, 0.0, remaining)
+    progress = np.where(finished, 1.0, progress)
+
     risk = np.zeros(len(portfolio))
     funding = np.ones(len(portfolio))
     cap = np.ones(len(portfolio))
     cancelled = np.zeros(len(portfolio), dtype=bool)
     policy = scenario.budget_policy
+    on_finished = []
     for lever in scenario.levers:
         mask = lever_mask(portfolio, lever)
+        on_finished.append((int((mask & finished).sum()), int(mask.sum())))
+        mask &= active  # what has happened stays happened
         if lever.kind == "risk":
             risk[mask] += lever.change
         elif lever.kind == "capacity":
             cap[mask] *= 1.0 + lever.change / 100.0
         elif policy == "cancel" and lever.change < 0:
             cut = -lever.change / 100.0
-            cancelled |= _cancel(mask, cut, remaining, progress, cancelled)
+            done = cancelled | finished
+            cancelled |= _cancel(mask, cut, remaining, progress, done)
         else:
             funding[mask] *= 1.0 + lever.change / 100.0
     if policy == "stretch":
-        cancelled |= funding < cal.value("budget.stretch_min_funding")
+        cancelled |= active & (funding < cal.value("budget.stretch_min_funding"))
 
-    b = cal.value("schedule.b")
-    lo_d, hi_d = (
-        cal.value("schedule.planned_min_months"),
-        cal.value("schedule.planned_max_months"),
+    dist, weight = row_classes(
+        cal,
+        planned=planned,
+        group=group,
+        covariates=_covariates(portfolio),
+        use_own=scenario.reference == "own",
     )
-    logd = np.log(np.clip(planned, lo_d, hi_d))
     mu = (
-        cal.by_group("schedule.a")[group]
-        + cal.by_group("schedule.shift")[group]
+        dist.mu
         + cal.value("schedule.mu_offset")
-        + (b - 1.0) * logd
         + _context(portfolio, cal)
         + cal.value("context.risk_shock_per_point") * risk
     )
+    sig_lo, sig_hi = dist.lo, dist.hi
+    # Finished rows: the reported outcome, with no noise.
+    mu = np.where(finished, np.log(np.maximum(actual, 1e-3) / planned), mu)
+    sig_lo = np.where(finished, 0.0, sig_lo)
+    sig_hi = np.where(finished, 0.0, sig_hi)
+    trunc_z = _truncation(mu, sig_lo, sig_hi, planned, elapsed, active & ~cancelled)
     kappa = cal.value("capacity.queue_share") * np.maximum(0.0, 1.0 - np.exp(-mu))
-    cap_change = np.maximum(cap, cal.value("capacity.floor")) - 1.0
+    kappa = np.where(finished, 0.0, kappa)
+    cap_change = np.where(
+        finished, 0.0, np.maximum(cap, cal.value("capacity.floor")) - 1.0
+    )
 
     # Absorptive capacity: an increase is spent only up to the unit's headroom.
     rho0 = cal.value("capacity.rho0")
@@ -265,6 +393,7 @@ def prepare(
         np.bincount(unit, weights=remaining), 1e-9
     )
     w_unit = np.where(np.bincount(unit, weights=remaining) > 0, w_unit, 1.0)
+    workload = np.where(finished, 1.0, w_unit[unit])
 
     return Rows(
         n=len(portfolio),
@@ -279,15 +408,21 @@ def prepare(
         unit=unit,
         n_countries=n_countries,
         mu=mu,
-        sig_lo=cal.by_group("schedule.sigma_lo")[group],
-        sig_hi=cal.by_group("schedule.sigma_hi")[group],
+        sig_lo=sig_lo,
+        sig_hi=sig_hi,
         cost_mu=cal.by_group("cost.mu")[group],
         cost_sig=cal.by_group("cost.sigma")[group],
         cost_xi=cal.by_group("cost.tail_xi")[group],
         kappa=kappa,
         funding=funding,
         cancelled=cancelled,
-        workload_ratio=w_unit[unit],
+        workload_ratio=workload,
         cap_change=cap_change,
         unabsorbed=unabsorbed,
+        finished=finished,
+        actual=actual,
+        short_weight=weight,
+        reference_class=class_labels(weight, finished),
+        trunc_z=trunc_z,
+        lever_rows_finished=tuple(on_finished),
     )

@@ -1,8 +1,10 @@
 """The calibration file: every model parameter with value, unit, description, source.
 
-`data/calibration/calibration.json` is written by `python -m src.engine.calibrate`
-(fits on the ADB records plus labelled literature values and assumptions) and read
-here. A parameter's value is a number, or a mapping sector group → number.
+`data/calibration/calibration.json` is written by `python -m src.engine.calibration`
+(fits on the ADB records and the IATI short-project records, plus labelled
+literature values and assumptions) and read here. A parameter's value is a
+number, or a mapping sector group → number; reference classes fitted as survival
+models are in `classes`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import numpy as np
 from src.portfolio import schema as S
 
 CALIBRATION_FILE = (
-    Path(__file__).resolve().parents[2] / "data" / "calibration" / "calibration.json"
+    Path(__file__).resolve().parents[3] / "data" / "calibration" / "calibration.json"
 )
 # Row order of per-group parameter arrays; "Not reported" uses pooled values.
 GROUPS: tuple[str, ...] = S.ALL_SECTOR_GROUPS
@@ -35,10 +37,14 @@ class Calibration:
     Attributes:
         params: name → {"value", "unit", "description", "source"}.
         fit: fit diagnostics (not used by the model; shown in docs and the UI).
+        classes: survival-fit reference classes by name ("short", and "own"
+            when a user fits one): {"fit", "planned_range", "kind_shares",
+            "source", ...} (see `src.engine.reference`).
     """
 
     params: Mapping[str, Mapping[str, Any]]
     fit: Mapping[str, Any] = field(default_factory=dict)
+    classes: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name, entry in self.params.items():
@@ -94,21 +100,35 @@ class Calibration:
                 msg = f"unknown calibration parameter {name!r}"
                 raise ValueError(msg)
             params[name]["value"] = v
-        return Calibration(params=params, fit=self.fit)
+        return Calibration(params=params, fit=self.fit, classes=self.classes)
+
+    def with_class(self, name: str, entry: Mapping[str, Any]) -> Calibration:
+        """A copy with a reference class added or replaced (e.g. "own")."""
+        return Calibration(
+            params=self.params, fit=self.fit, classes={**self.classes, name: entry}
+        )
 
     def deterministic(self) -> Calibration:
         """The zero-variance limit: every noise scale and tail set to zero."""
         zero = dict.fromkeys(GROUPS, 0.0) | {"pooled": 0.0}
-        return self.with_values(
+        out = self.with_values(
             schedule__sigma_lo=zero,
             schedule__sigma_hi=zero,
             cost__sigma=zero,
             cost__tail_xi=zero,
         )
+        for name, entry in self.classes.items():
+            fit = {**entry["fit"], "scale": 0.0}
+            out = out.with_class(name, {**entry, "fit": fit})
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the file layout)."""
-        return {"parameters": dict(self.params), "fit": dict(self.fit)}
+        return {
+            "parameters": dict(self.params),
+            "fit": dict(self.fit),
+            "classes": dict(self.classes),
+        }
 
 
 def load_calibration(path: Path | None = None) -> Calibration:
@@ -125,7 +145,13 @@ def _bundled() -> Calibration:
 
 def _read(path: Path) -> Calibration:
     if not path.exists():
-        msg = f"calibration file {path} not found; run `python -m src.engine.calibrate`"
+        msg = (
+            f"calibration file {path} not found; run `python -m src.engine.calibration`"
+        )
         raise FileNotFoundError(msg)
     data = json.loads(path.read_text(encoding="utf-8"))
-    return Calibration(params=data["parameters"], fit=data.get("fit", {}))
+    return Calibration(
+        params=data["parameters"],
+        fit=data.get("fit", {}),
+        classes=data.get("classes", {}),
+    )

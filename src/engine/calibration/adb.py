@@ -1,6 +1,6 @@
-"""Fit the reference-class model on the ADB records and write the calibration file.
+"""Fit the long reference class on the ADB records and write the calibration file.
 
-Run `python -m src.engine.calibrate`; the output is deterministic (no randomness,
+Run `python -m src.engine.calibration`; the output is deterministic (no randomness,
 sorted keys, rounded values). Records: ADB IED AER 2024 success-rates database,
 sovereign operations approved 1991-2008, modality "Project", one row per rated
 unit (AER tags 1, "1,9" and 11; tag 0 rows are the individual loans/grants of a
@@ -16,8 +16,8 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from src.engine import calibration_params as P
 from src.engine.calibration import CALIBRATION_FILE, GROUPS
+from src.engine.calibration import params as P
 from src.portfolio.paths import INDICATOR_DIR, RAW_DIR
 from src.portfolio.reference import WGI_LEGACY_CODES
 
@@ -244,9 +244,19 @@ def _fit_context(records: pd.DataFrame, resid: np.ndarray) -> dict[str, object]:
 
 
 def build(records: pd.DataFrame | None = None) -> dict[str, object]:
-    """The calibration file contents (parameters + fit diagnostics)."""
+    """The calibration file contents (parameters, fit diagnostics, classes).
+
+    The short class is fitted on the IATI short-project records
+    (`src.engine.calibration.short`).
+    """
+    from src.engine.calibration.records import read_reference_records
+    from src.engine.calibration.short import SOURCE_SHORT, class_entry
+
     records = read_adb_projects() if records is None else records
-    return P.assemble(fit(records), records)
+    out = P.assemble(fit(records), records)
+    short, excluded = read_reference_records()
+    out["classes"] = {"short": class_entry(short, excluded, source=SOURCE_SHORT)}
+    return out
 
 
 def write(path: Path = CALIBRATION_FILE) -> Path:
@@ -255,7 +265,3 @@ def write(path: Path = CALIBRATION_FILE) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", "utf-8")
     return path
-
-
-if __name__ == "__main__":
-    print(f"wrote {write()}")

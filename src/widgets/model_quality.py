@@ -1,0 +1,144 @@
+""" "How good is this model?": reference classes and their out-of-sample checks."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from src.engine.calibration import load_calibration
+from src.engine.calibration.validation import TARGET_50, TARGET_80, load_validation
+from src.engine.reference import BLEND_FROM_MONTHS, BLEND_TO_MONTHS
+from src.i18n import format_number, format_percent
+from src.widgets.charts import localised
+from src.widgets.i18n import current_lang, t
+
+CLASSES = ("short", "blend", "long", "own", "reported")
+
+
+def class_counts_table(reference_rows: dict[str, int], lang: str) -> pd.DataFrame:
+    """Rows of the current run per reference class, with where each applies."""
+    return pd.DataFrame(
+        [
+            {
+                t("model.col.class"): t(f"model.class.{c}"),
+                t("model.col.applies"): t(
+                    f"model.applies.{c}",
+                    lo=format_number(BLEND_FROM_MONTHS, lang),
+                    hi=format_number(BLEND_TO_MONTHS, lang),
+                ),
+                t("model.col.rows"): format_number(reference_rows.get(c, 0), lang),
+            }
+            for c in CLASSES
+            if reference_rows.get(c, 0) or c in ("short", "long")
+        ]
+    )
+
+
+def coverage_table(checks: list[dict], lang: str) -> pd.DataFrame:
+    """One row per check: coverage, share late, median, skill (formatted)."""
+
+    def pct(x: float) -> str:
+        return format_percent(x, lang, digits=1)
+
+    def num(x: float) -> str:
+        return format_number(x, lang, digits=2)
+
+    return pd.DataFrame(
+        [
+            {
+                t("model.col.class"): t(f"model.class.{c['reference_class']}"),
+                t("model.col.reading"): t(f"model.reading.{c['reading']}"),
+                t("model.col.n"): format_number(c["n"], lang),
+                t("model.col.observed"): format_number(c["observed"], lang),
+                t("model.col.inside_80"): pct(c["inside_80"]),
+                t("model.col.inside_50"): pct(c["inside_50"]),
+                t("model.col.late"): f"{pct(c['share_late_model'])} / "
+                f"{pct(c['share_late_km'])}",
+                t("model.col.median"): f"{num(c['median_model'])} / "
+                f"{num(c['median_km'])}",
+                t("model.col.skill"): format_number(c["skill"], lang, digits=3),
+            }
+            for c in checks
+        ]
+    )
+
+
+def build_pit_chart(checks: list[dict], lang: str) -> alt.Chart:
+    """PIT histogram per check: share of outcomes in each predicted decile."""
+    rows = [
+        {
+            "check": f"{t('model.class.' + c['reference_class'])} · "
+            f"{t('model.reading.' + c['reading'])}",
+            "decile": (k + 1) * 10,
+            "share": share,
+        }
+        for c in checks
+        for k, share in enumerate(c["pit"])
+    ]
+    data = pd.DataFrame(rows)
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("decile:O", title=t("model.pit_x")),
+            y=alt.Y("share:Q", title=t("model.pit_y"), axis=alt.Axis(format="%")),
+            tooltip=[
+                alt.Tooltip("check:N", title=t("model.col.class")),
+                alt.Tooltip("decile:O", title=t("model.pit_x")),
+                alt.Tooltip("share:Q", title=t("model.pit_y"), format=".1%"),
+            ],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"y": [0.1]}))
+        .mark_rule(strokeDash=[4, 3])
+        .encode(y="y:Q")
+    )
+    return (
+        alt.layer(bars, rule, data=data)
+        .facet(facet=alt.Facet("check:N", title=None), columns=2)
+        .properties(title=t("model.pit_title"))
+    )
+
+
+def render_model_quality(reference_rows: dict[str, int] | None = None) -> None:
+    """The section beside the assumptions: classes, coverage table, PIT chart."""
+    lang = current_lang()
+    st.subheader(t("model.title"))
+    cal = load_calibration()
+    short = cal.classes.get("short", {})
+    st.markdown(
+        t(
+            "model.intro",
+            long_n=format_number(cal.fit.get("records", 0), lang),
+            short_n=format_number(short.get("records", 0), lang),
+            publishers=format_number(short.get("publishers", 0), lang),
+            lo=format_number(BLEND_FROM_MONTHS, lang),
+            hi=format_number(BLEND_TO_MONTHS, lang),
+            reading=t(f"model.reading.{short.get('reading', 'status')}"),
+        )
+    )
+    if reference_rows:
+        st.dataframe(class_counts_table(reference_rows, lang), hide_index=True)
+    checks = load_validation()
+    if not checks:
+        st.info(t("model.no_validation"))
+        return
+    st.markdown(
+        t(
+            "model.targets",
+            lo80=format_percent(TARGET_80[0], lang, digits=0),
+            hi80=format_percent(TARGET_80[1], lang, digits=0),
+            lo50=format_percent(TARGET_50[0], lang, digits=0),
+            hi50=format_percent(TARGET_50[1], lang, digits=0),
+        )
+    )
+    st.dataframe(coverage_table(checks, lang), hide_index=True)
+    st.caption(t("model.table_note"))
+    st.altair_chart(
+        localised(build_pit_chart(checks, lang)),
+        key="model.pit",
+        alt=t("model.pit_title"),
+    )
+    st.caption(t("model.pit_note"))
