@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from src.widgets import imports
+from src.widgets import imports, own_class
 from src.widgets.i18n import t
 
 st.title(t("data.title"))
@@ -23,3 +23,6 @@ if report is not None:
 # Datasets
 st.header(t("data.datasets"))
 imports.render_datasets()
+
+# Own reference class
+own_class.render_own_class()

@@ -32,7 +32,13 @@ from src.portfolio.reference import country_reference
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234,567.89
 _TRUE = {"true", "1", "yes", "y", "oui", "vrai"}
 _FALSE = {"false", "0", "no", "n", "non", "faux", ""}
-_DATE_FIELDS = (S.COL_START, S.COL_END, S.COL_START_PLANNED, S.COL_END_PLANNED)
+_DATE_FIELDS = (
+    S.COL_START,
+    S.COL_END,
+    S.COL_START_PLANNED,
+    S.COL_END_PLANNED,
+    S.COL_END_ACTUAL,
+)
 """Date columns; messages name them through keys import.date_*.<column>."""
 
 

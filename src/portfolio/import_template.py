@@ -146,6 +146,17 @@ TEMPLATE_COLUMNS: tuple[TemplateColumn, ...] = (
         "2023-06-30",
     ),
     TemplateColumn(
+        S.COL_END_ACTUAL,
+        False,
+        "Actual end date of a finished project, yyyy-mm-dd (finished projects keep "
+        "their real delay in the simulation; 30 or more let you fit your own "
+        "reference class).",
+        "Date de fin réelle d'un projet terminé, aaaa-mm-jj (les projets terminés "
+        "gardent leur retard réel dans la simulation ; à partir de 30, vous pouvez "
+        "ajuster votre propre classe de référence).",
+        "",
+    ),
+    TemplateColumn(
         S.COL_FUNDERS,
         False,
         "Funding organisations, separated by '; '.",

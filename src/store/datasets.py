@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, update
 
 from src.portfolio.schema import PortfolioMeta
-from src.store.db import as_utc, datasets, get_engine, with_retry
+from src.store.db import as_utc, datasets, get_engine, reference_classes, with_retry
 
 RESERVED_NAMES = frozenset({"bundled"})
 MAX_NAME = 200
@@ -222,10 +222,12 @@ def dataset_info(name: str) -> DatasetInfo:
 
 
 def delete_dataset(name: str) -> bool:
-    """Delete a dataset; True when one was deleted."""
+    """Delete a dataset (and its own reference class); True when one was deleted."""
 
     def work() -> int:
         with get_engine().begin() as conn:
+            rc = reference_classes
+            conn.execute(delete(rc).where(rc.c.dataset == name))
             return conn.execute(
                 delete(datasets).where(datasets.c.name == name)
             ).rowcount
@@ -256,5 +258,7 @@ def rename_dataset(old: str, new: str) -> None:
             if not done:
                 msg = f"no dataset named {old!r}"
                 raise DatasetNotFoundError(msg)
+            rc = reference_classes
+            conn.execute(update(rc).where(rc.c.dataset == old).values(dataset=new))
 
     with_retry(work)

@@ -1,4 +1,4 @@
-"""One SQLAlchemy engine per database URL, and the store's two tables.
+"""One SQLAlchemy engine per database URL, and the store's tables.
 
 The database is `APP_DATABASE_URL` (any SQLAlchemy URL, for example
 ``postgresql+psycopg://user@host/db`` for a shared deployment), else SQLite at
@@ -65,6 +65,19 @@ scenarios = Table(
     Column("fingerprint", String(64), nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("updated", DateTime(timezone=True), nullable=False),
+)
+
+# A reference class fitted on a dataset's own projects (one per dataset; kept
+# only while the dataset's fingerprint is the one it was fitted on).
+reference_classes = Table(
+    "reference_classes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("dataset", String(200), nullable=False, unique=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    Column("entry", Text, nullable=False),  # JSON: the calibration class entry
+    Column("check_json", Text, nullable=False),  # JSON: its cross-validation
 )
 
 _ENGINES: dict[str, Engine] = {}

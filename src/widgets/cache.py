@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from src.engine.calibration import Calibration, load_calibration
 from src.engine.metrics import SimulationResult
 from src.engine.montecarlo import run, sensitivity
 from src.engine.scenario import Scenario
@@ -67,11 +68,39 @@ def scenario_run(dataset: str, spec: FilterSpec, token: str) -> SimulationResult
     before, or the baseline of any scenario with the same settings, is instant.
     """
     df, meta = portfolio(dataset)
+    scenario = Scenario.from_token(token)
     return run(
         spec.apply(df).reset_index(drop=True),
-        Scenario.from_token(token),
+        scenario,
         as_of=date.fromisoformat(meta.as_of),
+        calibration=calibration(dataset, scenario.reference),
     )
+
+
+def calibration(dataset: str, reference: str) -> Calibration:
+    """The bundled calibration, with the dataset's own class when asked for.
+
+    Raises:
+        ValueError: "own" is asked for but the dataset has no (current) class.
+    """
+    cal = load_calibration()
+    if reference != "own":
+        return cal
+    stored = own_class(dataset)
+    if stored is None:
+        msg = "no own reference class has been fitted for this dataset"
+        raise ValueError(msg)
+    return cal.with_class("own", stored.entry)
+
+
+def own_class(dataset: str):  # noqa: ANN201 - StoredClass | None
+    """The dataset's own reference class, if fitted on its current data."""
+    if dataset == BUNDLED:
+        return None
+    from src.store.reference_classes import load_own_class
+
+    _, meta = portfolio(dataset)
+    return load_own_class(dataset, meta.fingerprint)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -87,4 +116,5 @@ def scenario_sensitivity(
         as_of=date.fromisoformat(meta.as_of),
         metric=metric,
         trials=min(scen.trials, 200),
+        calibration=calibration(dataset, scen.reference),
     )

@@ -1,4 +1,4 @@
-""" "How good is this model?": reference classes and their out-of-sample checks."""
+"""The model-quality panel: reference classes and their out-of-sample checks."""
 
 from __future__ import annotations
 

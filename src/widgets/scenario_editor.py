@@ -10,7 +10,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from src.engine.scenario import BASELINE, BUDGET_POLICIES, LEVER_KINDS, Scenario
+from src.engine.scenario import (
+    BASELINE,
+    BUDGET_POLICIES,
+    DEFAULT_REFERENCE,
+    LEVER_KINDS,
+    Scenario,
+)
 from src.portfolio import schema as S
 from src.widgets.i18n import labeller, md_escape, t
 
@@ -22,6 +28,7 @@ HORIZON = "scen.horizon"
 POLICY = "scen.policy"
 PRECISE = "scen.precise"
 NAME = "scen.name"
+REFERENCE = "scen.reference"
 FAST_TRIALS = 200
 PRECISE_TRIALS = 2_000
 SLIDER = {"budget": (-50, 100, 5), "capacity": (-50, 100, 5), "risk": (0.0, 5.0, 0.5)}
@@ -47,6 +54,7 @@ def load_into_state(scenario: Scenario) -> None:
     st.session_state[HORIZON] = scenario.horizon_months
     st.session_state[POLICY] = scenario.budget_policy
     st.session_state[PRECISE] = scenario.trials > FAST_TRIALS
+    st.session_state[REFERENCE] = scenario.reference
     st.session_state[NAME] = "" if scenario.name == BASELINE.name else scenario.name
 
 
@@ -149,8 +157,32 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
     }
 
 
-def scenario_editor(df: pd.DataFrame) -> Scenario:
-    """Draw the levers and settings; return the scenario they describe."""
+def _reference_input(own_label: str | None) -> str:
+    """Published or own reference classes (the choice exists with an own class)."""
+    if own_label is None:
+        if st.session_state.get(REFERENCE, DEFAULT_REFERENCE) != DEFAULT_REFERENCE:
+            st.warning(t("scen.no_own_class"), icon=":material/info:")
+        st.session_state[REFERENCE] = DEFAULT_REFERENCE
+        return DEFAULT_REFERENCE
+    labels = {"published": t("scen.reference.published"), "own": own_label}
+    return st.radio(
+        t("scen.reference"),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=REFERENCE,
+        horizontal=True,
+        help=t("scen.reference_help"),
+    )
+
+
+def scenario_editor(df: pd.DataFrame, *, own_label: str | None = None) -> Scenario:
+    """Draw the levers and settings; return the scenario they describe.
+
+    Args:
+        df: the filtered portfolio (choices of the lever targets).
+        own_label: how to name the dataset's own reference class ("your 412
+            closed projects"), or None when it has none.
+    """
     if not st.session_state.get(READY):
         _read_url()
         st.session_state[READY] = True
@@ -172,6 +204,7 @@ def scenario_editor(df: pd.DataFrame) -> Scenario:
     precise = cols[2].toggle(
         t("scen.precise"), key=PRECISE, help=t("scen.precise_help")
     )
+    reference = _reference_input(own_label)
     name = st.session_state.get(NAME) or t("scen.unnamed")
     scenario = Scenario(
         levers=tuple(lv for lv in levers if lv["change"] != 0),
@@ -179,6 +212,7 @@ def scenario_editor(df: pd.DataFrame) -> Scenario:
         trials=PRECISE_TRIALS if precise else FAST_TRIALS,
         budget_policy=policy,
         name=name,
+        reference=reference,
     )
     if scenario.levers or scenario != BASELINE.with_changes(
         trials=FAST_TRIALS, name=name

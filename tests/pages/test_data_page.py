@@ -164,3 +164,58 @@ def test_french_upload_shows_french_problem_messages():
     assert "le fichier est vide (0 octet) ; rien à importer" in set(
         files["Fichier refusé car"]
     )
+
+
+def _import_and_fit(tmp_path, name: str, *, closed: int, running: int) -> AppTest:
+    """Store a CSV of closed and running projects, open it, press "fit"."""
+    from src.portfolio.imports import import_files, store_import
+    from tests.unit.test_own_reference_class import AS_OF, _write_csv
+
+    path = tmp_path / f"{name}.csv"
+    _write_csv(path, n_closed=closed, n_running=running)
+    store_import(import_files([path], as_of=AS_OF), name)
+    at = open_page({"dataset": name})
+    at.button(key="data.own_class.fit").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_fitting_an_own_reference_class_then_simulating_with_it(tmp_path):
+    """Import closed projects, fit on the Data page, pick it on Scenarios."""
+    from datetime import date
+
+    from src.portfolio.imports import import_files, store_import
+    from src.store.reference_classes import load_own_class
+    from tests.unit.test_own_reference_class import AS_OF, _write_csv
+
+    path = tmp_path / "own.csv"
+    _write_csv(path, n_closed=45, n_running=10)
+    store_import(import_files([path], as_of=AS_OF), "history")
+    at = open_page({"dataset": "history"})
+    at.button(key="data.own_class.fit").click()
+    at.run()
+    assert not at.exception, at.exception
+    from src.store.datasets import dataset_info
+
+    stored = load_own_class("history", dataset_info("history").fingerprint)
+    assert stored is not None
+    assert any("Reference class fitted" in s.value for s in at.success)
+    at.switch_page("pages/scenarios.py")
+    at.run()
+    assert not at.exception, at.exception
+    radio = at.radio(key="scen.reference")
+    assert radio.options[1].startswith("your 45 closed projects")
+    radio.set_value("own")
+    at.run()
+    assert not at.exception, at.exception
+    assert any(
+        "Reference class: your 45 closed projects" in c.value for c in at.caption
+    )
+    assert date.fromisoformat(stored.entry["source"][-10:]) == AS_OF
+
+
+def test_too_few_closed_projects_give_a_clear_message_on_the_data_page(tmp_path):
+    at = _import_and_fit(tmp_path, "few", closed=10, running=4)
+    assert any("needs at least 30 projects" in i.value for i in at.info)
+    assert any("this dataset has 14" in i.value for i in at.info)

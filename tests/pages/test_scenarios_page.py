@@ -97,3 +97,21 @@ def test_french_scenarios_page():
     at = open_page({"lang": "fr"})
     assert at.title[0].value.startswith("Et si ?")
     assert "Achèvement à temps" in cards(at)
+
+
+def test_the_assumptions_tab_shows_the_out_of_sample_checks_of_each_class():
+    import json
+
+    from src.engine.calibration.validation import VALIDATION_FILE
+
+    at = open_page()
+    assert not at.exception
+    checks = json.loads(VALIDATION_FILE.read_text(encoding="utf-8"))["checks"]
+    tables = [df.value for df in at.dataframe]
+    coverage = next(t for t in tables if "Inside P10–P90" in t.columns)
+    assert len(coverage) == len(checks)
+    expected = [format_percent(c["inside_80"], "en", digits=1) for c in checks]
+    assert coverage["Inside P10–P90"].tolist() == expected
+    classes = next(t for t in tables if "Rows in this run" in t.columns)
+    assert "Reported outcome (finished)" in classes["Reference class"].tolist()
+    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")

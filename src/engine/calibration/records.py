@@ -155,6 +155,7 @@ def records_from_portfolio(
         {
             "project_id": p[S.COL_PROJECT_ID].astype(str),
             "publisher": col(S.COL_AGENCY, "").astype(str),
+            "country": col(S.COL_COUNTRY, "").astype(str),
             "kind": "unknown",
             "status": col(S.COL_STATUS, "").fillna("").astype(str),
             "humanitarian": col(S.COL_HUMANITARIAN, False).fillna(False).astype(bool),
