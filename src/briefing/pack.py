@@ -16,7 +16,7 @@ import pandas as pd
 from src.briefing import charts, methods
 from src.briefing.scenarios import ScenarioResult, summary_sentence
 from src.briefing.sections import SECTIONS
-from src.briefing.text import country_label, describe_filters, truncate
+from src.briefing.text import truncate
 from src.i18n import (
     LANGUAGES,
     country_name,
@@ -27,7 +27,7 @@ from src.i18n import (
     translate,
 )
 from src.portfolio import schema as S
-from src.portfolio.filters import FilterSpec
+from src.portfolio.filters import FilterSpec, country_label
 from src.portfolio.schema import PortfolioMeta
 from src.portfolio.summary import Kpis, breakdown, by_country, kpis
 from src.presentation.metrics import format_metric
@@ -275,7 +275,7 @@ def build_pack(
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     sel = spec.apply(df)
     k = kpis(sel, meta.as_of)
-    filters = describe_filters(spec, df, lang)
+    filters = spec.describe(lang, df)
     deck_title = truncate(title or t("brief.title_default"), TITLE_LIMIT)
     as_of = format_date(meta.as_of, lang)
     footer = " · ".join(
