@@ -10,7 +10,8 @@ import pytest
 from src.portfolio import schema as S
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.summary import by_country
-from src.widgets.map_deck import CHANGE, aggregate_points, build_portfolio_deck
+from src.widgets.map_deck import CHANGE, build_portfolio_deck
+from src.widgets.map_points import aggregate_points
 
 GREY = [225, 225, 225]
 # The risk colours as they were first published (ColorBrewer RdYlGn).
