@@ -9,6 +9,7 @@ from src.widgets import map as worldmap
 from src.widgets.frame import context
 from src.widgets.i18n import current_lang, t
 from src.widgets.kpis import render_kpi_row
+from src.widgets.map_deck import build_portfolio_deck
 from src.widgets.provenance import render_provenance
 from src.widgets.table import render_project_table
 
@@ -26,7 +27,7 @@ render_kpi_row(kpis(ctx.selection, ctx.meta.as_of))
 
 # Map
 metric, web, borders = worldmap.metric_selector()
-deck, legend = worldmap.build_portfolio_deck(
+deck, legend = build_portfolio_deck(
     by_country(ctx.selection),
     ctx.selection,
     metric=metric,

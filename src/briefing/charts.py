@@ -7,33 +7,32 @@ stay readable on a projector.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import altair as alt
-import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
-from src.i18n import format_money, translate
+from src.i18n import translate
 from src.portfolio import schema as S
 from src.portfolio.geo import country_shapes
+from src.presentation.bins import class_labels, class_of, map_bins
+from src.presentation.chart_locale import d3_number_locale
+from src.presentation.palettes import (
+    BAR,
+    BASELINE,
+    NO_DATA,
+    OCEAN,
+    RISK_COLORS,
+    THIRD,
+    hex_color,
+)
 
 WIDTH = 800  # px before scaling
 SCALE = 2
 FONT = "Liberation Sans, DejaVu Sans, Helvetica, Arial, sans-serif"
-BAR = "#0069a8"
-# The interactive map's colours (src/widgets/map.py), as hex.
-RISK_COLORS = {
-    "Low": "#1a9850",
-    "Medium": "#e6be3c",
-    "High": "#f46d43",
-    "Very high": "#a50026",
-}
-BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#084594"]
-NO_DATA = "#e1e1e1"
-OCEAN = "#ecf4fa"
-_LOCALES = {"en": "en-US", "fr": "fr-FR"}
+# The interactive map's colours (src.presentation.palettes), as hex.
+RISK_HEX = {risk: hex_color(rgb) for risk, rgb in RISK_COLORS.items()}
 _CONFIG: dict[str, Any] = {
     "font": FONT,
     "axis": {"labelFontSize": 14, "titleFontSize": 15, "labelLimit": 260},
@@ -46,7 +45,7 @@ _CONFIG: dict[str, Any] = {
 def render_png(spec: dict[str, Any], lang: str) -> bytes:
     """Render a Vega-Lite spec to PNG bytes (numbers in the locale of `lang`)."""
     spec = {**spec, "config": {**_CONFIG, **spec.get("config", {})}}
-    locale = _LOCALES.get(lang, "en-US")
+    locale = d3_number_locale(lang)
     return vlc.vegalite_to_png(spec, scale=SCALE, format_locale=locale)
 
 
@@ -71,7 +70,7 @@ def bar_chart_spec(
         colors: optional label -> hex colour.
     """
     data = table[[category, "budget_usd"]].assign(value_m=table["budget_usd"] / 1e6)
-    color: Any = alt.value(BAR)
+    color: Any = alt.value(hex_color(BAR))
     if colors:
         color = alt.Color(
             f"{category}:N",
@@ -82,7 +81,7 @@ def bar_chart_spec(
         y=alt.Y(f"{category}:N", sort=list(data[category]), title=None),
         x=alt.X("value_m:Q", title=value_label, axis=alt.Axis(format=",.0f")),
     )
-    chart = bars.mark_bar(color=BAR).encode(color=color) + bars.mark_text(
+    chart = bars.mark_bar(color=hex_color(BAR)).encode(color=color) + bars.mark_text(
         align="left", dx=4, fontSize=14
     ).encode(text=alt.Text("value_m:Q", format=",.1f"))
     height = max(160, 42 * len(data))
@@ -108,16 +107,11 @@ def _d3_winding(polygons: list[list[list[list[float]]]]) -> list[Any]:
     return out
 
 
-def budget_bins(values: pd.Series) -> list[float]:
-    """Quantile class limits of the country budgets (the app map's bins)."""
-    clean = values.dropna()
-    if clean.empty:
-        return []
-    return sorted(set(np.quantile(clean, [0.2, 0.4, 0.6, 0.8]).round(6).tolist()))
-
-
 def map_spec(by_country: pd.DataFrame, *, lang: str, title: str) -> dict[str, Any]:
     """Choropleth of budget per country (quantile classes), Equal Earth projection.
+
+    The classes, colours and labels are the interactive map's
+    (src.presentation.bins), so the slide and the app agree.
 
     Args:
         by_country: src.portfolio.summary.by_country output.
@@ -125,27 +119,13 @@ def map_spec(by_country: pd.DataFrame, *, lang: str, title: str) -> dict[str, An
         title: legend title.
     """
     values = by_country.set_index(S.COL_COUNTRY)["budget_usd"]
-    bounds = budget_bins(values)
-    colors = BLUES[-(len(bounds) + 1) :] if bounds else BLUES[-1:]
-    edges: list[float | None] = [None, *bounds, None]
-    labels = []
-    for low, high in zip(edges, edges[1:], strict=False):
-        if low is None and high is None:
-            labels.append(format_money(float(values.max()), lang))
-        elif low is None:
-            labels.append("< " + format_money(high, lang))
-        elif high is None:
-            labels.append("≥ " + format_money(low, lang))
-        else:
-            labels.append(f"{format_money(low, lang)} – {format_money(high, lang)}")
+    bounds, colors = map_bins(values, "budget")
+    labels = class_labels("budget", bounds, lang)
     no_data = translate("map.no_projects", lang)
     features = []
     for feat in country_shapes()["features"]:
-        value = values.get(feat["properties"]["iso3"], math.nan)
-        if pd.isna(value):
-            label = no_data
-        else:
-            label = labels[int(np.searchsorted(bounds, value, side="right"))]
+        index = class_of(values.get(feat["properties"]["iso3"]), bounds)
+        label = no_data if index is None else labels[index]
         geom = feat["geometry"]
         features.append(
             {
@@ -160,7 +140,7 @@ def map_spec(by_country: pd.DataFrame, *, lang: str, title: str) -> dict[str, An
     # Named data, filled in after to_dict: Altair would walk 1.5 MB of
     # coordinates object by object (seconds) if given the values inline.
     data = alt.Data(name="countries", format=alt.DataFormat(type="json"))
-    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill=OCEAN)
+    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill=hex_color(OCEAN))
     countries = (
         alt.Chart(data)
         .mark_geoshape(stroke="white", strokeWidth=0.4)
@@ -168,7 +148,10 @@ def map_spec(by_country: pd.DataFrame, *, lang: str, title: str) -> dict[str, An
             color=alt.Color(
                 "properties.bin:N",
                 title=title,
-                scale=alt.Scale(domain=[*labels, no_data], range=[*colors, NO_DATA]),
+                scale=alt.Scale(
+                    domain=[*labels, no_data],
+                    range=[hex_color(c) for c in (*colors, NO_DATA)],
+                ),
                 legend=alt.Legend(orient="bottom", direction="horizontal"),
             )
         )
@@ -203,7 +186,8 @@ def fan_chart_spec(
         "series:N",
         title=None,
         scale=alt.Scale(
-            domain=series, range=["#7f7f7f", BAR, "#d95f02"][: len(series)]
+            domain=series,
+            range=[hex_color(c) for c in (BASELINE, BAR, THIRD)][: len(series)],
         ),
         legend=alt.Legend(orient="top"),
     )

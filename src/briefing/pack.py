@@ -14,9 +14,9 @@ from datetime import date
 import pandas as pd
 
 from src.briefing import charts, methods
-from src.briefing.scenarios import ScenarioResult, format_metric, summary_sentence
+from src.briefing.scenarios import ScenarioResult, summary_sentence
 from src.briefing.sections import SECTIONS
-from src.briefing.text import country_label, describe_filters, truncate
+from src.briefing.text import truncate
 from src.i18n import (
     LANGUAGES,
     country_name,
@@ -27,9 +27,10 @@ from src.i18n import (
     translate,
 )
 from src.portfolio import schema as S
-from src.portfolio.filters import FilterSpec
+from src.portfolio.filters import FilterSpec, country_label
 from src.portfolio.schema import PortfolioMeta
 from src.portfolio.summary import Kpis, breakdown, by_country, kpis
+from src.presentation.metrics import format_metric
 
 TITLE_LIMIT = 90  # deck title (two lines on the title slide)
 CELL_LIMIT = 60  # project titles in tables
@@ -115,9 +116,7 @@ def _breakdown_slide(sel: pd.DataFrame, key: str, lang: str) -> Slide:
     table[column] = table[column].map(lambda v: translate(f"{key}.{v}", lang))
     colors = None
     if key == "risk":
-        colors = {
-            translate(f"risk.{k}", lang): c for k, c in charts.RISK_COLORS.items()
-        }
+        colors = {translate(f"risk.{k}", lang): c for k, c in charts.RISK_HEX.items()}
     spec = charts.bar_chart_spec(
         table,
         category=column,
@@ -200,7 +199,7 @@ def _scenario_slide(result: ScenarioResult, lang: str) -> Slide:
 
     def rng(row: pd.Series, who: str) -> str:
         p50, p10, p90 = (
-            format_metric(row[f"{who}_{q}"], row["metric"], lang)
+            format_metric(row["metric"], row[f"{who}_{q}"], lang)
             for q in ("p50", "p10", "p90")
         )
         return f"{p50} ({p10} – {p90})"
@@ -210,7 +209,7 @@ def _scenario_slide(result: ScenarioResult, lang: str) -> Slide:
             t(f"brief.metric.{row['metric']}"),
             rng(row, "baseline"),
             rng(row, "scenario"),
-            format_metric(row["delta_p50"], row["metric"], lang, delta=True),
+            format_metric(row["metric"], row["delta_p50"], lang, delta=True),
         )
         for _, row in result.metrics.iterrows()
     )
@@ -276,7 +275,7 @@ def build_pack(
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
     sel = spec.apply(df)
     k = kpis(sel, meta.as_of)
-    filters = describe_filters(spec, df, lang)
+    filters = spec.describe(lang, df)
     deck_title = truncate(title or t("brief.title_default"), TITLE_LIMIT)
     as_of = format_date(meta.as_of, lang)
     footer = " · ".join(

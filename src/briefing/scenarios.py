@@ -14,18 +14,10 @@ from typing import Any
 
 import pandas as pd
 
-from src.i18n import format_money, format_number, format_percent, translate
+from src.i18n import translate
+from src.presentation.metrics import METRIC_KINDS, format_metric
 
 # metric -> how its values read ("share", "months", "pct", "usd"), display order.
-METRIC_KINDS: dict[str, str] = {
-    "on_time_rate": "share",
-    "mean_delay_months": "months",
-    "median_delay_months": "months",
-    "cost_overrun_pct": "pct",
-    "delivered_scope_share": "share",
-    "delivered_value_usd": "usd",
-    "funding_gap_usd": "usd",
-}
 METRIC_COLUMNS = (
     "metric",
     "baseline_p10",
@@ -141,34 +133,6 @@ def run_scenario(
     )
 
 
-def format_metric(value: float, metric: str, lang: str, *, delta: bool = False) -> str:
-    """A metric value in `lang`; with `delta`, signed (shares in points).
-
-    >>> format_metric(0.0806, "on_time_rate", "en")
-    '8.1%'
-    >>> format_metric(0.0194, "on_time_rate", "en", delta=True)
-    '+1.9 pts'
-    """
-    kind = METRIC_KINDS.get(metric, "number")
-    if value != value:  # NaN
-        return "–"
-    sign = "+" if delta and value > 0 else ""
-    if kind == "share":
-        if delta:
-            number = format_number(100 * value, lang, 1)
-            return sign + translate("brief.unit.points", lang, value=number)
-        return format_percent(value, lang, 1)
-    if kind == "months":
-        return sign + translate(
-            "brief.unit.months", lang, value=format_number(value, lang, 1)
-        )
-    if kind == "pct":
-        return sign + format_percent(value / 100, lang, 1)
-    if kind == "usd":
-        return sign + format_money(value, lang)
-    return sign + format_number(value, lang, 1)
-
-
 def summary_sentence(result: ScenarioResult, lang: str) -> str:
     """One plain-language sentence on the scenario's effect (P50 with P10–P90)."""
     m = result.metrics.set_index("metric")
@@ -176,7 +140,7 @@ def summary_sentence(result: ScenarioResult, lang: str) -> str:
     def fmt(metric: str, column: str) -> str:
         if metric not in m.index:
             return "–"
-        return format_metric(float(m.loc[metric, column]), metric, lang)
+        return format_metric(metric, float(m.loc[metric, column]), lang)
 
     gap = "funding_gap_usd"
     return translate(

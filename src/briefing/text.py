@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from src.i18n.captions import country_label, describe_filters
-
 ELLIPSIS = "…"
 # Characters XML 1.0 (pptx) cannot hold, and other invisible controls.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
@@ -49,4 +47,4 @@ def truncate(text: object, limit: int) -> str:
     return cut.rstrip(" ,;:-–") + ELLIPSIS
 
 
-__all__ = ["clean", "country_label", "describe_filters", "truncate"]
+__all__ = ["clean", "truncate"]

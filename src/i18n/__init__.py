@@ -123,20 +123,3 @@ def country_name(iso2: str, fallback: str, lang: str) -> str:
     if not iso2:
         return fallback
     return Locale.parse(babel_locale(lang)).territories.get(iso2.upper(), fallback)
-
-
-def vega_locale(lang: str) -> dict[str, object]:
-    """Number-format locale for Vega-Lite charts (axis ticks), from Babel.
-
-    >>> vega_locale("fr")["number"]["decimal"]
-    ','
-    """
-    symbols = Locale.parse(babel_locale(lang)).number_symbols["latn"]
-    return {
-        "number": {
-            "decimal": symbols["decimal"],
-            "thousands": symbols["group"],
-            "grouping": [3],
-            "currency": ["", ""],
-        }
-    }

@@ -1,16 +1,45 @@
 """Portfolio filters as one frozen value, shared by the UI and the command line.
 
 Like Datasette's filters, a `FilterSpec` both applies itself (`apply`) and says
-what it does (`describe`), so exports and briefings can name the selection.
+what it does in words (`describe`), so the app's caption, exports, briefings and
+the command line name the selection the same way.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from src.i18n import country_name, format_money, translate
 from src.portfolio import schema as S
+
+# Budget upper bounds at or above this mean "no limit" (the sidebar's last step).
+NO_LIMIT = 1e12
+# (field, caption label key, translation prefix of the values or None)
+_CHOICES = (
+    ("sectors", "filters.sector", "sector."),
+    ("risks", "filters.risk", "risk."),
+    ("regions", "filters.region", "region."),
+    ("countries", "filters.country", None),
+    ("agencies", "filters.agency", None),
+    ("statuses", "filters.status", "status."),
+)
+
+
+def country_label(iso3: str, df: pd.DataFrame | None, lang: str) -> str:
+    """A country's name in `lang` (from its ISO2 code in the table), else ISO3.
+
+    >>> country_label("KEN", None, "fr")
+    'KEN'
+    """
+    if df is None or df.empty:
+        return iso3
+    rows = df.loc[df[S.COL_COUNTRY] == iso3]
+    if rows.empty:
+        return iso3
+    first = rows.iloc[0]
+    return country_name(str(first[S.COL_COUNTRY_ISO2] or ""), iso3, lang) or iso3
 
 
 @dataclass(frozen=True)
@@ -76,32 +105,40 @@ class FilterSpec:
             return df
         return df.loc[self.mask(df)]
 
-    def describe(self) -> str:
-        """A one-line English caption, e.g. "sector: Health; risk: High".
+    def describe(self, lang: str = "en", df: pd.DataFrame | None = None) -> str:
+        """The selection in words in `lang`, one clause per restricted field.
 
-        >>> FilterSpec(sectors=("Health",), risks=("High",)).describe()
-        'sector: Health; risk: High'
+        Args:
+            lang: caption language.
+            df: the table, to name countries in `lang` (without it: ISO3 codes).
+
+        >>> FilterSpec(sectors=("Health",), risks=("High",)).describe("fr")
+        'Secteur: Santé; Niveau de risque: Élevé'
         >>> FilterSpec().describe()
         'whole portfolio'
         """
-        labels = {
-            "sectors": "sector",
-            "risks": "risk",
-            "regions": "region",
-            "countries": "country",
-            "agencies": "agency",
-            "statuses": "status",
-            "years": "years",
-            "budget": "budget USD",
-        }
         parts = []
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if not value:
+        for name, label, prefix in _CHOICES:
+            values = getattr(self, name)
+            if not values:
                 continue
-            if f.name in ("years", "budget"):
-                text = f"{value[0]:,.0f}–{value[1]:,.0f}"
+            if name == "countries":
+                shown = [country_label(v, df, lang) for v in values]
+            elif prefix:
+                shown = [translate(prefix + v, lang) for v in values]
             else:
-                text = ", ".join(value)
-            parts.append(f"{labels[f.name]}: {text}")
-        return "; ".join(parts) or "whole portfolio"
+                shown = list(values)
+            parts.append(f"{translate(label, lang)}: {', '.join(shown)}")
+        if self.years:
+            years = f"{self.years[0]}–{self.years[1]}"
+            parts.append(f"{translate('filters.years', lang)}: {years}")
+        if self.budget:
+            low, high = self.budget
+            top = (
+                translate("filters.no_limit", lang)
+                if high >= NO_LIMIT
+                else format_money(high, lang)
+            )
+            budget = f"{format_money(low, lang)}–{top}"
+            parts.append(f"{translate('filters.budget', lang)}: {budget}")
+        return "; ".join(parts) or translate("filters.none", lang)

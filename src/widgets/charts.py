@@ -6,9 +6,11 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from src.i18n import format_money, format_percent, vega_locale
+from src.i18n import format_money, format_percent
 from src.portfolio import schema as S
 from src.portfolio.summary import breakdown
+from src.presentation.chart_locale import vega_locale
+from src.presentation.palettes import BAR, RISK_COLORS, Rgb, css_rgb, hex_color
 from src.widgets.i18n import current_lang, t
 
 
@@ -19,7 +21,7 @@ def build_bar_chart(
     label: str,
     value: str = "budget_usd",
     value_label: str = "",
-    colors: dict[str, list[int]] | None = None,
+    colors: dict[str, Rgb] | None = None,
 ) -> alt.Chart:
     """A horizontal bar chart of `value` (USD millions) by `category` (labels).
 
@@ -32,10 +34,10 @@ def build_bar_chart(
         colors: optional fixed colours per category label.
     """
     data = table.assign(value_m=table[value] / 1e6)
-    enc_color: alt.Color | alt.Value = alt.value("#0069a8")
+    enc_color: alt.Color | alt.Value = alt.value(hex_color(BAR))
     if colors:
         domain = list(colors)
-        rng = [f"rgb({c[0]},{c[1]},{c[2]})" for c in colors.values()]
+        rng = [css_rgb(c) for c in colors.values()]
         enc_color = alt.Color(
             f"{category}:N", scale=alt.Scale(domain=domain, range=rng), legend=None
         )
@@ -118,10 +120,8 @@ def translated_breakdown(table: pd.DataFrame, column: str, kind: str) -> pd.Data
     return table.assign(**{column: table[column].map(lambda v: t(prefix + str(v)))})
 
 
-def risk_colors() -> dict[str, list[int]]:
+def risk_colors() -> dict[str, Rgb]:
     """Translated risk label -> the map's risk colour."""
-    from src.widgets.map import RISK_COLORS
-
     return {t("risk." + k): c for k, c in RISK_COLORS.items()}
 
 

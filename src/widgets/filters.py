@@ -13,9 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from src.i18n import country_name, format_money
-from src.i18n.captions import NO_LIMIT, describe_filters
 from src.portfolio import schema as S
-from src.portfolio.filters import FilterSpec
+from src.portfolio.filters import NO_LIMIT, FilterSpec
 from src.widgets import state
 from src.widgets.i18n import current_lang, labeller, md_escape, t
 
@@ -237,8 +236,3 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
     )
     _write_url(spec)
     return spec, st.session_state.get(state.NOTICES, [])
-
-
-def describe(spec: FilterSpec, df: pd.DataFrame) -> str:
-    """The selection in words, in the UI language (for captions and exports)."""
-    return describe_filters(spec, df, current_lang())

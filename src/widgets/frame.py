@@ -15,7 +15,7 @@ from src.i18n import LANGUAGES
 from src.portfolio.filters import FilterSpec
 from src.portfolio.schema import PortfolioMeta
 from src.widgets import cache, state
-from src.widgets.filters import describe, filter_sidebar
+from src.widgets.filters import filter_sidebar
 from src.widgets.i18n import current_lang, md_escape, t
 
 CONTEXT = "ui.context"
@@ -98,7 +98,7 @@ def app_frame() -> Context:
     spec, url_notices = filter_sidebar(df)
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")
-    ctx = Context(df, spec.apply(df), spec, meta, describe(spec, df))
+    ctx = Context(df, spec.apply(df), spec, meta, spec.describe(current_lang(), df))
     st.session_state[CONTEXT] = ctx
     return ctx
 

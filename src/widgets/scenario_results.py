@@ -9,7 +9,8 @@ import streamlit as st
 from src.engine.metrics import Comparison, SimulationResult
 from src.engine.narrative import ChangeSummary
 from src.engine.scenario import Scenario
-from src.i18n import format_money, format_number, format_percent
+from src.i18n import format_money, format_number
+from src.presentation.metrics import format_metric
 from src.widgets.i18n import current_lang, t
 
 # Metrics where a fall is good news (the delta is coloured the other way).
@@ -21,24 +22,6 @@ HEADLINE = (
     "delivered_scope_share",
     "funding_gap_usd",
 )
-
-
-def format_metric(metric: str, value: float, lang: str, *, delta: bool = False) -> str:
-    """A metric value in the unit users read (%, months, US$)."""
-    sign = "+" if delta and value > 0 else ""
-    if metric in ("on_time_rate", "delivered_scope_share"):
-        if delta:
-            return sign + format_number(value * 100, lang, 1) + " " + t("unit.pp")
-        return format_percent(value, lang, 1)
-    if metric.endswith("_months"):
-        return sign + t("unit.months", value=format_number(value, lang, 1))
-    if metric == "cost_overrun_pct":
-        if delta:
-            return sign + format_number(value, lang, 1) + " " + t("unit.pp")
-        return format_percent(value / 100, lang, 1)
-    if value < 0:  # -US$9.2M rather than US$-9.2M (ASCII "-": st.metric reads it)
-        return "-" + format_money(-value, lang)
-    return sign + format_money(value, lang)
 
 
 def lever_phrase(scenario: Scenario, lang: str) -> str:

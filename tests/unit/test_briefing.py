@@ -15,7 +15,7 @@ import src.briefing.scenarios as scenario_module
 import src.briefing.text as text_module
 from src.briefing import ScenarioResult, build_pack, to_pdf, to_pptx
 from src.briefing.charts import png_size
-from src.briefing.scenarios import METRIC_COLUMNS, format_metric, run_scenario
+from src.briefing.scenarios import METRIC_COLUMNS, run_scenario
 from src.briefing.sections import SECTIONS
 from src.briefing.text import truncate
 from src.cli import main
@@ -211,7 +211,9 @@ def test_scenario_slide_shows_ranges_fan_chart_and_summary(africa_pptx):
     assert "Baseline P50 (P10 – P90)" in text
     assert "8.0% (6.0% – 10.0%)" in text  # baseline on-time rate
     assert "10.0% (8.0% – 12.0%)" in text  # scenario on-time rate
-    assert "+2.0 pts" in text
+    # A change of a share is in percentage points, as on the app's cards.
+    assert "+2.0 pp" in text
+    assert "-US$46.0M" in text  # funding-gap change: the sign before the currency
     assert "US$230.0M (US$180.0M – US$320.0M)" in text
     assert "Under “Budget cut 20%”, on-time completion would be 10.0%" in text
 
@@ -365,13 +367,6 @@ def test_run_scenario_reports_the_engine_comparison(bundled):
     assert sorted(result.delivery["series"].unique()) == ["baseline", "scenario"]
     assert result.info["trials"] == 64
     assert result.info["levers"] == ["budget -30% (whole portfolio)"]
-
-
-def test_metric_formatting_by_kind():
-    assert format_metric(0.5, "delivered_scope_share", "en") == "50.0%"
-    assert format_metric(-1.25, "mean_delay_months", "en", delta=True) == "-1.2 months"
-    assert format_metric(1.5e8, "funding_gap_usd", "en", delta=True) == "+US$150.0M"
-    assert norm(format_metric(0.5, "on_time_rate", "fr")) == "50,0 %"
 
 
 def test_cli_writes_a_country_brief_as_pptx_and_pdf(tmp_path, capsys):

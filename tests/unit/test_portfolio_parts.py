@@ -7,7 +7,6 @@ import pytest
 
 from src.portfolio import schema as S
 from src.portfolio.export import neutralise_formulas, to_csv_bytes
-from src.portfolio.filters import FilterSpec
 from src.portfolio.fx import rate_table, to_usd
 from src.portfolio.reference import country_reference
 from src.portfolio.risk import risk_formula, risk_level
@@ -105,25 +104,6 @@ def test_risk_score_on_hand_made_rows(tiny_portfolio):
     assert p4[S.COL_RISK] == "Very high"
     p3 = tiny_portfolio.set_index(S.COL_PROJECT_ID).loc["P3"]
     assert p3[S.COL_RISK] == "Low"  # Norway, fully spent
-
-
-@pytest.mark.parametrize(
-    ("spec", "ids"),
-    [
-        (FilterSpec(), ["P1", "P2", "P3", "P4"]),
-        (FilterSpec(sectors=("Health",)), ["P1"]),
-        (FilterSpec(countries=("KEN",)), ["P1", "P2"]),
-        (FilterSpec(agencies=("Agency A",)), ["P1", "P3"]),
-        (FilterSpec(statuses=("Closed",)), ["P3"]),
-        (FilterSpec(regions=("Sub-Saharan Africa",)), ["P1", "P2"]),
-        (FilterSpec(years=(2021, 2021)), ["P1", "P2", "P4"]),
-        (FilterSpec(years=(2018, 2018)), ["P3"]),
-        (FilterSpec(budget=(600_000, 2_000_000)), ["P1", "P4"]),
-        (FilterSpec(sectors=("Health",), countries=("NOR",)), []),
-    ],
-)
-def test_filters_select_the_expected_projects(tiny_portfolio, spec, ids):
-    assert spec.apply(tiny_portfolio)[S.COL_PROJECT_ID].tolist() == ids
 
 
 def test_kpis_match_hand_computed_values(tiny_portfolio):

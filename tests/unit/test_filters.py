@@ -1,0 +1,120 @@
+"""FilterSpec: each rule selects rows and names itself, in one table (Datasette)."""
+
+from __future__ import annotations
+
+import pytest
+
+from src.portfolio import schema as S
+from src.portfolio.filters import NO_LIMIT, FilterSpec
+
+NNBSP = "\u202f"
+
+# spec, selected project ids, caption in English, French and Spanish.
+CASES = [
+    (
+        FilterSpec(),
+        ["P1", "P2", "P3", "P4"],
+        "whole portfolio",
+        "tout le portefeuille",
+        "todo el portafolio",
+    ),
+    (
+        FilterSpec(sectors=("Health",)),
+        ["P1"],
+        "Sector: Health",
+        "Secteur: Santé",
+        "Sector: Salud",
+    ),
+    (
+        FilterSpec(countries=("KEN",)),
+        ["P1", "P2"],
+        "Country: Kenya",
+        "Pays: Kenya",
+        "País: Kenia",
+    ),
+    (
+        FilterSpec(agencies=("Agency A",)),
+        ["P1", "P3"],
+        "Agency: Agency A",
+        "Agence: Agency A",
+        "Organismo: Agency A",
+    ),
+    (
+        FilterSpec(statuses=("Closed",)),
+        ["P3"],
+        "Status: Closed",
+        "Statut: Clôturé",
+        "Estado: Cerrado",
+    ),
+    (
+        FilterSpec(regions=("Sub-Saharan Africa",)),
+        ["P1", "P2"],
+        "Region: Sub-Saharan Africa",
+        "Région: Afrique subsaharienne",
+        "Región: África subsahariana",
+    ),
+    (
+        FilterSpec(risks=("Low",)),
+        ["P3"],
+        "Risk level: Low",
+        "Niveau de risque: Faible",
+        "Nivel de riesgo: Bajo",
+    ),
+    (
+        FilterSpec(years=(2021, 2021)),
+        ["P1", "P2", "P4"],
+        "Years active: 2021–2021",
+        "Années d'activité: 2021–2021",
+        "Años de actividad: 2021–2021",
+    ),
+    (
+        FilterSpec(years=(2018, 2018)),
+        ["P3"],
+        "Years active: 2018–2018",
+        "Années d'activité: 2018–2018",
+        "Años de actividad: 2018–2018",
+    ),
+    (
+        FilterSpec(budget=(600_000, 2_000_000)),
+        ["P1", "P4"],
+        "Budget per project and country: US$600.0K–US$2.0M",
+        "Budget par projet et pays: 600,0 k$US–2,0 M$US",
+        "Presupuesto por proyecto y país: 600,0 mil US$–2,0 M US$",
+    ),
+    (
+        FilterSpec(budget=(1_000_000, NO_LIMIT)),
+        ["P1", "P2", "P4"],
+        "Budget per project and country: US$1.0M–no limit",
+        "Budget par projet et pays: 1,0 M$US–sans limite",
+        "Presupuesto por proyecto y país: 1,0 M US$–sin límite",
+    ),
+    (
+        FilterSpec(sectors=("Health", "Education"), countries=("KEN", "NOR")),
+        ["P1", "P2"],
+        "Sector: Health, Education; Country: Kenya, Norway",
+        "Secteur: Santé, Éducation; Pays: Kenya, Norvège",
+        "Sector: Salud, Educación; País: Kenia, Noruega",
+    ),
+    (
+        FilterSpec(sectors=("Health",), countries=("NOR",)),
+        [],
+        "Sector: Health; Country: Norway",
+        "Secteur: Santé; Pays: Norvège",
+        "Sector: Salud; País: Noruega",
+    ),
+]
+
+
+@pytest.mark.parametrize(("spec", "ids", "en", "fr", "es"), CASES)
+def test_filter_selects_rows_and_describes_itself(
+    tiny_portfolio, spec, ids, en, fr, es
+):
+    assert spec.apply(tiny_portfolio)[S.COL_PROJECT_ID].tolist() == ids
+    for lang, caption in (("en", en), ("fr", fr), ("es", es)):
+        text = spec.describe(lang, tiny_portfolio).replace(NNBSP, " ")
+        assert text.replace("\xa0", " ") == caption
+
+
+def test_without_the_table_countries_are_named_by_iso3():
+    spec = FilterSpec(countries=("KEN",), risks=("High",))
+    assert spec.describe() == "Risk level: High; Country: KEN"
