@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from src.portfolio import schema as S
-from src.portfolio.build import coerce_types, derive_indicators, enrich_countries
+from src.portfolio.canonical import coerce_types, derive_indicators, enrich_countries
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20211

@@ -1,7 +1,7 @@
 """The IATI part of an import: files streamed into one table, duplicates merged.
 
 Each file is parsed with the hardened streaming parser (src/iati/parser.py) and
-each activity becomes its rows at once (`stream.PortfolioStream`), so memory holds
+each activity becomes its rows at once (`build.PortfolioStream`), so memory holds
 the rows kept, never every `Activity`. An identifier found in several files is
 kept once, from the file where it was last updated most recently.
 """
@@ -14,13 +14,13 @@ from typing import IO
 
 from src.iati.model import Activity, ParseReport, Problem
 from src.iati.parser import iter_activities
+from src.portfolio.build import PortfolioStream
 from src.portfolio.import_report import (
     FileSummary,
     ImportProblem,
     Progress,
     problem,
 )
-from src.portfolio.stream import PortfolioStream
 
 
 def _stamp(text: str) -> datetime:

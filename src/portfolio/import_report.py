@@ -26,7 +26,7 @@ import pandas as pd
 
 from src.i18n import DEFAULT_LANG, translate
 from src.portfolio import schema as S
-from src.portfolio.build import coerce_types
+from src.portfolio.canonical import coerce_types
 from src.portfolio.export import to_csv_bytes
 from src.portfolio.load import BUILD_VERSION
 

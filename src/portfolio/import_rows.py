@@ -17,7 +17,7 @@ from datetime import date
 import pandas as pd
 
 from src.portfolio import schema as S
-from src.portfolio.build import coerce_types, derive_indicators, enrich_countries
+from src.portfolio.canonical import coerce_types, derive_indicators, enrich_countries
 from src.portfolio.fx import to_usd
 from src.portfolio.import_report import (
     FileSummary,

@@ -19,7 +19,9 @@ from src.iati.model import ParseReport, Problem
 from src.iati.parser import parse_files
 from src.portfolio import paths
 from src.portfolio import schema as S
-from src.portfolio.build import BuildReport, build_portfolio, coerce_types
+from src.portfolio.build import build_portfolio
+from src.portfolio.canonical import coerce_types
+from src.portfolio.rows import BuildReport
 from src.portfolio.schema import PortfolioMeta
 
 # Bump when the build logic changes in a way that changes the table.
@@ -123,7 +125,7 @@ def read_portfolio_file(path: Path) -> tuple[pd.DataFrame, PortfolioMeta]:
     Missing optional columns are added empty; missing required columns raise a
     ValueError naming them.
     """
-    from src.portfolio.build import derive_indicators, enrich_countries
+    from src.portfolio.canonical import derive_indicators, enrich_countries
 
     if path.suffix.lower() == ".parquet":
         df = pd.read_parquet(path)

@@ -189,8 +189,9 @@ def _import_as_before(sources: list) -> tuple:
     `build_portfolio`. Returns (table, problems, unconverted, as_of, counts).
     """
     from src.iati.parser import parse_file
-    from src.portfolio.build import build_portfolio, data_date
+    from src.portfolio.build import build_portfolio
     from src.portfolio.import_iati import _stamp
+    from src.portfolio.rows import data_date
 
     problems, chosen, origin, counts = [], {}, {}, []
     for number, (name, data) in enumerate(sources):
