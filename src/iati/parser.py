@@ -10,8 +10,9 @@ Safety rules, because the files come from outside:
   (billion laughs, external entities such as ``file:///etc/passwd``); entities
   are never expanded, DTDs never loaded, the network never used.
 * Nesting deeper than `MAX_DEPTH` levels is rejected as soon as it is seen.
-* Nothing raises out of `parse_file` / `parse_files`: every problem becomes a
-  `Problem` in the `ParseReport` (fatal for the file, skipped for an activity,
+* Nothing raises out of `iter_activities` (one exception barrier), hence out of
+  `parse_file` / `parse_files`: every problem becomes a `Problem` in the
+  `ParseReport` (fatal for the file, skipped for an activity,
   warning for a value), and the activities read before a break are kept.
 
 Only IATI 2.01, 2.02 and 2.03 are supported; a 1.x file is rejected. Attributes
@@ -159,6 +160,8 @@ def iter_activities(
         _fatal(report, name, _syntax_message(exc, counter["read"]))
     except (etree.LxmlError, OSError, ValueError, MemoryError) as exc:
         _fatal(report, name, f"could not be read ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # noqa: BLE001 - the one barrier: never raise
+        _fatal(report, name, f"unexpected error ({type(exc).__name__}: {exc})")
     finally:
         if handle is not None:
             handle.close()
@@ -194,8 +197,8 @@ def parse_files(
 ) -> tuple[list[Activity], ParseReport]:
     """Parse several IATI activity files into one list and one report.
 
-    An identifier already kept from an earlier file (or earlier in the same
-    file) is skipped, so the same activity is never counted twice.
+    Every activity is returned, repeated identifiers included: which copy counts
+    is the portfolio's duplicate policy (`src.portfolio.dedupe`).
 
     Args:
         paths: the files, parsed in the given order.
@@ -247,7 +250,7 @@ def _collect(
     report: ParseReport,
     on_progress: Callable[[int, int], None] | None,
 ) -> list[Activity]:
-    """Run `iter_activities` into a list; the last barrier against exceptions.
+    """Run `iter_activities` (which never raises) into a list.
 
     Args:
         source: path or binary file object.
@@ -258,16 +261,11 @@ def _collect(
     Returns:
         The kept activities (those read before any failure).
     """
-    activities: list[Activity] = []
-    try:
-        for activity in iter_activities(
+    return list(
+        iter_activities(
             source, file_name=file_name, report=report, on_progress=on_progress
-        ):
-            activities.append(activity)
-    except Exception as exc:  # noqa: BLE001 - parse_file must never raise
-        name = file_name or _source_name(source)
-        _fatal(report, name, f"unexpected error ({type(exc).__name__}: {exc})")
-    return activities
+        )
+    )
 
 
 def _source_name(source: object) -> str:
@@ -655,20 +653,6 @@ def _activity_or_skip(
             )
         )
         return None
-    first_file = report.seen_identifiers.get(identifier)
-    if first_file is not None:
-        report.skipped.append(
-            Problem(
-                name,
-                identifier,
-                "iati-identifier",
-                f"{name}: activity #{position} (line {elem.sourceline}) repeats "
-                f"identifier {identifier} already read from {first_file}; skipped "
-                "so it is not counted twice",
-                "error",
-            )
-        )
-        return None
     try:
         activity = _build_activity(elem, name, identifier, report)
     except Exception as exc:  # noqa: BLE001 - one bad activity must not stop the file
@@ -683,7 +667,6 @@ def _activity_or_skip(
             )
         )
         return None
-    report.seen_identifiers[identifier] = name
     return activity
 
 

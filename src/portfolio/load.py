@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from src.i18n import DEFAULT_LANG
 from src.iati.model import ParseReport, Problem
-from src.iati.parser import parse_files
+from src.iati.parser import iter_activities
 from src.portfolio import paths
 from src.portfolio import schema as S
-from src.portfolio.build import build_portfolio
 from src.portfolio.canonical import coerce_types
+from src.portfolio.dedupe import DUPLICATE_KEY, Duplicate, NewestWins
+from src.portfolio.messages import message_text
 from src.portfolio.rows import BuildReport
 from src.portfolio.schema import PortfolioMeta
 
@@ -53,13 +55,31 @@ def fingerprint(files: list[Path]) -> str:
 def build_from_files(
     files: list[Path], *, name: str = "bundled", as_of: date | None = None
 ) -> tuple[pd.DataFrame, PortfolioMeta, ParseReport, BuildReport]:
-    """Parse IATI files and build the table (no cache)."""
-    activities, parse_report = parse_files(files)
-    df, build_report, when = build_portfolio(activities, as_of=as_of)
+    """Parse IATI files and build the table (no cache).
+
+    A repeated identifier is kept once by the duplicate policy
+    (`dedupe.NewestWins`, the same as imports); the dropped copy is listed in
+    the parse report's skipped activities.
+    """
+    report = ParseReport()
+    merge = NewestWins()
+    names = [path.name for path in files]
+    for number, path in enumerate(files):
+        for act in iter_activities(path, report=report):  # never raises
+            dup = merge.offer(act, number)
+            if dup is not None:
+                report.activities_kept -= 1
+                report.skipped.append(_duplicate_problem(dup, names))
+    df, build_report, when = merge.stream.finish(as_of=as_of)
     meta = PortfolioMeta(
         as_of=when.isoformat(), fingerprint=fingerprint(files), name=name
     )
-    return df, meta, parse_report, build_report
+    return df, meta, report, build_report
+
+
+def _duplicate_problem(dup: Duplicate, names: list[str]) -> Problem:
+    text = message_text(DUPLICATE_KEY, DEFAULT_LANG, dup.params(names))
+    return Problem(names[dup.dropped], dup.identifier, "iati-identifier", text, "error")
 
 
 def _report_to_json(parse: ParseReport, build: BuildReport) -> dict[str, object]:
