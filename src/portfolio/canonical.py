@@ -1,12 +1,17 @@
-"""The canonical table's columns: schema dtypes, derived indicators, country context.
+"""The canonical table: schema dtypes, derived indicators, country context.
 
-Every source (the bundled IATI build, a user's CSV, an import) goes through the
-same three steps, so the derived values never depend on where a row came from.
+Every source (the bundled IATI build, a user's CSV or Parquet, an import's
+accepted rows, a test's hand-written rows) goes through the same steps, so the
+derived values never depend on where a row came from. `read_canonical` is the
+one reader of a canonical-columns table.
 """
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -106,3 +111,94 @@ def enrich_countries(df: pd.DataFrame) -> pd.DataFrame:
     precision = precision.where(~no_point, "country")
     out[S.COL_PRECISION] = precision.where(out[S.COL_LAT].notna(), "none")
     return out
+
+
+CanonicalSource = str | os.PathLike[str] | pd.DataFrame | Iterable[Mapping[str, object]]
+"""A .csv or .parquet path, a DataFrame, or row dicts keyed by column name."""
+
+_TRUE_TEXT = frozenset({"true", "1", "yes"})
+
+
+def read_canonical(source: CanonicalSource, *, as_of: date) -> pd.DataFrame:
+    """Read any table with the canonical input columns into the canonical table.
+
+    The one reader for user files (app and CLI), import rows and test rows:
+
+    * a path must be .csv (UTF-8, BOM allowed) or .parquet; CSV cells are read
+      as text, so identifiers such as ``"007"`` or ``"NA"`` stay as written;
+    * every `schema.REQUIRED_INPUT_COLUMNS` column must be present, and a start
+      or end date that is given must be a valid date (else ValueError naming
+      the file and the columns);
+    * the other columns are optional; blanks get the country context from the
+      ISO3 code (`enrich_countries`, the user's own values and points kept),
+      a country share from the project's budget split over its rows (1 for a
+      one-row project), and "spend reported" where spent is given;
+    * the derived indicators are computed for `as_of`.
+
+    Returns:
+        The table with exactly `schema.COLUMNS`.
+    """
+    name, df = _frame(source)
+    missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in df.columns]
+    if missing:
+        msg = f"{name}: lacks required column(s): {', '.join(missing)}"
+        raise ValueError(msg)
+    _check_dates(df, name)
+    for col in S.COLUMNS:
+        if col not in df.columns:
+            df[col] = pd.NA
+    spend_unknown = df[S.COL_SPEND_REPORTED].isna()
+    df = coerce_types(df)
+    df[S.COL_SPEND_REPORTED] = df[S.COL_SPEND_REPORTED].where(
+        ~spend_unknown, df[S.COL_SPENT].notna()
+    )
+    df[S.COL_COUNTRY_SHARE] = df[S.COL_COUNTRY_SHARE].fillna(_budget_shares(df))
+    df = coerce_types(enrich_countries(df))
+    return derive_indicators(df, as_of)[list(S.COLUMNS)]
+
+
+def _frame(source: CanonicalSource) -> tuple[str, pd.DataFrame]:
+    """(name for messages, a fresh DataFrame with blanks as missing values)."""
+    if isinstance(source, pd.DataFrame):
+        return "table", source.copy()
+    if not isinstance(source, str | os.PathLike):
+        return "rows", pd.DataFrame(list(source))
+    path = Path(source)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        msg = f"{path.name}: expected a .csv or .parquet file"
+        raise ValueError(msg)
+    if not path.exists():
+        msg = f"{path}: file not found"
+        raise ValueError(msg)
+    try:
+        if suffix == ".parquet":
+            return path.name, pd.read_parquet(path)
+        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        msg = f"{path.name}: cannot be read ({exc})"
+        raise ValueError(msg) from None
+    df = df.replace("", pd.NA)
+    for col in S.BOOL_COLUMNS:
+        if col in df:
+            text = df[col].str.strip().str.lower()
+            df[col] = text.isin(_TRUE_TEXT).where(text.notna(), pd.NA)
+    return path.name, df
+
+
+def _check_dates(df: pd.DataFrame, name: str) -> None:
+    for col in (S.COL_START, S.COL_END):
+        raw = df[col]
+        parsed = pd.to_datetime(raw, errors="coerce")
+        bad = int((parsed.isna() & raw.notna() & (raw.astype(str) != "")).sum())
+        if bad:
+            msg = f"{name}: column {col!r} has {bad} invalid date(s)"
+            raise ValueError(msg)
+
+
+def _budget_shares(df: pd.DataFrame) -> pd.Series:
+    """Each row's share of its project's budget (equal shares when it is 0)."""
+    by_project = df.groupby(S.COL_PROJECT_ID, dropna=False)[S.COL_BUDGET]
+    totals = by_project.transform("sum")
+    counts = by_project.transform("size")
+    return (df[S.COL_BUDGET] / totals).where(totals > 0, 1 / counts)

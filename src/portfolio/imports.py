@@ -28,6 +28,7 @@ from typing import IO
 import pandas as pd
 
 from src.portfolio import schema as S
+from src.portfolio.canonical import read_canonical
 from src.portfolio.import_iati import IatiMerge
 from src.portfolio.import_report import (
     DEFAULT_MAX_UPLOAD_MB,
@@ -41,7 +42,7 @@ from src.portfolio.import_report import (
     named_bytes,
     refuse,
 )
-from src.portfolio.import_rows import canonical, validate_table
+from src.portfolio.import_rows import validate_table
 from src.portfolio.import_tabular import read_csv, read_xlsx
 from src.portfolio.import_template import TEMPLATE_NAMES
 from src.portfolio.schema import PortfolioMeta
@@ -141,7 +142,7 @@ def import_files(
             summary, name, header, rows, seen, report, accepted_rows, rejected
         )
     if accepted_rows:
-        parts.append(canonical(accepted_rows, when))
+        parts.append(read_canonical(accepted_rows, as_of=when))
     if parts:
         table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         report.table = table[list(S.COLUMNS)].reset_index(drop=True)

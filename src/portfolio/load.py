@@ -19,8 +19,7 @@ from src.i18n import DEFAULT_LANG
 from src.iati.model import ParseReport, Problem
 from src.iati.parser import iter_activities
 from src.portfolio import paths
-from src.portfolio import schema as S
-from src.portfolio.canonical import coerce_types
+from src.portfolio.canonical import read_canonical
 from src.portfolio.dedupe import DUPLICATE_KEY, Duplicate, NewestWins
 from src.portfolio.messages import message_text
 from src.portfolio.rows import BuildReport
@@ -140,34 +139,14 @@ def problems_from_json(items: list[dict[str, str]]) -> list[Problem]:
 
 
 def read_portfolio_file(path: Path) -> tuple[pd.DataFrame, PortfolioMeta]:
-    """Read a canonical-columns portfolio from CSV or Parquet (e.g. for the engine).
+    """A user's canonical CSV or Parquet file as a dataset, derived as of today.
 
-    Missing optional columns are added empty; missing required columns raise a
-    ValueError naming them.
+    The table is `canonical.read_canonical`'s (bad files raise ValueError); the
+    metadata names the file and fingerprints its content.
     """
-    from src.portfolio.canonical import derive_indicators, enrich_countries
-
-    if path.suffix.lower() == ".parquet":
-        df = pd.read_parquet(path)
-    elif path.suffix.lower() == ".csv":
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    else:
-        msg = f"{path.name}: expected a .csv or .parquet file"
-        raise ValueError(msg)
-    missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in df.columns]
-    if missing:
-        msg = f"{path.name}: missing required column(s): {', '.join(missing)}"
-        raise ValueError(msg)
-    for col in S.COLUMNS:
-        if col not in df.columns:
-            df[col] = pd.NA
-    df = coerce_types(enrich_countries(coerce_types(df)))
-    if df[S.COL_SPEND_REPORTED].sum() == 0:
-        df[S.COL_SPEND_REPORTED] = df[S.COL_SPENT].notna()
-    df[S.COL_COUNTRY_SHARE] = df[S.COL_COUNTRY_SHARE].fillna(1.0)
     as_of = date.today()
-    df = derive_indicators(df, as_of)
+    df = read_canonical(path, as_of=as_of)
     meta = PortfolioMeta(
         as_of=as_of.isoformat(), fingerprint=fingerprint([path]), name=path.stem
     )
-    return df[list(S.COLUMNS)], meta
+    return df, meta
