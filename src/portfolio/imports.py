@@ -45,7 +45,6 @@ from src.portfolio.import_report import (
 from src.portfolio.import_rows import validate_table
 from src.portfolio.import_tabular import read_csv, read_xlsx
 from src.portfolio.import_template import TEMPLATE_NAMES
-from src.portfolio.schema import PortfolioMeta
 
 __all__ = [
     "DEFAULT_MAX_UPLOAD_MB",
@@ -223,22 +222,3 @@ def _check_and_kind(name: str, handle: IO[bytes], size: int) -> str:
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return "iati"
     return "csv"
-
-
-def store_import(report: ImportReport, name: str, *, replace: bool = False):
-    """Save an import's accepted rows as a named dataset with its provenance.
-
-    Returns:
-        The store's `DatasetInfo` for the new dataset.
-    """
-    from src.store.datasets import save_dataset
-
-    meta = PortfolioMeta(report.as_of.isoformat(), report.fingerprint(), name)
-    return save_dataset(
-        name,
-        report.table,
-        meta,
-        provenance=report.provenance(),
-        report=report.to_store_report(),
-        replace=replace,
-    )
