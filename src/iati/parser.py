@@ -697,53 +697,62 @@ def _build_activity(
         humanitarian=(elem.get("humanitarian") or "").strip().lower() in _TRUE,
         source_file=name,
     )
-    sdg: list[str] = []
     for child in elem:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        if tag == "title":
-            act.title = _narrative(child, lang)
-        elif tag == "reporting-org":
-            act.reporting_org_ref = (child.get("ref") or "").strip()
-            act.reporting_org = _narrative(child, lang) or act.reporting_org_ref
-        elif tag == "participating-org":
-            _participating_org(child, act, lang)
-        elif tag == "activity-status":
-            act.status_code = (child.get("code") or "").strip()
-        elif tag == "activity-date":
-            attr = _DATE_FIELDS.get((child.get("type") or "").strip())
-            if attr is not None:
-                setattr(act, attr, _date(child.get("iso-date"), ctx, "activity-date"))
-        elif tag == "recipient-country":
-            share = _share(child, ctx, "recipient-country", lang, upper=True)
-            if share is not None:
-                act.countries.append(share)
-        elif tag == "recipient-region":
-            share = _share(child, ctx, "recipient-region", lang, default_vocab="1")
-            if share is not None:
-                act.regions.append(share)
-        elif tag == "sector":
-            _sector(child, act, sdg, ctx)
-        elif tag == "tag":
-            if (child.get("vocabulary") or "").strip() in _SDG_TAG_VOCABS:
-                _add_sdg(child.get("code"), sdg, ctx, "tag")
-        elif tag == "budget":
-            budget = _budget(child, ctx)
-            if budget is not None:
-                act.budgets.append(budget)
-        elif tag == "transaction":
-            transaction = _transaction(child, ctx)
-            if transaction is not None:
-                act.transactions.append(transaction)
-        elif tag == "location":
-            location = _location(child, ctx)
-            if location is not None:
-                act.locations.append(location)
-    act.sdg_tags = sdg
+        extract = _FIELDS.get(child.tag) if isinstance(child.tag, str) else None
+        if extract is not None:
+            extract(child, act, ctx)
     if not act.title:
         ctx.warn("title", f"{name}: activity {identifier} has no title")
     return act
+
+
+def _title(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    act.title = _narrative(elem, ctx.lang)
+
+
+def _reporting_org(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    act.reporting_org_ref = (elem.get("ref") or "").strip()
+    act.reporting_org = _narrative(elem, ctx.lang) or act.reporting_org_ref
+
+
+def _status(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    act.status_code = (elem.get("code") or "").strip()
+
+
+def _activity_date(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    attr = _DATE_FIELDS.get((elem.get("type") or "").strip())
+    if attr is not None:
+        setattr(act, attr, _date(elem.get("iso-date"), ctx, "activity-date"))
+
+
+def _country(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    share = _share(elem, ctx, "recipient-country", ctx.lang, upper=True)
+    if share is not None:
+        act.countries.append(share)
+
+
+def _region(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    share = _share(elem, ctx, "recipient-region", ctx.lang, default_vocab="1")
+    if share is not None:
+        act.regions.append(share)
+
+
+def _tag(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    if (elem.get("vocabulary") or "").strip() in _SDG_TAG_VOCABS:
+        _add_sdg(elem.get("code"), act.sdg_tags, ctx, "tag")
+
+
+def _appending(
+    read: Callable[[Any, _Ctx], Any | None], attr: str
+) -> Callable[[Any, Activity, _Ctx], None]:
+    """An extractor appending `read(elem, ctx)` to ``act.<attr>`` unless None."""
+
+    def extract(elem: Any, act: Activity, ctx: _Ctx) -> None:
+        value = read(elem, ctx)
+        if value is not None:
+            getattr(act, attr).append(value)
+
+    return extract
 
 
 def _narrative(elem: Any, default_lang: str) -> str:
@@ -1088,3 +1097,32 @@ def _location(elem: Any, ctx: _Ctx) -> Location | None:
         else (location_class.get("code") or "").strip(),
         name="" if name_elem is None else _narrative(name_elem, ctx.lang),
     )
+
+
+def _participating(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    _participating_org(elem, act, ctx.lang)
+
+
+def _activity_sector(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    _sector(elem, act, act.sdg_tags, ctx)
+
+
+_FIELDS: dict[str, Callable[[Any, Activity, _Ctx], None]] = {
+    "title": _title,
+    "reporting-org": _reporting_org,
+    "participating-org": _participating,
+    "activity-status": _status,
+    "activity-date": _activity_date,
+    "recipient-country": _country,
+    "recipient-region": _region,
+    "sector": _activity_sector,
+    "tag": _tag,
+    "budget": _appending(_budget, "budgets"),
+    "transaction": _appending(_transaction, "transactions"),
+    "location": _appending(_location, "locations"),
+}
+"""Child element of <iati-activity> -> the extractor filling the `Activity`.
+
+Elements not listed (and other namespaces) are ignored. Each extractor is
+``(element, activity, context) -> None`` and warns through the context.
+"""
