@@ -9,24 +9,24 @@ import pandas as pd
 import pytest
 
 from src.portfolio import schema as S
-from src.portfolio.build import coerce_types, derive_indicators, enrich_countries
+from src.portfolio.canonical import read_canonical
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20211
 
 
 def make_rows(rows: list[dict[str, object]], as_of: date = date(2021, 6, 1)):
-    """A canonical table from a few hand-written rows (missing columns empty)."""
-    df = pd.DataFrame(rows)
-    for col in S.COLUMNS:
-        if col not in df:
-            df[col] = pd.NA
-    df[S.COL_SPEND_REPORTED] = df[S.COL_SPEND_REPORTED].fillna(True)
-    df[S.COL_COUNTRY_SHARE] = df[S.COL_COUNTRY_SHARE].fillna(1.0)
-    df[S.COL_SECTOR_SOURCE] = df[S.COL_SECTOR_SOURCE].fillna("reported")
-    df[S.COL_END_SOURCE] = df[S.COL_END_SOURCE].fillna("reported")
-    df = coerce_types(enrich_countries(coerce_types(df)))
-    return derive_indicators(df, as_of)[list(S.COLUMNS)]
+    """A canonical table from a few hand-written rows (`read_canonical`).
+
+    Test rows default to spend, sector and end date "reported", one country each.
+    """
+    defaults = {
+        S.COL_SPEND_REPORTED: True,
+        S.COL_COUNTRY_SHARE: 1.0,
+        S.COL_SECTOR_SOURCE: "reported",
+        S.COL_END_SOURCE: "reported",
+    }
+    return read_canonical([defaults | row for row in rows], as_of=as_of)
 
 
 @pytest.fixture

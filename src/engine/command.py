@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from src.engine.scenario import BASELINE, Scenario
-from src.portfolio import schema as S
+from src.portfolio.canonical import read_canonical
 
 VALIDATION_NAME = "data/calibration/validation.json"
 
@@ -51,47 +51,10 @@ def _error(message: str) -> int:
     return 2
 
 
-def read_portfolio(path: Path) -> pd.DataFrame:
-    """Read a user portfolio (CSV or Parquet) with the canonical columns."""
-    if not path.exists():
-        msg = f"portfolio file {path} not found"
-        raise ValueError(msg)
-    try:
-        if path.suffix.lower() == ".parquet":
-            df = pd.read_parquet(path)
-        elif path.suffix.lower() == ".csv":
-            df = pd.read_csv(path, dtype={S.COL_PROJECT_ID: str, S.COL_COUNTRY: str})
-        else:
-            msg = f"portfolio file {path} must be .csv or .parquet"
-            raise ValueError(msg)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        msg = f"cannot read portfolio file {path}: {exc}"
-        raise ValueError(msg) from None
-    missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in df.columns]
-    if missing:
-        msg = f"portfolio file {path} lacks required column(s) {missing}"
-        raise ValueError(msg)
-    for col in (S.COL_START, S.COL_END):
-        raw = df[col]
-        parsed = pd.to_datetime(raw, errors="coerce")
-        bad = int((parsed.isna() & raw.notna() & (raw.astype(str) != "")).sum())
-        if bad:
-            msg = f"portfolio file {path}: column {col!r} has {bad} invalid date(s)"
-            raise ValueError(msg)
-        df[col] = parsed
-    for col in (S.COL_COUNTRY, S.COL_SECTOR_GROUP, S.COL_REGION, S.COL_AGENCY):
-        if col in df.columns:
-            df[col] = df[col].fillna("").astype(str)
-        elif col != S.COL_COUNTRY:
-            df[col] = ""
-    return df
-
-
 def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, date]:
     if args.portfolio:
-        df = read_portfolio(Path(args.portfolio))
         as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
-        return df, as_of
+        return read_canonical(Path(args.portfolio), as_of=as_of), as_of
     from src.portfolio.load import load_bundled_portfolio
 
     df, meta = load_bundled_portfolio()

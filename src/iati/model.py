@@ -139,8 +139,6 @@ class ParseReport:
     skipped: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     fatal: list[Problem] = field(default_factory=list)  # whole file unreadable
-    # identifier -> file it was first kept from; later duplicates are skipped
-    seen_identifiers: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def problems(self) -> list[Problem]:

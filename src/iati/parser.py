@@ -10,8 +10,9 @@ Safety rules, because the files come from outside:
   (billion laughs, external entities such as ``file:///etc/passwd``); entities
   are never expanded, DTDs never loaded, the network never used.
 * Nesting deeper than `MAX_DEPTH` levels is rejected as soon as it is seen.
-* Nothing raises out of `parse_file` / `parse_files`: every problem becomes a
-  `Problem` in the `ParseReport` (fatal for the file, skipped for an activity,
+* Nothing raises out of `iter_activities` (one exception barrier), hence out of
+  `parse_file` / `parse_files`: every problem becomes a `Problem` in the
+  `ParseReport` (fatal for the file, skipped for an activity,
   warning for a value), and the activities read before a break are kept.
 
 Only IATI 2.01, 2.02 and 2.03 are supported; a 1.x file is rejected. Attributes
@@ -159,6 +160,8 @@ def iter_activities(
         _fatal(report, name, _syntax_message(exc, counter["read"]))
     except (etree.LxmlError, OSError, ValueError, MemoryError) as exc:
         _fatal(report, name, f"could not be read ({type(exc).__name__}: {exc})")
+    except Exception as exc:  # noqa: BLE001 - the one barrier: never raise
+        _fatal(report, name, f"unexpected error ({type(exc).__name__}: {exc})")
     finally:
         if handle is not None:
             handle.close()
@@ -194,8 +197,8 @@ def parse_files(
 ) -> tuple[list[Activity], ParseReport]:
     """Parse several IATI activity files into one list and one report.
 
-    An identifier already kept from an earlier file (or earlier in the same
-    file) is skipped, so the same activity is never counted twice.
+    Every activity is returned, repeated identifiers included: which copy counts
+    is the portfolio's duplicate policy (`src.portfolio.dedupe`).
 
     Args:
         paths: the files, parsed in the given order.
@@ -247,7 +250,7 @@ def _collect(
     report: ParseReport,
     on_progress: Callable[[int, int], None] | None,
 ) -> list[Activity]:
-    """Run `iter_activities` into a list; the last barrier against exceptions.
+    """Run `iter_activities` (which never raises) into a list.
 
     Args:
         source: path or binary file object.
@@ -258,16 +261,11 @@ def _collect(
     Returns:
         The kept activities (those read before any failure).
     """
-    activities: list[Activity] = []
-    try:
-        for activity in iter_activities(
+    return list(
+        iter_activities(
             source, file_name=file_name, report=report, on_progress=on_progress
-        ):
-            activities.append(activity)
-    except Exception as exc:  # noqa: BLE001 - parse_file must never raise
-        name = file_name or _source_name(source)
-        _fatal(report, name, f"unexpected error ({type(exc).__name__}: {exc})")
-    return activities
+        )
+    )
 
 
 def _source_name(source: object) -> str:
@@ -655,20 +653,6 @@ def _activity_or_skip(
             )
         )
         return None
-    first_file = report.seen_identifiers.get(identifier)
-    if first_file is not None:
-        report.skipped.append(
-            Problem(
-                name,
-                identifier,
-                "iati-identifier",
-                f"{name}: activity #{position} (line {elem.sourceline}) repeats "
-                f"identifier {identifier} already read from {first_file}; skipped "
-                "so it is not counted twice",
-                "error",
-            )
-        )
-        return None
     try:
         activity = _build_activity(elem, name, identifier, report)
     except Exception as exc:  # noqa: BLE001 - one bad activity must not stop the file
@@ -683,7 +667,6 @@ def _activity_or_skip(
             )
         )
         return None
-    report.seen_identifiers[identifier] = name
     return activity
 
 
@@ -714,54 +697,63 @@ def _build_activity(
         humanitarian=(elem.get("humanitarian") or "").strip().lower() in _TRUE,
         source_file=name,
     )
-    sdg: list[str] = []
     for child in elem:
-        tag = child.tag
-        if not isinstance(tag, str):
-            continue
-        if tag == "title":
-            act.title = _narrative(child, lang)
-        elif tag == "reporting-org":
-            act.reporting_org_ref = (child.get("ref") or "").strip()
-            act.reporting_org_type = (child.get("type") or "").strip()
-            act.reporting_org = _narrative(child, lang) or act.reporting_org_ref
-        elif tag == "participating-org":
-            _participating_org(child, act, lang)
-        elif tag == "activity-status":
-            act.status_code = (child.get("code") or "").strip()
-        elif tag == "activity-date":
-            attr = _DATE_FIELDS.get((child.get("type") or "").strip())
-            if attr is not None:
-                setattr(act, attr, _date(child.get("iso-date"), ctx, "activity-date"))
-        elif tag == "recipient-country":
-            share = _share(child, ctx, "recipient-country", lang, upper=True)
-            if share is not None:
-                act.countries.append(share)
-        elif tag == "recipient-region":
-            share = _share(child, ctx, "recipient-region", lang, default_vocab="1")
-            if share is not None:
-                act.regions.append(share)
-        elif tag == "sector":
-            _sector(child, act, sdg, ctx)
-        elif tag == "tag":
-            if (child.get("vocabulary") or "").strip() in _SDG_TAG_VOCABS:
-                _add_sdg(child.get("code"), sdg, ctx, "tag")
-        elif tag == "budget":
-            budget = _budget(child, ctx)
-            if budget is not None:
-                act.budgets.append(budget)
-        elif tag == "transaction":
-            transaction = _transaction(child, ctx)
-            if transaction is not None:
-                act.transactions.append(transaction)
-        elif tag == "location":
-            location = _location(child, ctx)
-            if location is not None:
-                act.locations.append(location)
-    act.sdg_tags = sdg
+        extract = _FIELDS.get(child.tag) if isinstance(child.tag, str) else None
+        if extract is not None:
+            extract(child, act, ctx)
     if not act.title:
         ctx.warn("title", f"{name}: activity {identifier} has no title")
     return act
+
+
+def _title(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    act.title = _narrative(elem, ctx.lang)
+
+
+def _reporting_org(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    act.reporting_org_ref = (elem.get("ref") or "").strip()
+    act.reporting_org_type = (elem.get("type") or "").strip()
+    act.reporting_org = _narrative(elem, ctx.lang) or act.reporting_org_ref
+
+
+def _status(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    act.status_code = (elem.get("code") or "").strip()
+
+
+def _activity_date(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    attr = _DATE_FIELDS.get((elem.get("type") or "").strip())
+    if attr is not None:
+        setattr(act, attr, _date(elem.get("iso-date"), ctx, "activity-date"))
+
+
+def _country(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    share = _share(elem, ctx, "recipient-country", ctx.lang, upper=True)
+    if share is not None:
+        act.countries.append(share)
+
+
+def _region(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    share = _share(elem, ctx, "recipient-region", ctx.lang, default_vocab="1")
+    if share is not None:
+        act.regions.append(share)
+
+
+def _tag(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    if (elem.get("vocabulary") or "").strip() in _SDG_TAG_VOCABS:
+        _add_sdg(elem.get("code"), act.sdg_tags, ctx, "tag")
+
+
+def _appending(
+    read: Callable[[Any, _Ctx], Any | None], attr: str
+) -> Callable[[Any, Activity, _Ctx], None]:
+    """An extractor appending `read(elem, ctx)` to ``act.<attr>`` unless None."""
+
+    def extract(elem: Any, act: Activity, ctx: _Ctx) -> None:
+        value = read(elem, ctx)
+        if value is not None:
+            getattr(act, attr).append(value)
+
+    return extract
 
 
 def _narrative(elem: Any, default_lang: str) -> str:
@@ -1106,3 +1098,32 @@ def _location(elem: Any, ctx: _Ctx) -> Location | None:
         else (location_class.get("code") or "").strip(),
         name="" if name_elem is None else _narrative(name_elem, ctx.lang),
     )
+
+
+def _participating(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    _participating_org(elem, act, ctx.lang)
+
+
+def _activity_sector(elem: Any, act: Activity, ctx: _Ctx) -> None:
+    _sector(elem, act, act.sdg_tags, ctx)
+
+
+_FIELDS: dict[str, Callable[[Any, Activity, _Ctx], None]] = {
+    "title": _title,
+    "reporting-org": _reporting_org,
+    "participating-org": _participating,
+    "activity-status": _status,
+    "activity-date": _activity_date,
+    "recipient-country": _country,
+    "recipient-region": _region,
+    "sector": _activity_sector,
+    "tag": _tag,
+    "budget": _appending(_budget, "budgets"),
+    "transaction": _appending(_transaction, "transactions"),
+    "location": _appending(_location, "locations"),
+}
+"""Child element of <iati-activity> -> the extractor filling the `Activity`.
+
+Elements not listed (and other namespaces) are ignored. Each extractor is
+``(element, activity, context) -> None`` and warns through the context.
+"""

@@ -13,7 +13,8 @@ from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from src.portfolio.imports import ImportReport, import_files, store_import
+from src.portfolio.imports import ImportReport, import_files
+from src.store.datasets import store_import
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -1,64 +1,54 @@
 """The IATI part of an import: files streamed into one table, duplicates merged.
 
 Each file is parsed with the hardened streaming parser (src/iati/parser.py) and
-each activity becomes its rows at once (`stream.PortfolioStream`), so memory holds
-the rows kept, never every `Activity`. An identifier found in several files is
-kept once, from the file where it was last updated most recently.
+each activity becomes its rows at once (`build.PortfolioStream`), so memory holds
+the rows kept, never every `Activity`. An identifier met more than once is kept
+once, by the one duplicate policy (`dedupe.NewestWins`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import IO
 
-from src.iati.model import Activity, ParseReport, Problem
+from src.iati.model import ParseReport
 from src.iati.parser import iter_activities
+from src.portfolio.dedupe import DUPLICATE_KEY, Duplicate, NewestWins
 from src.portfolio.import_report import (
     FileSummary,
     ImportProblem,
     Progress,
     problem,
 )
-from src.portfolio.stream import PortfolioStream
-
-
-def _stamp(text: str) -> datetime:
-    """A last-updated-datetime as an aware datetime (oldest when missing)."""
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            value = datetime.fromisoformat(text.strip()[:10])
-        except ValueError:
-            return datetime.min.replace(tzinfo=UTC)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class IatiMerge:
     """Stream IATI files into one `PortfolioStream`, never holding the activities.
 
-    Each activity becomes its rows as soon as it is parsed. An identifier seen in
-    an earlier file keeps one slot (its first position); a newer version (by
-    last-updated date) replaces the rows in that slot, an older one is dropped.
-    Only a small index {identifier: (slot, file, last-updated)} is kept.
+    Each activity becomes its rows as soon as it is parsed; an identifier met
+    again is resolved by the one duplicate policy (`dedupe.NewestWins`: newest
+    last-updated wins, in the first copy's position), within a file or across.
     """
 
     def __init__(self) -> None:
-        self.stream = PortfolioStream()
+        self._merge = NewestWins()
+        self.stream = self._merge.stream
         self.files: list[FileSummary] = []
         self.problems: list[ImportProblem] = []  # parse and duplicate problems
-        self._index: dict[str, tuple[int, int, str]] = {}
-        self._slot_file: list[int] = []  # slot -> index in `files`
 
     def read(self, summary: FileSummary, handle: IO[bytes], progress: Progress) -> None:
         """Parse one file into the stream; its problems follow the earlier files'."""
         number = len(self.files)
         self.files.append(summary)
+        names = [f.name for f in self.files]
         parse_report = ParseReport()
         duplicates: list[ImportProblem] = []
-        for act in _activities(handle, summary.name, parse_report, progress):
-            self._take(act, number, duplicates)
+        activities = iter_activities(
+            handle, file_name=summary.name, report=parse_report, on_progress=progress
+        )
+        for act in activities:  # never raises: problems go to parse_report
+            dup = self._merge.offer(act, number)
+            if dup is not None:
+                duplicates.append(_duplicate_problem(dup, names))
         summary.read = parse_report.activities_read
         for p in parse_report.problems:
             severity = "warning" if p.severity == "warning" else "error"
@@ -71,66 +61,20 @@ class IatiMerge:
 
     def count_accepted(self) -> None:
         """Set each file's accepted and rejected counts from the kept versions."""
-        kept = [0] * len(self.files)
-        for number in self._slot_file:
-            kept[number] += 1
+        kept = self._merge.kept_per_origin(len(self.files))
         for summary, n in zip(self.files, kept, strict=True):
             summary.accepted = n
             summary.rejected = summary.read - n
 
-    def _take(self, act: Activity, number: int, out: list[ImportProblem]) -> None:
-        prev = self._index.get(act.identifier)
-        if prev is None:
-            slot = self.stream.add(act)
-            self._slot_file.append(number)
-            self._index[act.identifier] = (slot, number, act.last_updated)
-            return
-        slot, prev_number, prev_stamp = prev
-        prev_file = self.files[prev_number].name
-        newer = _stamp(act.last_updated) > _stamp(prev_stamp)
-        if newer:
-            self.stream.replace(slot, act)
-            self._slot_file[slot] = number
-            self._index[act.identifier] = (slot, number, act.last_updated)
-            keep, drop = (act.source_file, act.last_updated), (prev_file, prev_stamp)
-        else:
-            keep, drop = (prev_file, prev_stamp), (act.source_file, act.last_updated)
-        out.append(
-            problem(
-                drop[0],
-                None,
-                act.identifier,
-                "iati-identifier",
-                "import.iati_duplicate",
-                activity=act.identifier,
-                first=prev_file,
-                second=act.source_file,
-                kept=keep[0],
-                kept_updated=keep[1] or None,
-                dropped=drop[0],
-                dropped_updated=drop[1] or None,
-            )
-        )
 
-
-def _activities(
-    handle: IO[bytes], name: str, parse_report: ParseReport, progress: Progress
-) -> Iterator[Activity]:
-    """`iter_activities`, with any unexpected error recorded as fatal for the file.
-
-    The same barrier as `parser.parse_file`: activities read before the error
-    are kept, and nothing raises out of the parser.
-    """
-    activities = iter_activities(
-        handle, file_name=name, report=parse_report, on_progress=progress
+def _duplicate_problem(dup: Duplicate, names: list[str]) -> ImportProblem:
+    """The import problem for a dropped copy (listed under the dropped file)."""
+    params = dup.params(names)
+    return problem(
+        names[dup.dropped],
+        None,
+        dup.identifier,
+        "iati-identifier",
+        DUPLICATE_KEY,
+        **params,
     )
-    while True:
-        try:
-            act = next(activities)
-        except StopIteration:
-            return
-        except Exception as exc:  # noqa: BLE001 - the import must never raise
-            message = f"{name}: unexpected error ({type(exc).__name__}: {exc})"
-            parse_report.fatal.append(Problem(name, "", "file", message, "error"))
-            return
-        yield act

@@ -24,15 +24,14 @@ from typing import IO
 
 import pandas as pd
 
-from src.i18n import DEFAULT_LANG, translate
+from src.i18n import DEFAULT_LANG
 from src.portfolio import schema as S
-from src.portfolio.build import coerce_types
+from src.portfolio.canonical import coerce_types
 from src.portfolio.export import to_csv_bytes
 from src.portfolio.load import BUILD_VERSION
+from src.portfolio.messages import FILE_REASON, message_text, reason_text
 
 DEFAULT_MAX_UPLOAD_MB = 200
-FILE_REASON = "import.file."
-"""Key prefix of the reasons a whole file is refused (bare, without the name)."""
 Source = str | os.PathLike[str] | IO[bytes]
 Progress = Callable[[int, int], None]
 """``(bytes_done, bytes_total)`` over all files of an import."""
@@ -64,23 +63,6 @@ class ImportProblem:
     severity: str = "error"
     key: str = ""
     params: dict[str, object] = field(default_factory=dict, hash=False)
-
-
-def reason_text(key: str, lang: str, params: dict[str, object]) -> str:
-    """A message key in `lang`; a None param reads "not given" in that language."""
-    values = {
-        k: translate("import.not_given", lang) if v is None else v
-        for k, v in params.items()
-    }
-    return translate(key, lang, **values)
-
-
-def message_text(key: str, lang: str, params: dict[str, object]) -> str:
-    """A problem's message in `lang` (a file refusal is prefixed with the name)."""
-    text = reason_text(key, lang, params)
-    if key.startswith(FILE_REASON):
-        return translate("import.file_refused", lang, file=params["file"], reason=text)
-    return text
 
 
 def problem_text(p: ImportProblem, lang: str) -> str:

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import date
 
-import pandas as pd
-
 from src.portfolio import schema as S
-from src.portfolio.build import coerce_types, derive_indicators, enrich_countries
 from src.portfolio.fx import to_usd
 from src.portfolio.import_report import (
     FileSummary,
@@ -343,26 +340,3 @@ def _rate_note(
     if probe.message != f"row 0: {note}":
         key, params = "import.currency_note", {"note": note}
     add(COL_CURRENCY, key, "warning", **params)
-
-
-def canonical(rows: Iterable[dict[str, object]], as_of: date) -> pd.DataFrame:
-    """Accepted template rows -> canonical table (same derivations as IATI)."""
-    df = pd.DataFrame(list(rows))
-    for col in S.COLUMNS:
-        if col not in df:
-            df[col] = pd.NA
-    df = coerce_types(df)
-    # a multi-country project's rows are its country shares, by budget
-    totals = df.groupby(S.COL_PROJECT_ID)[S.COL_BUDGET].transform("sum")
-    counts = df.groupby(S.COL_PROJECT_ID)[S.COL_BUDGET].transform("size")
-    df[S.COL_COUNTRY_SHARE] = (df[S.COL_BUDGET] / totals).where(totals > 0, 1 / counts)
-    # enrich_countries fills label points; the user's own points go back after
-    # (it cannot assign an empty selection when every row has a point)
-    lat, lon = df[S.COL_LAT].copy(), df[S.COL_LON].copy()
-    df[S.COL_LAT] = df[S.COL_LON] = math.nan
-    df = coerce_types(enrich_countries(df))
-    site = lat.notna() & lon.notna()
-    df.loc[site, S.COL_LAT] = lat[site]
-    df.loc[site, S.COL_LON] = lon[site]
-    df.loc[site, S.COL_PRECISION] = "site"
-    return derive_indicators(df, as_of)[list(S.COLUMNS)]

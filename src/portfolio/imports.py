@@ -28,6 +28,7 @@ from typing import IO
 import pandas as pd
 
 from src.portfolio import schema as S
+from src.portfolio.canonical import read_canonical
 from src.portfolio.import_iati import IatiMerge
 from src.portfolio.import_report import (
     DEFAULT_MAX_UPLOAD_MB,
@@ -41,10 +42,9 @@ from src.portfolio.import_report import (
     named_bytes,
     refuse,
 )
-from src.portfolio.import_rows import canonical, validate_table
+from src.portfolio.import_rows import validate_table
 from src.portfolio.import_tabular import read_csv, read_xlsx
 from src.portfolio.import_template import TEMPLATE_NAMES
-from src.portfolio.schema import PortfolioMeta
 
 __all__ = [
     "DEFAULT_MAX_UPLOAD_MB",
@@ -141,7 +141,7 @@ def import_files(
             summary, name, header, rows, seen, report, accepted_rows, rejected
         )
     if accepted_rows:
-        parts.append(canonical(accepted_rows, when))
+        parts.append(read_canonical(accepted_rows, as_of=when))
     if parts:
         table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         report.table = table[list(S.COLUMNS)].reset_index(drop=True)
@@ -222,22 +222,3 @@ def _check_and_kind(name: str, handle: IO[bytes], size: int) -> str:
     if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return "iati"
     return "csv"
-
-
-def store_import(report: ImportReport, name: str, *, replace: bool = False):
-    """Save an import's accepted rows as a named dataset with its provenance.
-
-    Returns:
-        The store's `DatasetInfo` for the new dataset.
-    """
-    from src.store.datasets import save_dataset
-
-    meta = PortfolioMeta(report.as_of.isoformat(), report.fingerprint(), name)
-    return save_dataset(
-        name,
-        report.table,
-        meta,
-        provenance=report.provenance(),
-        report=report.to_store_report(),
-        replace=replace,
-    )

@@ -15,11 +15,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from src.i18n import DEFAULT_LANG
 from src.iati.model import ParseReport, Problem
-from src.iati.parser import parse_files
+from src.iati.parser import iter_activities
 from src.portfolio import paths
-from src.portfolio import schema as S
-from src.portfolio.build import BuildReport, build_portfolio, coerce_types
+from src.portfolio.canonical import read_canonical
+from src.portfolio.dedupe import DUPLICATE_KEY, Duplicate, NewestWins
+from src.portfolio.messages import message_text
+from src.portfolio.rows import BuildReport
 from src.portfolio.schema import PortfolioMeta
 
 # Bump when the build logic changes in a way that changes the table.
@@ -51,13 +54,31 @@ def fingerprint(files: list[Path]) -> str:
 def build_from_files(
     files: list[Path], *, name: str = "bundled", as_of: date | None = None
 ) -> tuple[pd.DataFrame, PortfolioMeta, ParseReport, BuildReport]:
-    """Parse IATI files and build the table (no cache)."""
-    activities, parse_report = parse_files(files)
-    df, build_report, when = build_portfolio(activities, as_of=as_of)
+    """Parse IATI files and build the table (no cache).
+
+    A repeated identifier is kept once by the duplicate policy
+    (`dedupe.NewestWins`, the same as imports); the dropped copy is listed in
+    the parse report's skipped activities.
+    """
+    report = ParseReport()
+    merge = NewestWins()
+    names = [path.name for path in files]
+    for number, path in enumerate(files):
+        for act in iter_activities(path, report=report):  # never raises
+            dup = merge.offer(act, number)
+            if dup is not None:
+                report.activities_kept -= 1
+                report.skipped.append(_duplicate_problem(dup, names))
+    df, build_report, when = merge.stream.finish(as_of=as_of)
     meta = PortfolioMeta(
         as_of=when.isoformat(), fingerprint=fingerprint(files), name=name
     )
-    return df, meta, parse_report, build_report
+    return df, meta, report, build_report
+
+
+def _duplicate_problem(dup: Duplicate, names: list[str]) -> Problem:
+    text = message_text(DUPLICATE_KEY, DEFAULT_LANG, dup.params(names))
+    return Problem(names[dup.dropped], dup.identifier, "iati-identifier", text, "error")
 
 
 def _report_to_json(parse: ParseReport, build: BuildReport) -> dict[str, object]:
@@ -118,34 +139,14 @@ def problems_from_json(items: list[dict[str, str]]) -> list[Problem]:
 
 
 def read_portfolio_file(path: Path) -> tuple[pd.DataFrame, PortfolioMeta]:
-    """Read a canonical-columns portfolio from CSV or Parquet (e.g. for the engine).
+    """A user's canonical CSV or Parquet file as a dataset, derived as of today.
 
-    Missing optional columns are added empty; missing required columns raise a
-    ValueError naming them.
+    The table is `canonical.read_canonical`'s (bad files raise ValueError); the
+    metadata names the file and fingerprints its content.
     """
-    from src.portfolio.build import derive_indicators, enrich_countries
-
-    if path.suffix.lower() == ".parquet":
-        df = pd.read_parquet(path)
-    elif path.suffix.lower() == ".csv":
-        df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    else:
-        msg = f"{path.name}: expected a .csv or .parquet file"
-        raise ValueError(msg)
-    missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in df.columns]
-    if missing:
-        msg = f"{path.name}: missing required column(s): {', '.join(missing)}"
-        raise ValueError(msg)
-    for col in S.COLUMNS:
-        if col not in df.columns:
-            df[col] = pd.NA
-    df = coerce_types(enrich_countries(coerce_types(df)))
-    if df[S.COL_SPEND_REPORTED].sum() == 0:
-        df[S.COL_SPEND_REPORTED] = df[S.COL_SPENT].notna()
-    df[S.COL_COUNTRY_SHARE] = df[S.COL_COUNTRY_SHARE].fillna(1.0)
     as_of = date.today()
-    df = derive_indicators(df, as_of)
+    df = read_canonical(path, as_of=as_of)
     meta = PortfolioMeta(
         as_of=as_of.isoformat(), fingerprint=fingerprint([path]), name=path.stem
     )
-    return df[list(S.COLUMNS)], meta
+    return df, meta

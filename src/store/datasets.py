@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import delete, insert, select, update
 
+from src.portfolio.import_report import ImportReport
 from src.portfolio.schema import PortfolioMeta
 from src.store.db import as_utc, datasets, get_engine, reference_classes, with_retry
 
@@ -262,3 +263,22 @@ def rename_dataset(old: str, new: str) -> None:
             conn.execute(update(rc).where(rc.c.dataset == old).values(dataset=new))
 
     with_retry(work)
+
+
+def store_import(
+    report: ImportReport, name: str, *, replace: bool = False
+) -> DatasetInfo:
+    """Save an import's accepted rows as a named dataset with its provenance.
+
+    Returns:
+        The store's `DatasetInfo` for the new dataset.
+    """
+    meta = PortfolioMeta(report.as_of.isoformat(), report.fingerprint(), name)
+    return save_dataset(
+        name,
+        report.table,
+        meta,
+        provenance=report.provenance(),
+        report=report.to_store_report(),
+        replace=replace,
+    )

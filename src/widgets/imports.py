@@ -17,8 +17,8 @@ from src.portfolio.imports import (
     ImportReport,
     import_files,
     max_upload_bytes,
-    store_import,
 )
+from src.store.datasets import store_import
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.quality import translated_columns

@@ -12,15 +12,13 @@ import pandas as pd
 import pytest
 
 from src.cli import main as cli_main
-from src.iati.model import ParseReport
-from src.iati.parser import iter_activities, parse_file, parse_files
+from src.iati.parser import parse_file
 from src.portfolio import schema as S
-from src.portfolio.build import build_portfolio
+from src.portfolio.build import PortfolioStream, build_portfolio
 from src.portfolio.filters import FilterSpec
 from src.portfolio.fx import rate_table
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.paths import bundled_iati_files
-from src.portfolio.stream import PortfolioStream, build_portfolio_stream
 from src.portfolio.summary import kpis
 from tests.conftest import ROOT
 
@@ -172,39 +170,25 @@ def test_synth_resamples_real_rows_and_marks_them(tmp_path, capsys):
     assert set(df[S.COL_BUDGET]) <= set(real[S.COL_BUDGET])
 
 
-STREAM_CASES = {
-    "bundled": list(bundled_iati_files()),
-    "build_cases": [FIXTURE],
-    "fixtures": sorted((ROOT / "tests/fixtures/iati").glob("*.xml")),
-}
+def test_building_nothing_gives_an_empty_table_with_the_schema():
+    got, report, as_of = build_portfolio([], as_of=date(2021, 1, 1))
+    assert list(got.columns) == list(S.COLUMNS)
+    assert len(got) == 0
+    assert report.problems == []
+    assert as_of == date(2021, 1, 1)
 
 
-@pytest.mark.parametrize("case", sorted(STREAM_CASES))
-@pytest.mark.parametrize("batch_rows", [1, 4096])
-def test_streaming_build_is_identical_to_the_list_build(case, batch_rows):
-    paths = STREAM_CASES[case]
-    acts, _ = parse_files(paths)
-    want, want_report, want_as_of = build_portfolio(acts)
-    stream = PortfolioStream(batch_rows=batch_rows)
-    report = ParseReport()
-    for path in paths:
-        for act in iter_activities(path, report=report):
-            stream.add(act)
-    got, got_report, got_as_of = stream.finish()
+def test_packing_rows_in_batches_of_one_changes_nothing():
+    acts, _ = parse_file(FIXTURE)
+    whole = PortfolioStream(batch_rows=4096)
+    single = PortfolioStream(batch_rows=1)
+    for act in acts:
+        whole.add(act)
+        single.add(act)
+    want, want_report, _ = whole.finish()
+    got, got_report, _ = single.finish()
     pd.testing.assert_frame_equal(got, want)
     assert got_report.problems == want_report.problems
-    assert got_report.unconverted == want_report.unconverted
-    assert got_as_of == want_as_of
-    got2, _, _ = build_portfolio_stream(acts, as_of=date(2021, 1, 1))
-    want2, _, _ = build_portfolio(acts, as_of=date(2021, 1, 1))
-    pd.testing.assert_frame_equal(got2, want2)
-
-
-def test_streaming_build_of_nothing_has_the_schema():
-    got, report, _ = build_portfolio_stream([], as_of=date(2021, 1, 1))
-    want, _, _ = build_portfolio([], as_of=date(2021, 1, 1))
-    pd.testing.assert_frame_equal(got, want)
-    assert report.problems == []
 
 
 def test_replace_swaps_rows_problems_and_data_date_in_place():
@@ -234,7 +218,7 @@ def test_streaming_build_does_not_hold_the_activities():
                 refs.append(weakref.ref(act))
                 yield act
 
-    build_portfolio_stream(fresh(), as_of=date(2021, 1, 1))
+    build_portfolio(fresh(), as_of=date(2021, 1, 1))
     gc.collect()
     assert len(refs) == 50 * len(acts)
     assert sum(r() is not None for r in refs) == 0

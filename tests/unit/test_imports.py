@@ -189,8 +189,9 @@ def _import_as_before(sources: list) -> tuple:
     `build_portfolio`. Returns (table, problems, unconverted, as_of, counts).
     """
     from src.iati.parser import parse_file
-    from src.portfolio.build import build_portfolio, data_date
-    from src.portfolio.import_iati import _stamp
+    from src.portfolio.build import build_portfolio
+    from src.portfolio.dedupe import updated_at as _stamp
+    from src.portfolio.rows import data_date
 
     problems, chosen, origin, counts = [], {}, {}, []
     for number, (name, data) in enumerate(sources):
@@ -535,7 +536,8 @@ def every_problem():
 
 def test_every_import_problem_has_a_key_whose_english_is_the_message(every_problem):
     from src.i18n import translate
-    from src.portfolio.import_report import FILE_REASON, problem_text
+    from src.portfolio.import_report import problem_text
+    from src.portfolio.messages import FILE_REASON
 
     keyed = [p for p in every_problem.problems if p.key]
     assert len({p.key for p in keyed}) >= 30
