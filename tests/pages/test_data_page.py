@@ -168,7 +168,8 @@ def test_french_upload_shows_french_problem_messages():
 
 def _import_and_fit(tmp_path, name: str, *, closed: int, running: int) -> AppTest:
     """Store a CSV of closed and running projects, open it, press "fit"."""
-    from src.portfolio.imports import import_files, store_import
+    from src.portfolio.imports import import_files
+    from src.store.datasets import store_import
     from tests.unit.test_own_reference_class import AS_OF, _write_csv
 
     path = tmp_path / f"{name}.csv"
@@ -185,17 +186,10 @@ def test_fitting_an_own_reference_class_then_simulating_with_it(tmp_path):
     """Import closed projects, fit on the Data page, pick it on Scenarios."""
     from datetime import date
 
-    from src.portfolio.imports import import_files, store_import
     from src.store.reference_classes import load_own_class
-    from tests.unit.test_own_reference_class import AS_OF, _write_csv
+    from tests.unit.test_own_reference_class import AS_OF
 
-    path = tmp_path / "own.csv"
-    _write_csv(path, n_closed=45, n_running=10)
-    store_import(import_files([path], as_of=AS_OF), "history")
-    at = open_page({"dataset": "history"})
-    at.button(key="data.own_class.fit").click()
-    at.run()
-    assert not at.exception, at.exception
+    at = _import_and_fit(tmp_path, "history", closed=45, running=10)
     from src.store.datasets import dataset_info
 
     stored = load_own_class("history", dataset_info("history").fingerprint)

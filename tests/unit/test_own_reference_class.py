@@ -12,8 +12,8 @@ from src.engine.calibration import load_calibration
 from src.engine.calibration.own import MIN_OWN_PROJECTS, NotEnoughProjectsError, fit_own
 from src.engine.montecarlo import run
 from src.engine.scenario import BASELINE
-from src.portfolio.imports import import_files, store_import
-from src.store.datasets import delete_dataset, load_dataset
+from src.portfolio.imports import import_files
+from src.store.datasets import delete_dataset, load_dataset, store_import
 from src.store.db import dispose_engines
 from src.store.reference_classes import load_own_class, save_own_class
 
