@@ -3,7 +3,7 @@
 import streamlit as st
 
 from src.i18n import format_number
-from src.widgets import model_quality, own_class
+from src.widgets import model_quality, own_class, scenario_robustness
 from src.widgets import scenario_panels as panels
 from src.widgets import scenario_store as saved
 from src.widgets.frame import context
@@ -24,6 +24,7 @@ scenario = scenario_editor(ctx.selection, own_label=own_class.own_label())
 comparison = panels.run_comparison(ctx, scenario)
 panels.render_summary(ctx, scenario, comparison)
 own_class.render_reference_caption(scenario.reference)
+scenario_robustness.render_robustness(ctx, scenario)
 
 tabs = st.tabs(
     [

@@ -1,4 +1,4 @@
-"""Public engine API: `run`, `compare`, `sensitivity`.
+"""Public engine API: `run`, `compare`, `combine` (swings: `src.engine.sensitivity`).
 
 Random numbers come in blocks of 8 trials, each from its own child of
 `SeedSequence(seed)`, so a trial's draws depend only on the seed and its index:
@@ -26,7 +26,7 @@ from src.engine.metrics import (
     summarise,
     trial_deltas,
 )
-from src.engine.scenario import PCT_MAX, PCT_MIN, RISK_MAX, Lever, Scenario
+from src.engine.scenario import Scenario
 from src.portfolio import schema as S
 
 BLOCK = 8  # trials per random-number stream
@@ -436,87 +436,3 @@ def combine(baseline: SimulationResult, scenario: SimulationResult) -> Compariso
         ]
     )
     return Comparison(baseline, scenario, deltas, delivery)
-
-
-def _swing_levers(scenario: Scenario) -> list[tuple[str, Scenario, Scenario, str]]:
-    out = []
-    levers = scenario.levers or (Lever("budget", -20.0), Lever("capacity", 20.0))
-    for i, lv in enumerate(levers):
-        lo_hi = (0.0, RISK_MAX) if lv.kind == "risk" else (PCT_MIN, PCT_MAX)
-        size = abs(lv.change) if lv.change else 20.0
-
-        def variant(ch, i=i, lv=lv, lo_hi=lo_hi):
-            ch = float(np.clip(ch, *lo_hi))
-            new = Lever(lv.kind, ch, lv.sectors, lv.regions, lv.countries, lv.agencies)
-            base = list(scenario.levers)
-            if scenario.levers:
-                base[i] = new
-            else:
-                base = [new]
-            return scenario.with_changes(levers=tuple(base)), ch
-
-        (lo, lo_ch), (hi, hi_ch) = (
-            variant(lv.change - size / 2),
-            variant(lv.change + size / 2),
-        )
-        label = f"{lv.kind} lever ({lv.target_label()})"
-        out.append((label, lo, hi, f"{lo_ch:g} / {hi_ch:g}"))
-    return out
-
-
-PARAMETER_SWINGS: dict[str, tuple[float, float]] = {
-    "capacity.rho0": (0.7, 0.9),
-    "capacity.queue_share": (0.2, 0.5),
-    "capacity.ramp_months": (3.0, 6.0),
-    "shocks.country_share": (0.10, 0.25),
-    "cost.rho_duration": (0.1, 0.3),
-    "schedule.mu_offset": (-0.05, 0.05),
-}
-
-
-def sensitivity(
-    portfolio: pd.DataFrame,
-    scenario: Scenario,
-    *,
-    as_of: date,
-    calibration: Calibration | None = None,
-    metric: str = "on_time_rate",
-    trials: int | None = 200,
-    seed: int | None = None,
-    **kwargs,
-) -> pd.DataFrame:
-    """One-at-a-time swings of the P50 of `metric` (for a tornado chart).
-
-    Levers are moved by ± half their size (clipped to the valid range; without
-    levers, budget −20% ± 10 and capacity +20% ± 10 on the whole portfolio) and
-    key parameters between the low/high values of `PARAMETER_SWINGS`. All runs
-    share the seed (common random numbers).
-
-    Returns:
-        factor, kind ("lever"/"parameter"), setting ("low / high"), metric,
-        base, low, high, swing (|high − low|), sorted by swing, largest first.
-    """
-    if metric not in METRICS:
-        msg = f"unknown metric {metric!r}; choose from {list(METRICS)}"
-        raise ValueError(msg)
-    cal = calibration if calibration is not None else load_calibration()
-    opts = {"as_of": as_of, "trials": trials, "seed": seed, "row_quantiles": False}
-    opts |= kwargs
-
-    def p50(scen: Scenario, c: Calibration) -> float:
-        return run(portfolio, scen, calibration=c, **opts).headline(metric)
-
-    base = p50(scenario, cal)
-    out = []
-    for label, lo, hi, setting in _swing_levers(scenario):
-        out.append((label, "lever", setting, p50(lo, cal), p50(hi, cal)))
-    for name, (lo_v, hi_v) in PARAMETER_SWINGS.items():
-        key = name.replace(".", "__")
-        low = p50(scenario, cal.with_values(**{key: lo_v}))
-        high = p50(scenario, cal.with_values(**{key: hi_v}))
-        out.append((name, "parameter", f"{lo_v:g} / {hi_v:g}", low, high))
-    df = pd.DataFrame(out, columns=["factor", "kind", "setting", "low", "high"])
-    df.insert(3, "metric", metric)
-    df.insert(4, "base", base)
-    df["swing"] = (df["high"] - df["low"]).abs()
-    return df.sort_values("swing", ascending=False, ignore_index=True)

@@ -11,8 +11,9 @@ import streamlit as st
 
 from src.engine.calibration import Calibration, load_calibration
 from src.engine.metrics import SimulationResult
-from src.engine.montecarlo import run, sensitivity
+from src.engine.montecarlo import run
 from src.engine.scenario import Scenario
+from src.engine.sensitivity import assumption_ranges, sensitivity
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import (
     load_bundled_portfolio,
@@ -115,6 +116,20 @@ def scenario_sensitivity(
         scen,
         as_of=date.fromisoformat(meta.as_of),
         metric=metric,
+        trials=min(scen.trials, 200),
+        calibration=calibration(dataset, scen.reference),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def scenario_assumptions(dataset: str, spec: FilterSpec, token: str) -> pd.DataFrame:
+    """A scenario's change at each end of each key assumption (cached)."""
+    df, meta = portfolio(dataset)
+    scen = Scenario.from_token(token)
+    return assumption_ranges(
+        spec.apply(df).reset_index(drop=True),
+        scen,
+        as_of=date.fromisoformat(meta.as_of),
         trials=min(scen.trials, 200),
         calibration=calibration(dataset, scen.reference),
     )

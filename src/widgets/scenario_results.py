@@ -231,22 +231,22 @@ def country_change(comp: Comparison) -> pd.Series:
     return table.set_index("group")["change"]
 
 
-def factor_label(factor: str, kind: str) -> str:
-    """A tornado factor in words: a parameter's name, or the lever's kind."""
-    if kind == "parameter":
-        return t("param." + factor)
-    lever, _, target = factor.partition(" lever (")
-    target = target.rstrip(")")
-    where = t("scen.whole_portfolio") if target == "whole portfolio" else target
-    return t("scen.factor_lever", kind=t("scen.kind." + lever), target=where)
+def factor_label(factor_kind: str, lever_kind: str, target: str, parameter: str) -> str:
+    """A tornado factor in words: a parameter's name, or the lever and its target."""
+    if factor_kind == "parameter":
+        return t("param." + parameter)
+    where = target or t("scen.whole_portfolio")
+    return t("scen.factor_lever", kind=t("scen.kind." + lever_kind), target=where)
 
 
 def build_tornado(swings: pd.DataFrame) -> alt.Chart:
     """What moves the result: one bar per lever or parameter, low to high."""
     data = swings.assign(
         factor_label=[
-            factor_label(f, k)
-            for f, k in zip(swings["factor"], swings["kind"], strict=True)
+            factor_label(*r)
+            for r in swings[
+                ["factor_kind", "lever_kind", "target", "parameter"]
+            ].itertuples(index=False)
         ],
         lo=swings[["low", "high"]].min(axis=1),
         hi=swings[["low", "high"]].max(axis=1),

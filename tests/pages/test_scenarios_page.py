@@ -115,3 +115,32 @@ def test_the_assumptions_tab_shows_the_out_of_sample_checks_of_each_class():
     classes = next(t for t in tables if "Rows in this run" in t.columns)
     assert "Reported outcome (finished)" in classes["Reference class"].tolist()
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+
+
+def test_checking_a_cut_against_the_assumptions_says_whether_it_holds():
+    from src.engine.sensitivity import assumption_ranges, robustness
+
+    scenario = Scenario(levers=(Lever("budget", -40),), trials=200, name="Cut")
+    at = open_page({"scenario": scenario.to_token()})
+    at.toggle(key="scen.robustness").set_value(True)
+    at.run()
+    assert not at.exception, at.exception
+    table = next(d.value for d in at.dataframe if "Conclusion" in d.value.columns)
+    df, meta = load_bundled_portfolio()
+    expected = {
+        r.metric: r
+        for r in robustness(
+            assumption_ranges(df, scenario, as_of=date.fromisoformat(meta.as_of))
+        )
+    }
+    shown = dict(zip(table["Metric"], table["Conclusion"], strict=True))
+    scope = expected["delivered_scope_share"]
+    assert scope.holds
+    assert shown["Delivered scope"] == "holds under every plausible assumption"
+    held = {m for m, r in expected.items() if r.holds}
+    assert len(table) == 5
+    holds = "holds under every plausible assumption"
+    shown_held = sum(v == holds for v in shown.values())
+    five = {"on_time_rate", "mean_delay_months", "cost_overrun_pct"}
+    five |= {"delivered_scope_share", "funding_gap_usd"}
+    assert shown_held == len(held & five)

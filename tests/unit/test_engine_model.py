@@ -12,8 +12,9 @@ from src.engine.examples import (
     three_projects,
     unit_calibration,
 )
-from src.engine.montecarlo import compare, run, sensitivity
+from src.engine.montecarlo import compare, run
 from src.engine.scenario import BASELINE, Lever
+from src.engine.sensitivity import sensitivity
 from src.portfolio import schema as S
 
 SMALL = BASELINE.with_changes(trials=64)
@@ -177,11 +178,19 @@ def test_bad_portfolio_fails_loudly():
         run(bad, SMALL, as_of=AS_OF)
 
 
-def test_sensitivity_lists_levers_and_parameters():
+def test_sensitivity_lists_levers_and_parameters_as_columns():
+    from src.engine.calibration import load_calibration
+
     scen = SMALL.with_changes(levers=(Lever("budget", -20, sectors=("Health",)),))
     df = sensitivity(portfolio(), scen, as_of=AS_OF, trials=16)
-    assert {"lever", "parameter"} == set(df["kind"])
+    lever = df[df["factor_kind"] == "lever"]
+    assert lever[["lever_kind", "target", "setting"]].values.tolist() == [
+        ["budget", "Health", "-30 / -10"]
+    ]
+    params = df[df["factor_kind"] == "parameter"]
+    assert sorted(params["parameter"]) == sorted(load_calibration().ranges())
     assert (df["swing"].diff().dropna() <= 0).all()
+    assert (df["swing"] == (df["high"] - df["low"]).abs()).all()
 
 
 def _cli(argv: list[str]) -> int:

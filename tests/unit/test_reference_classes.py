@@ -190,3 +190,25 @@ def test_the_deck_and_the_scenarios_page_give_the_same_figures():
     )
     pd.testing.assert_frame_equal(deck.metrics, page.metrics, check_exact=True)
     pd.testing.assert_frame_equal(deck.delivery, page.delivery, check_exact=True)
+
+
+def test_a_cut_that_lowers_delivered_scope_holds_under_every_assumption():
+    from src.engine.calibration.params import KEY_ASSUMPTIONS
+    from src.engine.sensitivity import assumption_ranges, robustness
+
+    df = _with_outcomes()
+    scen = SMALL.with_changes(levers=(Lever("budget", -40),))
+    ranges = assumption_ranges(df, scen, as_of=AS_OF, trials=32)
+    # One run as fitted, then a low and a high run per key assumption.
+    assert len(ranges) == (1 + 2 * len(KEY_ASSUMPTIONS)) * ranges["metric"].nunique()
+    plain = compare(df, scen.baseline(), scen, as_of=AS_OF, trials=32)
+    fitted = ranges[ranges["setting"] == "as fitted"].set_index("metric")
+    pd.testing.assert_series_equal(
+        fitted["delta_p50"], plain.deltas.set_index("metric")["p50"], check_names=False
+    )
+    by_metric = {r.metric: r for r in robustness(ranges)}
+    scope = by_metric["delivered_scope_share"]
+    assert scope.delta < 0
+    assert scope.holds
+    assert scope.flipped_by == ()
+    assert scope.low <= scope.delta <= scope.high

@@ -102,6 +102,19 @@ class Calibration:
             params[name]["value"] = v
         return Calibration(params=params, fit=self.fit, classes=self.classes)
 
+    def ranges(self, *, key_only: bool = False) -> dict[str, tuple[float, float]]:
+        """Plausible (low, high) of the parameters that carry one.
+
+        With `key_only`, only the key assumptions a conclusion is checked
+        against (queue share, utilisation, ramp-up, descope elasticity, stretch
+        cost).
+        """
+        return {
+            name: (float(e["low"]), float(e["high"]))
+            for name, e in self.params.items()
+            if "low" in e and (e.get("key_assumption") or not key_only)
+        }
+
     def with_class(self, name: str, entry: Mapping[str, Any]) -> Calibration:
         """A copy with a reference class added or replaced (e.g. "own")."""
         return Calibration(

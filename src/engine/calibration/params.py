@@ -253,11 +253,46 @@ def _budget(records: pd.DataFrame) -> dict[str, dict[str, Any]]:
     }  # fmt: skip
 
 
+# Plausible low / high values of the parameters that are not fitted (or only
+# loosely), with where the range comes from. The scenario page re-runs a
+# scenario at each end, one at a time, to show whether a conclusion depends on
+# them; the drivers chart swings them too.
+RANGES: dict[str, tuple[float, float, str]] = {
+    "capacity.rho0": (0.7, 0.9, "Kingman knee of waiting time at 0.7-0.8 [30]; "
+        "practitioner simulations put it at 0.6-0.7"),
+    "capacity.queue_share": (0.2, 0.5, "research note §1.5: congestion explains a "
+        "third to a half of the delay; 0.2 as a low reading (assumption)"),
+    "capacity.ramp_months": (3.0, 6.0, "Brooks's law / Abdel-Hamid [31]: new staff "
+        "need 3-6 months"),
+    "budget.descope_elasticity": (0.8, 1.2, "assumption: ±20% around proportional "
+        "descoping (no published value found)"),
+    "cost.delay_pp_per_year": (0.03, 0.07, "Cantarelli et al. [3] (+5 pp per "
+        "year); ±2 pp as the plausible spread (assumption)"),
+    "shocks.country_share": (0.10, 0.25, "Denizer et al. [14], Bulman et al. [15]: "
+        "country characteristics explain 10-25% of outcomes"),
+    "cost.rho_duration": (0.1, 0.3, "ADB fit 0.17; research note §3: 0.2-0.26"),
+    "schedule.mu_offset": (-0.05, 0.05, "about ± 2 standard errors of the ADB "
+        "intercepts (log months)"),
+}  # fmt: skip
+# The assumptions a scenario's conclusion is checked against (issue: queue
+# share, utilisation, ramp-up, descope elasticity, stretch cost).
+KEY_ASSUMPTIONS: tuple[str, ...] = (
+    "capacity.queue_share",
+    "capacity.rho0",
+    "capacity.ramp_months",
+    "budget.descope_elasticity",
+    "cost.delay_pp_per_year",
+)
+
+
 def assemble(fit: dict[str, Any], records: pd.DataFrame) -> dict[str, Any]:
     """The calibration file: parameters plus fit diagnostics."""
     params = (
         _schedule(fit) | _cost(fit) | _context(fit) | _capacity() | _budget(records)
     )
+    for name, (low, high, source) in RANGES.items():
+        params[name] |= {"low": low, "high": high, "range_source": source}
+        params[name]["key_assumption"] = name in KEY_ASSUMPTIONS
     diag = {
         "records": int(fit["n"]),
         "records_by_group": {g: int(v["n"]) for g, v in fit["groups"].items()},
