@@ -52,4 +52,4 @@ build: $(BIN)/activate
 	$(BIN)/python -m src.cli build
 
 clean:
-	rm -rf data/cache .pytest_cache .ruff_cache
+	rm -rf var/cache .pytest_cache .ruff_cache

@@ -18,8 +18,6 @@ from src.widgets import cache, routing, state
 from src.widgets.filters import describe, filter_sidebar
 from src.widgets.i18n import current_lang, md_escape, t
 
-CONTEXT = "ui.context"
-
 
 @dataclass(frozen=True)
 class Context:
@@ -99,13 +97,13 @@ def app_frame() -> Context:
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")
     ctx = Context(df, spec.apply(df), spec, meta, describe(spec, df))
-    st.session_state[CONTEXT] = ctx
+    st.session_state[state.CONTEXT] = ctx
     return ctx
 
 
 def context() -> Context:
     """The context the frame computed in this run (see `routing` if missing)."""
-    ctx = st.session_state.get(CONTEXT)
+    ctx = st.session_state.get(state.CONTEXT)
     if ctx is None:
         routing.run_entry_script_instead()
     return ctx
