@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from src.cli import main as cli_main
+from src.cli.main import main as cli_main
 from src.iati.model import ParseReport
 from src.iati.parser import iter_activities, parse_file, parse_files
 from src.portfolio import schema as S

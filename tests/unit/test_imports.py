@@ -426,7 +426,7 @@ def store_dir(tmp_path, monkeypatch):
 
 
 def test_cli_import_stores_the_dataset_and_exits_0(store_dir, capsys):
-    from src.cli import main
+    from src.cli.main import main
     from src.store.datasets import load_dataset, load_dataset_report
 
     code = main(["import", str(FIX / "portfolio_20.csv"), "--name", "demo", "--json"])
@@ -442,7 +442,7 @@ def test_cli_import_stores_the_dataset_and_exits_0(store_dir, capsys):
 
 
 def test_cli_import_exits_1_when_nothing_is_accepted(store_dir, capsys):
-    from src.cli import main
+    from src.cli.main import main
     from src.store.datasets import list_datasets
 
     assert main(["import", str(IATI_FIX / "billion_laughs.xml")]) == 1
@@ -451,7 +451,7 @@ def test_cli_import_exits_1_when_nothing_is_accepted(store_dir, capsys):
 
 
 def test_cli_import_exits_2_on_a_missing_file_or_taken_name(store_dir, capsys):
-    from src.cli import main
+    from src.cli.main import main
 
     assert main(["import", "no-such-file.csv"]) == 2
     assert "not found" in capsys.readouterr().err
