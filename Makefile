@@ -17,9 +17,11 @@ $(BIN)/activate: requirements.txt requirements-dev.txt requirements-nodeps.txt
 	touch $(BIN)/activate
 
 # Set up, build the bundled portfolio and start the app on http://localhost:$(PORT)
+# (`python dashboard.py` = `streamlit run dashboard.py` + the pages/ shim, see
+# src/widgets/routing.py).
 run: $(BIN)/activate
 	$(BIN)/python -m src.cli build
-	$(BIN)/streamlit run dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
+	$(BIN)/python dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
 
 # Set up, lint, and run the whole test suite (unit, AppTest, browser).
 test: $(BIN)/activate
@@ -51,4 +53,4 @@ build: $(BIN)/activate
 	$(BIN)/python -m src.cli build
 
 clean:
-	rm -rf data/cache .pytest_cache .ruff_cache
+	rm -rf var/cache .pytest_cache .ruff_cache

@@ -1,40 +1,45 @@
-"""Portfolio dashboard entry point: `streamlit run dashboard.py`."""
+"""Portfolio dashboard entry point: `python dashboard.py` (or `streamlit run`)."""
+
+import sys
 
 import streamlit as st
 
-from src.widgets.frame import app_frame
-from src.widgets.i18n import t
-from src.widgets.present import apply_presentation_mode
+from src.widgets import routing
+
+routing.ignore_pages_folder()
+
+# The one page list, as (path, title key, icon); the first is the landing page.
+# Navigation uses it, and the page smoke tests are generated from it.
+PAGES = [
+    ("pages/overview.py", "nav.overview", ":material/public:"),
+    ("pages/country.py", "nav.country", ":material/flag:"),
+    ("pages/scenarios.py", "nav.scenarios", ":material/tune:"),
+    ("pages/data_quality.py", "nav.quality", ":material/fact_check:"),
+    ("pages/data.py", "nav.data", ":material/upload_file:"),
+    ("pages/briefing.py", "nav.briefing", ":material/slideshow:"),
+]
 
 
 def main() -> None:
+    # Imported here so that `python dashboard.py` starts the server first.
+    from src.widgets.frame import app_frame
+    from src.widgets.i18n import t
+    from src.widgets.present import apply_presentation_mode
+
     st.set_page_config(
         page_title="Portfolio dashboard", page_icon=":material/public:", layout="wide"
     )
     apply_presentation_mode()
     app_frame()
     pages = [
-        st.Page(
-            "pages/overview.py",
-            title=t("nav.overview"),
-            icon=":material/public:",
-            default=True,
-        ),
-        st.Page("pages/country.py", title=t("nav.country"), icon=":material/flag:"),
-        st.Page("pages/scenarios.py", title=t("nav.scenarios"), icon=":material/tune:"),
-        st.Page(
-            "pages/data_quality.py",
-            title=t("nav.quality"),
-            icon=":material/fact_check:",
-        ),
-        st.Page("pages/data.py", title=t("nav.data"), icon=":material/upload_file:"),
-        st.Page(
-            "pages/briefing.py",
-            title=t("nav.briefing"),
-            icon=":material/slideshow:",
-        ),
+        st.Page(path, title=t(title), icon=icon, default=path == PAGES[0][0])
+        for path, title, icon in PAGES
     ]
     st.navigation(pages).run()
 
 
-main()
+if __name__ == "__main__":
+    if st.runtime.exists():
+        main()
+    else:  # `python dashboard.py [streamlit options]`: start the server.
+        routing.serve(sys.argv[1:])

@@ -4,7 +4,7 @@ import streamlit as st
 
 from src.portfolio import schema as S
 from src.portfolio.summary import by_year, kpis
-from src.widgets import charts
+from src.widgets import charts, state
 from src.widgets import country as country_widgets
 from src.widgets.frame import context
 from src.widgets.i18n import t
@@ -28,10 +28,15 @@ render_kpi_row(kpis(rows, ctx.meta.as_of))
 left, right = st.columns(2)
 with left:
     charts.render_breakdown(
-        rows, S.COL_SECTOR_GROUP, "sector", key="country.chart.sector"
+        rows,
+        S.COL_SECTOR_GROUP,
+        "sector",
+        key=state.item_key(state.COUNTRY_CHART, "sector"),
     )
 with right:
-    charts.render_breakdown(rows, S.COL_RISK, "risk", key="country.chart.risk")
+    charts.render_breakdown(
+        rows, S.COL_RISK, "risk", key=state.item_key(state.COUNTRY_CHART, "risk")
+    )
 st.subheader(t("chart.by_year"))
 charts.render_year_chart(by_year(rows))
 st.subheader(t("overview.projects"))
@@ -39,5 +44,5 @@ render_project_table(
     rows,
     as_of=ctx.meta.as_of,
     caption=f"{iso3}; {ctx.caption}",
-    key="country.download",
+    key=state.COUNTRY_DOWNLOAD,
 )

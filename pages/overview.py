@@ -4,7 +4,7 @@ import streamlit as st
 
 from src.portfolio import schema as S
 from src.portfolio.summary import by_country, kpis
-from src.widgets import charts
+from src.widgets import charts, state
 from src.widgets import map as worldmap
 from src.widgets.frame import context
 from src.widgets.i18n import current_lang, t
@@ -47,7 +47,9 @@ for col, (column, kind) in zip(
     strict=True,
 ):
     with col:
-        charts.render_breakdown(ctx.selection, column, kind, key=f"chart.{kind}")
+        charts.render_breakdown(
+            ctx.selection, column, kind, key=state.item_key(state.CHART_BREAKDOWN, kind)
+        )
 
 # Projects
 st.subheader(t("overview.projects"))

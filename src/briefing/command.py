@@ -20,7 +20,7 @@ from src.i18n import LANGUAGES
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `brief` subcommand to the CLI's subparsers."""
     from src.briefing.sections import SECTIONS
-    from src.cli import add_filter_args
+    from src.cli.options import add_filter_args
 
     p = subparsers.add_parser(
         "brief", help="briefing pack of a selection as .pptx or .pdf"
@@ -85,7 +85,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     """Write the pack; returns the exit code."""
     from src.briefing import SECTIONS, build_pack, to_pdf, to_pptx
     from src.briefing.scenarios import run_scenario
-    from src.cli import check_values, filters_from_args
+    from src.cli.options import check_values, filters_from_args
     from src.portfolio.load import load_bundled_portfolio
 
     out = Path(args.out)

@@ -2,7 +2,7 @@
 
 The cache key is a SHA-256 fingerprint of every source file and of the mapping
 tables, so the cache rebuilds itself whenever data or mappings change. The cache
-lives in data/cache/ (or $APP_DATA_DIR/cache) and is never committed.
+lives in var/cache/ (or $APP_DATA_DIR/cache) and is never committed.
 """
 
 from __future__ import annotations

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from src.settings import ROOT, Settings
+
 DATA_DIR = ROOT / "data"
 RAW_DIR = DATA_DIR / "raw"
 IATI_DIR = RAW_DIR / "iati"
@@ -20,9 +20,8 @@ COUNTRIES_GEOJSON = GEO_DIR / "ne_50m_admin_0_countries.geojson"
 
 
 def cache_dir() -> Path:
-    """Folder for rebuildable caches (not committed); `APP_DATA_DIR` overrides."""
-    base = os.environ.get("APP_DATA_DIR")
-    path = Path(base) / "cache" if base else DATA_DIR / "cache"
+    """Folder for rebuildable caches (not committed), created: see `Settings`."""
+    path = Settings.from_env().cache_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
 

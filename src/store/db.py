@@ -11,7 +11,6 @@ the same time queue for the write lock instead of failing, so no save is lost.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import OperationalError
 
-from src.portfolio.paths import ROOT
+from src.settings import Settings
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another writer's lock before giving up."""
@@ -86,18 +85,18 @@ T = TypeVar("T")
 
 
 def data_dir() -> Path:
-    """The app's writable data folder (`APP_DATA_DIR`, default ``var/``), created."""
-    path = Path(os.environ.get("APP_DATA_DIR") or ROOT / "var")
+    """The app's writable data folder (`Settings.data_dir`), created."""
+    path = Settings.from_env().data_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def database_url() -> str:
-    """`APP_DATABASE_URL`, else the SQLite file in the data folder."""
-    url = os.environ.get("APP_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite:///{data_dir() / 'app.db'}"
+    """`Settings.database_url`, its SQLite folder created if it is the default."""
+    settings = Settings.from_env()
+    if settings.database_url.startswith("sqlite:///"):
+        data_dir()
+    return settings.database_url
 
 
 def _sqlite_setup(engine: Engine) -> None:

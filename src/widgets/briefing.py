@@ -14,6 +14,7 @@ import streamlit as st
 
 from src.briefing.sections import SECTIONS
 from src.i18n import LANGUAGES
+from src.widgets import cache, state
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, labeller, md_escape, t
 
@@ -109,7 +110,7 @@ def _pack(dataset: str, spec, choice: PackChoice, results: tuple):
 
 def build_pack_for(ctx: Context, choice: PackChoice):
     """The pack for the page's selection; failed scenarios are reported and left out."""
-    dataset = st.session_state.get("ui.dataset", "bundled")
+    dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
     results = []
     if "scenarios" in choice.sections and not ctx.selection.empty:
         for name in choice.scenarios:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -21,6 +19,7 @@ from src.portfolio.load import (
     read_portfolio_file,
 )
 from src.portfolio.schema import PortfolioMeta
+from src.settings import Settings
 
 BUNDLED = "bundled"
 
@@ -33,9 +32,9 @@ def portfolio(dataset: str = BUNDLED) -> tuple[pd.DataFrame, PortfolioMeta]:
     the bundled dataset; benchmarks use it for synthetic portfolios.
     """
     if dataset == BUNDLED:
-        override = os.environ.get("PORTFOLIO_FILE")
+        override = Settings.from_env().portfolio_file
         if override:
-            return read_portfolio_file(Path(override))
+            return read_portfolio_file(override)
         return load_bundled_portfolio()
     from src.store.datasets import load_dataset
 

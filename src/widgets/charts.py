@@ -11,6 +11,7 @@ from src.portfolio import schema as S
 from src.portfolio.summary import breakdown
 from src.presentation.chart_locale import vega_locale
 from src.presentation.palettes import BAR, RISK_COLORS, Rgb, css_rgb, hex_color
+from src.widgets import state
 from src.widgets.i18n import current_lang, t
 
 
@@ -95,7 +96,7 @@ def render_png_download(chart: alt.Chart, *, key: str, name: str) -> None:
         data=lambda: chart_png(chart),
         file_name=f"{name}.png",
         mime="image/png",
-        key=f"{key}.png",
+        key=state.item_key(key, state.PNG_DOWNLOAD),
         icon=":material/image:",
     )
 
@@ -148,7 +149,7 @@ def render_year_chart(years: pd.DataFrame) -> None:
         .properties(height=260)
     )
     lang = current_lang()
-    st.altair_chart(localised(chart), key="chart.years", alt=t("chart.by_year"))
+    st.altair_chart(localised(chart), key=state.CHART_YEARS, alt=t("chart.by_year"))
     with st.expander(t("chart.show_table")):
         st.dataframe(
             pd.DataFrame(

@@ -32,7 +32,7 @@ def country_picker(ctx: Context) -> str:
     chosen = st.session_state.get(state.COUNTRY_SELECT)
     if chosen not in options:
         first = [c for c in ctx.spec.countries if c in options]
-        url = st.query_params.get("c")
+        url = st.query_params.get(state.URL_COUNTRY)
         chosen = first[0] if first else (url if url in options else options[0])
         st.session_state[state.COUNTRY_SELECT] = chosen
     iso3 = st.selectbox(
@@ -41,7 +41,7 @@ def country_picker(ctx: Context) -> str:
         format_func=names.__getitem__,
         key=state.COUNTRY_SELECT,
     )
-    st.query_params["c"] = iso3
+    st.query_params[state.URL_COUNTRY] = iso3
     return iso3
 
 

@@ -14,11 +14,9 @@ import streamlit as st
 from src.i18n import LANGUAGES
 from src.portfolio.filters import FilterSpec
 from src.portfolio.schema import PortfolioMeta
-from src.widgets import cache, state
+from src.widgets import cache, routing, state
 from src.widgets.filters import filter_sidebar
 from src.widgets.i18n import current_lang, md_escape, t
-
-CONTEXT = "ui.context"
 
 
 @dataclass(frozen=True)
@@ -99,23 +97,13 @@ def app_frame() -> Context:
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")
     ctx = Context(df, spec.apply(df), spec, meta, spec.describe(current_lang(), df))
-    st.session_state[CONTEXT] = ctx
+    st.session_state[state.CONTEXT] = ctx
     return ctx
 
 
 def context() -> Context:
-    """The context the frame computed in this run.
-
-    A fresh server whose first request is a page URL (e.g. a shared link to
-    /scenarios) still treats `pages/` as a v1 pages folder and runs that page
-    without dashboard.py (Streamlit only switches to st.navigation mode once
-    st.navigation has been called in the process). Then there is no context yet:
-    switch the flag and rerun, so dashboard.py draws the frame and routes here.
-    """
-    ctx = st.session_state.get(CONTEXT)
+    """The context the frame computed in this run (see `routing` if missing)."""
+    ctx = st.session_state.get(state.CONTEXT)
     if ctx is None:
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        routing.run_entry_script_instead()
     return ctx

@@ -40,7 +40,7 @@ def template_downloads() -> None:
         file_name="portfolio_template.csv",
         mime="text/csv",
         icon=":material/download:",
-        key="data.template_csv",
+        key=state.DATA_TEMPLATE_CSV,
     )
     right.download_button(
         t("data.template_xlsx"),
@@ -48,7 +48,7 @@ def template_downloads() -> None:
         file_name="portfolio_template.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",
-        key="data.template_xlsx",
+        key=state.DATA_TEMPLATE_XLSX,
     )
 
 
@@ -114,7 +114,7 @@ def render_report(report: ImportReport) -> None:
             file_name="rejected_rows.csv",
             mime="text/csv",
             icon=":material/download:",
-            key="data.rejected_csv",
+            key=state.DATA_REJECTED_CSV,
         )
 
 
@@ -177,11 +177,15 @@ def render_datasets() -> None:
             )
             left, right = st.columns(2)
             if d.name != active and left.button(
-                t("data.switch"), key=f"data.switch.{i}", icon=":material/swap_horiz:"
+                t("data.switch"),
+                key=state.item_key(state.DATA_SWITCH, i),
+                icon=":material/swap_horiz:",
             ):
                 switch_dataset(d.name)
             if right.button(
-                t("data.delete"), key=f"data.delete.{i}", icon=":material/delete:"
+                t("data.delete"),
+                key=state.item_key(state.DATA_DELETE, i),
+                icon=":material/delete:",
             ):
                 delete_dataset(d.name)
                 cache.portfolio.clear()

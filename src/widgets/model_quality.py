@@ -10,6 +10,7 @@ from src.engine.calibration import load_calibration
 from src.engine.calibration.validation import TARGET_50, TARGET_80, load_validation
 from src.engine.reference import BLEND_FROM_MONTHS, BLEND_TO_MONTHS
 from src.i18n import format_number, format_percent
+from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, t
 
@@ -138,7 +139,7 @@ def render_model_quality(reference_rows: dict[str, int] | None = None) -> None:
     st.caption(t("model.table_note"))
     st.altair_chart(
         localised(build_pit_chart(checks, lang)),
-        key="model.pit",
+        key=state.MODEL_PIT,
         alt=t("model.pit_title"),
     )
     st.caption(t("model.pit_note"))

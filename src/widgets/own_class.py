@@ -11,7 +11,7 @@ from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
 from src.widgets.model_quality import coverage_table
 
-FIT_BUTTON = "data.own_class.fit"
+FIT_BUTTON = state.OWN_CLASS_FIT
 
 
 def own_label(dataset: str | None = None) -> str | None:

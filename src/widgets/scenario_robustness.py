@@ -12,7 +12,7 @@ from src.widgets import cache, state
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, t
 
-TOGGLE = "scen.robustness"
+TOGGLE = state.SCEN_ROBUSTNESS
 METRICS = (
     "on_time_rate",
     "mean_delay_months",

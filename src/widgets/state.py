@@ -4,6 +4,7 @@ from __future__ import annotations
 
 LANG = "ui.lang"
 DATASET = "ui.dataset"
+CONTEXT = "ui.context"  # the frame's Context for this run (see widgets.frame)
 FILTERS_READY = "filters.ready"
 NOTICES = "ui.notices"
 FILTER_SECTORS = "filters.sector"
@@ -19,6 +20,26 @@ MAP_METRIC = "map.metric"
 MAP_SELECTION = "map.selection"
 COUNTRY_SELECT = "country.select"
 DOWNLOAD_CSV = "table.download"
+COUNTRY_DOWNLOAD = "country.download"
+CHART_BREAKDOWN = "chart"  # item_key(CHART_BREAKDOWN, kind): one per breakdown
+CHART_YEARS = "chart.years"
+COUNTRY_CHART = "country.chart"  # item_key(COUNTRY_CHART, kind)
+DATA_TEMPLATE_CSV = "data.template_csv"
+DATA_TEMPLATE_XLSX = "data.template_xlsx"
+DATA_REJECTED_CSV = "data.rejected_csv"
+DATA_SWITCH = "data.switch"  # item_key(DATA_SWITCH, i): one button per dataset
+DATA_DELETE = "data.delete"  # item_key(DATA_DELETE, i)
+PNG_DOWNLOAD = "png"  # item_key(chart_key, PNG_DOWNLOAD): a chart's PNG button
+
+
+def item_key(family: str, item: object) -> str:
+    """The key of one widget of a family.
+
+    >>> item_key(DATA_SWITCH, 2)
+    'data.switch.2'
+    """
+    return f"{family}.{item}"
+
 
 # URL query parameter for each multi-value filter (comma-separated in the URL).
 URL_MULTI = {
@@ -35,3 +56,9 @@ URL_LANG = "lang"
 URL_METRIC = "metric"
 URL_PRESENT = "present"
 URL_DATASET = "dataset"
+URL_COUNTRY = "c"  # the country page's country (ISO3)
+
+# Model quality, own reference class, assumptions check (Scenarios and Data pages)
+MODEL_PIT = "model.pit"
+OWN_CLASS_FIT = "data.own_class.fit"
+SCEN_ROBUSTNESS = "scen.robustness"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -58,44 +59,53 @@ def _wait_for_health(url: str, proc: subprocess.Popen, timeout: float) -> None:
     )
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> Iterator[str]:
-    """Start `streamlit run dashboard.py` on a free localhost port."""
+# How the app is started: the documented launcher (installs the pages/ shim
+# before the first session), and plain `streamlit run` (the shim's fallback).
+LAUNCHERS = {
+    "python dashboard.py": [sys.executable, str(ROOT / "dashboard.py")],
+    "streamlit run": [sys.executable, "-m", "streamlit", "run", "dashboard.py"],
+}
+SERVER_OPTIONS = [
+    "--server.headless",
+    "true",
+    "--server.address",
+    "127.0.0.1",
+    "--browser.gatherUsageStats",
+    "false",
+    "--server.fileWatcherType",
+    "none",
+]
+
+
+@contextlib.contextmanager
+def running_app(launcher: str, data_dir: Path) -> Iterator[str]:
+    """A fresh app server on a free localhost port; yields its URL."""
     port = _free_port()
-    data_dir = tmp_path_factory.mktemp("appdata")
-    env = {**os.environ, "APP_DATA_DIR": str(data_dir)}
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard.py"),
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-            "--server.fileWatcherType",
-            "none",
-        ],
+        [*LAUNCHERS[launcher], *SERVER_OPTIONS, "--server.port", str(port)],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "APP_DATA_DIR": str(data_dir)},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
     _wait_for_health(url, proc, timeout=90)
-    yield url
-    proc.terminate()
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory) -> Iterator[str]:
+    """The app started as `make run` does (`python dashboard.py`)."""
+    with running_app("python dashboard.py", tmp_path_factory.mktemp("appdata")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

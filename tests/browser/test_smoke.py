@@ -1,10 +1,16 @@
-"""One real-browser test: the app renders, a filter changes the KPIs, links work."""
+"""Real-browser tests: the app renders, filters change the KPIs, links work.
+
+Each case is its own test (one failure does not hide the others). Tests wait on
+state, never on a sleep: the app's not-running marker, a URL or text change.
+"""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from src.i18n import format_money
 from src.portfolio.filters import FilterSpec
@@ -14,10 +20,30 @@ from src.portfolio.summary import kpis
 pytestmark = pytest.mark.browser
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+MAP = "[data-testid='stDeckGlJsonChart']"
+# The deck's initial view (src/widgets/map.py: build_portfolio_deck).
+VIEW = {"latitude": 12.0, "longitude": 15.0, "zoom": 1.1}
 
 
-def _wait_ready(page, timeout: float = 60_000) -> None:
-    page.wait_for_selector(READY, timeout=timeout)
+@pytest.fixture(scope="module")
+def bundled():
+    return load_bundled_portfolio()
+
+
+@pytest.fixture
+def new_page(browser):
+    pages = []
+
+    def open_(url: str, height: int = 1200):
+        page = browser.new_page(viewport={"width": 1600, "height": height})
+        pages.append(page)
+        page.goto(url)
+        page.wait_for_selector(READY, timeout=60_000)
+        return page
+
+    yield open_
+    for page in pages:
+        page.close()
 
 
 def _kpi(page, label: str) -> str:
@@ -25,95 +51,118 @@ def _kpi(page, label: str) -> str:
     return metric.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
+def _wait_kpi(page, label: str, value: str) -> None:
+    page.wait_for_function(
+        """([label, value]) =>
+            [...document.querySelectorAll('[data-testid="stMetric"]')].some(
+                m => m.innerText.includes(label) && m.innerText.includes(value))""",
+        arg=[label, value],
+        timeout=30_000,
+    )
+
+
 def _norm(text: str) -> str:
     return re.sub(r"[\u202f\xa0 ]", " ", text)
 
 
-def test_overview_renders_filters_and_shares_views(app_url, browser, shots_dir):
-    df, meta = load_bundled_portfolio()
-    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+def _map_point(box: dict[str, float], lat: float, lon: float) -> tuple[float, float]:
+    """Where (lat, lon) is drawn on the map at its initial view (Web Mercator)."""
+    scale = 512 * 2 ** VIEW["zoom"] / (2 * math.pi)
 
-    # First render: KPIs and the map canvas, no exception.
-    page.goto(app_url)
-    _wait_ready(page)
-    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
+    def project(la: float, lo: float) -> tuple[float, float]:
+        y = math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+        return scale * math.radians(lo), -scale * y
+
+    x, y = project(lat, lon)
+    cx, cy = project(VIEW["latitude"], VIEW["longitude"])
+    return box["x"] + box["width"] / 2 + x - cx, box["y"] + box["height"] / 2 + y - cy
+
+
+def test_overview_renders_kpis_and_the_map(app_url, new_page, bundled, shots_dir):
+    df, meta = bundled
+    page = new_page(app_url)
+    page.wait_for_selector(f"{MAP} canvas", timeout=30_000)
     assert page.locator("[data-testid='stException']").count() == 0
-    whole = format_money(kpis(df, meta.as_of).budget, "en")
-    assert _kpi(page, "Total budget") == whole
+    assert _kpi(page, "Total budget") == format_money(kpis(df, meta.as_of).budget, "en")
     page.screenshot(path=str(shots_dir / "overview.png"), full_page=True)
 
-    # Change a filter in the sidebar: the KPI follows the data layer.
+
+def test_a_sidebar_filter_changes_the_kpis_and_the_url(
+    app_url, new_page, bundled, shots_dir
+):
+    df, meta = bundled
+    page = new_page(app_url)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.locator("[data-testid='stMultiSelect']").first.click()
     page.get_by_role("option", name="Health", exact=True).click()
     page.keyboard.press("Escape")
     health = kpis(FilterSpec(sectors=("Health",)).apply(df), meta.as_of)
     expected = format_money(health.budget, "en")
-    page.wait_for_function(
-        """([label, value]) =>
-            [...document.querySelectorAll('[data-testid="stMetric"]')].some(
-                m => m.innerText.includes(label) && m.innerText.includes(value))""",
-        arg=["Total budget", expected],
-        timeout=30_000,
-    )
-    assert _kpi(page, "Total budget") == expected != whole
-    assert "sector=Health" in page.url
+    _wait_kpi(page, "Total budget", expected)
+    page.wait_for_url(re.compile(r"sector=Health"), timeout=30_000)
+    assert expected != format_money(kpis(df, meta.as_of).budget, "en")
     page.screenshot(path=str(shots_dir / "health.png"), full_page=True)
 
-    # Clicking a country on the map narrows the view to it (pydeck selection).
-    click = browser.new_page(viewport={"width": 1600, "height": 1200})
-    click.goto(app_url + "/?metric=risk")
-    _wait_ready(click)
-    click.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
-    click.wait_for_timeout(1500)  # let deck.gl finish its first draw
-    box = click.locator("[data-testid='stDeckGlJsonChart']").bounding_box()
-    # Northern Russia at the default view (no project points there).
-    click.mouse.click(box["x"] + box["width"] * 0.80, box["y"] + box["height"] * 0.12)
-    click.wait_for_function(
-        "() => new URL(location.href).searchParams.get('country') !== null",
-        timeout=30_000,
-    )
-    _wait_ready(click)
-    assert "country=RUS" in click.url
-    assert _kpi(click, "Countries") == "1"
-    click.close()
 
-    # A copied link (French, Health + High) opens the same view in a new tab.
-    other = browser.new_page(viewport={"width": 1600, "height": 1200})
-    other.goto(app_url + "/?lang=fr&sector=Health&risk=High")
-    _wait_ready(other)
-    other.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
+def test_clicking_a_country_on_the_map_filters_to_it(app_url, new_page):
+    page = new_page(app_url + "/?metric=risk")
+    page.wait_for_selector(f"{MAP} canvas", timeout=30_000)
+    # Central Siberia: inside Russia, no project points there.
+    x, y = _map_point(page.locator(MAP).bounding_box(), lat=62.0, lon=100.0)
+    has_country = "() => new URL(location.href).searchParams.get('country') !== null"
+    # deck.gl takes clicks once its first frame is drawn: click until the URL
+    # carries the selection (state), not after a fixed sleep.
+    for _ in range(30):
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_function(has_country, timeout=1_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    assert page.evaluate(has_country), "the map never took the click"
+    page.wait_for_selector(READY, timeout=60_000)
+    assert "country=RUS" in page.url
+    assert _kpi(page, "Countries") == "1"
+
+
+def test_a_shared_french_link_opens_the_same_view(
+    app_url, new_page, bundled, shots_dir
+):
+    df, meta = bundled
+    page = new_page(app_url + "/?lang=fr&sector=Health&risk=High")
+    page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
     sel = kpis(FilterSpec(sectors=("Health",), risks=("High",)).apply(df), meta.as_of)
-    assert _norm(_kpi(other, "Budget total")) == _norm(format_money(sel.budget, "fr"))
-    assert other.locator("h1").first.inner_text() == "Vue d'ensemble du portefeuille"
-    other.screenshot(path=str(shots_dir / "shared_link_fr.png"), full_page=True)
+    assert _norm(_kpi(page, "Budget total")) == _norm(format_money(sel.budget, "fr"))
+    assert page.locator("h1").first.inner_text() == "Vue d'ensemble du portefeuille"
+    page.screenshot(path=str(shots_dir / "shared_link_fr.png"), full_page=True)
 
-    # Presentation mode hides the sidebar and keeps the filters of the link.
-    present = browser.new_page(viewport={"width": 1600, "height": 900})
-    present.goto(app_url + "/?present=1&sector=Health")
-    _wait_ready(present)
-    present.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
-    assert not present.locator("[data-testid='stSidebar']").is_visible()
-    assert _kpi(present, "Total budget") == expected
-    present.screenshot(path=str(shots_dir / "presentation.png"))
+
+def test_presentation_mode_hides_the_sidebar_and_keeps_the_filters(
+    app_url, new_page, bundled, shots_dir
+):
+    df, meta = bundled
+    page = new_page(app_url + "/?present=1&sector=Health", height=900)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=30_000)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    health = kpis(FilterSpec(sectors=("Health",)).apply(df), meta.as_of)
+    assert _kpi(page, "Total budget") == format_money(health.budget, "en")
+    page.screenshot(path=str(shots_dir / "presentation.png"))
 
 
 def test_moving_a_budget_slider_changes_the_scenario_results(
-    app_url, browser, shots_dir
+    app_url, new_page, shots_dir
 ):
     from src.engine.scenario import Lever, Scenario
 
     scenario = Scenario(
         levers=(Lever("budget", -20, sectors=("Health",)),), trials=200, name="S"
     )
-    page = browser.new_page(viewport={"width": 1600, "height": 1400})
-    page.goto(f"{app_url}/scenarios?scenario={scenario.to_token()}")
-    _wait_ready(page)
+    page = new_page(f"{app_url}/scenarios?scenario={scenario.to_token()}", 1400)
     page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
     before = _kpi(page, "Delivered scope")
-    summary = page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
-    assert "Health" in summary
+    summary = page.locator("[data-testid='stAlertContentInfo']").first
+    assert "Health" in summary.inner_text()
     # Move the lever's slider from -20% to -40% with the keyboard.
     main = page.locator("[data-testid='stMain']")
     slider = main.locator("[data-testid='stSlider'] input[type='range']").first
@@ -128,9 +177,7 @@ def test_moving_a_budget_slider_changes_the_scenario_results(
         arg=before,
         timeout=60_000,
     )
-    _wait_ready(page)
+    page.wait_for_selector(READY, timeout=60_000)
     assert _kpi(page, "Delivered scope") != before
-    assert (
-        "-40" in page.locator("[data-testid='stAlertContentInfo']").first.inner_text()
-    )
+    assert "-40" in summary.inner_text()
     page.screenshot(path=str(shots_dir / "scenario.png"), full_page=True)

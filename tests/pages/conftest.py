@@ -1,25 +1,11 @@
-"""Page-test setup.
+"""Page-test setup: the app's own `pages/` shim, installed before the first run.
 
-AppTest (Streamlit 1.67) resets `PagesManager.uses_pages_directory` before every
-run, so from the second run on an app that has a `pages/` folder is treated as a
-v1 multipage app and only the page file runs, without `dashboard.py` (no sidebar,
-no filters). The real server keeps the flag False once `st.navigation` has been
-called. This fixture makes AppTest do the same: run the entry script, which calls
-`st.navigation`, on every run.
+AppTest resets Streamlit's v1 pages-folder flag before every run;
+`src.widgets.routing` (the one documented shim) keeps `pages/` an st.navigation
+folder, as `python dashboard.py` does for the real server. Importing
+`dashboard` installs it and gives the tests the app's page list.
 """
 
 from __future__ import annotations
 
-import runpy
-
-import pytest
-from streamlit.runtime.scriptrunner import script_runner
-
-
-@pytest.fixture(autouse=True)
-def _run_entry_script_like_the_server(monkeypatch):
-    monkeypatch.setattr(
-        script_runner,
-        "_mpa_v1",
-        lambda path: runpy.run_path(str(path), run_name="__main__"),
-    )
+import dashboard  # noqa: F401  (installs src.widgets.routing.ignore_pages_folder)

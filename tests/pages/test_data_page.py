@@ -11,6 +11,7 @@ from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.schema import PortfolioMeta
 from src.store import db
 from src.store.datasets import list_datasets, save_dataset
+from src.widgets import state
 from tests.conftest import ROOT
 from tests.pages import helpers
 
@@ -59,7 +60,7 @@ def test_upload_shows_the_report_then_accept_switches_the_app():
     assert [d.name for d in list_datasets()] == [name]
     assert at.query_params["dataset"] in (name, [name])
     assert at.session_state["ui.dataset"] == name
-    ctx = at.session_state["ui.context"]
+    ctx = at.session_state[state.CONTEXT]
     assert len(ctx.portfolio) == 11
     assert ctx.meta.name == name
 
@@ -115,12 +116,12 @@ def test_switch_back_to_bundled_and_delete():
         },
     )
     at = open_page({"dataset": name})
-    assert len(at.session_state["ui.context"].portfolio) == 20
+    assert len(at.session_state[state.CONTEXT].portfolio) == 20
     at.button(key="data.bundled").click()
     at.run()
     assert not at.exception, at.exception
     assert "dataset" not in at.query_params
-    assert len(at.session_state["ui.context"].portfolio) == len(df)
+    assert len(at.session_state[state.CONTEXT].portfolio) == len(df)
     at.button(key="data.switch.0").click()
     at.run()
     assert at.session_state["ui.dataset"] == name

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from src.i18n import format_money, format_number, format_percent
@@ -47,14 +46,6 @@ def expected_kpis(spec: FilterSpec, lang: str = "en") -> dict[str, str]:
         "Projets": format_number(k.projects, lang),
         "Budget total": format_money(k.budget, lang),
     }
-
-
-@pytest.mark.parametrize(
-    "page", [None, "pages/overview.py", "pages/country.py", "pages/data_quality.py"]
-)
-def test_every_page_runs_without_exception(page):
-    at = run_app(page=page)
-    assert not at.exception, at.exception
 
 
 def test_overview_kpis_equal_the_data_layer_for_the_whole_portfolio():

@@ -18,7 +18,7 @@ from src.briefing.charts import png_size
 from src.briefing.scenarios import METRIC_COLUMNS, run_scenario
 from src.briefing.sections import SECTIONS
 from src.briefing.text import truncate
-from src.cli import main
+from src.cli.main import main
 from src.i18n import format_date, format_money, format_number, format_percent
 from src.portfolio import schema as S
 from src.portfolio.filters import FilterSpec

@@ -11,7 +11,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from src.cli import main as cli_main
+from src.cli.main import main as cli_main
 from src.iati.parser import parse_file
 from src.portfolio import schema as S
 from src.portfolio.build import PortfolioStream, build_portfolio

@@ -1,0 +1,83 @@
+"""Options shared by subcommands: the sidebar's filters, and plain/JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from src.portfolio import schema as S
+from src.portfolio.filters import FilterSpec
+
+
+def add_filter_args(parser: argparse.ArgumentParser) -> None:
+    """The same filters as the app's sidebar."""
+    parser.add_argument("--sector", action="append", default=[], help="sector group")
+    parser.add_argument("--risk", action="append", default=[], help="risk level")
+    parser.add_argument("--region", action="append", default=[], help="WB region")
+    parser.add_argument("--country", action="append", default=[], help="ISO3 code")
+    parser.add_argument("--agency", action="append", default=[], help="agency name")
+    parser.add_argument("--status", action="append", default=[], help="status name")
+    parser.add_argument("--years", nargs=2, type=int, metavar=("FIRST", "LAST"))
+    parser.add_argument("--budget", nargs=2, type=float, metavar=("MIN", "MAX"))
+
+
+def filters_from_args(args: argparse.Namespace) -> FilterSpec:
+    """Build a FilterSpec from parsed CLI arguments; bad values raise ValueError."""
+    for values, allowed, name in (
+        (args.sector, S.ALL_SECTOR_GROUPS, "--sector"),
+        (args.risk, S.RISK_LEVELS, "--risk"),
+    ):
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            msg = f"{name}: unknown value(s) {bad}; choose from {list(allowed)}"
+            raise ValueError(msg)
+    if args.years and args.years[0] > args.years[1]:
+        msg = f"--years: first year {args.years[0]} is after last year {args.years[1]}"
+        raise ValueError(msg)
+    if args.budget and not 0 <= args.budget[0] <= args.budget[1]:
+        msg = (
+            f"--budget: need 0 <= MIN <= MAX, got {args.budget[0]:g} {args.budget[1]:g}"
+        )
+        raise ValueError(msg)
+    return FilterSpec(
+        sectors=tuple(args.sector),
+        risks=tuple(args.risk),
+        regions=tuple(args.region),
+        countries=tuple(c.upper() for c in args.country),
+        agencies=tuple(args.agency),
+        statuses=tuple(args.status),
+        years=tuple(args.years) if args.years else None,
+        budget=tuple(args.budget) if args.budget else None,
+    )
+
+
+def check_values(spec: FilterSpec, df) -> None:
+    """Refuse filter values that do not occur in the data (a typo gives 0 rows)."""
+    for values, col, name in (
+        (spec.regions, S.COL_REGION, "--region"),
+        (spec.countries, S.COL_COUNTRY, "--country"),
+        (spec.agencies, S.COL_AGENCY, "--agency"),
+        (spec.statuses, S.COL_STATUS, "--status"),
+    ):
+        known = set(df[col])
+        bad = [v for v in values if v not in known]
+        if bad:
+            msg = f"{name}: not in the data: {bad}; known values: {sorted(known)[:12]}…"
+            raise ValueError(msg)
+
+
+def emit(data: dict[str, object], as_json: bool) -> None:
+    """Print `data` as indented JSON, or as aligned `key  value` lines."""
+    if as_json:
+        print(json.dumps(data, indent=2, default=str))
+        return
+    width = max(len(k) for k in data)
+    for key, value in data.items():
+        if isinstance(value, float):
+            value = f"{value:,.2f}"
+        print(f"{key.ljust(width)}  {value}")
+
+
+def counts(df, col: str) -> dict[str, int]:
+    """{value: rows} of column `col`, sorted by value."""
+    return {str(k): int(v) for k, v in df[col].value_counts().sort_index().items()}

@@ -1,0 +1,73 @@
+"""The one shim for Streamlit's legacy `pages/` folder (Streamlit 1.67).
+
+Why: Streamlit decides, when it creates a session, whether the app is a "v1"
+multipage app. `PagesManager.uses_pages_directory` is set from the mere
+existence of a `pages/` folder next to the entry script, and while it is True
+Streamlit's own router runs a page file *instead of* `dashboard.py`: a fresh
+server whose first request is a page URL (a shared link to /scenarios) would
+draw that page without the sidebar, the filters or our navigation. Only
+`st.navigation` clears the flag, which is too late for that first request, and
+AppTest resets it before every run.
+
+Our `pages/` folder holds the `st.navigation` pages listed in `dashboard.py`,
+not v1 pages. `ignore_pages_folder()` tells Streamlit so, once per process and
+before the first session: every `PagesManager` created afterwards reports what
+`st.navigation` itself sets (no v1 folder). It is installed by:
+
+* `python dashboard.py [streamlit options]` (`make run`, the browser tests):
+  `serve()` installs it, then starts the server in the same process;
+* `import dashboard` (the page tests' conftest) and every run of `dashboard.py`.
+
+A server started with plain `streamlit run dashboard.py` has no hook before its
+first session; if that session opens on a page URL, Streamlit runs the page
+alone, once, and the page's `frame.context()` calls `run_entry_script_instead()`,
+which draws the run through `dashboard.py` (same run, no rerun).
+
+Nothing else in the app or the tests touches Streamlit's routing. Delete this
+module when Streamlit stops inferring v1 mode from the folder's existence.
+"""
+
+from __future__ import annotations
+
+import functools
+import runpy
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+ENTRY_SCRIPT = Path(__file__).resolve().parents[2] / "dashboard.py"
+
+
+def ignore_pages_folder() -> None:
+    """Make Streamlit treat `pages/` as st.navigation pages (idempotent)."""
+    init = PagesManager.__init__
+    if getattr(init, "ignores_pages_folder", False):
+        return
+
+    @functools.wraps(init)
+    def __init__(self, *args, **kwargs):  # noqa: N807 (it replaces __init__)
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    __init__.ignores_pages_folder = True  # type: ignore[attr-defined]
+    PagesManager.__init__ = __init__  # type: ignore[method-assign]
+    PagesManager.uses_pages_directory = False
+
+
+def serve(options: list[str]) -> NoReturn:
+    """Install the shim, then run `streamlit run dashboard.py *options` here."""
+    from streamlit.web import cli
+
+    ignore_pages_folder()
+    sys.argv = ["streamlit", "run", str(ENTRY_SCRIPT), *options]
+    sys.exit(cli.main())
+
+
+def run_entry_script_instead() -> NoReturn:
+    """Draw this run through `dashboard.py`: Streamlit ran a page file alone."""
+    ignore_pages_folder()
+    runpy.run_path(str(ENTRY_SCRIPT), run_name="__main__")
+    st.stop()
