@@ -16,7 +16,7 @@ import pandas as pd
 
 from src.engine.calibration import GROUPS, Calibration
 from src.engine.calibration.records import PUBLISHER_KINDS
-from src.engine.reference import class_labels, row_classes
+from src.engine.reference import class_labels, outside_fitted_range, row_classes
 from src.engine.scenario import Lever, Scenario
 from src.portfolio import schema as S
 
@@ -59,6 +59,8 @@ class Rows:
             must exceed (the project is still running); -inf elsewhere.
         lever_rows_finished: per lever, the number of targeted rows that are
             finished, and the number targeted (levers skip finished rows).
+        extrapolated: running rows planned outside the durations their class
+            was fitted on.
     """
 
     n: int
@@ -89,6 +91,7 @@ class Rows:
     short_weight: np.ndarray
     reference_class: np.ndarray
     trunc_z: np.ndarray
+    extrapolated: np.ndarray
     lever_rows_finished: tuple[tuple[int, int], ...] = ()
 
 
@@ -424,5 +427,6 @@ def prepare(
         short_weight=weight,
         reference_class=class_labels(weight, finished),
         trunc_z=trunc_z,
+        extrapolated=active & outside_fitted_range(cal, planned, weight),
         lever_rows_finished=tuple(on_finished),
     )

@@ -255,6 +255,7 @@ def run(
         "rows": n,
         "cancelled_rows": int(rows.cancelled.sum()),
         "finished_rows": int(rows.finished.sum()),
+        "extrapolated_rows": int(rows.extrapolated.sum()),
         "reference": scenario.reference,
         "reference_rows": {
             c: int((rows.reference_class == c).sum())

@@ -149,3 +149,25 @@ def class_labels(weight: np.ndarray, finished: np.ndarray) -> np.ndarray:
         np.where(weight >= 1.0, "short", np.where(weight <= 0.0, "long", "blend")),
     )
     return np.where(finished, "reported", label).astype(object)
+
+
+def outside_fitted_range(
+    cal: Calibration, planned: np.ndarray, weight: np.ndarray
+) -> np.ndarray:
+    """Rows planned outside the durations their class was fitted on.
+
+    Such rows take the ratio at the nearest fitted duration (no extrapolation
+    of the slope), which is itself an extrapolation of the evidence. A blended
+    row is extrapolated only when it is outside both classes' ranges.
+    """
+    lo_long = cal.value("schedule.planned_min_months")
+    hi_long = cal.value("schedule.planned_max_months")
+    if np.isnan(weight).all() and "own" in cal.classes:
+        lo, hi = cal.classes["own"]["planned_range"]
+        return (planned < lo) | (planned > hi)
+    short = cal.classes.get("short")
+    lo_s, hi_s = short["planned_range"] if short else (lo_long, hi_long)
+    w = np.nan_to_num(weight)
+    out_short = (planned < lo_s) | (planned > hi_s)
+    out_long = (planned < lo_long) | (planned > hi_long)
+    return np.where(w >= 1, out_short, np.where(w <= 0, out_long, out_short & out_long))

@@ -103,6 +103,43 @@ def build_pit_chart(checks: list[dict], lang: str) -> alt.Chart:
     )
 
 
+def caveat(info: dict) -> str:
+    """The caveat line under the results cards.
+
+    How far the bands can be trusted (the worst out-of-sample coverage of the
+    classes the app uses), and where the model extrapolates (rows planned
+    outside the fitted durations) or does not simulate (finished rows).
+    """
+    lang = current_lang()
+    checks = [
+        c
+        for c in load_validation()
+        if c["reading"] in ("observed", load_calibration().classes["short"]["reading"])
+    ]
+    parts = []
+    if checks:
+        worst = min(checks, key=lambda c: c["inside_80"])
+        parts.append(
+            t(
+                "model.caveat",
+                share=format_percent(worst["inside_80"], lang, digits=0),
+                cls=t("model.class." + worst["reference_class"]),
+            )
+        )
+    if info.get("extrapolated_rows"):
+        parts.append(
+            t(
+                "model.caveat_extrapolated",
+                n=format_number(info["extrapolated_rows"], lang),
+            )
+        )
+    if info.get("finished_rows"):
+        parts.append(
+            t("model.caveat_finished", n=format_number(info["finished_rows"], lang))
+        )
+    return " ".join(parts)
+
+
 def render_model_quality(reference_rows: dict[str, int] | None = None) -> None:
     """The section beside the assumptions: classes, coverage table, PIT chart."""
     lang = current_lang()

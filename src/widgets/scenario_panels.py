@@ -14,7 +14,7 @@ from src.engine.scenario import Scenario
 from src.i18n import format_money, format_number
 from src.portfolio.paths import ROOT
 from src.portfolio.summary import by_country
-from src.widgets import cache, state
+from src.widgets import cache, model_quality, state
 from src.widgets import map as worldmap
 from src.widgets import scenario_results as results
 from src.widgets.charts import localised
@@ -46,6 +46,7 @@ def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
             ),
         )
     )
+    st.caption(model_quality.caveat(comp.scenario.info))
 
 
 def render_delivery(comp: Comparison) -> None:

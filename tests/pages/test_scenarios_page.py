@@ -112,6 +112,10 @@ def test_the_assumptions_tab_shows_the_out_of_sample_checks_of_each_class():
     assert len(coverage) == len(checks)
     expected = [format_percent(c["inside_80"], "en", digits=1) for c in checks]
     assert coverage["Inside P10–P90"].tolist() == expected
+    app = [c for c in checks if c["reading"] in ("observed", "status")]
+    worst = min(c["inside_80"] for c in app)
+    caveat = f"the P10–P90 bands held {format_percent(worst, 'en')} of real outcomes"
+    assert any(caveat in c.value for c in at.caption)
     classes = next(t for t in tables if "Rows in this run" in t.columns)
     assert "Reported outcome (finished)" in classes["Reference class"].tolist()
     assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")

@@ -212,3 +212,18 @@ def test_a_cut_that_lowers_delivered_scope_holds_under_every_assumption():
     assert scope.holds
     assert scope.flipped_by == ()
     assert scope.low <= scope.delta <= scope.high
+
+
+def test_rows_planned_beyond_every_fitted_duration_are_flagged_as_extrapolated():
+    cal = load_calibration()
+    df = _with_outcomes()
+    start = pd.Timestamp(AS_OF) - pd.Timedelta(days=100)
+    df.loc[10, S.COL_START] = start
+    df.loc[10, S.COL_END] = start + pd.Timedelta(days=150 * MONTH)  # 150 months
+    rows = prepare(df, SMALL, as_of=AS_OF, calibration=cal)
+    lo_short, _ = cal.classes["short"]["planned_range"]
+    hi_long = cal.value("schedule.planned_max_months")
+    expected = ~rows.finished & ((rows.planned < lo_short) | (rows.planned > hi_long))
+    np.testing.assert_array_equal(rows.extrapolated, expected)
+    assert rows.extrapolated[10]
+    assert rows.extrapolated.sum() == 1
