@@ -28,11 +28,15 @@ class ChangeSummary:
     """What a scenario changes, in numbers.
 
     Attributes:
-        targeted: projects (distinct ids) touched by at least one lever.
+        targeted: running projects (distinct ids) touched by at least one lever
+            (finished projects are never changed by a lever).
         delayed: of those, projects whose median delay grows by more than
             DELAY_THRESHOLD_MONTHS.
         median_extra_delay: median growth of the median delay among the delayed
             projects (months; 0 when none).
+        advanced: of the targeted, projects whose median delay shrinks by more
+            than DELAY_THRESHOLD_MONTHS (an improvement).
+        median_time_saved: median shrinkage among them (months, positive).
         value_change_p50/p10/p90: change in budget-weighted delivered value (USD;
             negative = planned outputs not delivered), P50 and P10–P90 of the
             per-trial difference.
@@ -42,6 +46,8 @@ class ChangeSummary:
     targeted: int
     delayed: int
     median_extra_delay: float
+    advanced: int
+    median_time_saved: float
     value_change_p50: float
     value_change_p10: float
     value_change_p90: float
@@ -63,10 +69,14 @@ def change_summary(
 ) -> ChangeSummary:
     """Summarise a comparison run on `portfolio` for the scenario's levers."""
     mask = targeted_rows(portfolio, scenario)
+    rows = comparison.scenario.rows
+    if "finished" in rows.columns:
+        mask &= ~rows["finished"].to_numpy(bool)
     base = comparison.baseline.rows["delay_p50"].to_numpy()
-    scen = comparison.scenario.rows["delay_p50"].to_numpy()
+    scen = rows["delay_p50"].to_numpy()
     extra = scen - base
     delayed = mask & (extra > DELAY_THRESHOLD_MONTHS)
+    advanced = mask & (extra < -DELAY_THRESHOLD_MONTHS)
     ids = portfolio[S.COL_PROJECT_ID].to_numpy()
     deltas = comparison.deltas.set_index("metric")
     value = deltas.loc["delivered_value_usd"]
@@ -74,6 +84,10 @@ def change_summary(
         targeted=len(set(ids[mask])),
         delayed=len(set(ids[delayed])),
         median_extra_delay=float(np.median(extra[delayed])) if delayed.any() else 0.0,
+        advanced=len(set(ids[advanced])),
+        median_time_saved=(
+            float(-np.median(extra[advanced])) if advanced.any() else 0.0
+        ),
         value_change_p50=float(value["p50"]),
         value_change_p10=float(value["p10"]),
         value_change_p90=float(value["p90"]),

@@ -36,6 +36,16 @@ def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
     summary = change_summary(ctx.selection.reset_index(drop=True), scenario, comp)
     sentence = results.summary_sentence(scenario, summary)
     st.info(md_escape(sentence), icon=":material/summarize:")
+    lang = current_lang()
+    for item in comp.scenario.info.get("levers_on_finished", []):
+        n = {k: format_number(v, lang) for k, v in item.items()}
+        if item["finished"] == item["targeted"]:
+            st.warning(
+                t("scen.lever_finished_only", lever=n["lever"], n=n["finished"]),
+                icon=":material/history:",
+            )
+        else:
+            st.caption(t("scen.lever_some_finished", **n))
     results.render_metric_cards(comp)
     st.caption(
         t(

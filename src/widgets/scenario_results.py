@@ -49,15 +49,21 @@ def summary_sentence(scenario: Scenario, s: ChangeSummary) -> str:
         return t("scen.summary_baseline")
     lead = lever_phrase(scenario, lang)
     lead = lead[:1].upper() + lead[1:]
-    if s.delayed:
-        delays = t(
-            "scen.summary_delays",
-            delayed=format_number(s.delayed, lang),
-            targeted=format_number(s.targeted, lang),
-            months=format_number(s.median_extra_delay, lang, 1),
-        )
+    counts = {
+        "delayed": format_number(s.delayed, lang),
+        "advanced": format_number(s.advanced, lang),
+        "targeted": format_number(s.targeted, lang),
+        "months": format_number(s.median_extra_delay, lang, 1),
+        "saved": format_number(s.median_time_saved, lang, 1),
+    }
+    if s.delayed and s.advanced:
+        delays = t("scen.summary_mixed", **counts)
+    elif s.delayed:
+        delays = t("scen.summary_delays", **counts)
+    elif s.advanced:
+        delays = t("scen.summary_faster", **counts)
     else:
-        delays = t("scen.summary_no_delay", targeted=format_number(s.targeted, lang))
+        delays = t("scen.summary_no_delay", **counts)
     if s.value_change_p50 < 0:
         value = t(
             "scen.summary_undelivered",

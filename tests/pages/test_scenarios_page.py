@@ -148,3 +148,31 @@ def test_checking_a_cut_against_the_assumptions_says_whether_it_holds():
     five = {"on_time_rate", "mean_delay_months", "cost_overrun_pct"}
     five |= {"delivered_scope_share", "funding_gap_usd"}
     assert shown_held == len(held & five)
+
+
+def test_improvements_are_named_and_a_lever_on_finished_projects_says_so():
+    df, _ = load_bundled_portfolio()
+    finished_statuses = {"Closed", "Finalisation"}
+    by_country = df.groupby("country_iso3")["status"].agg(
+        lambda s: set(s) <= finished_statuses
+    )
+    done = sorted(c for c, all_done in by_country.items() if all_done and c)
+    assert done  # the bundled data has countries whose projects all ended
+    country = done[0]
+    n_done = int((df["country_iso3"] == country).sum())
+    scenario = Scenario(
+        levers=(
+            Lever("capacity", 60, sectors=("Health",)),
+            Lever("budget", -50, countries=(country,)),
+        ),
+        trials=200,
+        name="Mixed",
+    )
+    at = open_page({"scenario": scenario.to_token()})
+    assert not at.exception, at.exception
+    sentence = at.info[0].value
+    assert "brings forward" in sentence
+    assert any(
+        f"Lever 2 targets only finished projects ({n_done})" in w.value
+        for w in at.warning
+    )

@@ -48,13 +48,14 @@ def test_change_summary_counts_the_targeted_and_delayed_projects(bundled):
     )
     comp = compare(df, BASELINE.with_changes(trials=64), scenario, as_of=as_of)
     summary = change_summary(df, scenario, comp)
-    health = df[S.COL_SECTOR_GROUP] == "Health"
+    running = ~comp.scenario.rows["finished"].to_numpy(bool)
+    health = (df[S.COL_SECTOR_GROUP] == "Health").to_numpy() & running
     assert summary.targeted == df.loc[health, S.COL_PROJECT_ID].nunique()
     extra = (
         comp.scenario.rows["delay_p50"].to_numpy()
         - comp.baseline.rows["delay_p50"].to_numpy()
     )
-    delayed = health.to_numpy() & (extra > DELAY_THRESHOLD_MONTHS)
+    delayed = health & (extra > DELAY_THRESHOLD_MONTHS)
     assert summary.delayed == df.loc[delayed, S.COL_PROJECT_ID].nunique() > 0
     assert summary.median_extra_delay == pytest.approx(np.median(extra[delayed]))
     value = comp.deltas.set_index("metric").loc["delivered_value_usd"]
@@ -68,3 +69,20 @@ def test_no_lever_targets_nothing(bundled):
     summary = change_summary(df, base, comp)
     assert summary.targeted == summary.delayed == 0
     assert summary.value_change_p50 == 0
+
+
+def test_a_capacity_gain_is_reported_as_projects_brought_forward(bundled):
+    df, as_of = bundled
+    scenario = Scenario(levers=(Lever("capacity", 60, sectors=("Health",)),), trials=64)
+    comp = compare(df, BASELINE.with_changes(trials=64), scenario, as_of=as_of)
+    summary = change_summary(df, scenario, comp)
+    extra = (
+        comp.scenario.rows["delay_p50"].to_numpy()
+        - comp.baseline.rows["delay_p50"].to_numpy()
+    )
+    running = ~comp.scenario.rows["finished"].to_numpy(bool)
+    health = (df[S.COL_SECTOR_GROUP] == "Health").to_numpy() & running
+    sooner = health & (extra < -DELAY_THRESHOLD_MONTHS)
+    assert summary.advanced == df.loc[sooner, S.COL_PROJECT_ID].nunique() > 0
+    assert summary.median_time_saved == pytest.approx(-np.median(extra[sooner]))
+    assert summary.delayed == 0
