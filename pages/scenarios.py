@@ -48,8 +48,8 @@ with tabs[3]:
 with tabs[4]:
     saved.render_comparison(ctx, saved.compare_picker())
 with tabs[5]:
-    saved.render_save(scenario, ctx.meta)
-    saved.render_library(ctx.meta)
+    saved.render_save(scenario, ctx)
+    saved.render_library(ctx)
 with tabs[6]:
     model_quality.render_model_quality(comparison.baseline.info["reference_rows"])
     panels.render_assumptions()

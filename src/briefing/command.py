@@ -105,7 +105,13 @@ def cmd_brief(args: argparse.Namespace) -> int:
         raise ValueError(msg)
     for scenario in scenarios:
         results.append(
-            run_scenario(selection, scenario, as_of=meta.as_of, trials=args.trials)
+            run_scenario(
+                selection,
+                scenario,
+                as_of=meta.as_of,
+                trials=args.trials,
+                filters=spec,
+            )
         )
     pack = build_pack(
         df,

@@ -194,6 +194,17 @@ def at_risk_table(sel: pd.DataFrame, lang: str, n: int = TOP_AT_RISK) -> Table:
     return Table(columns, tuple(rows))
 
 
+def _filters_note(result: ScenarioResult, lang: str) -> tuple[str, ...]:
+    """A line when the scenario was saved on other filters than this pack's."""
+    from src.portfolio.filters import FilterSpec
+
+    saved = result.info.get("saved_filters")
+    if not saved:
+        return ()
+    described = FilterSpec.from_dict(saved).describe(lang)
+    return (translate("brief.other_filters", lang, saved=described),)
+
+
 def _scenario_slide(result: ScenarioResult, lang: str) -> Slide:
     t = lambda key, **kw: translate(key, lang, **kw)  # noqa: E731
 
@@ -230,7 +241,7 @@ def _scenario_slide(result: ScenarioResult, lang: str) -> Slide:
     return Slide(
         kind="scenario",
         title=t("brief.scenario_title", name=result.name),
-        lines=(summary_sentence(result, lang),),
+        lines=(summary_sentence(result, lang), *_filters_note(result, lang)),
         image=charts.render_png(spec, lang),
         image_alt=t("brief.fan_title"),
         table=table,

@@ -98,6 +98,7 @@ def run_scenario(
     *,
     as_of: str,
     trials: int | None = None,
+    filters: Any = None,
 ) -> ScenarioResult:
     """Simulate `scenario` and its baseline on the selected rows.
 
@@ -106,12 +107,16 @@ def run_scenario(
         scenario: a src.engine.scenario.Scenario.
         as_of: the data date (ISO).
         trials: override the scenario's number of trials.
+        filters: the `FilterSpec` that made `selection`; when the scenario was
+            saved on other filters, `info["saved_filters"]` records them so the
+            slide can say it is re-run on this selection.
 
     Returns:
         The ScenarioResult; the baseline uses the scenario's horizon, trials,
         seed and budget policy with no levers (common random numbers).
     """
     from src.engine.montecarlo import compare
+    from src.portfolio.filters import FilterSpec
 
     comparison = compare(
         selection,
@@ -128,9 +133,11 @@ def run_scenario(
         f"({lv.target_label()})"
         for lv in scenario.levers
     ]
-    return ScenarioResult(
-        result.name, result.metrics, result.delivery, {**result.info, "levers": levers}
-    )
+    info = {**result.info, "levers": levers}
+    saved = getattr(scenario, "filters", None)
+    if saved and FilterSpec.from_dict(saved) != (filters or FilterSpec()):
+        info["saved_filters"] = dict(saved)
+    return ScenarioResult(result.name, result.metrics, result.delivery, info)
 
 
 def summary_sentence(result: ScenarioResult, lang: str) -> str:

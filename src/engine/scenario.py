@@ -161,6 +161,10 @@ class Scenario:
             or "cancel" (the least advanced projects in the target are cancelled).
         name: a display name.
         reference: "published" (default) or "own" reference classes.
+        filters: the portfolio selection the scenario was made on
+            (`FilterSpec.to_dict()`), kept so that a saved scenario can be
+            re-run on the same selection and a re-run on other filters can say
+            so. The engine never applies it: it simulates the rows it is given.
         version: schema version of the serialised form.
     """
 
@@ -171,6 +175,7 @@ class Scenario:
     budget_policy: str = DEFAULT_POLICY
     name: str = "Baseline"
     reference: str = DEFAULT_REFERENCE
+    filters: dict[str, Any] | None = field(default=None, compare=False, hash=False)
     version: int = field(default=SCHEMA_VERSION)
 
     def __post_init__(self) -> None:
@@ -196,6 +201,10 @@ class Scenario:
                 f"{list(BUDGET_POLICIES)}"
             )
             raise ValueError(msg)
+        if self.filters is not None:
+            from src.portfolio.filters import FilterSpec
+
+            FilterSpec.from_dict(self.filters)  # raises ValueError naming the field
         if self.reference not in REFERENCES:
             msg = f"reference {self.reference!r} is not one of {list(REFERENCES)}"
             raise ValueError(msg)
@@ -253,6 +262,8 @@ class Scenario:
         }
         if self.reference != DEFAULT_REFERENCE:
             out["reference"] = self.reference
+        if self.filters:
+            out["filters"] = dict(self.filters)
         return out
 
     @classmethod

@@ -7,7 +7,7 @@ the command line name the selection the same way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import pandas as pd
 
@@ -70,6 +70,49 @@ class FilterSpec:
     def is_empty(self) -> bool:
         """True when nothing is restricted."""
         return self == FilterSpec()
+
+    def to_dict(self) -> dict[str, list]:
+        """The restricted fields only, JSON-ready (lists).
+
+        >>> FilterSpec(sectors=("Health",), years=(2020, 2021)).to_dict()
+        {'sectors': ['Health'], 'years': [2020, 2021]}
+        """
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if value:
+                out[f.name] = list(value)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, list]) -> FilterSpec:
+        """Inverse of `to_dict`; unknown fields or bad shapes raise ValueError."""
+        if not isinstance(data, dict):
+            msg = f"filters must be an object, got {type(data).__name__}"
+            raise ValueError(msg)
+        known = {f.name for f in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            msg = f"filters have unknown field(s) {sorted(unknown)}"
+            raise ValueError(msg)
+        kwargs: dict[str, object] = {}
+        for name, value in data.items():
+            if not isinstance(value, list | tuple):
+                msg = f"filter {name!r} must be a list, got {value!r}"
+                raise ValueError(msg)
+            if name in ("years", "budget"):
+                if len(value) != 2:
+                    msg = f"filter {name!r} needs two numbers, got {value!r}"
+                    raise ValueError(msg)
+                cast = int if name == "years" else float
+                try:
+                    kwargs[name] = (cast(value[0]), cast(value[1]))
+                except (TypeError, ValueError):
+                    msg = f"filter {name!r} needs two numbers, got {value!r}"
+                    raise ValueError(msg) from None
+            else:
+                kwargs[name] = tuple(str(v) for v in value)
+        return cls(**kwargs)
 
     def with_changes(self, **changes: object) -> FilterSpec:
         """A copy with some fields replaced."""

@@ -88,7 +88,7 @@ def _scenario_result(dataset: str, spec, name: str):
 
     df, meta = cache.portfolio(dataset)
     scenario = as_scenario(load_scenario(name), name)
-    return run_scenario(spec.apply(df), scenario, as_of=meta.as_of)
+    return run_scenario(spec.apply(df), scenario, as_of=meta.as_of, filters=spec)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

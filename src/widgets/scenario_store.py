@@ -14,7 +14,7 @@ import streamlit as st
 from src.engine.montecarlo import combine
 from src.engine.scenario import Scenario
 from src.i18n import format_date
-from src.portfolio.schema import PortfolioMeta
+from src.portfolio.filters import FilterSpec
 from src.store import scenarios as store
 from src.widgets import cache, state
 from src.widgets.charts import localised
@@ -28,8 +28,12 @@ COMPARE = "scen.compare"
 MAX_COMPARED = 4
 
 
-def _load(name: str, fingerprint: str) -> None:
-    """Callback: put a saved scenario into the editor."""
+def _load(name: str, fingerprint: str, spec: FilterSpec) -> None:
+    """Callback: put a saved scenario into the editor.
+
+    The notice says when the data changed since it was saved, or when it was
+    made on other filters than the current ones (it is then re-run on these).
+    """
     try:
         record = store.get_scenario(name)
         scenario = Scenario.from_json(record.scenario_json)
@@ -37,11 +41,21 @@ def _load(name: str, fingerprint: str) -> None:
         st.session_state[NOTICE] = t("scen.load_failed", reason=md_escape(str(exc)))
         return
     load_into_state(scenario.with_changes(name=name))
-    st.session_state[NOTICE] = (
-        t("scen.data_changed", name=md_escape(name))
-        if record.fingerprint != fingerprint
-        else ""
-    )
+    notices = []
+    if record.fingerprint != fingerprint:
+        notices.append(t("scen.data_changed", name=md_escape(name)))
+    saved = FilterSpec.from_dict(scenario.filters) if scenario.filters else None
+    if saved is not None and saved != spec:
+        lang = current_lang()
+        notices.append(
+            t(
+                "scen.other_filters",
+                name=md_escape(name),
+                saved=md_escape(saved.describe(lang)),
+                current=md_escape(spec.describe(lang)),
+            )
+        )
+    st.session_state[NOTICE] = " ".join(notices)
 
 
 def _delete(name: str) -> None:
@@ -68,15 +82,15 @@ def _import_file() -> None:
     st.session_state[NOTICE] = ""
 
 
-def render_save(scenario: Scenario, meta: PortfolioMeta) -> None:
-    """Save under a name, export the current scenario, import a JSON file."""
+def render_save(scenario: Scenario, ctx: Context) -> None:
+    """Save under a name (with the filters it is made on), export, import."""
+    meta = ctx.meta
     cols = st.columns([3, 1])
     name = cols[0].text_input(t("scen.save_name"), key=NAME, max_chars=store.MAX_NAME)
     if cols[1].button(t("scen.save"), key="scen.save", icon=":material/save:"):
         try:
-            store.save_scenario(
-                name, scenario.with_changes(name=name).to_json(), meta.fingerprint
-            )
+            saved = scenario.with_changes(name=name, filters=ctx.spec.to_dict())
+            store.save_scenario(name, saved.to_json(), meta.fingerprint)
         except ValueError as exc:
             st.error(t("scen.save_failed", reason=md_escape(str(exc))))
         else:
@@ -95,8 +109,9 @@ def render_save(scenario: Scenario, meta: PortfolioMeta) -> None:
     )
 
 
-def render_library(meta: PortfolioMeta) -> None:
+def render_library(ctx: Context) -> None:
     """The saved scenarios with load, rename and delete."""
+    meta = ctx.meta
     records = store.list_scenarios()
     if not records:
         st.caption(t("scen.none_saved"))
@@ -124,7 +139,7 @@ def render_library(meta: PortfolioMeta) -> None:
         t("scen.load"),
         key="scen.load",
         on_click=_load,
-        args=(chosen, meta.fingerprint),
+        args=(chosen, meta.fingerprint, ctx.spec),
         icon=":material/upload:",
     )
     new = cols[1].text_input(

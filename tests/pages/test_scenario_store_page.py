@@ -87,3 +87,24 @@ def test_unknown_scenario_in_a_compare_link_shows_a_notice():
     at = open_page({"compare": ["Cut 10", "Nope"]})
     assert any("Nope" in w.value for w in at.warning)
     assert at.multiselect(key="scen.compare").value == ["Cut 10"]
+
+
+def test_a_saved_scenario_keeps_its_filters_and_says_when_run_on_others():
+    scenario = Scenario(levers=(Lever("capacity", 25),), trials=200)
+    at = open_page({"scenario": scenario.to_token(), "sector": "Health"})
+    at.text_input(key="scen.name").set_value("Health capacity").run()
+    at.button(key="scen.save").click().run()
+    assert not at.exception
+    stored = Scenario.from_json(store.get_scenario("Health capacity").scenario_json)
+    assert stored.filters == {"sectors": ["Health"]}
+
+    # Loaded on the same filters: no notice; on all projects: it says so.
+    same = open_page({"sector": "Health"})
+    same.button(key="scen.load").click().run()
+    assert not [w.value for w in same.warning if "other filters" in w.value]
+    other = open_page()
+    other.button(key="scen.load").click().run()
+    assert not other.exception
+    notes = [w.value for w in other.warning if "other filters" in w.value]
+    assert len(notes) == 1
+    assert "Sector: Health" in notes[0]

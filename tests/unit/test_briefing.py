@@ -417,3 +417,31 @@ def test_pdf_falls_back_to_a_core_font_without_a_unicode_font(bundled, monkeypat
     text = norm(PdfReader(io.BytesIO(to_pdf(pack))).pages[1].extract_text())
     assert "Chiffres clés" in text
     assert norm(format_money(pack.kpis.budget, "fr")) in text
+
+
+def test_a_scenario_saved_on_other_filters_says_it_is_re_run_here(bundled):
+    from src.engine.scenario import BASELINE, Lever
+
+    df, meta = bundled
+    spec = FilterSpec(countries=("KEN",))
+    saved_on = {"sectors": ["Health"]}
+    scenario = BASELINE.with_changes(
+        name="Health cut", levers=(Lever("budget", -30),), trials=32,
+        filters=saved_on,
+    )  # fmt: skip
+    result = run_scenario(spec.apply(df), scenario, as_of=meta.as_of, filters=spec)
+    assert result.info["saved_filters"] == saved_on
+    same = run_scenario(
+        FilterSpec(sectors=("Health",)).apply(df),
+        scenario,
+        as_of=meta.as_of,
+        filters=FilterSpec(sectors=("Health",)),
+    )
+    assert "saved_filters" not in same.info
+    pack = build_pack(
+        df, meta, spec=spec, lang="en", sections=("scenarios",), scenarios=[result]
+    )
+    slide = next(s for s in pack.slides if s.kind == "scenario")
+    assert slide.lines[-1] == (
+        "Saved on other filters (Sector: Health); re-run here on this pack's selection."
+    )

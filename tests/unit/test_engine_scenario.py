@@ -112,3 +112,27 @@ def test_unknown_fields_are_rejected():
         Scenario.from_dict({"levers": [{"kind": "budget", "change": 1, "x": 1}]})
     with pytest.raises(ValueError, match="not valid JSON"):
         Scenario.from_json("{")
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"sector": ["Health"]}, "unknown field"),
+        ({"sectors": "Health"}, "must be a list"),
+        ({"years": [2020]}, "needs two numbers"),
+        ({"budget": ["a", "b"]}, "needs two numbers"),
+    ],
+)
+def test_bad_saved_filters_are_refused_with_the_field_named(filters, message):
+    with pytest.raises(ValueError, match=message):
+        BASELINE.with_changes(filters=filters)
+
+
+def test_saved_filters_round_trip_and_do_not_change_the_run():
+    from src.portfolio.filters import FilterSpec
+
+    spec = FilterSpec(sectors=("Health",), years=(2020, 2021), budget=(0.0, 5e6))
+    s = BASELINE.with_changes(filters=spec.to_dict())
+    back = Scenario.from_json(s.to_json())
+    assert FilterSpec.from_dict(back.filters) == spec
+    assert back == BASELINE  # the selection is metadata, not a model setting
