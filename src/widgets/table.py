@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from src.engine.classes import reference_classes
 from src.i18n import country_name
 from src.portfolio import schema as S
 from src.portfolio.export import to_csv_bytes
@@ -14,10 +16,14 @@ from src.widgets import state
 from src.widgets.i18n import current_lang, t
 
 
-def build_project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+def build_project_table(
+    df: pd.DataFrame, lang: str, as_of: str | None = None
+) -> pd.DataFrame:
     """The rows as people read them: translated headers, names instead of codes.
 
-    Money stays numeric (USD) so the table sorts and the CSV adds up.
+    Money stays numeric (USD) so the table sorts and the CSV adds up. With the
+    data date `as_of`, a column gives each row's reference class in the
+    simulation (short, blend, long, or reported when finished).
     """
 
     def tr(prefix: str, col: str) -> pd.Series:
@@ -35,7 +41,7 @@ def build_project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
         for row in distinct.itertuples(index=False)
     }
     countries = [names[tuple(row)] for row in keys.itertuples(index=False)]
-    return pd.DataFrame(
+    out = pd.DataFrame(
         {
             t("col.title"): df[S.COL_TITLE],
             t("col.agency"): df[S.COL_AGENCY],
@@ -55,6 +61,13 @@ def build_project_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("col.project_id"): df[S.COL_PROJECT_ID],
         }
     ).reset_index(drop=True)
+    if as_of and len(df):
+        classes = reference_classes(df, date.fromisoformat(as_of[:10]))
+        labels = {c: t("model.class." + c) for c in set(classes)}
+        out.insert(
+            len(out.columns) - 1, t("col.reference_class"), [labels[c] for c in classes]
+        )
+    return out
 
 
 MAX_SHOWN = 5_000
@@ -71,7 +84,7 @@ def render_project_table(
 ) -> None:
     """Show the table and offer the identical CSV."""
     lang = current_lang()
-    table = build_project_table(df, lang)
+    table = build_project_table(df, lang, as_of)
     shown = table
     if len(table) > MAX_SHOWN:
         # The browser cannot draw 100k rows quickly; the CSV keeps them all.

@@ -227,3 +227,13 @@ def test_rows_planned_beyond_every_fitted_duration_are_flagged_as_extrapolated()
     np.testing.assert_array_equal(rows.extrapolated, expected)
     assert rows.extrapolated[10]
     assert rows.extrapolated.sum() == 1
+
+
+def test_the_project_table_class_is_the_class_the_engine_simulates_with():
+    from src.engine.classes import reference_classes
+
+    df = _with_outcomes()
+    res = run(df, SMALL, as_of=AS_OF)
+    np.testing.assert_array_equal(
+        reference_classes(df, AS_OF), res.rows["reference_class"].to_numpy()
+    )
