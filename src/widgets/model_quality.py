@@ -9,7 +9,7 @@ import streamlit as st
 from src.engine.calibration import load_calibration
 from src.engine.calibration.validation import TARGET_50, TARGET_80, load_validation
 from src.engine.reference import BLEND_FROM_MONTHS, BLEND_TO_MONTHS
-from src.i18n import format_number, format_percent
+from src.i18n import format_number, format_percent, translate
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, t
@@ -19,16 +19,20 @@ CLASSES = ("short", "blend", "long", "own", "reported")
 
 def class_counts_table(reference_rows: dict[str, int], lang: str) -> pd.DataFrame:
     """Rows of the current run per reference class, with where each applies."""
+
+    def tr(key: str, **kw: object) -> str:
+        return translate(key, lang, **kw)
+
     return pd.DataFrame(
         [
             {
-                t("model.col.class"): t(f"model.class.{c}"),
-                t("model.col.applies"): t(
+                tr("model.col.class"): tr(f"model.class.{c}"),
+                tr("model.col.applies"): tr(
                     f"model.applies.{c}",
                     lo=format_number(BLEND_FROM_MONTHS, lang),
                     hi=format_number(BLEND_TO_MONTHS, lang),
                 ),
-                t("model.col.rows"): format_number(reference_rows.get(c, 0), lang),
+                tr("model.col.rows"): format_number(reference_rows.get(c, 0), lang),
             }
             for c in CLASSES
             if reference_rows.get(c, 0) or c in ("short", "long")
@@ -39,6 +43,9 @@ def class_counts_table(reference_rows: dict[str, int], lang: str) -> pd.DataFram
 def coverage_table(checks: list[dict], lang: str) -> pd.DataFrame:
     """One row per check: coverage, share late, median, skill (formatted)."""
 
+    def tr(key: str, **kw: object) -> str:
+        return translate(key, lang, **kw)
+
     def pct(x: float) -> str:
         return format_percent(x, lang, digits=1)
 
@@ -48,17 +55,17 @@ def coverage_table(checks: list[dict], lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                t("model.col.class"): t(f"model.class.{c['reference_class']}"),
-                t("model.col.reading"): t(f"model.reading.{c['reading']}"),
-                t("model.col.n"): format_number(c["n"], lang),
-                t("model.col.observed"): format_number(c["observed"], lang),
-                t("model.col.inside_80"): pct(c["inside_80"]),
-                t("model.col.inside_50"): pct(c["inside_50"]),
-                t("model.col.late"): f"{pct(c['share_late_model'])} / "
+                tr("model.col.class"): tr(f"model.class.{c['reference_class']}"),
+                tr("model.col.reading"): tr(f"model.reading.{c['reading']}"),
+                tr("model.col.n"): format_number(c["n"], lang),
+                tr("model.col.observed"): format_number(c["observed"], lang),
+                tr("model.col.inside_80"): pct(c["inside_80"]),
+                tr("model.col.inside_50"): pct(c["inside_50"]),
+                tr("model.col.late"): f"{pct(c['share_late_model'])} / "
                 f"{pct(c['share_late_km'])}",
-                t("model.col.median"): f"{num(c['median_model'])} / "
+                tr("model.col.median"): f"{num(c['median_model'])} / "
                 f"{num(c['median_km'])}",
-                t("model.col.skill"): format_number(c["skill"], lang, digits=3),
+                tr("model.col.skill"): format_number(c["skill"], lang, digits=3),
             }
             for c in checks
         ]
@@ -67,10 +74,14 @@ def coverage_table(checks: list[dict], lang: str) -> pd.DataFrame:
 
 def build_pit_chart(checks: list[dict], lang: str) -> alt.Chart:
     """PIT histogram per check: share of outcomes in each predicted decile."""
+
+    def tr(key: str, **kw: object) -> str:
+        return translate(key, lang, **kw)
+
     rows = [
         {
-            "check": f"{t('model.class.' + c['reference_class'])} · "
-            f"{t('model.reading.' + c['reading'])}",
+            "check": f"{tr('model.class.' + c['reference_class'])} · "
+            f"{tr('model.reading.' + c['reading'])}",
             "decile": (k + 1) * 10,
             "share": share,
         }
@@ -78,28 +89,26 @@ def build_pit_chart(checks: list[dict], lang: str) -> alt.Chart:
         for k, share in enumerate(c["pit"])
     ]
     data = pd.DataFrame(rows)
+    # One data set for the whole layer, split by the facet: each panel shows
+    # its own check's ten deciles and the 10% line of a calibrated model.
     bars = (
-        alt.Chart(data)
+        alt.Chart()
         .mark_bar()
         .encode(
-            x=alt.X("decile:O", title=t("model.pit_x")),
-            y=alt.Y("share:Q", title=t("model.pit_y"), axis=alt.Axis(format="%")),
+            x=alt.X("decile:O", title=tr("model.pit_x")),
+            y=alt.Y("share:Q", title=tr("model.pit_y"), axis=alt.Axis(format="%")),
             tooltip=[
-                alt.Tooltip("check:N", title=t("model.col.class")),
-                alt.Tooltip("decile:O", title=t("model.pit_x")),
-                alt.Tooltip("share:Q", title=t("model.pit_y"), format=".1%"),
+                alt.Tooltip("check:N", title=tr("model.col.class")),
+                alt.Tooltip("decile:O", title=tr("model.pit_x")),
+                alt.Tooltip("share:Q", title=tr("model.pit_y"), format=".1%"),
             ],
         )
     )
-    rule = (
-        alt.Chart(pd.DataFrame({"y": [0.1]}))
-        .mark_rule(strokeDash=[4, 3])
-        .encode(y="y:Q")
-    )
+    rule = alt.Chart().mark_rule(strokeDash=[4, 3]).encode(y=alt.datum(0.1))
     return (
         alt.layer(bars, rule, data=data)
         .facet(facet=alt.Facet("check:N", title=None), columns=2)
-        .properties(title=t("model.pit_title"))
+        .properties(title=tr("model.pit_title"))
     )
 
 
