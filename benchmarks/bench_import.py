@@ -78,7 +78,7 @@ def _worker(mode: str, path: str) -> dict[str, float]:
         report.table,
         meta,
         provenance=report.provenance(),
-        report=report.to_store_report(),
+        report=report.to_dataset_report(),
     )
     total = time.perf_counter() - start
     return {

@@ -1,15 +1,18 @@
 """Plain records produced by the IATI parser (no pandas, no UI).
 
 The parser (src/iati/parser.py) turns each <iati-activity> into one `Activity`;
-problems go into a `ParseReport` instead of being raised, so one bad activity never
-hides the rest of a file. Money values stay in their reported currency here;
-conversion to USD happens in the portfolio layer with the declared FX table.
+problems (`src.problems.Problem`) go into a `ParseReport` instead of being raised,
+so one bad activity never hides the rest of a file. Money values stay in their
+reported currency here; conversion to USD happens in the portfolio layer with
+the declared FX table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+
+from src.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -103,26 +106,6 @@ class Activity:
     source_file: str = ""
     # DAC 3-digit categories (sector vocabulary 2), kept apart from `sectors`
     sector_categories: list[Share] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in a source file, in words a user can act on.
-
-    Attributes:
-        file: the file name.
-        activity: the activity identifier ("" when the problem is file-level).
-        field: the element or attribute concerned.
-        message: plain-language description.
-        severity: "error" (activity skipped or file unreadable) or "warning"
-            (activity kept, value ignored or flagged).
-    """
-
-    file: str
-    activity: str
-    field: str
-    message: str
-    severity: str = "warning"
 
 
 @dataclass

@@ -14,11 +14,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from src.iati.model import Activity, Problem
+from src.iati.model import Activity
 from src.portfolio import schema as S
 from src.portfolio.canonical import INPUT_COLUMNS, coerce_types, derive_indicators
 from src.portfolio.reference import country_reference
 from src.portfolio.rows import BuildReport, activity_rows, last_updated_day
+from src.problems import Problem
 
 
 def build_portfolio(

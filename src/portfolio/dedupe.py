@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from src.iati.model import Activity
 from src.portfolio.build import PortfolioStream
+from src.problems import ERROR, Problem
 
 DUPLICATE_KEY = "import.iati_duplicate"
 """Catalog key of the message describing a `Duplicate`."""
@@ -116,3 +117,20 @@ class NewestWins:
         for origin in self._slot_origin:
             kept[origin] += 1
         return kept
+
+
+def duplicate_problem(dup: Duplicate, names: list[str]) -> Problem:
+    """The problem recording a dropped copy (listed under the dropped file).
+
+    Args:
+        dup: the decision.
+        names: file names by origin number.
+    """
+    return Problem(
+        DUPLICATE_KEY,
+        dup.params(names),
+        names[dup.dropped],
+        dup.identifier,
+        "iati-identifier",
+        ERROR,
+    )

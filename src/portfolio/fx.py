@@ -2,8 +2,9 @@
 
 Rates are IMF annual averages, units of currency per 1 USD (data/SOURCES.md).
 A value is divided by the rate of its value-date year. Years outside the table use
-the nearest available year of that currency (and say so). A currency that is not in
-the table is never treated as USD: `to_usd` returns None and the caller reports it.
+the nearest available year of that currency (and say so in `Conversion.reason`).
+A currency that is not in the table is never treated as USD: `to_usd` returns
+None and the caller reports it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ import pandas as pd
 
 from src.portfolio import paths
 
+NO_CURRENCY = "no_currency"
+NO_RATE = "no_rate"
+NEAREST_YEAR = "nearest_year"
+
 
 @dataclass(frozen=True)
 class Conversion:
@@ -24,12 +29,13 @@ class Conversion:
     Attributes:
         usd: the value in USD, or None when the currency has no rate.
         rate_year: the year whose rate was used (None for USD or no rate).
-        note: "" when exact; otherwise what was approximated or why it failed.
+        reason: "" when exact; else `NO_CURRENCY` or `NO_RATE` (usd is None) or
+            `NEAREST_YEAR` (the rate of `rate_year` was used instead).
     """
 
     usd: float | None
     rate_year: int | None
-    note: str = ""
+    reason: str = ""
 
 
 @cache
@@ -59,10 +65,8 @@ def to_usd(amount: float, currency: str, year: int | None) -> Conversion:
         return Conversion(float(amount), None)
     rates = rate_table().get(code)
     if not rates:
-        reason = "no currency given" if not code else f"currency {code} has no rate"
-        return Conversion(None, None, reason)
+        return Conversion(None, None, NO_RATE if code else NO_CURRENCY)
     if year is not None and year in rates:
         return Conversion(float(amount) / rates[year], year)
     nearest = min(rates, key=lambda y: abs(y - (year or max(rates))))
-    note = f"{code} rate for {year or 'unknown year'} missing; used {nearest}"
-    return Conversion(float(amount) / rates[nearest], nearest, note)
+    return Conversion(float(amount) / rates[nearest], nearest, NEAREST_YEAR)

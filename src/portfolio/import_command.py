@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from src.portfolio.imports import ImportReport, import_files
+from src.problems import problem_text
 from src.store.datasets import store_import
 
 
@@ -33,15 +34,31 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def report_dict(report: ImportReport) -> dict[str, object]:
-    """The report as JSON-able data: counts, files and problems."""
+    """The report as JSON-able data: counts, files and problems (English text).
+
+    Each file has its refusal reason as ``error`` ("" when it was read); each
+    problem has its ``message`` besides its key and params.
+    """
     return {
         "read": report.read,
         "accepted": report.accepted,
         "rejected": report.rejected_count,
         "rows": len(report.table),
         "data_date": report.as_of.isoformat(),
-        "files": [asdict(f) for f in report.files],
-        "problems": [asdict(p) for p in report.problems],
+        "files": [{**asdict(f), "error": report.file_error(f)} for f in report.files],
+        "problems": [
+            {
+                "file": p.file,
+                "row": p.row,
+                "item": p.item,
+                "column": p.field,
+                "message": problem_text(p, "en"),
+                "severity": p.severity,
+                "key": p.key,
+                "params": dict(p.params),
+            }
+            for p in report.problems
+        ],
     }
 
 
@@ -71,7 +88,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _print_text(report: ImportReport, stored: str | None) -> None:
     for f in report.files:
-        state = f"refused: {f.error}" if f.error and not f.accepted else ""
+        error = report.file_error(f)
+        state = f"refused: {error}" if error and not f.accepted else ""
         print(
             f"{f.name} ({f.kind or '?'}, {f.size:,} bytes"
             f"{', ' + f.encoding if f.encoding else ''}): read {f.read:,}, "
@@ -83,7 +101,8 @@ def _print_text(report: ImportReport, stored: str | None) -> None:
         f"data date {report.as_of.isoformat()}"
     )
     for p in report.problems:
-        text = p.message if p.message.startswith(p.file) else f"{p.file}: {p.message}"
+        message = problem_text(p, "en")
+        text = message if message.startswith(p.file) else f"{p.file}: {message}"
         print(f"  {p.severity:<7} {text}")
     if stored:
         print(f"stored as dataset {stored!r} (open the app with ?dataset={stored})")

@@ -12,13 +12,9 @@ from typing import IO
 
 from src.iati.model import ParseReport
 from src.iati.parser import iter_activities
-from src.portfolio.dedupe import DUPLICATE_KEY, Duplicate, NewestWins
-from src.portfolio.import_report import (
-    FileSummary,
-    ImportProblem,
-    Progress,
-    problem,
-)
+from src.portfolio.dedupe import NewestWins, duplicate_problem
+from src.portfolio.import_report import FileSummary, Progress
+from src.problems import Problem
 
 
 class IatiMerge:
@@ -33,7 +29,7 @@ class IatiMerge:
         self._merge = NewestWins()
         self.stream = self._merge.stream
         self.files: list[FileSummary] = []
-        self.problems: list[ImportProblem] = []  # parse and duplicate problems
+        self.problems: list[Problem] = []  # parse and duplicate problems
 
     def read(self, summary: FileSummary, handle: IO[bytes], progress: Progress) -> None:
         """Parse one file into the stream; its problems follow the earlier files'."""
@@ -41,22 +37,16 @@ class IatiMerge:
         self.files.append(summary)
         names = [f.name for f in self.files]
         parse_report = ParseReport()
-        duplicates: list[ImportProblem] = []
+        duplicates: list[Problem] = []
         activities = iter_activities(
             handle, file_name=summary.name, report=parse_report, on_progress=progress
         )
         for act in activities:  # never raises: problems go to parse_report
             dup = self._merge.offer(act, number)
             if dup is not None:
-                duplicates.append(_duplicate_problem(dup, names))
+                duplicates.append(duplicate_problem(dup, names))
         summary.read = parse_report.activities_read
-        for p in parse_report.problems:
-            severity = "warning" if p.severity == "warning" else "error"
-            self.problems.append(
-                ImportProblem(p.file, None, p.activity, p.field, p.message, severity)
-            )
-        if parse_report.fatal:
-            summary.error = parse_report.fatal[0].message
+        self.problems.extend(parse_report.problems)
         self.problems.extend(duplicates)
 
     def count_accepted(self) -> None:
@@ -65,16 +55,3 @@ class IatiMerge:
         for summary, n in zip(self.files, kept, strict=True):
             summary.accepted = n
             summary.rejected = summary.read - n
-
-
-def _duplicate_problem(dup: Duplicate, names: list[str]) -> ImportProblem:
-    """The import problem for a dropped copy (listed under the dropped file)."""
-    params = dup.params(names)
-    return problem(
-        names[dup.dropped],
-        None,
-        dup.identifier,
-        "iati-identifier",
-        DUPLICATE_KEY,
-        **params,
-    )

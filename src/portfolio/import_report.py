@@ -1,15 +1,10 @@
 """The import report: what a user sees before anything is used.
 
-`ImportReport` holds the counts, one `ImportProblem` per problem, the accepted
-rows as a canonical table and the rejected rows with a reason;
-src/portfolio/imports.py fills it. Also the import size limit.
-
-Every problem found by the import's own checks carries a catalog key and plain
-params besides its English message; the message is that key rendered in English
-(`problem`, `message_text`), so the UI can show it in any language with
-`problem_text(p, lang)` while the CLI, the rejected-rows CSV and the stored
-report keep the English text. Problems from the IATI parser and the builder
-have no key (their English message is shown as is).
+`ImportReport` holds the counts, one `Problem` per problem (src/problems.py: a
+catalog key and its values, never text), the accepted rows as a canonical table
+and the rejected rows with their problems; src/portfolio/imports.py fills it.
+Also the import size limit. Text is made only when asked for, in the language
+asked for (`problems_frame(lang)`, `rejected_frame(lang)`, `file_error`).
 """
 
 from __future__ import annotations
@@ -17,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from typing import IO
@@ -27,9 +22,11 @@ import pandas as pd
 from src.i18n import DEFAULT_LANG
 from src.portfolio import schema as S
 from src.portfolio.canonical import coerce_types
+from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.export import to_csv_bytes
+from src.portfolio.import_template import TEMPLATE_NAMES
 from src.portfolio.load import BUILD_VERSION
-from src.portfolio.messages import FILE_REASON, message_text, reason_text
+from src.problems import ERROR, Problem, problem_text, reason_text
 
 DEFAULT_MAX_UPLOAD_MB = 200
 Source = str | os.PathLike[str] | IO[bytes]
@@ -38,51 +35,22 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class ImportProblem:
-    """One problem, in words a user can act on.
+class RejectedRow:
+    """One rejected row or activity, with the problems that rejected it.
 
     Attributes:
         file: the file name.
-        row: spreadsheet row number (header = 1); None for XML and file problems.
-        item: the project or activity identifier ("" when unknown).
-        column: the column or IATI element concerned.
-        message: the plain message, starting with "row N:" or "activity X:".
-        severity: "error" (row, activity or file rejected) or "warning"
-            (accepted, flagged).
-        key: catalog key of the message ("" for parser and builder problems,
-            whose message is English only).
-        params: plain values filling the key's placeholders (row, value,
-            currency, file...); `message_text(key, "en", params) == message`.
+        row: spreadsheet row number (header = 1); None for IATI activities.
+        item: the project or activity identifier.
+        values: the row's template values as read ({} for IATI).
+        problems: the errors, in the order found.
     """
 
     file: str
     row: int | None
     item: str
-    column: str
-    message: str
-    severity: str = "error"
-    key: str = ""
-    params: dict[str, object] = field(default_factory=dict, hash=False)
-
-
-def problem_text(p: ImportProblem, lang: str) -> str:
-    """The problem's message in `lang`; the English message when it has no key."""
-    return message_text(p.key, lang, p.params) if p.key else p.message
-
-
-def problem(
-    file: str,
-    row: int | None,
-    item: str,
-    column: str,
-    key: str,
-    severity: str = "error",
-    /,
-    **params: object,
-) -> ImportProblem:
-    """A problem whose English message is rendered from the catalog key."""
-    text = message_text(key, DEFAULT_LANG, params)
-    return ImportProblem(file, row, item, column, text, severity, key, params)
+    values: Mapping[str, str]
+    problems: tuple[Problem, ...]
 
 
 @dataclass
@@ -92,8 +60,8 @@ class FileSummary:
     Attributes:
         name: file name; kind: "iati", "csv" or "xlsx"; size: bytes;
         sha256: checksum of the content; encoding: how a CSV was decoded;
-        read / accepted / rejected: rows or activities; error: why the whole
-        file was refused ("" when it was read).
+        read / accepted / rejected: rows or activities. Why a whole file was
+        refused is its problem with a file-reason key (`ImportReport.file_error`).
     """
 
     name: str
@@ -104,7 +72,6 @@ class FileSummary:
     read: int = 0
     accepted: int = 0
     rejected: int = 0
-    error: str = ""
 
 
 @dataclass
@@ -115,17 +82,17 @@ class ImportReport:
         files: one summary per file, in the given order.
         problems: every error and warning.
         table: accepted rows, canonical `schema.COLUMNS` (empty if none).
-        rejected: rejected rows: file, row, project_id, reason, then the values
-            as read (template columns).
+        rejected_rows: the rejected rows and activities with their errors
+            (as a table: `rejected_frame`).
         as_of: the data date used for the derived indicators.
         unconverted: IATI values with no exchange rate (file, activity,
             element, amount, currency), as in the bundled report.
     """
 
     files: list[FileSummary] = field(default_factory=list)
-    problems: list[ImportProblem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     table: pd.DataFrame = field(default_factory=lambda: _empty_table())
-    rejected: pd.DataFrame = field(default_factory=lambda: _empty_rejected())
+    rejected_rows: list[RejectedRow] = field(default_factory=list)
     as_of: date = field(default_factory=date.today)
     unconverted: list[dict[str, object]] = field(default_factory=list)
 
@@ -145,24 +112,24 @@ class ImportReport:
         return sum(f.rejected for f in self.files)
 
     @property
-    def errors(self) -> list[ImportProblem]:
+    def errors(self) -> list[Problem]:
         """Problems that rejected a row, an activity or a file."""
-        return [p for p in self.problems if p.severity == "error"]
+        return [p for p in self.problems if p.severity == ERROR]
 
     @property
-    def warnings(self) -> list[ImportProblem]:
+    def warnings(self) -> list[Problem]:
         """Problems on accepted rows."""
-        return [p for p in self.problems if p.severity != "error"]
+        return [p for p in self.problems if p.severity != ERROR]
 
     def problems_frame(self, lang: str = DEFAULT_LANG) -> pd.DataFrame:
         """Columns file, row, item, column, message, severity (one row each).
 
         Args:
-            lang: language of the messages (those without a key stay English).
+            lang: language of the messages.
         """
         cols = ["file", "row", "item", "column", "message", "severity"]
         records = [
-            {**{c: getattr(p, c) for c in cols}, "message": problem_text(p, lang)}
+            (p.file, p.row, p.item, p.field, problem_text(p, lang), p.severity)
             for p in self.problems
         ]
         df = pd.DataFrame(records, columns=cols)
@@ -172,13 +139,47 @@ class ImportReport:
     def file_error(self, summary: FileSummary, lang: str = DEFAULT_LANG) -> str:
         """Why a file was refused, in `lang` ("" when it was read)."""
         for p in self.problems:
-            if p.file == summary.name and p.key.startswith(FILE_REASON):
-                return reason_text(p.key, lang, p.params)
-        return summary.error
+            if p.file == summary.name and p.is_file_reason:
+                return reason_text(p, lang)
+        return ""
 
-    def rejected_csv(self) -> bytes:
+    def rejected_frame(self, lang: str = DEFAULT_LANG) -> pd.DataFrame:
+        """The rejected rows: file, row, project_id, reason, then the values read.
+
+        Args:
+            lang: language of the reasons (one row's errors joined by "; ").
+
+        Returns:
+            One row per rejected row or activity; only the template columns some
+            row has; ``row`` is Int64 (<NA> for IATI activities).
+        """
+        cols = ["file", "row", S.COL_PROJECT_ID, "reason"]
+        if not self.rejected_rows:
+            return pd.DataFrame(columns=cols)
+        records = [
+            {
+                "file": r.file,
+                "row": r.row,
+                S.COL_PROJECT_ID: r.item,
+                **{k: v for k, v in r.values.items() if k != S.COL_PROJECT_ID},
+                "reason": "; ".join(problem_text(p, lang) for p in r.problems),
+            }
+            for r in self.rejected_rows
+        ]
+        extra = [c for c in TEMPLATE_NAMES if c != S.COL_PROJECT_ID]
+        rej = pd.DataFrame(records).reindex(columns=cols + extra)
+        rej = rej.dropna(axis=1, how="all")
+        # IATI rows have no row number: keep it <NA> ("" cannot be an Int64)
+        values = [c for c in rej.columns if c != "row"]
+        rej[values] = rej[values].fillna("")
+        if "row" in rej:
+            rej["row"] = rej["row"].astype("Int64")
+        return rej
+
+    def rejected_csv(self, lang: str = DEFAULT_LANG) -> bytes:
         """The rejected rows as CSV with a reason column (formulas neutralised)."""
-        return to_csv_bytes(self.rejected, [f"Rejected rows: {len(self.rejected)}"])
+        rejected = self.rejected_frame(lang)
+        return to_csv_bytes(rejected, [f"Rejected rows: {len(rejected)}"])
 
     def fingerprint(self) -> str:
         """Short SHA-256 over the files' names and checksums (and build version)."""
@@ -200,53 +201,32 @@ class ImportReport:
             "warnings": len(self.warnings),
         }
 
-    def to_store_report(self) -> dict[str, object]:
-        """The report in `load.load_bundled_report()`'s shape, for the quality page.
+    def to_dataset_report(self) -> DatasetReport:
+        """The report stored with the dataset, in the bundled report's shape.
 
-        Returns:
-            {files, activities_read, activities_kept, parse_problems,
-            build_problems, unconverted}; problems are {file, activity, field,
-            message, severity} dicts (the row number is in the message).
+        Errors are its parse problems, warnings its build problems.
         """
-
-        def as_problem(p: ImportProblem) -> dict[str, str]:
-            item = p.item or (f"row {p.row}" if p.row else "")
-            return {
-                "file": p.file,
-                "activity": item,
-                "field": p.column,
-                "message": p.message,
-                "severity": p.severity,
-            }
-
-        return {
-            "files": [f.name for f in self.files],
-            "activities_read": self.read,
-            "activities_kept": self.accepted,
-            "parse_problems": [as_problem(p) for p in self.errors],
-            "build_problems": [as_problem(p) for p in self.warnings],
-            "unconverted": self.unconverted,
-        }
+        return DatasetReport(
+            files=[f.name for f in self.files],
+            activities_read=self.read,
+            activities_kept=self.accepted,
+            parse_problems=self.errors,
+            build_problems=self.warnings,
+            unconverted=self.unconverted,
+        )
 
 
 class FileError(Exception):
-    """The whole file is refused: a reason key (``import.file.*``) and its params.
-
-    ``str(exc)`` is the English reason.
-    """
+    """The whole file is refused: a reason key (``import.file.*``) and its params."""
 
     def __init__(self, key: str, /, **params: object) -> None:
+        super().__init__(key)
         self.key = key
         self.params = params
-        super().__init__(reason_text(key, DEFAULT_LANG, params))
 
 
 def _empty_table() -> pd.DataFrame:
     return coerce_types(pd.DataFrame(columns=list(S.COLUMNS)))
-
-
-def _empty_rejected() -> pd.DataFrame:
-    return pd.DataFrame(columns=["file", "row", S.COL_PROJECT_ID, "reason"])
 
 
 def max_upload_bytes() -> int:
@@ -269,12 +249,5 @@ def named_bytes(name: str, data: bytes) -> IO[bytes]:
 def refuse(
     report: ImportReport, summary: FileSummary, key: str, /, **params: object
 ) -> None:
-    """Refuse a whole file for the reason `key`: its summary and the report say why.
-
-    The summary's error is the English reason; the problem's message is
-    "<file>: <reason>".
-    """
-    summary.error = reason_text(key, DEFAULT_LANG, params)
-    report.problems.append(
-        problem(summary.name, None, "", "file", key, file=summary.name, **params)
-    )
+    """Refuse a whole file for the reason `key` (``import.file.*``)."""
+    report.problems.append(Problem(key, params, summary.name, "", "file", ERROR))

@@ -1,9 +1,8 @@
 """Checking CSV and .xlsx rows against the template, and the accepted table.
 
-Every rule gives a plain message naming the row and the column (a catalog key
-"import.*" with its params, rendered in English for the message); a row with an
-error is rejected with its (English) reasons, a row with only warnings is
-accepted.
+Every rule gives a `Problem` naming the row and the column (a catalog key
+"import.*" with its params); a row with an error is rejected with its errors,
+a row with only warnings is accepted.
 Accepted rows get the same derived values as the bundled IATI data.
 """
 
@@ -15,16 +14,16 @@ from collections.abc import Callable
 from datetime import date
 
 from src.portfolio import schema as S
-from src.portfolio.fx import to_usd
+from src.portfolio.fx import NEAREST_YEAR, to_usd
 from src.portfolio.import_report import (
     FileSummary,
-    ImportProblem,
     ImportReport,
-    problem,
+    RejectedRow,
     refuse,
 )
 from src.portfolio.import_template import COL_CURRENCY, TEMPLATE_NAMES
 from src.portfolio.reference import country_reference
+from src.problems import ERROR, WARNING, Problem
 
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d+)?")  # 1,234,567.89
 _TRUE = {"true", "1", "yes", "y", "oui", "vrai"}
@@ -47,7 +46,7 @@ def validate_table(
     seen: dict[tuple[str, str], tuple[str, int | None]],
     report: ImportReport,
     accepted: list[dict[str, object]],
-    rejected: list[dict[str, object]],
+    rejected: list[RejectedRow],
 ) -> None:
     """Check every row of one file; fill `accepted` and `rejected`."""
     missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in header]
@@ -59,17 +58,9 @@ def validate_table(
     unknown = [h for h in header if h and h not in TEMPLATE_NAMES]
     if unknown:
         columns = ", ".join(unknown)
+        params = {"row": 1, "columns": columns}
         report.problems.append(
-            problem(
-                name,
-                1,
-                "",
-                columns,
-                "import.unknown_columns",
-                "warning",
-                row=1,
-                columns=columns,
-            )
+            Problem("import.unknown_columns", params, name, "", columns, WARNING)
         )
     checker = _RowChecker(name, seen)
     for number, rec in rows:
@@ -78,17 +69,12 @@ def validate_table(
         summary.read += 1
         out, problems = checker.check(number, rec)
         report.problems.extend(problems)
-        errors = [p.message for p in problems if p.severity == "error"]
+        errors = tuple(p for p in problems if p.severity == ERROR)
         if errors:
             summary.rejected += 1
-            rejected.append(
-                {
-                    "file": name,
-                    "row": number,
-                    **{k: v for k, v in rec.items() if k in TEMPLATE_NAMES},
-                    "reason": "; ".join(errors),
-                }
-            )
+            values = {k: v for k, v in rec.items() if k in TEMPLATE_NAMES}
+            pid = values.get(S.COL_PROJECT_ID, "")
+            rejected.append(RejectedRow(name, number, pid, values, errors))
         else:
             summary.accepted += 1
             accepted.append(out)
@@ -109,19 +95,16 @@ class _RowChecker:
 
     def check(
         self, number: int, rec: dict[str, str]
-    ) -> tuple[dict[str, object], list[ImportProblem]]:
+    ) -> tuple[dict[str, object], list[Problem]]:
         """Return the canonical values and the problems of one row."""
-        problems: list[ImportProblem] = []
+        problems: list[Problem] = []
         pid = rec.get(S.COL_PROJECT_ID, "").strip()
 
         def add(
-            column: str, key: str, severity: str = "error", /, **params: object
+            column: str, key: str, severity: str = ERROR, /, **params: object
         ) -> None:
-            problems.append(
-                problem(
-                    self.name, number, pid, column, key, severity, row=number, **params
-                )
-            )
+            params = {"row": number, **params}
+            problems.append(Problem(key, params, self.name, pid, column, severity))
 
         if "__extra__" in rec:
             add("", "import.extra_values", count=int(rec["__extra__"]))
@@ -192,8 +175,8 @@ class _RowChecker:
                     add(COL_CURRENCY, "import.no_rate", currency=currency)
                 out[col] = None
             else:
-                if conv.note and col == S.COL_BUDGET:
-                    _rate_note(conv.note, currency, year, conv.rate_year, add)
+                if conv.reason == NEAREST_YEAR and col == S.COL_BUDGET:
+                    _rate_note(currency, year, conv.rate_year, add)
                 out[col] = conv.usd
         out[S.COL_SPEND_REPORTED] = spent is not None
         if spent is None:
@@ -319,24 +302,11 @@ class _RowChecker:
 
 
 def _rate_note(
-    note: str,
-    currency: str,
-    year: int | None,
-    used: int | None,
-    add: Callable[..., None],
+    currency: str, year: int | None, used: int | None, add: Callable[..., None]
 ) -> None:
-    """The converter's note on an approximate rate, as a keyed warning.
-
-    The key reproduces `fx.to_usd`'s English note; should that wording ever
-    change, the note is kept as a value (still shown, in English).
-    """
+    """The warning for a rate taken from the nearest year of the table."""
     params: dict[str, object] = {"currency": currency, "used": used}
-    key = "import.rate_nearest"
     if year is None:
-        key += "_no_year"
+        add(COL_CURRENCY, "import.rate_nearest_no_year", WARNING, **params)
     else:
-        params["year"] = year
-    probe = problem("", 0, "", "", key, row=0, **params)
-    if probe.message != f"row 0: {note}":
-        key, params = "import.currency_note", {"note": note}
-    add(COL_CURRENCY, key, "warning", **params)
+        add(COL_CURRENCY, "import.rate_nearest", WARNING, year=year, **params)

@@ -12,12 +12,8 @@ import io
 import zipfile
 from datetime import date, datetime
 
-from src.portfolio.import_report import (
-    FileError,
-    ImportReport,
-    max_upload_bytes,
-    problem,
-)
+from src.portfolio.import_report import FileError, ImportReport, max_upload_bytes
+from src.problems import WARNING, Problem
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -47,17 +43,9 @@ def read_csv(
     """Header and (row number, values) of a CSV; leading ``#`` lines skipped."""
     text, encoding = _decode(data)
     if not encoding.startswith(("UTF-8", "UTF-16")):
+        params = {"encoding": encoding}
         report.problems.append(
-            problem(
-                name,
-                None,
-                "",
-                "file",
-                "import.not_utf8",
-                "warning",
-                file=name,
-                encoding=encoding,
-            )
+            Problem("import.not_utf8", params, name, "", "file", WARNING)
         )
     lines = text.splitlines(keepends=True)
     skip = 0

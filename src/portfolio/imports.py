@@ -1,9 +1,10 @@
 """Validate user portfolios before anything is used: IATI XML, CSV or .xlsx.
 
 `import_files(sources)` reads every file, checks every row or activity and
-returns an `ImportReport`: counts, one `ImportProblem` per problem (file, row or
-activity, column, plain message), the accepted rows as a canonical table (the
-same derived values as the bundled data) and the rejected rows with a reason.
+returns an `ImportReport`: counts, one `Problem` per problem (message key and
+values, file, row or activity, column), the accepted rows as a canonical table
+(the same derived values as the bundled data) and the rejected rows with their
+problems.
 Nothing raises on bad input; a file that cannot be read is reported as such.
 
 IATI files are streamed one by one with the hardened parser into the table
@@ -34,9 +35,9 @@ from src.portfolio.import_report import (
     DEFAULT_MAX_UPLOAD_MB,
     FileError,
     FileSummary,
-    ImportProblem,
     ImportReport,
     Progress,
+    RejectedRow,
     Source,
     max_upload_bytes,
     named_bytes,
@@ -44,12 +45,10 @@ from src.portfolio.import_report import (
 )
 from src.portfolio.import_rows import validate_table
 from src.portfolio.import_tabular import read_csv, read_xlsx
-from src.portfolio.import_template import TEMPLATE_NAMES
 
 __all__ = [
     "DEFAULT_MAX_UPLOAD_MB",
     "FileSummary",
-    "ImportProblem",
     "ImportReport",
     "Progress",
     "Source",
@@ -125,16 +124,13 @@ def import_files(
     if len(iati.stream):
         df, build_report, _ = iati.stream.finish(as_of=when)
         parts.append(df)
-        for p in build_report.problems:
-            report.problems.append(
-                ImportProblem(p.file, None, p.activity, p.field, p.message, "warning")
-            )
+        report.problems.extend(build_report.problems)
         report.unconverted.extend(build_report.unconverted)
         for pid, iso3, src in zip(
             df[S.COL_PROJECT_ID], df[S.COL_COUNTRY], df[S.COL_SOURCE_FILE], strict=True
         ):
             seen[(pid, iso3)] = (src, None)
-    rejected: list[dict[str, object]] = []
+    rejected: list[RejectedRow] = []
     accepted_rows: list[dict[str, object]] = []
     for summary, name, header, rows in tables:
         validate_table(
@@ -145,24 +141,13 @@ def import_files(
     if parts:
         table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
         report.table = table[list(S.COLUMNS)].reset_index(drop=True)
-    iati_rejected = [
-        {"file": p.file, "row": None, S.COL_PROJECT_ID: p.item, "reason": p.message}
+    iati_files = {f.name for f in report.files if f.kind == "iati"}
+    report.rejected_rows = [
+        RejectedRow(p.file, None, p.item, {}, (p,))
         for p in report.errors
-        if p.row is None
-        and any(f.name == p.file and f.kind == "iati" for f in report.files)
+        if p.row is None and p.file in iati_files
     ]
-    rows_out = iati_rejected + rejected
-    if rows_out:
-        cols = ["file", "row", S.COL_PROJECT_ID, "reason"]
-        extra = [c for c in TEMPLATE_NAMES if c != S.COL_PROJECT_ID]
-        report.rejected = pd.DataFrame(rows_out).reindex(columns=cols + extra)
-        rej = report.rejected.dropna(axis=1, how="all")
-        # IATI rows have no row number: keep it <NA> ("" cannot be an Int64)
-        values = [c for c in rej.columns if c != "row"]
-        rej[values] = rej[values].fillna("")
-        if "row" in rej:
-            rej["row"] = rej["row"].astype("Int64")
-        report.rejected = rej
+    report.rejected_rows.extend(rejected)
     return report
 
 

@@ -15,18 +15,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from src.i18n import DEFAULT_LANG
-from src.iati.model import ParseReport, Problem
+from src.iati.model import ParseReport
 from src.iati.parser import iter_activities
 from src.portfolio import paths
 from src.portfolio.canonical import read_canonical
-from src.portfolio.dedupe import DUPLICATE_KEY, Duplicate, NewestWins
-from src.portfolio.messages import message_text
+from src.portfolio.dataset_report import DatasetReport
+from src.portfolio.dedupe import NewestWins, duplicate_problem
 from src.portfolio.rows import BuildReport
 from src.portfolio.schema import PortfolioMeta
 
 # Bump when the build logic changes in a way that changes the table.
-BUILD_VERSION = "5"
+BUILD_VERSION = "6"
 
 
 def _inputs() -> list[Path]:
@@ -68,28 +67,12 @@ def build_from_files(
             dup = merge.offer(act, number)
             if dup is not None:
                 report.activities_kept -= 1
-                report.skipped.append(_duplicate_problem(dup, names))
+                report.skipped.append(duplicate_problem(dup, names))
     df, build_report, when = merge.stream.finish(as_of=as_of)
     meta = PortfolioMeta(
         as_of=when.isoformat(), fingerprint=fingerprint(files), name=name
     )
     return df, meta, report, build_report
-
-
-def _duplicate_problem(dup: Duplicate, names: list[str]) -> Problem:
-    text = message_text(DUPLICATE_KEY, DEFAULT_LANG, dup.params(names))
-    return Problem(names[dup.dropped], dup.identifier, "iati-identifier", text, "error")
-
-
-def _report_to_json(parse: ParseReport, build: BuildReport) -> dict[str, object]:
-    return {
-        "files": parse.files,
-        "activities_read": parse.activities_read,
-        "activities_kept": parse.activities_kept,
-        "parse_problems": [asdict(p) for p in parse.problems],
-        "build_problems": [asdict(p) for p in build.problems],
-        "unconverted": build.unconverted,
-    }
 
 
 def load_bundled_portfolio(
@@ -116,7 +99,9 @@ def load_bundled_portfolio(
         json.dumps(
             {
                 "meta": asdict(meta),
-                "report": _report_to_json(parse_report, build_report),
+                "report": DatasetReport.from_build(
+                    parse_report, build_report
+                ).to_json(),
             },
             default=str,
         ),
@@ -125,17 +110,12 @@ def load_bundled_portfolio(
     return df, meta
 
 
-def load_bundled_report() -> dict[str, object]:
-    """The parse and build problems recorded with the cached bundled portfolio."""
+def load_bundled_report() -> DatasetReport:
+    """The parse and build report recorded with the cached bundled portfolio."""
     load_bundled_portfolio()
     key = fingerprint(_inputs())
     data = json.loads((paths.cache_dir() / f"portfolio-{key}.json").read_text("utf-8"))
-    return data["report"]
-
-
-def problems_from_json(items: list[dict[str, str]]) -> list[Problem]:
-    """Rebuild Problem records from their JSON form."""
-    return [Problem(**item) for item in items]
+    return DatasetReport.from_json(data["report"])
 
 
 def read_portfolio_file(path: Path) -> tuple[pd.DataFrame, PortfolioMeta]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
 
 from src.portfolio import schema as S
+from src.portfolio.rows import OUTSIDE_KEYS, UNCONVERTED_KEY
+from src.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -34,19 +37,19 @@ def _check(df: pd.DataFrame, mask: pd.Series, key: str, label: str) -> QualityCh
 
 
 def quality_report(
-    df: pd.DataFrame, build_problems: list[dict[str, str]] | None = None
+    df: pd.DataFrame, build_problems: Iterable[Problem] = ()
 ) -> list[QualityCheck]:
     """Counts of missing or derived fields in a portfolio table.
 
     Args:
         df: the portfolio table.
-        build_problems: the build report's problems (dicts with keys activity,
-            field, message) for checks that only the build can see.
+        build_problems: the build report's problems, for the checks that only
+            the build can see (matched by message key).
     """
-    problems = build_problems or []
+    problems = list(build_problems)
 
-    def from_build(key: str, label: str, needle: str) -> QualityCheck:
-        ids = {p["activity"] for p in problems if needle in p["message"]}
+    def from_build(key: str, label: str, keys: tuple[str, ...]) -> QualityCheck:
+        ids = {p.item for p in problems if p.key in keys}
         return _check(df, df[S.COL_PROJECT_ID].isin(ids), key, label)
 
     return [
@@ -88,11 +91,15 @@ def quality_report(
             "No disbursement or expenditure reported",
         ),
         _check(df, df[S.COL_BUDGET] <= 0, "no_budget", "No budget (or zero)"),
-        from_build("unknown_currency", "Value in a currency without a rate", "no rate"),
+        from_build(
+            "unknown_currency",
+            "Value in a currency without a rate",
+            (UNCONVERTED_KEY,),
+        ),
         from_build(
             "outside_bbox",
             "Coordinates outside the country's bounding box",
-            "outside",
+            OUTSIDE_KEYS,
         ),
     ]
 

@@ -15,15 +15,20 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from src.iati.model import Activity, Budget, Location, Money, Problem
+from src.iati.model import Activity, Budget, Location, Money
 from src.portfolio import schema as S
 from src.portfolio.codelists import activity_status_names
-from src.portfolio.fx import to_usd
+from src.portfolio.fx import NEAREST_YEAR, NO_RATE, to_usd
 from src.portfolio.sectors import choose_sector
+from src.problems import Problem
 
 SPEND_TYPES = frozenset({"3", "4"})  # disbursement, expenditure
 COMMIT_TYPES = frozenset({"2"})
 INCOMING_TYPES = frozenset({"1", "11", "13"})
+UNCONVERTED_KEY = "build.no_rate"
+"""Key of the warning on a value in a currency that has no exchange rate."""
+OUTSIDE_KEYS = ("build.outside_bbox", "build.outside_bbox_region")
+"""Keys of the warning on points outside the country's (or region's) bounding box."""
 
 
 @dataclass
@@ -40,10 +45,12 @@ class BuildReport:
     problems: list[Problem] = field(default_factory=list)
     unconverted: list[dict[str, object]] = field(default_factory=list)
 
-    def add(self, activity: Activity, field_name: str, message: str) -> None:
-        """Record a warning about one activity."""
+    def add(
+        self, activity: Activity, field_name: str, key: str, /, **params: object
+    ) -> None:
+        """Record a warning about one activity (a ``build.*`` key and its values)."""
         self.problems.append(
-            Problem(activity.source_file, activity.identifier, field_name, message)
+            Problem(key, params, activity.source_file, activity.identifier, field_name)
         )
 
 
@@ -54,9 +61,20 @@ def _year(d: date | None) -> int | None:
 def _convert(
     money: Money, fallback: date | None, act: Activity, what: str, rep: BuildReport
 ) -> float:
-    conv = to_usd(money.amount, money.currency, _year(money.value_date or fallback))
+    year = _year(money.value_date or fallback)
+    conv = to_usd(money.amount, money.currency, year)
     if conv.usd is None:
-        rep.add(act, what, f"{conv.note}; value {money.amount:,.2f} not counted in USD")
+        amount = f"{money.amount:,.2f}"
+        if conv.reason == NO_RATE:
+            rep.add(
+                act,
+                what,
+                UNCONVERTED_KEY,
+                currency=money.currency.upper(),
+                amount=amount,
+            )
+        else:
+            rep.add(act, what, "build.no_currency", amount=amount)
         rep.unconverted.append(
             {
                 "file": act.source_file,
@@ -67,8 +85,12 @@ def _convert(
             }
         )
         return 0.0
-    if conv.note:
-        rep.add(act, what, conv.note)
+    if conv.reason == NEAREST_YEAR:
+        params = {"currency": money.currency.upper(), "used": conv.rate_year}
+        if year is None:
+            rep.add(act, what, "build.rate_nearest_no_year", **params)
+        else:
+            rep.add(act, what, "build.rate_nearest", year=year, **params)
     return conv.usd
 
 
@@ -96,20 +118,16 @@ def _country_shares(act: Activity, rep: BuildReport) -> list[tuple[str, float]]:
     if all(p is None for p in pcts):
         n = len(act.countries)
         if n > 1:
-            rep.add(act, "recipient-country", f"no percentages; split equally by {n}")
+            rep.add(act, "recipient-country", "build.split_equally", n=n)
         return [(c.code, 1.0 / n) for c in act.countries]
     values = [p or 0.0 for p in pcts]
     total = sum(values)
     if total <= 0:
         n = len(values)
-        rep.add(act, "recipient-country", "percentages sum to 0; split equally")
+        rep.add(act, "recipient-country", "build.zero_percentages")
         return [(c.code, 1.0 / n) for c in act.countries]
     if abs(total - 100.0) > 0.01:
-        rep.add(
-            act,
-            "recipient-country",
-            f"percentages sum to {total:g}%, normalised to 100%",
-        )
+        rep.add(act, "recipient-country", "build.normalised", total=f"{total:g}")
     return [(c.code, v / total) for c, v in zip(act.countries, values, strict=True)]
 
 
@@ -140,7 +158,7 @@ def _dates(act: Activity, rep: BuildReport) -> tuple[date | None, date | None, s
         return start, max(ends), "derived from budget periods"
     if act.end_actual:
         return start, act.end_actual, "actual end"
-    rep.add(act, "activity-date", "no planned end date and no budget period")
+    rep.add(act, "activity-date", "build.no_end")
     return start, None, "missing"
 
 
@@ -159,7 +177,7 @@ def _money_totals(act: Activity, rep: BuildReport) -> dict[str, object]:
         elif t.type in INCOMING_TYPES:
             incoming += _convert(t.value, t.date, act, "transaction", rep)
     if not act.budgets:
-        rep.add(act, "budget", "no budget reported; budget counted as 0")
+        rep.add(act, "budget", "build.no_budget")
     return {
         S.COL_BUDGET: budget,
         S.COL_SPENT: spent,
@@ -210,11 +228,10 @@ def _site(
     pts = [p for p in act.locations if _inside(p, ref_row)]
     outside = len(act.locations) - len(pts)
     if outside and single:
-        rep.add(
-            act,
-            "location",
-            f"{outside} point(s) outside {iso3 or 'the region'}'s bounding box",
-        )
+        if iso3:
+            rep.add(act, "location", OUTSIDE_KEYS[0], count=outside, country=iso3)
+        else:
+            rep.add(act, "location", OUTSIDE_KEYS[1], count=outside)
     if pts:
         site = _representative(pts)
         return float(site.lat), float(site.lon), "site", len(pts)
@@ -265,7 +282,7 @@ def activity_rows(
     for iso2, share in shares:
         iso3 = iso2_to_3.get(iso2, "") if iso2 else ""
         if iso2 and not iso3:
-            rep.add(act, "recipient-country", f"unknown country code {iso2}")
+            rep.add(act, "recipient-country", "build.unknown_country", code=iso2)
         ref_row = ref.loc[iso3] if iso3 in ref.index else None
         lat, lon, precision, n_sites = _site(act, iso3, ref_row, len(shares) == 1, rep)
         row = dict(shared)

@@ -2,7 +2,7 @@
 
 A dataset row holds the canonical table, the data date, a fingerprint, the
 provenance (files with sizes and SHA-256 checksums, import date, counts) and the
-import report in the shape of `src.portfolio.load.load_bundled_report()`.
+import report (a `DatasetReport`, as `src.portfolio.load.load_bundled_report()`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import delete, insert, select, update
 
+from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.import_report import ImportReport
 from src.portfolio.schema import PortfolioMeta
 from src.store.db import as_utc, datasets, get_engine, reference_classes, with_retry
@@ -75,7 +76,7 @@ def save_dataset(
     meta: PortfolioMeta,
     *,
     provenance: dict[str, object],
-    report: dict[str, object],
+    report: DatasetReport,
     replace: bool = False,
 ) -> DatasetInfo:
     """Store a dataset under `name`.
@@ -85,8 +86,7 @@ def save_dataset(
         df: the canonical table.
         meta: its data date and fingerprint (`meta.name` is ignored).
         provenance: JSON-able provenance (files, sizes, checksums, counts).
-        report: JSON-able import report (files, activities_read, activities_kept,
-            parse_problems, build_problems, unconverted).
+        report: the import report (stored as `DatasetReport.to_json`).
         replace: overwrite a dataset of the same name instead of failing.
 
     Returns:
@@ -103,7 +103,7 @@ def save_dataset(
         "fingerprint": meta.fingerprint,
         "rows": len(df),
         "provenance": json.dumps(provenance, default=str),
-        "report": json.dumps(report, default=str),
+        "report": json.dumps(report.to_json(), default=str),
         "table_parquet": _to_parquet(df),
         "dtypes": json.dumps({str(c): str(t) for c, t in df.dtypes.items()}),
     }
@@ -200,13 +200,13 @@ def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
     )
 
 
-def load_dataset_report(name: str) -> dict[str, object]:
-    """The import report stored with a dataset (load_bundled_report's shape).
+def load_dataset_report(name: str) -> DatasetReport:
+    """The import report stored with a dataset (as `load_bundled_report`).
 
     Raises:
         DatasetNotFoundError: no dataset has this name.
     """
-    return _json(_one(name, datasets.c.report).report)
+    return DatasetReport.from_json(_json(_one(name, datasets.c.report).report))
 
 
 def dataset_info(name: str) -> DatasetInfo:
@@ -279,6 +279,6 @@ def store_import(
         report.table,
         meta,
         provenance=report.provenance(),
-        report=report.to_store_report(),
+        report=report.to_dataset_report(),
         replace=replace,
     )

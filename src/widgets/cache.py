@@ -12,6 +12,7 @@ from src.engine.metrics import SimulationResult
 from src.engine.montecarlo import run
 from src.engine.scenario import Scenario
 from src.engine.sensitivity import assumption_ranges, sensitivity
+from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import (
     load_bundled_portfolio,
@@ -42,7 +43,7 @@ def portfolio(dataset: str = BUNDLED) -> tuple[pd.DataFrame, PortfolioMeta]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def build_report(dataset: str = BUNDLED) -> dict[str, object]:
+def build_report(dataset: str = BUNDLED) -> DatasetReport:
     """The parse and build problems recorded with a dataset."""
     if dataset == BUNDLED:
         return load_bundled_report()

@@ -2,8 +2,7 @@
 
 Nothing from an upload is used until the user presses "use the accepted rows".
 Text from imported files is shown only in st.dataframe or escaped Markdown.
-Problem messages are shown in the UI language (English when a problem has no
-message key, e.g. the IATI parser's).
+Problem messages are shown in the UI language.
 """
 
 from __future__ import annotations
@@ -107,10 +106,10 @@ def render_report(report: ImportReport) -> None:
     if report.problems:
         st.subheader(t("data.problems", n=len(report.problems)))
         st.dataframe(translated_columns(report.problems_frame(lang)), hide_index=True)
-    if len(report.rejected):
+    if report.rejected_rows:
         st.download_button(
             t("data.download_rejected"),
-            report.rejected_csv(),
+            report.rejected_csv(lang),
             file_name="rejected_rows.csv",
             mime="text/csv",
             icon=":material/download:",

@@ -1,4 +1,7 @@
-"""Data-quality view: counts with the affected rows, and the parser's problems."""
+"""Data-quality view: counts with the affected rows, and the parser's problems.
+
+Problems are rendered in the UI language here, at the edge (`problem_text`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import streamlit as st
 from src.i18n import format_number
 from src.portfolio import schema as S
 from src.portfolio.quality import quality_report
+from src.problems import Problem, problem_text
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
 
@@ -15,7 +19,7 @@ from src.widgets.i18n import current_lang, t
 def render_quality_report(df: pd.DataFrame) -> None:
     """One line per check; each expands to the projects concerned."""
     report = cache.build_report(st.session_state.get(state.DATASET, cache.BUNDLED))
-    checks = quality_report(df, report["build_problems"])
+    checks = quality_report(df, report.build_problems)
     st.dataframe(
         pd.DataFrame(
             {
@@ -44,15 +48,36 @@ def render_problems() -> None:
     st.caption(
         t(
             "quality.counts",
-            read=format_number(report["activities_read"], current_lang()),
-            kept=format_number(report["activities_kept"], current_lang()),
+            read=format_number(report.activities_read, current_lang()),
+            kept=format_number(report.activities_kept, current_lang()),
         )
     )
-    problems = [*report["parse_problems"], *report["build_problems"]]
-    if not problems:
+    if not report.problems:
         st.success(t("quality.no_problems"))
         return
-    st.dataframe(translated_columns(pd.DataFrame(problems)), hide_index=True)
+    frame = problems_frame(report.problems, current_lang())
+    st.dataframe(translated_columns(frame), hide_index=True)
+
+
+def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:
+    """Columns file, activity, field, message, severity; one row per problem.
+
+    A spreadsheet problem with no identifier names its row in the activity column.
+    """
+    row = t("problem.row")
+    return pd.DataFrame(
+        [
+            {
+                "file": p.file,
+                "activity": p.item or (f"{row} {p.row}" if p.row else ""),
+                "field": p.field,
+                "message": problem_text(p, lang),
+                "severity": p.severity,
+            }
+            for p in problems
+        ],
+        columns=["file", "activity", "field", "message", "severity"],
+    )
 
 
 def translated_columns(df: pd.DataFrame) -> pd.DataFrame:

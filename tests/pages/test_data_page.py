@@ -7,6 +7,7 @@ import uuid
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.schema import PortfolioMeta
 from src.store import db
@@ -106,14 +107,7 @@ def test_switch_back_to_bundled_and_delete():
         provenance={
             "files": [{"name": "a.xml", "kind": "iati", "size": 1, "sha256": "0"}]
         },
-        report={
-            "files": [],
-            "activities_read": 20,
-            "activities_kept": 20,
-            "parse_problems": [],
-            "build_problems": [],
-            "unconverted": [],
-        },
+        report=DatasetReport([], 20, 20, [], [], []),
     )
     at = open_page({"dataset": name})
     assert len(at.session_state[state.CONTEXT].portfolio) == 20

@@ -174,12 +174,13 @@ def test_unknown_map_metric_and_present_values_show_notices():
 def test_imported_dataset_survives_a_page_switch(tmp_path, monkeypatch):
     """Streamlit drops query parameters on navigation: the session keeps it."""
     monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    from src.portfolio.dataset_report import DatasetReport
     from src.portfolio.load import load_bundled_portfolio
     from src.store.datasets import save_dataset
 
     df, meta = load_bundled_portfolio()
     small = df[df["country_iso3"] == "KEN"].reset_index(drop=True)
-    save_dataset("kenya", small, meta, provenance={}, report={})
+    save_dataset("kenya", small, meta, provenance={}, report=DatasetReport())
     at = run_app({"dataset": "kenya"})
     assert metric_values(at)["Projects"] == str(small["project_id"].nunique())
     del at.query_params["dataset"]  # what a sidebar page switch does

@@ -45,7 +45,7 @@ def _bundled(tmp_path: Path):
         (tmp_path / name).write_bytes(data)
         paths.append(tmp_path / name)
     df, meta, parse_report, _ = build_from_files(paths)
-    dropped = [(p.file, p.activity) for p in parse_report.skipped]
+    dropped = [(p.file, p.item) for p in parse_report.skipped]
     return df, dropped, parse_report.activities_kept, meta.as_of
 
 

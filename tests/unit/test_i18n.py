@@ -102,3 +102,30 @@ def test_no_catalog_is_a_copy_of_english(lang):
     same = [k for k in en if en[k] == other[k] and len(en[k]) > 12]
     assert len(same) < 5, same
     assert Path(ROOT / f"src/i18n/locales/{lang}.json").exists()
+
+
+PROBLEM_KEY = re.compile(
+    r"[\"']((?:iati|build|import|problem)\.[a-z0-9_.]*[a-z0-9_])[\"']"
+)
+
+
+def problem_keys() -> set[str]:
+    """Every literal problem key (iati.*, build.*, import.*) in src/."""
+    keys: set[str] = set()
+    for path in ROOT.glob("src/**/*.py"):
+        keys |= set(PROBLEM_KEY.findall(path.read_text(encoding="utf-8")))
+    return keys
+
+
+@pytest.mark.parametrize("prefix", ["iati.", "build."])
+def test_every_parser_and_builder_key_in_the_catalog_is_used(prefix):
+    used = {k for k in problem_keys() if k.startswith(prefix)}
+    listed = {k for k in catalog("en") if k.startswith(prefix)}
+    assert used == listed
+    assert {"iati.file.doctype", "iati.no_title", "build.no_rate"} & listed
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_catalog_has_every_problem_key_used_in_code(lang):
+    missing = problem_keys() - set(catalog(lang))
+    assert not missing, f"{lang}.json lacks {sorted(missing)}"

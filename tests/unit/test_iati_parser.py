@@ -260,8 +260,7 @@ def test_multi_country_fixture() -> None:
     assert second.countries[0].percentage is None
     assert second.budgets[0].value.currency == ""
     assert any(
-        w.activity == "XM-TEST-MULTI-2" and "currency" in w.message
-        for w in report.warnings
+        w.item == "XM-TEST-MULTI-2" and "currency" in w.message for w in report.warnings
     )
 
 
@@ -276,12 +275,12 @@ def test_edge_cases_fixture() -> None:
     assert report.activities_read == 5
     assert report.activities_kept == 3
     assert len(report.skipped) == 2
-    assert "activity #3 (no iati-identifier)" in report.skipped[0].activity
-    assert "activity #4 (no iati-identifier)" in report.skipped[1].activity
+    assert "activity #3 (no iati-identifier)" in report.skipped[0].item
+    assert "activity #4 (no iati-identifier)" in report.skipped[1].item
     assert all(p.severity == "error" for p in report.skipped)
 
     bad = activities[1]
-    warnings = [w for w in report.warnings if w.activity == "XM-EDGE-BAD-VALUES"]
+    warnings = [w for w in report.warnings if w.item == "XM-EDGE-BAD-VALUES"]
     text = " | ".join(w.message for w in warnings)
     # bad dates become None with a warning; a trailing time is tolerated
     assert bad.start_planned is None
@@ -334,7 +333,7 @@ def test_truncated_file_keeps_activities_before_break() -> None:
     assert report.activities_kept == 3
     assert report.activities_read == 4  # the cut-off 4th is counted and skipped
     assert len(report.skipped) == 1
-    assert "incomplete" in report.skipped[0].activity
+    assert "incomplete" in report.skipped[0].item
     assert len(report.fatal) == 1
     message = report.fatal[0].message
     assert "truncated.xml" in message
@@ -479,7 +478,7 @@ def test_nesting_just_over_limit_inside_activity(tmp_path: Path) -> None:
     assert [a.identifier for a in activities] == ["XM-OK"]
     assert "nesting" in report.fatal[0].message
     assert (report.activities_read, report.activities_kept) == (2, 1)
-    assert "incomplete" in report.skipped[0].activity
+    assert "incomplete" in report.skipped[0].item
 
 
 @settings(

@@ -63,11 +63,10 @@ def test_template_csv_yields_exactly_the_expected_accepted_rows(twenty):
 
 
 def test_template_csv_rejects_each_broken_row_with_its_reason(twenty):
-    reasons = dict(
-        zip(twenty.rejected[S.COL_PROJECT_ID], twenty.rejected["reason"], strict=False)
-    )
+    rejected = twenty.rejected_frame()
+    reasons = dict(zip(rejected[S.COL_PROJECT_ID], rejected["reason"], strict=False))
     assert reasons == EXPECTED_REASONS
-    assert set(twenty.rejected["file"]) == {"portfolio_20.csv"}
+    assert set(rejected["file"]) == {"portfolio_20.csv"}
     rows = twenty.problems_frame()
     bad_date = rows[rows["item"] == "B-01"].iloc[0]
     assert (bad_date["file"], bad_date["row"], bad_date["column"]) == (
@@ -79,7 +78,7 @@ def test_template_csv_rejects_each_broken_row_with_its_reason(twenty):
 
 def test_spend_above_budget_is_accepted_with_a_warning(twenty):
     [warning] = [p for p in twenty.warnings if p.item == "B-09"]
-    assert warning.column == S.COL_SPENT
+    assert warning.field == S.COL_SPENT
     assert "above the budget" in warning.message
     assert "B-09" in set(twenty.table[S.COL_PROJECT_ID])
 
@@ -157,7 +156,7 @@ def test_the_same_activities_imported_twice_are_duplicates_kept_once():
     dups = [p for p in report.errors if "duplicate identifier" in p.message]
     assert len(dups) == 85
     assert all(p.file == "copy.xml" for p in dups)
-    assert len(report.rejected) == 85
+    assert len(report.rejected_frame()) == 85
     assert report.table[S.COL_PROJECT_ID].nunique() == 85
 
 
@@ -199,7 +198,7 @@ def _import_as_before(sources: list) -> tuple:
         counts.append(rep.activities_read)
         for p in rep.problems:
             sev = "warning" if p.severity == "warning" else "error"
-            problems.append((p.file, None, p.activity, p.field, p.message, sev))
+            problems.append((p.file, None, p.item, p.field, p.message, sev))
         for act in acts:
             prev = chosen.get(act.identifier)
             if prev is None:
@@ -227,7 +226,7 @@ def _import_as_before(sources: list) -> tuple:
     as_of = data_date(kept) or date.today()
     table, build_report, _ = build_portfolio(kept, as_of=as_of)
     for p in build_report.problems:
-        problems.append((p.file, None, p.activity, p.field, p.message, "warning"))
+        problems.append((p.file, None, p.item, p.field, p.message, "warning"))
     accepted = [sum(origin[id(a)] == n for a in kept) for n in range(len(sources))]
     return (
         table,
@@ -277,8 +276,7 @@ def test_streaming_import_gives_exactly_what_the_list_import_gave(case):
     report = import_files([named_bytes(n, d) for n, d in sources])
     pd.testing.assert_frame_equal(report.table, table)
     got = [
-        (p.file, p.row, p.item, p.column, p.message, p.severity)
-        for p in report.problems
+        (p.file, p.row, p.item, p.field, p.message, p.severity) for p in report.problems
     ]
     assert got == problems
     assert report.unconverted == unconverted
@@ -343,7 +341,7 @@ def test_hostile_inputs_give_a_clear_error_and_no_rows(name):
 def test_xlsx_formula_rows_are_rejected_and_values_kept():
     report = import_files([named_bytes("f.xlsx", _xlsx_with_formula())], as_of=AS_OF)
     assert report.table[S.COL_PROJECT_ID].tolist() == ["X-1"]
-    [reason] = report.rejected["reason"]
+    [reason] = report.rejected_frame()["reason"]
     assert reason.startswith("row 3: cell budget_usd contains a formula (=G2*2)")
 
 
@@ -392,23 +390,16 @@ def test_templates_import_as_they_are_and_describe_every_column():
     assert "Unique project identifier" in text
 
 
-def test_store_report_has_the_bundled_report_shape(twenty):
-    rep = twenty.to_store_report()
-    assert set(rep) == {
-        "files",
-        "activities_read",
-        "activities_kept",
-        "parse_problems",
-        "build_problems",
-        "unconverted",
-    }
-    assert set(rep["parse_problems"][0]) == {
-        "file",
-        "activity",
-        "field",
-        "message",
-        "severity",
-    }
+def test_dataset_report_splits_errors_and_warnings_and_round_trips(twenty):
+    from src.portfolio.dataset_report import DatasetReport
+
+    rep = twenty.to_dataset_report()
+    assert rep.files == ["portfolio_20.csv", "latin1_row.csv"]
+    assert (rep.activities_read, rep.activities_kept, rep.skipped) == (20, 12, 8)
+    rejected_ids = ["B-01", "B-02", "B-03", "", "P-001", "B-06", "B-07", "B-08"]
+    assert [p.item for p in rep.parse_problems] == rejected_ids
+    assert {p.severity for p in rep.build_problems} == {"warning"}
+    assert DatasetReport.from_json(json.loads(json.dumps(rep.to_json()))) == rep
     prov = twenty.provenance()
     assert prov["files"][0]["sha256"]
     assert prov["files"][0]["size"] > 0
@@ -437,7 +428,7 @@ def test_cli_import_stores_the_dataset_and_exits_0(store_dir, capsys):
     df, meta = load_dataset("demo")
     assert len(df) == 11
     assert meta.name == "demo"
-    assert load_dataset_report("demo")["activities_kept"] == 11
+    assert load_dataset_report("demo").activities_kept == 11
     assert main(["datasets"]) == 0
     assert "demo" in capsys.readouterr().out
 
@@ -531,33 +522,25 @@ def every_problem():
     return import_files(_problem_sources(), as_of=AS_OF)
 
 
-def test_every_import_problem_has_a_key_whose_english_is_the_message(every_problem):
-    from src.i18n import translate
-    from src.portfolio.import_report import problem_text
-    from src.portfolio.messages import FILE_REASON
+def test_every_import_problem_is_a_catalog_key_with_plain_values(every_problem):
+    from src.i18n import catalog
 
-    keyed = [p for p in every_problem.problems if p.key]
-    assert len({p.key for p in keyed}) >= 30
-    for p in keyed:
-        assert problem_text(p, "en") == p.message, p.key
-        if not p.key.startswith(FILE_REASON) and None not in p.params.values():
-            assert translate(p.key, "en", **p.params) == p.message, p.key
+    keys = {p.key for p in every_problem.problems}
+    assert len(keys) >= 30
+    assert keys <= set(catalog("en")), keys - set(catalog("en"))
+    for p in every_problem.problems:
         for value in p.params.values():
             assert value is None or isinstance(value, str | int), (p.key, value)
-    # only the IATI parser's and builder's own problems have no key
-    iati = {f.name for f in every_problem.files if f.kind == "iati"}
-    assert {p.file for p in every_problem.problems if not p.key} <= iati
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
 def test_every_import_problem_reads_in_french_and_spanish(every_problem, lang):
     from src.i18n import catalog
-    from src.portfolio.import_report import problem_text
+    from src.problems import problem_text
 
     for p in every_problem.problems:
-        if p.key:
-            assert p.key in catalog(lang), p.key
-            assert problem_text(p, lang) != p.message, p.key
+        assert p.key in catalog(lang), p.key
+        assert problem_text(p, lang) != problem_text(p, "en"), p.key
 
 
 def test_import_message_keys_have_the_same_placeholders_in_every_language():
@@ -580,7 +563,7 @@ def test_import_message_keys_have_the_same_placeholders_in_every_language():
 
 
 def test_problem_messages_in_french_keep_the_values(twenty):
-    from src.portfolio.import_report import problem_text
+    from src.problems import problem_text
 
     [bad] = [p for p in twenty.problems if p.item == "B-01"]
     assert (bad.key, bad.params) == (
@@ -602,10 +585,8 @@ def test_problem_messages_in_french_keep_the_values(twenty):
 def test_refused_files_say_why_in_the_ui_language():
     report = import_files([named_bytes("e.csv", b""), FIX / "latin1_row.csv"])
     empty, latin = report.files
-    assert (
-        report.file_error(empty)
-        == empty.error
-        == ("the file is empty (0 bytes); nothing to import")
+    assert report.file_error(empty) == (
+        "the file is empty (0 bytes); nothing to import"
     )
     assert report.file_error(empty, "fr") == (
         "le fichier est vide (0 octet) ; rien à importer"

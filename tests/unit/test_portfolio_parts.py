@@ -23,13 +23,15 @@ def test_fx_converts_with_the_year_rate_read_from_the_table_file():
 def test_fx_unknown_currency_is_reported_not_treated_as_usd():
     conv = to_usd(500, "ZZZ", 2020)
     assert conv.usd is None
-    assert "ZZZ" in conv.note
+    assert conv.reason == "no_rate"
+    assert to_usd(500, "", 2020).reason == "no_currency"
 
 
 def test_fx_year_outside_table_uses_nearest_year_and_says_so():
     conv = to_usd(100, "EUR", 2031)
     assert conv.rate_year == max(rate_table()["EUR"])
-    assert "2031" in conv.note
+    assert conv.reason == "nearest_year"
+    assert to_usd(100, "EUR", 2020).reason == ""
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,9 @@ import threading
 import pandas as pd
 import pytest
 
+from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.schema import PortfolioMeta
+from src.problems import Problem
 from src.store import datasets as D
 from src.store import db
 from src.store import scenarios as SC
@@ -113,7 +115,8 @@ def test_scenario_rename_load_delete():
 def test_dataset_round_trips_exactly(tiny_portfolio):
     meta = PortfolioMeta(as_of="2021-06-01", fingerprint="0123456789abcdef")
     prov = {"files": [{"name": "a.csv", "bytes": 10, "sha256": "00"}], "rows": 4}
-    report = {"files": ["a.csv"], "activities_read": 4, "activities_kept": 4}
+    problem = Problem("import.id_missing", {"row": 3}, "a.csv", "", "project_id")
+    report = DatasetReport(["a.csv"], 4, 3, [problem], [], [])
     info = D.save_dataset(
         "My data", tiny_portfolio, meta, provenance=prov, report=report
     )
@@ -130,21 +133,28 @@ def test_bundled_dataset_round_trips_exactly():
     from src.portfolio.load import load_bundled_portfolio
 
     df, meta = load_bundled_portfolio()
-    D.save_dataset("copy", df, meta, provenance={}, report={})
+    D.save_dataset("copy", df, meta, provenance={}, report=DatasetReport())
     pd.testing.assert_frame_equal(D.load_dataset("copy")[0], df)
 
 
 def test_dataset_names_are_checked_and_unique(tiny_portfolio):
     meta = PortfolioMeta("2021-06-01", "f")
-    D.save_dataset("x", tiny_portfolio, meta, provenance={}, report={})
+    D.save_dataset("x", tiny_portfolio, meta, provenance={}, report=DatasetReport())
     with pytest.raises(ValueError, match="already exists"):
-        D.save_dataset("x", tiny_portfolio, meta, provenance={}, report={})
+        D.save_dataset("x", tiny_portfolio, meta, provenance={}, report=DatasetReport())
     D.save_dataset(
-        "x", tiny_portfolio.head(1), meta, provenance={}, report={}, replace=True
+        "x",
+        tiny_portfolio.head(1),
+        meta,
+        provenance={},
+        report=DatasetReport(),
+        replace=True,
     )
     assert len(D.load_dataset("x")[0]) == 1
     with pytest.raises(ValueError, match="reserved"):
-        D.save_dataset("bundled", tiny_portfolio, meta, provenance={}, report={})
+        D.save_dataset(
+            "bundled", tiny_portfolio, meta, provenance={}, report=DatasetReport()
+        )
     D.rename_dataset("x", "y")
     assert [d.name for d in D.list_datasets()] == ["y"]
     assert D.delete_dataset("y") is True

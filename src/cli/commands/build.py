@@ -26,8 +26,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     df, meta = load_bundled_portfolio(rebuild=True)
     report = load_bundled_report()
     data = {
-        "activities_read": report["activities_read"],
-        "activities_kept": report["activities_kept"],
+        "activities_read": report.activities_read,
+        "activities_kept": report.activities_kept,
         "rows": len(df),
         "projects": int(df[S.COL_PROJECT_ID].nunique()),
         "countries": int(df.loc[df[S.COL_COUNTRY] != "", S.COL_COUNTRY].nunique()),
@@ -39,8 +39,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         "location_precision": counts(df, S.COL_PRECISION),
         "end_date_source": counts(df, S.COL_END_SOURCE),
         "risk_level": counts(df, S.COL_RISK),
-        "problems": len(report["parse_problems"]) + len(report["build_problems"]),
-        "unconverted_values": len(report["unconverted"]),
+        "problems": len(report.problems),
+        "unconverted_values": len(report.unconverted),
     }
     emit(data, args.json)
     return 0

@@ -23,14 +23,11 @@ def cmd_quality(args: argparse.Namespace) -> int:
 
     df, _ = load_bundled_portfolio()
     report = load_bundled_report()
-    checks = quality_report(df, report["build_problems"])
+    checks = quality_report(df, report.build_problems)
     if args.json:
         print(json.dumps([asdict(c) for c in checks], indent=2))
         return 0
     for c in checks:
         print(f"{c.label:<62} rows {c.rows:>5}  projects {c.projects:>5}")
-    print(
-        f"{'Activities skipped by the parser':<62} "
-        f"{report['activities_read'] - report['activities_kept']:>10}"
-    )
+    print(f"{'Activities skipped by the parser':<62} {report.skipped:>10}")
     return 0
