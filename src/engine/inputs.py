@@ -248,12 +248,7 @@ def _truncation(
 def lever_mask(portfolio: pd.DataFrame, lever: Lever) -> np.ndarray:
     """Boolean mask of the rows a lever targets (all filters must match)."""
     mask = np.ones(len(portfolio), dtype=bool)
-    for key, col in (
-        ("sectors", S.COL_SECTOR_GROUP),
-        ("regions", S.COL_REGION),
-        ("countries", S.COL_COUNTRY),
-        ("agencies", S.COL_AGENCY),
-    ):
+    for key, col in _TARGET_COLUMNS:
         values = getattr(lever, key)
         if not values:
             continue
@@ -262,6 +257,41 @@ def lever_mask(portfolio: pd.DataFrame, lever: Lever) -> np.ndarray:
             raise ValueError(msg)
         mask &= portfolio[col].astype(str).isin(values).to_numpy()
     return mask
+
+
+_TARGET_COLUMNS = (
+    ("sectors", S.COL_SECTOR_GROUP),
+    ("regions", S.COL_REGION),
+    ("countries", S.COL_COUNTRY),
+    ("agencies", S.COL_AGENCY),
+)
+
+
+def absent_targets(portfolio: pd.DataFrame, lever: Lever) -> dict[str, list[str]]:
+    """Target values of a lever that no row of the portfolio has, by field."""
+    out = {}
+    for key, col in _TARGET_COLUMNS:
+        values = getattr(lever, key)
+        if values and col in portfolio.columns:
+            present = set(portfolio[col].astype(str))
+            missing = [v for v in values if v not in present]
+            if missing:
+                out[key] = missing
+    return out
+
+
+def check_targets(portfolio: pd.DataFrame, scenario: Scenario) -> None:
+    """Refuse a lever whose target is not in the portfolio (an error naming it).
+
+    A lever on an unknown sector, country, region or agency would otherwise
+    silently change nothing, or, once its target is dropped, everything.
+    """
+    for i, lever in enumerate(scenario.levers, start=1):
+        missing = absent_targets(portfolio, lever)
+        if missing:
+            named = "; ".join(f"{k} {v}" for k, v in missing.items())
+            msg = f"lever {i} targets {named}, which no row of the portfolio has"
+            raise ValueError(msg)
 
 
 def _codes(values: pd.Series) -> tuple[np.ndarray, int]:
@@ -313,6 +343,7 @@ def prepare(
 ) -> Rows:
     """Flat per-row inputs for the Monte Carlo (see `Rows`)."""
     validate_portfolio(portfolio)
+    check_targets(portfolio, scenario)
     cal = calibration
     # Missing money is read as 0 (no budget / nothing spent yet); negative values
     # (net budget revisions in IATI) are read as 0 too.

@@ -38,6 +38,27 @@ CHUNK_ELEMENTS = 131_072
 # cell boundaries; fixed, so results do not depend on the chunk size either).
 SLICE_ROWS = CHUNK_ELEMENTS // BLOCK
 DEFAULT_GROUP_BY = (S.COL_SECTOR_GROUP, S.COL_REGION, S.COL_COUNTRY)
+# Bounded work per request: rows × trials of one run (about 25 s and 1 GB on
+# one core of this machine at the limit; the bundled data at 2,000 trials is 2M).
+MAX_ROW_TRIALS = 50_000_000
+
+
+def check_run_size(rows: int, trials: int) -> None:
+    """Refuse a run above MAX_ROW_TRIALS, saying how many trials would fit.
+
+    >>> check_run_size(1_000_000, 2_000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: 1,000,000 rows × 2,000 trials is above the limit ... at most 50 ...
+    """
+    if rows * trials > MAX_ROW_TRIALS:
+        fits = max(1, MAX_ROW_TRIALS // max(rows, 1))
+        msg = (
+            f"{rows:,} rows × {trials:,} trials is above the limit of "
+            f"{MAX_ROW_TRIALS:,} row-trials per run: use at most {fits:,} trials "
+            "for this selection, or a smaller selection"
+        )
+        raise ValueError(msg)
 
 
 def _cells(portfolio: pd.DataFrame, group_by: tuple[str, ...]):
@@ -178,6 +199,7 @@ def run(
     if trials < 1 or seed < 0:
         msg = f"trials must be ≥ 1 and seed ≥ 0, got {trials} and {seed}"
         raise ValueError(msg)
+    check_run_size(len(portfolio), trials)
     tol = (
         cal.value("defaults.on_time_tolerance_months")
         if on_time_tolerance_months is None

@@ -28,13 +28,65 @@ DEFAULT_POLICY = "descope"
 REFERENCES: tuple[str, ...] = ("published", "own")
 DEFAULT_REFERENCE = "published"
 
-# Valid ranges: budget and capacity in % of the current value, risk in INFORM
-# points (0-10 scale) added to the targeted countries' risk.
-PCT_MIN, PCT_MAX = -100.0, 200.0
-RISK_MIN, RISK_MAX = 0.0, 5.0
+# Valid ranges, one per lever kind, shared by the engine, the page's sliders and
+# the scenario parser: budget and capacity in % of the current value (step 5 on
+# the sliders), risk in INFORM points (0-10 scale) added to the targeted
+# countries' risk (step 0.5).
+LEVER_RANGES: dict[str, tuple[float, float, float]] = {
+    "budget": (-100.0, 200.0, 5.0),
+    "capacity": (-100.0, 200.0, 5.0),
+    "risk": (0.0, 5.0, 0.5),
+}
+PCT_MIN, PCT_MAX = LEVER_RANGES["budget"][:2]
+RISK_MIN, RISK_MAX = LEVER_RANGES["risk"][:2]
+# Bounded size, checked before parsing: a link or file beyond these is refused
+# with a message (a scenario is a handful of levers, not a data file).
+MAX_LEVERS = 20
+MAX_TARGET_VALUES = 300
+MAX_TEXT_CHARS = 20_000
+MAX_JSON_DEPTH = 8
 HORIZON_MIN, HORIZON_MAX = 12, 120
 TRIALS_MIN, TRIALS_MAX = 1, 100_000
 _TARGET_KEYS = ("sectors", "regions", "countries", "agencies")
+
+
+def check_text_size(text: str, what: str = "scenario") -> None:
+    """Refuse text too long or too deeply nested to be a scenario, before parsing.
+
+    >>> check_text_size("[" * 9 + "]" * 9)
+    Traceback (most recent call last):
+    ...
+    ValueError: scenario is nested 9 levels deep; at most 8 are allowed
+    """
+    if len(text) > MAX_TEXT_CHARS:
+        msg = (
+            f"{what} is {len(text):,} characters long; at most "
+            f"{MAX_TEXT_CHARS:,} are allowed"
+        )
+        raise ValueError(msg)
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    if deepest > MAX_JSON_DEPTH:
+        msg = (
+            f"{what} is nested {deepest} levels deep; at most {MAX_JSON_DEPTH} "
+            "are allowed"
+        )
+        raise ValueError(msg)
 
 
 def _as_tuple(values: Any, what: str) -> tuple[str, ...]:
@@ -106,16 +158,34 @@ class Lever:
         if self.change != self.change or self.change in (float("inf"), -float("inf")):
             msg = f"{name}: change must be a finite number, got {self.change}"
             raise ValueError(msg)
-        lo, hi, unit = (
-            (RISK_MIN, RISK_MAX, " INFORM points")
-            if self.kind == "risk"
-            else (PCT_MIN, PCT_MAX, "%")
-        )
+        lo, hi, _ = LEVER_RANGES[self.kind]
+        unit = " INFORM points" if self.kind == "risk" else "%"
         if self.change < lo:
             msg = f"{name}: change {self.change:g}{unit} is below {lo:g}{unit}"
             raise ValueError(msg)
         if self.change > hi:
             msg = f"{name}: change {self.change:g}{unit} is above {hi:g}{unit}"
+            raise ValueError(msg)
+        total = sum(len(getattr(self, k)) for k in _TARGET_KEYS)
+        if total > MAX_TARGET_VALUES:
+            msg = (
+                f"lever {index} names {total} targets; at most "
+                f"{MAX_TARGET_VALUES} are allowed"
+            )
+            raise ValueError(msg)
+        from src.portfolio.schema import ALL_SECTOR_GROUPS
+
+        unknown = [s for s in self.sectors if s not in ALL_SECTOR_GROUPS]
+        if unknown:
+            msg = (
+                f"lever {index} targets unknown sector group(s) {unknown}; "
+                f"choose from {list(ALL_SECTOR_GROUPS)}"
+            )
+            raise ValueError(msg)
+        bad = [c for c in self.countries if not (len(c) == 3 and c.isalpha())]
+        if bad:
+            shown = ", ".join(bad[:5]) + (" …" if len(bad) > 5 else "")
+            msg = f"lever {index}: {shown} are not ISO 3166 alpha-3 country codes"
             raise ValueError(msg)
 
     def to_dict(self) -> dict[str, Any]:
@@ -191,6 +261,12 @@ class Scenario:
             msg = (
                 f"scenario schema version {self.version} is not supported "
                 f"(this engine reads version {SCHEMA_VERSION})"
+            )
+            raise ValueError(msg)
+        if len(self.levers) > MAX_LEVERS:
+            msg = (
+                f"scenario has {len(self.levers)} levers; at most {MAX_LEVERS} "
+                "are allowed"
             )
             raise ValueError(msg)
         for i, lever in enumerate(self.levers, start=1):
@@ -290,7 +366,8 @@ class Scenario:
 
     @classmethod
     def from_json(cls, text: str) -> Scenario:
-        """Parse JSON text; malformed JSON raises ValueError."""
+        """Parse JSON text; malformed, too long or too deep JSON raises ValueError."""
+        check_text_size(text)
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -314,6 +391,7 @@ class Scenario:
         if not isinstance(token, str) or "." not in token:
             msg = "invalid scenario token: expected 'v<version>.<data>'"
             raise ValueError(msg)
+        check_text_size(token, "scenario link")
         prefix, body = token.split(".", 1)
         if prefix + "." != TOKEN_PREFIX:
             msg = (
@@ -323,6 +401,7 @@ class Scenario:
             raise ValueError(msg)
         try:
             raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)).decode()
+            check_text_size(raw, "scenario link")
             data = json.loads(raw)
         except (binascii.Error, UnicodeDecodeError, json.JSONDecodeError):
             msg = "invalid scenario token: the data part is not base64url JSON"

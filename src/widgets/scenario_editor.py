@@ -15,6 +15,7 @@ from src.engine.scenario import (
     BUDGET_POLICIES,
     DEFAULT_REFERENCE,
     LEVER_KINDS,
+    LEVER_RANGES,
     Scenario,
 )
 from src.portfolio import schema as S
@@ -31,7 +32,12 @@ NAME = "scen.name"
 REFERENCE = "scen.reference"
 FAST_TRIALS = 200
 PRECISE_TRIALS = 2_000
-SLIDER = {"budget": (-50, 100, 5), "capacity": (-50, 100, 5), "risk": (0.0, 5.0, 0.5)}
+# One range per lever kind, the engine's (src.engine.scenario.LEVER_RANGES).
+SLIDER = {
+    kind: (int(lo), int(hi), int(step)) if kind != "risk" else (lo, hi, step)
+    for kind, (lo, hi, step) in LEVER_RANGES.items()
+}
+DROPPED = "scen.dropped"  # notices about link values the editor could not show
 
 
 def _lever_key(i: int, part: str) -> str:
@@ -51,6 +57,7 @@ def load_into_state(scenario: Scenario) -> None:
         st.session_state[_lever_key(i, "sectors")] = list(lever.sectors)
         st.session_state[_lever_key(i, "regions")] = list(lever.regions)
         st.session_state[_lever_key(i, "countries")] = list(lever.countries)
+        st.session_state[_lever_key(i, "agencies")] = list(lever.agencies)
     st.session_state[HORIZON] = scenario.horizon_months
     st.session_state[POLICY] = scenario.budget_policy
     st.session_state[PRECISE] = scenario.trials > FAST_TRIALS
@@ -83,7 +90,7 @@ def _add_lever() -> None:
 
 def _remove_lever(index: int) -> None:
     n = st.session_state.get(LEVERS, 0)
-    parts = ("kind", "change", "sectors", "regions", "countries")
+    parts = ("kind", "change", "sectors", "regions", "countries", "agencies")
     for i in range(index, n - 1):
         for part in parts:
             st.session_state[_lever_key(i, part)] = st.session_state.get(
@@ -99,7 +106,48 @@ def _on_kind_change(i: int) -> None:
     st.session_state[_lever_key(i, "change")] = 0.0 if kind == "risk" else 0
 
 
+def _fit_to_options(i: int, part: str, options: list[str]) -> None:
+    """Drop target values of a loaded lever that the selection does not have."""
+    key = _lever_key(i, part)
+    values = st.session_state.get(key) or []
+    kept = [v for v in values if v in options]
+    if len(kept) != len(values):
+        dropped = [v for v in values if v not in options]
+        st.session_state[key] = kept
+        st.session_state.setdefault(DROPPED, []).append(
+            t("scen.target_dropped", lever=i + 1, values=md_escape(", ".join(dropped)))
+        )
+
+
+def _fit_to_slider(i: int, kind: str) -> None:
+    """Round a loaded change to the slider's step (and range), saying so."""
+    key = _lever_key(i, "change")
+    low, high, step = SLIDER[kind]
+    value = st.session_state.get(key, 0)
+    fitted = min(max(round(float(value) / step) * step, low), high)
+    fitted = float(fitted) if kind == "risk" else int(fitted)
+    if fitted != value:
+        st.session_state[key] = fitted
+        st.session_state.setdefault(DROPPED, []).append(
+            t("scen.change_rounded", lever=i + 1, value=value, shown=fitted)
+        )
+
+
 def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
+    sector_options = [
+        g for g in S.ALL_SECTOR_GROUPS if g in set(df[S.COL_SECTOR_GROUP])
+    ]
+    region_options = sorted(set(df[S.COL_REGION]))
+    country_options = sorted(set(df[S.COL_COUNTRY]) - {""})
+    agency_options = sorted(set(df[S.COL_AGENCY].astype(str)) - {""})
+    for part, options in (
+        ("sectors", sector_options),
+        ("regions", region_options),
+        ("countries", country_options),
+        ("agencies", agency_options),
+    ):
+        _fit_to_options(i, part, options)
+    _fit_to_slider(i, st.session_state.get(_lever_key(i, "kind"), "budget"))
     with st.container(border=True):
         top = st.columns([2, 4, 1])
         kind = top[0].selectbox(
@@ -125,17 +173,17 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
             args=(i,),
             icon=":material/delete:",
         )
-        cols = st.columns(3)
+        cols = st.columns(4)
         sectors = cols[0].multiselect(
             t("filters.sector"),
-            [g for g in S.ALL_SECTOR_GROUPS if g in set(df[S.COL_SECTOR_GROUP])],
+            sector_options,
             format_func=labeller("sector."),
             key=_lever_key(i, "sectors"),
             placeholder=t("scen.everywhere"),
         )
         regions = cols[1].multiselect(
             t("filters.region"),
-            sorted(set(df[S.COL_REGION])),
+            region_options,
             format_func=labeller("region."),
             key=_lever_key(i, "regions"),
             placeholder=t("scen.everywhere"),
@@ -143,9 +191,15 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
         names = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False))
         countries = cols[2].multiselect(
             t("filters.country"),
-            sorted(set(df[S.COL_COUNTRY]) - {""}),
+            country_options,
             format_func=lambda v: names.get(v, v),
             key=_lever_key(i, "countries"),
+            placeholder=t("scen.everywhere"),
+        )
+        agencies = cols[3].multiselect(
+            t("filters.agency"),
+            agency_options,
+            key=_lever_key(i, "agencies"),
             placeholder=t("scen.everywhere"),
         )
     return {
@@ -154,6 +208,7 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
         "sectors": sectors,
         "regions": regions,
         "countries": countries,
+        "agencies": agencies,
     }
 
 
@@ -189,6 +244,8 @@ def scenario_editor(df: pd.DataFrame, *, own_label: str | None = None) -> Scenar
     if st.session_state.get(NOTICE):
         st.warning(st.session_state[NOTICE], icon=":material/link_off:")
     levers = [_lever_row(i, df) for i in range(st.session_state.get(LEVERS, 0))]
+    for notice in st.session_state.pop(DROPPED, []):
+        st.warning(notice, icon=":material/tune:")
     st.button(t("scen.add"), on_click=_add_lever, icon=":material/add:", key="scen.add")
     cols = st.columns(3)
     horizon = cols[0].slider(

@@ -176,3 +176,50 @@ def test_improvements_are_named_and_a_lever_on_finished_projects_says_so():
         f"Lever 2 targets only finished projects ({n_done})" in w.value
         for w in at.warning
     )
+
+
+def test_links_the_sliders_cannot_show_give_notices_not_tracebacks():
+    full_cut = Scenario(levers=(Lever("budget", -100),), trials=200)
+    at = open_page({"scenario": full_cut.to_token()})
+    assert not at.exception, at.exception
+    assert at.slider(key="scen.lever.0.change").value == -100
+
+    odd = Scenario(levers=(Lever("capacity", -37),), trials=200)
+    at = open_page({"scenario": odd.to_token()})
+    assert not at.exception, at.exception
+    assert at.slider(key="scen.lever.0.change").value == -35
+    assert any("shown as -35" in w.value for w in at.warning)
+
+    elsewhere = Scenario(
+        levers=(Lever("budget", -20, regions=("South Asia", "Sub-Saharan Africa")),),
+        trials=200,
+    )
+    at = open_page({"scenario": elsewhere.to_token(), "country": "KEN"})
+    assert not at.exception, at.exception
+    assert at.multiselect(key="scen.lever.0.regions").value == ["Sub-Saharan Africa"]
+    assert any(
+        "South Asia is not in the current selection" in w.value for w in at.warning
+    )
+
+
+def test_a_lever_on_an_agency_from_a_link_keeps_its_target():
+    df, _ = load_bundled_portfolio()
+    agency = sorted(df["agency"].unique())[0]
+    scenario = Scenario(
+        levers=(Lever("capacity", 50, agencies=(agency,)),),
+        trials=200,
+        name="Unsaved scenario",
+    )
+    at = open_page({"scenario": scenario.to_token()})
+    assert not at.exception, at.exception
+    assert at.multiselect(key="scen.lever.0.agencies").value == [agency]
+    from src.presentation.metrics import format_metric
+
+    metric = "median_delay_months"
+    delay = engine_p50(scenario, FilterSpec(), metric)
+    whole = engine_p50(
+        scenario.with_changes(levers=(Lever("capacity", 50),)), FilterSpec(), metric
+    )
+    shown = format_metric(metric, delay, "en")
+    assert shown != format_metric(metric, whole, "en")  # the target matters
+    assert cards(at)["Median delay"].endswith("→ " + shown)

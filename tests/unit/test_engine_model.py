@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -72,20 +74,24 @@ def test_row_slices_change_only_spend_rounding(monkeypatch, policy):
     )
 
 
-@pytest.mark.parametrize(
-    "levers",
-    [
-        (),
-        (
-            Lever("budget", -30, countries=("XXX",)),
-            Lever("capacity", 50, agencies="Nobody"),
-        ),
-    ],
-)
-def test_scenario_without_effective_levers_equals_the_baseline_exactly(levers):
-    c = compare(portfolio(), SMALL, SMALL.with_changes(levers=levers), as_of=AS_OF)
+def test_scenario_without_levers_equals_the_baseline_exactly():
+    c = compare(portfolio(), SMALL, SMALL.with_changes(levers=()), as_of=AS_OF)
     pd.testing.assert_frame_equal(c.baseline.trials, c.scenario.trials)
     assert (c.deltas[["p10", "p50", "p90"]].to_numpy() == 0).all()
+
+
+@pytest.mark.parametrize(
+    ("lever", "named"),
+    [
+        (Lever("budget", -30, countries=("XXX",)), "countries ['XXX']"),
+        (Lever("capacity", 50, agencies="Nobody"), "agencies ['Nobody']"),
+        (Lever("capacity", 50, regions=("Atlantis",)), "regions ['Atlantis']"),
+    ],
+)
+def test_a_lever_on_a_target_no_row_has_is_an_error_naming_it(lever, named):
+    scen = SMALL.with_changes(levers=(lever,))
+    with pytest.raises(ValueError, match=re.escape(f"lever 1 targets {named}")):
+        run(portfolio(), scen, as_of=AS_OF)
 
 
 def test_crn_difference_has_the_expected_sign():

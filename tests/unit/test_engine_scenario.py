@@ -136,3 +136,39 @@ def test_saved_filters_round_trip_and_do_not_change_the_run():
     back = Scenario.from_json(s.to_json())
     assert FilterSpec.from_dict(back.filters) == spec
     assert back == BASELINE  # the selection is metadata, not a model setting
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Scenario.from_json("[" * 9 + "]" * 9), "nested 9 levels deep"),
+        (lambda: Scenario.from_json("[" * 15000), "nested 15000 levels deep"),
+        (lambda: Scenario.from_json(" " * 20_001), "20,001 characters long"),
+        (
+            lambda: Scenario(levers=tuple(Lever("budget", -1) for _ in range(21))),
+            "21 levers; at most 20",
+        ),
+        (
+            lambda: Lever("budget", -10, sectors=("Roads",)).validate(1),
+            "unknown sector",
+        ),
+        (lambda: Lever("risk", 1, countries=("Kenya",)).validate(1), "alpha-3"),
+        (
+            lambda: Lever(
+                "budget", -10, countries=[f"C{i:02d}" for i in range(301)]
+            ).validate(1),
+            "301 targets; at most 300",
+        ),
+    ],
+)
+def test_oversized_or_unknown_scenarios_are_refused_before_any_work(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()
+
+
+def test_a_15000_deep_link_is_refused_without_recursion():
+    import base64
+
+    body = base64.urlsafe_b64encode(("[" * 15000).encode()).decode().rstrip("=")
+    with pytest.raises(ValueError, match="too deep|characters long|nested"):
+        Scenario.from_token("v1." + body)
