@@ -14,6 +14,7 @@ PAGES = [
     ("pages/overview.py", "nav.overview", ":material/public:"),
     ("pages/country.py", "nav.country", ":material/flag:"),
     ("pages/scenarios.py", "nav.scenarios", ":material/tune:"),
+    ("pages/coordination.py", "nav.coordination", ":material/hub:"),
     ("pages/data_quality.py", "nav.quality", ":material/fact_check:"),
     ("pages/data.py", "nav.data", ":material/upload_file:"),
     ("pages/briefing.py", "nav.briefing", ":material/slideshow:"),

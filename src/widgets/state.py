@@ -62,3 +62,8 @@ URL_COUNTRY = "c"  # the country page's country (ISO3)
 MODEL_PIT = "model.pit"
 OWN_CLASS_FIT = "data.own_class.fit"
 SCEN_ROBUSTNESS = "scen.robustness"
+
+# Coordination page
+COORD_HEATMAP = "coord.heatmap"
+COORD_LEVEL = "coord.level"
+COORD_DOWNLOAD = "coord.download"

@@ -1,0 +1,72 @@
+"""The `coordination` subcommand: who does what where, per country (and sector)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+
+from src.cli.options import add_filter_args, check_values, filters_from_args
+
+ORDER = 35
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    """Add `coordination`."""
+    p = subparsers.add_parser(
+        "coordination", help="actors, concentration and OECD significance by country"
+    )
+    add_filter_args(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_coordination)
+
+
+def _num(value: float | None, digits: int) -> str:
+    return "n/a" if value is None else f"{value:.{digits}f}"
+
+
+def _records(df) -> list[dict]:  # noqa: ANN001 - a DataFrame
+    """Rows as dicts, NaN (a group with no budget has no shares) as null."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")
+
+
+def cmd_coordination(args: argparse.Namespace) -> int:
+    """Per country (and, with --country, per sector): actors, HHI, 1/HHI, OECD."""
+    from src.portfolio import coordination as C
+    from src.portfolio import schema as S
+    from src.portfolio.load import load_bundled_portfolio
+
+    spec = filters_from_args(args)
+    df, _ = load_bundled_portfolio()
+    check_values(spec, df)
+    # Shares of all aid are taken over every country under the other filters.
+    reference = spec.with_changes(countries=()).apply(df)
+    sel = spec.apply(df)
+    table = C.country_table(reference)
+    rel = C.significance(reference)
+    if spec.countries:
+        table = table[table[S.COL_COUNTRY].isin(spec.countries)]
+        rel = rel[rel[S.COL_COUNTRY].isin(spec.countries)]
+    data = {
+        "filters": spec.describe(),
+        "coverage": asdict(C.coverage(sel)),
+        "countries": _records(table),
+    }
+    if spec.countries:
+        data["sectors"] = _records(C.concentration(sel, by=(S.COL_COUNTRY, "sector")))
+        data["relations"] = _records(rel)
+    if args.json:
+        print(json.dumps(data, indent=1, default=str, allow_nan=False))
+        return 0
+    cov = data["coverage"]
+    print(
+        f"{cov['actors']} reporting organisations, {cov['countries']} countries "
+        f"({cov['regional_rows']} regional rows left out); {data['filters']}"
+    )
+    for rec in data["countries"]:
+        print(
+            f"  {rec[S.COL_COUNTRY]}: {rec['actors']} actors, HHI "
+            f"{_num(rec['hhi'], 3)}, effective {_num(rec['effective_actors'], 2)}, "
+            f"non-significant {rec['non_significant']} of {rec['actors']}"
+        )
+    return 0

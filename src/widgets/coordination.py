@@ -1,0 +1,180 @@
+"""Coordination page pieces: who does what where, concentration, significance."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from src.i18n import country_name, format_money, format_number, format_percent
+from src.portfolio import coordination as C
+from src.portfolio import schema as S
+from src.portfolio.export import to_csv_bytes
+from src.widgets import state
+from src.widgets.charts import localised
+from src.widgets.i18n import current_lang, md_escape, t
+
+
+def _names(df: pd.DataFrame, lang: str) -> dict[str, str]:
+    keys = df.drop_duplicates(S.COL_COUNTRY)
+    return {
+        r[S.COL_COUNTRY]: country_name(
+            r[S.COL_COUNTRY_ISO2], r[S.COL_COUNTRY_NAME], lang
+        )
+        for _, r in keys.iterrows()
+        if r[S.COL_COUNTRY]
+    }
+
+
+def render_coverage(df: pd.DataFrame) -> None:
+    """What the indicators rest on, in words."""
+    lang = current_lang()
+    cov = C.coverage(df)
+    st.caption(
+        t(
+            "coord.coverage",
+            actors=format_number(cov.actors, lang),
+            countries=format_number(cov.countries, lang),
+            regional=format_number(cov.regional_rows, lang),
+            regional_budget=format_money(cov.regional_budget_usd, lang),
+        )
+    )
+
+
+def build_country_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Per country: actors, HHI, effective number, non-significant shares."""
+    table = C.country_table(df)
+    names = _names(df, lang)
+    return pd.DataFrame(
+        {
+            t("col.country"): table[S.COL_COUNTRY].map(names),
+            t("coord.col.actors"): table["actors"],
+            t("coord.col.projects"): table["projects"],
+            t("col.budget_usd"): table["budget_usd"].round(0),
+            t("coord.col.hhi"): table["hhi"].round(3),
+            t("coord.col.effective"): table["effective_actors"].round(2),
+            t("coord.col.ns_relations"): table["non_significant"],
+            t("coord.col.ns_share_budget"): (table["share_budget"] * 100).round(1),
+        }
+    )
+
+
+def render_country_table(df: pd.DataFrame) -> None:
+    """The table of every country in the selection, with a CSV."""
+    lang = current_lang()
+    st.subheader(t("coord.countries"))
+    st.caption(t("coord.countries_note"))
+    table = build_country_table(df, lang)
+    st.dataframe(table, hide_index=True)
+    st.download_button(
+        t("table.download"),
+        data=lambda: to_csv_bytes(table, [t("coord.countries")]),
+        file_name="coordination_by_country.csv",
+        mime="text/csv",
+        key=state.COORD_DOWNLOAD,
+    )
+
+
+def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
+    """Actors × sectors: colour is budget, the number is projects."""
+    data = www.assign(
+        budget_text=[format_money(v, lang) for v in www["budget_usd"]],
+        sector_label=[
+            t("sector." + s) if s in S.ALL_SECTOR_GROUPS else s for s in www["sector"]
+        ],
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("sector_label:N", title=t("col.sector"), axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("actor:N", title=t("coord.col.actor"), axis=alt.Axis(labelLimit=260)),
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color(
+            "budget_usd:Q",
+            title=t("col.budget_usd"),
+            scale=alt.Scale(scheme="blues", type="sqrt"),
+        ),
+        tooltip=[
+            alt.Tooltip("actor:N", title=t("coord.col.actor")),
+            alt.Tooltip("sector_label:N", title=t("col.sector")),
+            alt.Tooltip("budget_text:N", title=t("col.budget_usd")),
+            alt.Tooltip("projects:Q", title=t("coord.col.projects")),
+        ],
+    )
+    labels = base.mark_text(color="black").encode(text="projects:Q")
+    return (cells + labels).properties(height=max(120, 40 * www["actor"].nunique()))
+
+
+def render_country_detail(
+    rows: pd.DataFrame, iso3: str, reference: pd.DataFrame
+) -> None:
+    """One country: the 3W heat map, sector concentration, significance.
+
+    Args:
+        rows: the country's rows under the current filters.
+        iso3: the country.
+        reference: every country under the same filters: an actor's share of
+            all aid (the significance rule) is measured on it.
+    """
+    lang = current_lang()
+    level = st.segmented_control(
+        t("coord.level"),
+        ["group", "dac3"],
+        format_func=lambda v: t("coord.level." + v),
+        default="group",
+        key=state.COORD_LEVEL,
+    )
+    www = C.who_does_what_where(rows, level=level or "group")
+    if www.empty:
+        st.info(t("country.no_projects"))
+        return
+    st.altair_chart(
+        localised(build_heatmap(www, lang)),
+        key=state.COORD_HEATMAP,
+        alt=t("coord.heatmap_alt", country=md_escape(iso3)),
+    )
+    conc = C.concentration(rows, by=(S.COL_COUNTRY, "sector"))
+    crowded = conc[conc["actors"] >= 3]
+    orphan = conc[conc["actors"] == 1]
+    st.caption(
+        t(
+            "coord.sector_note",
+            crowded=format_number(len(crowded), lang),
+            single=format_number(len(orphan), lang),
+            total=format_number(len(conc), lang),
+        )
+    )
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.sector"): [t("sector." + s) for s in conc["sector"]],
+                t("coord.col.actors"): conc["actors"],
+                t("coord.col.projects"): conc["projects"],
+                t("col.budget_usd"): conc["budget_usd"].round(0),
+                t("coord.col.hhi"): conc["hhi"].round(3),
+                t("coord.col.effective"): conc["effective_actors"].round(2),
+            }
+        ),
+        hide_index=True,
+    )
+    rel = C.significance(reference)
+    rel = rel[rel[S.COL_COUNTRY] == iso3]
+    st.subheader(t("coord.significance"))
+    st.caption(t("coord.significance_note"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("coord.col.actor"): rel["actor"],
+                t("col.budget_usd"): rel["budget_usd"].round(0),
+                t("coord.col.share_country"): [
+                    format_percent(v, lang, 1) for v in rel["share_in_country"]
+                ],
+                t("coord.col.share_total"): [
+                    format_percent(v, lang, 1) for v in rel["share_of_total"]
+                ],
+                t("coord.col.significant"): [
+                    t("coord.yes") if v else t("coord.no") for v in rel["significant"]
+                ],
+            }
+        ),
+        hide_index=True,
+    )
