@@ -15,11 +15,123 @@ import numpy as np
 
 from src.engine.calibration import Calibration
 from src.engine.inputs import Rows
+from src.engine.metrics import CELL_SUMS
 
 F32 = np.float32
 Z90 = 1.2815516
-# Per-cell sums returned for every trial, in this order.
-CELL_SUMS = ("on_time", "delay", "cost_at_completion", "planned_cost", "value", "gap")
+
+
+@dataclass(frozen=True, slots=True)
+class RowArrays:
+    """Per-row inputs of `run_chunk`, float32 unless noted (rows in cell order).
+
+    Attributes:
+        planned: D, planned months. elapsed: E, months from start to the data
+            date. remaining: R, remaining budget (USD).
+        mu: location of the log duration ratio; mid, half: (σ_hi ± σ_lo) / 2,
+            so that z·(σ_hi if z > 0 else σ_lo) = z·mid + |z|·half.
+        min_left: remaining months are at least this share of the simulated
+            duration (1 − p); -inf for finished rows (their reported end).
+        overrun_base: E − D (delay = months left + E − D).
+        cost_mu, cost_sig, cost_xi: log cost ratio body and tail;
+            cost_sig_safe: cost_sig floored at 1e-9 (divisor).
+        avail: funding available for the remaining work (USD).
+        funding: φ, funding factor of the remaining budget.
+        scope_up: scope of a row whose budget is not cut (φ^ε above 1, else 1).
+        active: 1 for rows not cancelled, else 0.
+        budget_left: B·(1 − p), the value of the remaining scope (USD).
+        k1, k2, k3: row factors of the spend cubic (see `_spend`).
+        cut, uncut: bool, the row's scope is (not) cut by the budget policy.
+    """
+
+    planned: np.ndarray
+    elapsed: np.ndarray
+    remaining: np.ndarray
+    mu: np.ndarray
+    mid: np.ndarray
+    half: np.ndarray
+    min_left: np.ndarray
+    overrun_base: np.ndarray
+    cost_mu: np.ndarray
+    cost_sig: np.ndarray
+    cost_sig_safe: np.ndarray
+    cost_xi: np.ndarray
+    avail: np.ndarray
+    funding: np.ndarray
+    scope_up: np.ndarray
+    active: np.ndarray
+    budget_left: np.ndarray
+    k1: np.ndarray
+    k2: np.ndarray
+    k3: np.ndarray
+    cut: np.ndarray
+    uncut: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class CellTotals:
+    """Deterministic per-cell totals (float64), added to the per-trial sums.
+
+    Attributes:
+        spent: Σ S. budget_progress: Σ B·p. planned_cost: Σ S + R·scope0 and
+        value: Σ B·(p + (1 − p)·scope0), with scope0 the scope before cost
+        draws (the sums used when no row is cut or cancelled).
+    """
+
+    spent: np.ndarray
+    budget_progress: np.ndarray
+    planned_cost: np.ndarray
+    value: np.ndarray
+
+
+@dataclass(frozen=True, slots=True)
+class KernelParams:
+    """Scalar model parameters the kernel reads (see docs/MODEL.md §3)."""
+
+    country_share: float
+    sector_share: float
+    cost_rho: float
+    cost_cap_ratio: float
+    delay_cost_per_month: float
+    rho0: float
+    rho_cap: float
+    ramp_months: float
+    descope_elasticity: float
+
+    @classmethod
+    def from_calibration(cls, cal: Calibration) -> KernelParams:
+        """The kernel's parameters from a calibration."""
+        return cls(
+            country_share=cal.value("shocks.country_share"),
+            sector_share=cal.value("shocks.sector_share"),
+            cost_rho=cal.value("cost.rho_duration"),
+            cost_cap_ratio=cal.value("cost.cap_ratio"),
+            delay_cost_per_month=cal.value("cost.delay_pp_per_year") / 12.0,
+            rho0=cal.value("capacity.rho0"),
+            rho_cap=cal.value("capacity.rho_cap"),
+            ramp_months=cal.value("capacity.ramp_months"),
+            descope_elasticity=cal.value("budget.descope_elasticity"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class RampRows:
+    """Rows with a capacity gain (the ramp-up depends on the draw).
+
+    Attributes:
+        idx: row indices. runs: (start, stop) slices covering `idx` when they
+            are fewer than `MAX_RUNS`, else None (gathered with `np.take`).
+        cap_change: capacity change (> 0), float32. rho0w: ρ0 × workload
+            ratio, float32. kappa: congestion share, float32. stretch: duration
+            multiplier of the stretch policy, float32.
+    """
+
+    idx: np.ndarray
+    runs: list[tuple[int, int]] | None
+    cap_change: np.ndarray
+    rho0w: np.ndarray
+    kappa: np.ndarray
+    stretch: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -28,41 +140,46 @@ class Kernel:
 
     Attributes:
         rows: the float64 inputs (for deterministic totals).
+        unit_country, unit_group: country and sector group of each unit, to
+            form the shared shocks once per unit.
+        unit_runs: runs of rows sharing a unit (unit, length): shared shocks
+            are repeated, not gathered.
         starts: first row index of each cell (rows are sorted by cell).
         affected: rows whose duration a lever can change (capacity, workload,
             stretch); other rows keep the reference-class duration exactly.
         tail: rows with a heavy cost tail.
         quarters: number of quarters in the horizon.
-        unit_country, unit_group: country and sector group of each unit, to
-            form the shared shocks once per unit.
+        stretch: per-row duration multiplier of the stretch policy.
+        avail: funding available for the remaining work, USD.
+        arrays, cells, params: float32 row inputs, per-cell totals, scalars.
+        qconst: queue multiplier of the rows where it is constant over trials
+            (capacity cuts, workload, stretch; 1 elsewhere), or None.
+        ramp: rows with a capacity gain (the ramp depends on the draw).
+        any_cut, any_cancel: whether any row of the whole portfolio is cut or
+            cancelled (a row slice takes the same branches as the whole, so
+            slicing changes no formula).
+        trunc, trunc_f0: running rows whose draw is conditioned on not having
+            ended before the data date, and the probability mass below their
+            threshold (float64).
     """
 
     rows: Rows
-    unit_country: np.ndarray  # country index of each unit (rows.unit)
-    unit_group: np.ndarray  # sector-group index of each unit
+    unit_country: np.ndarray
+    unit_group: np.ndarray
+    unit_runs: tuple[np.ndarray, np.ndarray]
     starts: np.ndarray
     affected: np.ndarray
     tail: np.ndarray
     quarters: int
-    stretch: np.ndarray  # per-row duration multiplier of the stretch policy
-    avail: np.ndarray  # funding available for the remaining work, USD
-    f: dict[str, np.ndarray]
-    s: dict[str, float]
-    # Runs of rows sharing a unit: shared shocks are repeated, not gathered.
-    unit_runs: tuple[np.ndarray, np.ndarray]
-    # Queue: rows whose multiplier is constant over trials (capacity cuts,
-    # workload, stretch) get `qconst` (1 elsewhere); rows with a capacity gain
-    # (the ramp depends on the draw) are `ramp`, also as runs when few.
+    stretch: np.ndarray
+    avail: np.ndarray
+    arrays: RowArrays
+    cells: CellTotals
+    params: KernelParams
     qconst: np.ndarray | None
-    ramp: np.ndarray
-    ramp_runs: list[tuple[int, int]] | None
-    q: dict[str, np.ndarray]
-    # Whether any row of the whole portfolio is cut or cancelled (a row slice
-    # takes the same branches as the whole, so slicing changes no formula).
+    ramp: RampRows
     any_cut: bool
     any_cancel: bool
-    # Running rows whose draw is conditioned on not having ended before the
-    # data date, and the probability mass below their threshold (float64).
     trunc: np.ndarray
     trunc_f0: np.ndarray
 
@@ -71,6 +188,71 @@ def _policy_rows(rows: Rows, policy: str) -> tuple[np.ndarray, np.ndarray]:
     """Rows stretched by the stretch policy, and rows whose scope is cut."""
     stretch_rows = (policy == "stretch") & (rows.funding < 1.0) & ~rows.cancelled
     return stretch_rows, (rows.funding < 1.0) & ~stretch_rows
+
+
+def _row_arrays(
+    rows: Rows, *, cut: np.ndarray, avail: np.ndarray, eps: float
+) -> RowArrays:
+    """The float32 row inputs of `run_chunk`."""
+    # S-curve τ0 = G⁻¹(p) and the row factors of the spend cubic (see _spend).
+    a = 0.5 - np.sin(np.arcsin(np.clip(1 - 2 * rows.progress, -1, 1)) / 3)
+    wq = 1.0 / np.maximum(1 - rows.progress, 1e-6)
+    values = {
+        "planned": rows.planned,
+        "elapsed": rows.elapsed,
+        "remaining": rows.remaining,
+        "mu": rows.mu,
+        "mid": (rows.sig_hi + rows.sig_lo) / 2,
+        "half": (rows.sig_hi - rows.sig_lo) / 2,
+        # Remaining months are at least (1 − p) of the simulated duration; a
+        # finished row has its reported end (negative months allowed).
+        "min_left": np.where(rows.finished, -np.inf, 1.0 - rows.progress),
+        "overrun_base": rows.elapsed - rows.planned,
+        "cost_mu": rows.cost_mu,
+        "cost_sig": rows.cost_sig,
+        "cost_sig_safe": np.maximum(rows.cost_sig, 1e-9),
+        "cost_xi": rows.cost_xi,
+        "avail": avail,
+        "funding": rows.funding,
+        "scope_up": np.where(rows.funding > 1.0, rows.funding**eps, 1.0),
+        "active": (~rows.cancelled).astype(float),
+        "budget_left": rows.budget * (1.0 - rows.progress),
+        "k1": wq * 6 * a * (1 - a) * (1 - a),
+        "k2": wq * 3 * (1 - 2 * a) * (1 - a) ** 2,
+        "k3": wq * -2 * (1 - a) ** 3,
+    }
+    return RowArrays(
+        **{k: np.ascontiguousarray(v, dtype=F32) for k, v in values.items()},
+        cut=cut,
+        uncut=~cut,
+    )
+
+
+def _cell_totals(rows: Rows, starts: np.ndarray, eps: float) -> CellTotals:
+    """Deterministic per-cell totals (float64)."""
+    scope0 = np.where(
+        rows.cancelled, 0.0, np.where(rows.funding > 1, rows.funding**eps, 1)
+    )
+    return CellTotals(
+        spent=np.add.reduceat(rows.spent, starts),
+        budget_progress=np.add.reduceat(rows.budget * rows.progress, starts),
+        planned_cost=np.add.reduceat(rows.spent + rows.remaining * scope0, starts),
+        value=np.add.reduceat(
+            rows.budget * (rows.progress + (1 - rows.progress) * scope0), starts
+        ),
+    )
+
+
+def _units(rows: Rows) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Country and sector group of each unit, and the runs of rows per unit."""
+    unit_start = np.flatnonzero(np.r_[True, rows.unit[1:] != rows.unit[:-1]])
+    unit_runs = (rows.unit[unit_start], np.diff(np.r_[unit_start, rows.n]))
+    n_units = int(rows.unit.max()) + 1 if rows.n else 0
+    unit_country = np.zeros(n_units, dtype=np.intp)
+    unit_group = np.zeros(n_units, dtype=np.intp)
+    unit_country[rows.unit] = rows.country
+    unit_group[rows.unit] = rows.group
+    return unit_country, unit_group, unit_runs
 
 
 def build_kernel(
@@ -86,99 +268,39 @@ def build_kernel(
 
     `flags` (any cut, any cancelled) override the rows' own (for row slices).
     """
+    from scipy.special import ndtr
+
+    params = KernelParams.from_calibration(cal)
+    eps = params.descope_elasticity
     stretch_rows, cut = _policy_rows(rows, policy)
     stretch = np.where(stretch_rows, 1.0 / np.maximum(rows.funding, 1e-9), 1.0)
     avail = rows.remaining * np.where(stretch_rows, 1.0, rows.funding)
     affected = np.flatnonzero(
         (rows.cap_change != 0.0) | (rows.workload_ratio != 1.0) | (stretch != 1.0)
     )
-    eps = cal.value("budget.descope_elasticity")
-    f = {
-        "D": rows.planned,
-        "E": rows.elapsed,
-        "p": rows.progress,
-        "R": rows.remaining,
-        "S": rows.spent,
-        "B": rows.budget,
-        "mu": rows.mu,
-        "lo": rows.sig_lo,
-        "hi": rows.sig_hi,
-        "cmu": rows.cost_mu,
-        "csig": rows.cost_sig,
-        "cxi": rows.cost_xi,
-        "avail": avail,
-        "cut": cut.astype(float),
-        "phi": rows.funding,
-        "up": np.where(rows.funding > 1.0, rows.funding**eps, 1.0),
-        "active": (~rows.cancelled).astype(float),
-        # Remaining months are at least (1 − p) of the simulated duration; a
-        # finished row has its reported end (negative months allowed).
-        "q": np.where(rows.finished, -np.inf, 1.0 - rows.progress),
-        "E_D": rows.elapsed - rows.planned,
-        "csig_safe": np.maximum(rows.cost_sig, 1e-9),
-        "BR": rows.budget * (1.0 - rows.progress),
-    }
-    # S-curve τ0 = G⁻¹(p) and the row factors of the spend cubic (see _spend).
-    a = 0.5 - np.sin(np.arcsin(np.clip(1 - 2 * rows.progress, -1, 1)) / 3)
-    wq = 1.0 / np.maximum(1 - rows.progress, 1e-6)
-    f["mid"] = (rows.sig_hi + rows.sig_lo) / 2
-    f["half"] = (rows.sig_hi - rows.sig_lo) / 2
-    f["k1"] = wq * 6 * a * (1 - a) * (1 - a)
-    f["k2"] = wq * 3 * (1 - 2 * a) * (1 - a) ** 2
-    f["k3"] = wq * -2 * (1 - a) ** 3
-    f = {k: np.ascontiguousarray(v, dtype=F32) for k, v in f.items()}
-    f["uncut"] = ~cut
-    # Deterministic per-cell totals (float64), added to the per-trial sums.
-    scope0 = np.where(
-        rows.cancelled, 0.0, np.where(rows.funding > 1, rows.funding**eps, 1)
-    )
-    for name, values in (
-        ("S_cells", rows.spent),
-        ("Bp_cells", rows.budget * rows.progress),
-        ("planned_cells", rows.spent + rows.remaining * scope0),
-        ("value_cells", rows.budget * (rows.progress + (1 - rows.progress) * scope0)),
-    ):
-        f[name] = np.add.reduceat(values, starts)
-    s = {
-        "wc": cal.value("shocks.country_share"),
-        "ws": cal.value("shocks.sector_share"),
-        "rho": cal.value("cost.rho_duration"),
-        "cap_ratio": cal.value("cost.cap_ratio"),
-        "delay_cost": cal.value("cost.delay_pp_per_year") / 12.0,
-        "rho0": cal.value("capacity.rho0"),
-        "rho_cap": cal.value("capacity.rho_cap"),
-        "ramp": cal.value("capacity.ramp_months"),
-        "eps": eps,
-    }
-    queue = _queue_inputs(rows, s, affected, stretch)
-    unit_start = np.flatnonzero(np.r_[True, rows.unit[1:] != rows.unit[:-1]])
-    unit_runs = (rows.unit[unit_start], np.diff(np.r_[unit_start, rows.n]))
-    n_units = int(rows.unit.max()) + 1 if rows.n else 0
-    unit_country = np.zeros(n_units, dtype=np.intp)
-    unit_group = np.zeros(n_units, dtype=np.intp)
-    unit_country[rows.unit] = rows.country
-    unit_group[rows.unit] = rows.group
-    from scipy.special import ndtr
-
+    qconst, ramp = _queue_inputs(rows, params, affected, stretch)
+    unit_country, unit_group, unit_runs = _units(rows)
     trunc = np.flatnonzero(np.isfinite(rows.trunc_z))
     return Kernel(
-        trunc=trunc,
-        trunc_f0=ndtr(rows.trunc_z[trunc]),
         rows=rows,
         unit_country=unit_country,
         unit_group=unit_group,
+        unit_runs=unit_runs,
         starts=starts,
         affected=affected,
         tail=np.flatnonzero(rows.cost_xi > 0),
         quarters=quarters,
         stretch=stretch,
         avail=avail,
-        f=f,
-        s=s,
-        unit_runs=unit_runs,
-        **queue,
+        arrays=_row_arrays(rows, cut=cut, avail=avail, eps=eps),
+        cells=_cell_totals(rows, starts, eps),
+        params=params,
+        qconst=qconst,
+        ramp=ramp,
         any_cut=bool(cut.any()) if flags is None else flags[0],
         any_cancel=bool(rows.cancelled.any()) if flags is None else flags[1],
+        trunc=trunc,
+        trunc_f0=ndtr(rows.trunc_z[trunc]),
     )
 
 
@@ -271,11 +393,17 @@ def run_parts(
 MAX_RUNS = 64  # ramp rows are gathered by slices when in at most this many runs
 
 
-def _queue_inputs(rows: Rows, s: dict, affected: np.ndarray, stretch: np.ndarray):
+def _queue_inputs(
+    rows: Rows, params: KernelParams, affected: np.ndarray, stretch: np.ndarray
+) -> tuple[np.ndarray | None, RampRows]:
     """Split the queue rows into constant-multiplier rows and ramp rows.
 
     The constant multipliers are computed with the same float32 operations as
     `_queue`, so results are identical to computing them trial by trial.
+
+    Returns:
+        (qconst: per-row multiplier, 1 outside the constant rows, or None when
+        there are none; the ramp rows).
     """
     c = rows.cap_change[affected]
     const = affected[c <= 0]
@@ -283,23 +411,28 @@ def _queue_inputs(rows: Rows, s: dict, affected: np.ndarray, stretch: np.ndarray
     qconst = None
     if const.size:
         qconst = np.ones(rows.n, dtype=F32)
-        qconst[const] = _queue(rows, s, const, stretch, None)
+        qconst[const] = _queue(rows, params, const, stretch, None)
     runs = None
     if ramp.size:
         cut = np.flatnonzero(np.diff(ramp) != 1) + 1
         if len(cut) < MAX_RUNS:
             runs = [(int(a[0]), int(a[-1]) + 1) for a in np.split(ramp, cut) if a.size]
-    q = {
-        "c": rows.cap_change[ramp].astype(F32),
-        "rho0w": F32(s["rho0"]) * rows.workload_ratio[ramp].astype(F32),
-        "kappa": rows.kappa[ramp].astype(F32),
-        "stretch": stretch[ramp].astype(F32),
-    }
-    return {"qconst": qconst, "ramp": ramp, "ramp_runs": runs, "q": q}
+    return qconst, RampRows(
+        idx=ramp,
+        runs=runs,
+        cap_change=rows.cap_change[ramp].astype(F32),
+        rho0w=F32(params.rho0) * rows.workload_ratio[ramp].astype(F32),
+        kappa=rows.kappa[ramp].astype(F32),
+        stretch=stretch[ramp].astype(F32),
+    )
 
 
 def _queue(
-    r: Rows, s: dict, idx: np.ndarray, stretch: np.ndarray, mref: np.ndarray | None
+    r: Rows,
+    params: KernelParams,
+    idx: np.ndarray,
+    stretch: np.ndarray,
+    mref: np.ndarray | None,
 ) -> np.ndarray:
     """Duration multiplier from congestion and throughput on rows `idx`.
 
@@ -307,7 +440,7 @@ def _queue(
     gain (the gain ramps up); it may be None when `idx` has none.
     """
     c = r.cap_change[idx].astype(F32)
-    tau = F32(s["ramp"])
+    tau = F32(params.ramp_months)
     if mref is None:
         cap = 1 + c
     else:
@@ -317,10 +450,10 @@ def _queue(
             mref >= tau, 1 - tau / (2 * np.maximum(mref, tau)), mref / (2 * tau)
         )
         cap = np.where(c > 0, 1 + c * ramp, 1 + c)
-    rho = F32(s["rho0"]) * r.workload_ratio[idx].astype(F32) / cap
-    rc = F32(s["rho_cap"])
+    rho = F32(params.rho0) * r.workload_ratio[idx].astype(F32) / cap
+    rc = F32(params.rho_cap)
     q = np.minimum(rho, rc)
-    f0 = s["rho0"] / (1 - s["rho0"])
+    f0 = params.rho0 / (1 - params.rho0)
     kappa = r.kappa[idx].astype(F32)
     mult = (1 + kappa * (q / (1 - q) / F32(f0) - 1)) * np.maximum(1, rho / rc)
     return mult * stretch[idx].astype(F32)
@@ -333,32 +466,32 @@ def _ramp_mult(k: Kernel, mref: np.ndarray) -> np.ndarray:
     result are skipped (× 1 when no row stretches, the overload factor when no
     row can reach the utilisation cap).
     """
-    s, q = k.s, k.q
-    tau = F32(s["ramp"])
+    p, q = k.params, k.ramp
+    tau = F32(p.ramp_months)
     ramp = np.maximum(mref, tau)
     ramp *= 2
     np.divide(tau, ramp, out=ramp)
     np.subtract(1, ramp, out=ramp)
     np.divide(mref, 2 * tau, out=ramp, where=mref < tau)
     cap = ramp
-    cap *= q["c"]
+    cap *= q.cap_change
     cap += 1
-    rho = np.divide(q["rho0w"], cap, out=cap)
-    rc = F32(s["rho_cap"])
-    f0 = s["rho0"] / (1 - s["rho0"])
+    rho = np.divide(q.rho0w, cap, out=cap)
+    rc = F32(p.rho_cap)
+    f0 = p.rho0 / (1 - p.rho0)
     # rho ≤ rho0·w (cap ≥ 1): below the cap everywhere, min and max are no-ops.
-    overload = bool((q["rho0w"] >= rc).any())
+    overload = bool((q.rho0w >= rc).any())
     qq = np.minimum(rho, rc) if overload else rho
     mult = 1 - qq
     np.divide(qq, mult, out=mult)
     mult /= F32(f0)
     mult -= 1
-    mult *= q["kappa"]
+    mult *= q.kappa
     mult += 1
     if overload:
         mult *= np.maximum(1, rho / rc)
-    if (q["stretch"] != 1).any():
-        mult *= q["stretch"]
+    if (q.stretch != 1).any():
+        mult *= q.stretch
     return mult
 
 
@@ -383,27 +516,27 @@ def run_chunk(
          "median_delay": (trials,), "spend": (trials, quarters) cumulative USD,
          "months": (trials, rows) float32 months from the data date to completion}
     """
-    f, s = k.f, k.s
+    f, p = k.arrays, k.params
     any_cancel, any_cut = k.any_cancel, k.any_cut
     # Duration: shared country and sector shocks plus the row's own noise.
     # The shared part is formed once per unit (country × sector group) and
     # gathered, instead of two gathers over all rows.
     z = e_dur
-    z *= F32(np.sqrt(1 - s["wc"] - s["ws"]))
-    shared = z_country[:, k.unit_country] * F32(np.sqrt(s["wc"]))
-    shared += z_sector[:, k.unit_group] * F32(np.sqrt(s["ws"]))
+    z *= F32(np.sqrt(1 - p.country_share - p.sector_share))
+    shared = z_country[:, k.unit_country] * F32(np.sqrt(p.country_share))
+    shared += z_sector[:, k.unit_group] * F32(np.sqrt(p.sector_share))
     z += np.repeat(shared[:, k.unit_runs[0]], k.unit_runs[1], axis=1)
     if k.trunc.size:
         _condition_on_running(z, k)
     # Split normal: z·(σ_hi if z > 0 else σ_lo) = z·mid + |z|·half.
     total = np.abs(z)
-    total *= f["half"]
-    total += z * f["mid"]
-    total += f["mu"]
+    total *= f.half
+    total += z * f.mid
+    total += f.mu
     np.exp(total, out=total)
-    total *= f["D"]
-    months = total - f["E"]
-    np.maximum(months, total * f["q"], out=months)
+    total *= f.planned
+    months = total - f.elapsed
+    np.maximum(months, total * f.min_left, out=months)
     # Queue. `extra` (months added by the queue, charged as delay cost) is
     # formed on the rows it can touch: all rows for the constant multipliers,
     # the ramp rows only for the rest.
@@ -413,101 +546,101 @@ def run_chunk(
         months = months * k.qconst
         extra = months - mref
         np.maximum(extra, 0, out=extra)
-        extra *= F32(s["delay_cost"])
-    if k.ramp.size:
-        runs = k.ramp_runs
+        extra *= F32(p.delay_cost_per_month)
+    if k.ramp.idx.size:
+        runs = k.ramp.runs
         if runs is not None:
             g = np.concatenate([months[:, a:b] for a, b in runs], axis=1)
         else:
-            g = np.take(months, k.ramp, axis=1)
+            g = np.take(months, k.ramp.idx, axis=1)
         new = g * _ramp_mult(k, g)
         extra_ramp = np.subtract(new, g, out=g)
         np.maximum(extra_ramp, 0, out=extra_ramp)
-        extra_ramp *= F32(s["delay_cost"])
+        extra_ramp *= F32(p.delay_cost_per_month)
         if runs is not None:
             o = 0
             for a, b in runs:
                 months[:, a:b] = new[:, o : o + b - a]
                 o += b - a
         else:
-            months[:, k.ramp] = new
+            months[:, k.ramp.idx] = new
     if any_cancel:
-        months *= f["active"]
+        months *= f.active
 
     # Cost: Gaussian copula with the duration draw, heavy tail for some groups.
     zc = e_cost
-    zc *= F32(np.sqrt(1 - s["rho"] ** 2))
-    zc += z * F32(s["rho"])
+    zc *= F32(np.sqrt(1 - p.cost_rho**2))
+    zc += z * F32(p.cost_rho)
     cost = zc
-    cost *= f["csig"]
-    cost += f["cmu"]
+    cost *= f.cost_sig
+    cost += f.cost_mu
     if k.tail.size:
         zt = np.maximum(
-            (cost[:, k.tail] - f["cmu"][k.tail]) / f["csig_safe"][k.tail], F32(Z90)
+            (cost[:, k.tail] - f.cost_mu[k.tail]) / f.cost_sig_safe[k.tail], F32(Z90)
         )
         h = (zt * zt - F32(Z90 * Z90)) / 2 + np.log(zt / F32(Z90))
-        cost[:, k.tail] += f["cxi"][k.tail] * h
+        cost[:, k.tail] += f.cost_xi[k.tail] * h
     np.exp(cost, out=cost)
-    np.minimum(cost, F32(s["cap_ratio"]), out=cost)
+    np.minimum(cost, F32(p.cost_cap_ratio), out=cost)
     if any_cut:
         # Descoping: the cut is softened where the work costs less than planned.
         scope = np.minimum(cost, 1)
-        np.divide(f["phi"], scope, out=scope)
-        if s["eps"] == 1:
-            np.minimum(scope, f["up"], out=scope)
-            np.copyto(scope, f["up"], where=k.f["uncut"])
+        np.divide(f.funding, scope, out=scope)
+        if p.descope_elasticity == 1:
+            np.minimum(scope, f.scope_up, out=scope)
+            np.copyto(scope, f.scope_up, where=f.uncut)
         else:
-            scope = _scope_eps(scope, f, s)
+            scope = _scope_eps(scope, f, p.descope_elasticity)
         if any_cancel:
-            scope *= f["active"]
+            scope *= f.active
     else:
-        scope = np.broadcast_to(f["up"] * f["active"], cost.shape)
+        scope = np.broadcast_to(f.scope_up * f.active, cost.shape)
     if extra is not None:
         cost += extra
     if extra_ramp is not None:
-        if k.ramp_runs is not None:
+        if k.ramp.runs is not None:
             o = 0
-            for a, b in k.ramp_runs:
+            for a, b in k.ramp.runs:
                 cost[:, a:b] += extra_ramp[:, o : o + b - a]
                 o += b - a
         else:
-            cost[:, k.ramp] += extra_ramp
+            cost[:, k.ramp.idx] += extra_ramp
     ctc = cost
     ctc *= scope
-    ctc *= f["R"]
-    delay = months + f["E_D"]
+    ctc *= f.remaining
+    delay = months + f.overrun_base
     scratch = np.empty_like(delay)  # scratch for the products below
     starts = k.starts
     on_time = delay <= F32(tolerance)
     sums = [np.add.reduceat(on_time, starts, axis=1, dtype=np.float32)]
     if any_cancel:
         sums[0] -= np.add.reduceat(
-            on_time & (f["active"] == 0),
+            on_time & (f.active == 0),
             starts,
             axis=1,
             dtype=np.float32,
         )
-        sums.append(np.add.reduceat(delay * f["active"], starts, axis=1))
+        sums.append(np.add.reduceat(delay * f.active, starts, axis=1))
     else:
         sums.append(np.add.reduceat(delay, starts, axis=1))
-    sums.append(np.add.reduceat(ctc, starts, axis=1) + f["S_cells"])
+    sums.append(np.add.reduceat(ctc, starts, axis=1) + k.cells.spent)
     if any_cut or any_cancel:
-        tmp = np.multiply(scope, f["R"], out=scratch)
-        sums.append(np.add.reduceat(tmp, starts, axis=1) + f["S_cells"])
-        np.multiply(scope, f["BR"], out=tmp)
-        sums.append(np.add.reduceat(tmp, starts, axis=1) + f["Bp_cells"])
+        tmp = np.multiply(scope, f.remaining, out=scratch)
+        sums.append(np.add.reduceat(tmp, starts, axis=1) + k.cells.spent)
+        np.multiply(scope, f.budget_left, out=tmp)
+        sums.append(np.add.reduceat(tmp, starts, axis=1) + k.cells.budget_progress)
     else:
-        sums.append(np.broadcast_to(f["planned_cells"], sums[0].shape))
-        sums.append(np.broadcast_to(f["value_cells"], sums[0].shape))
-    gap = np.subtract(ctc, f["avail"], out=scratch)
+        sums.append(np.broadcast_to(k.cells.planned_cost, sums[0].shape))
+        sums.append(np.broadcast_to(k.cells.value, sums[0].shape))
+    gap = np.subtract(ctc, f.avail, out=scratch)
     np.maximum(gap, 0, out=gap)
     sums.append(np.add.reduceat(gap, starts, axis=1))
-    cells = np.empty((len(sums[0]), len(sums), sums[0].shape[1]))
+    cells = np.empty((len(sums[0]), len(CELL_SUMS), sums[0].shape[1]))
     for i, x in enumerate(sums):
         cells[:, i] = x
     spend = _spend(k, months, ctc)
     if any_cancel:
-        delay = delay[:, f["active"] > 0]
+        delay = delay[:, f.active > 0]
     out = {"cells": cells, "spend": spend, "months": months}
     if median:
         out["median_delay"] = _median(delay)
@@ -546,10 +679,14 @@ def _median(x: np.ndarray) -> np.ndarray:
     return x[:, kth].astype(np.float64).mean(axis=1)
 
 
-def _scope_eps(scope: np.ndarray, f: dict, s: dict) -> np.ndarray:
-    cut = f["cut"] > 0
-    base = np.where(cut, np.minimum(scope, 1), 1)
-    return np.where(cut, base ** F32(s["eps"]), f["up"])
+def _scope_eps(scope: np.ndarray, f: RowArrays, eps: float) -> np.ndarray:
+    """Scope delivered with a descope elasticity ε ≠ 1 (see docs/MODEL.md).
+
+    Cut rows deliver min(1, φ / min(cost ratio, 1))^ε (`scope` holds the ratio),
+    the others their uncut scope.
+    """
+    base = np.where(f.cut, np.minimum(scope, 1), 1)
+    return np.where(f.cut, base ** F32(eps), f.scope_up)
 
 
 def _spend(k: Kernel, months: np.ndarray, ctc: np.ndarray) -> np.ndarray:
@@ -561,17 +698,17 @@ def _spend(k: Kernel, months: np.ndarray, ctc: np.ndarray) -> np.ndarray:
     in t until completion, so rows are binned by completion quarter and the
     cubic coefficients summed per bin.
     """
-    f, nq = k.f, k.quarters
+    f, nq = k.arrays, k.quarters
     # With r = 1/M the cubic's coefficients are CTC·k1·r, CTC·k2·r², CTC·k3·r³,
     # where k1..k3 depend on the row only (precomputed in build_kernel).
     r = np.maximum(months, F32(1e-3))
     np.reciprocal(r, out=r)
     u = ctc * r
-    c1 = u * f["k1"]
+    c1 = u * f.k1
     u *= r
-    c2 = u * f["k2"]
+    c2 = u * f.k2
     u *= r
-    u *= f["k3"]
+    u *= f.k3
     nb = nq + 2
     j = months / F32(3)
     np.ceil(j, out=j)

@@ -9,15 +9,17 @@ the same seed use identical draws (common random numbers).
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
 from src.engine.calibration import GROUPS, Calibration, load_calibration
-from src.engine.inputs import prepare, validate_portfolio
+from src.engine.inputs import Rows, prepare, validate_portfolio
 from src.engine.kernel import build_parts, run_parts
 from src.engine.metrics import (
+    CELL_SUMS,
     METRICS,
     Comparison,
     SimulationResult,
@@ -71,13 +73,35 @@ def _cells(portfolio: pd.DataFrame, group_by: tuple[str, ...]):
     return order, np.concatenate([[0], np.flatnonzero(change) + 1])
 
 
-def _group_index(frame, rows, group_by, starts):
+@dataclass(frozen=True)
+class GroupMeta:
+    """The groups of one group_by column.
+
+    Attributes:
+        column: the column. labels: group labels (object array, sorted).
+        rows: rows per group. active: rows not cancelled per group (float).
+        budget: budget per group (USD).
+    """
+
+    column: str
+    labels: np.ndarray
+    rows: np.ndarray
+    active: np.ndarray
+    budget: np.ndarray
+
+
+def _group_index(
+    frame: pd.DataFrame,
+    rows: Rows,
+    group_by: tuple[str, ...],
+    starts: np.ndarray,
+) -> tuple[list[GroupMeta], np.ndarray, np.ndarray]:
     """Groups of every group_by column, as segments of a permutation of cells.
 
     Returns:
-        (meta, perm, gstarts): meta is one (column, labels, rows, active rows,
-        budget) per column; `np.add.reduceat(cell_sums[:, perm], gstarts,
-        axis=1)` gives the sums of every group of every column, in meta order.
+        (meta, perm, gstarts): meta is one `GroupMeta` per column;
+        `np.add.reduceat(cell_sums[:, perm], gstarts, axis=1)` gives the sums
+        of every group of every column, in meta order.
     """
     cell_of_row = np.repeat(np.arange(len(starts)), np.diff([*starts, rows.n]))
     active = (~rows.cancelled).astype(float)
@@ -92,12 +116,12 @@ def _group_index(frame, rows, group_by, starts):
         offset += len(perm)
         rcode = codes[cell_of_row]
         meta.append(
-            (
-                col,
-                np.asarray(uniq, dtype=object),
-                np.bincount(rcode, minlength=len(uniq)),
-                np.bincount(rcode, active, len(uniq)),
-                np.bincount(rcode, rows.budget, len(uniq)),
+            GroupMeta(
+                column=col,
+                labels=np.asarray(uniq, dtype=object),
+                rows=np.bincount(rcode, minlength=len(uniq)),
+                active=np.bincount(rcode, active, len(uniq)),
+                budget=np.bincount(rcode, rows.budget, len(uniq)),
             )
         )
     if not meta:
@@ -209,8 +233,8 @@ def run(
     meta, gperm, gstarts = _group_index(frame, rows, tuple(group_by), starts)
     # Per-trial sums over the whole portfolio and over each group (cell sums
     # are reduced chunk by chunk: no trials × cells array is kept).
-    totals = np.empty((padded, 6))
-    gsums = np.empty((padded, len(gstarts), 6))
+    totals = np.empty((padded, len(CELL_SUMS)))
+    gsums = np.empty((padded, len(gstarts), len(CELL_SUMS)))
     median = np.empty(padded)
     spend = np.empty((padded, quarters))
     row_trials = min(trials, ROW_TRIALS)
@@ -312,21 +336,21 @@ def _assemble(frame, order, rows, totals, gsums, meta, median, spend, months, in
     return SimulationResult(portfolio, groups, row_df, delivery, qdf, trials_df, info)
 
 
-def _groups(gsums: np.ndarray, meta: list) -> pd.DataFrame:
+def _groups(gsums: np.ndarray, meta: list[GroupMeta]) -> pd.DataFrame:
     """Tidy per-group summaries, built as one array and one DataFrame.
 
     Args:
         gsums: (trials, groups, len(CELL_SUMS)) per-trial sums of every group of
             every group_by column (see `_group_index`).
-        meta: (column, labels, rows, active rows, budget) per column.
+        meta: one `GroupMeta` per group_by column.
     """
     cols = ["dimension", "group", "rows", "budget_usd", "metric"]
     cols += ["p10", "p50", "p90", "mean"]
     if not meta:
         return pd.DataFrame(columns=cols)
-    n_rows = np.concatenate([m[2] for m in meta])
-    budget = np.concatenate([m[4] for m in meta])
-    n_act = np.concatenate([m[3] for m in meta])
+    n_rows = np.concatenate([m.rows for m in meta])
+    budget = np.concatenate([m.budget for m in meta])
+    n_act = np.concatenate([m.active for m in meta])
     per = per_trial(gsums, n_rows=n_rows, n_active=n_act, budget=budget)
     names = list(per)
     values = np.stack(list(per.values()))  # (metrics, trials, groups)
@@ -340,10 +364,12 @@ def _groups(gsums: np.ndarray, meta: list) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             "dimension": np.tile(
-                np.concatenate([np.full(len(m[1]), m[0], dtype=object) for m in meta]),
+                np.concatenate(
+                    [np.full(len(m.labels), m.column, dtype=object) for m in meta]
+                ),
                 k,
             ),
-            "group": np.tile(np.concatenate([m[1] for m in meta]), k),
+            "group": np.tile(np.concatenate([m.labels for m in meta]), k),
             "rows": np.tile(n_rows, k),
             "budget_usd": np.tile(budget, k),
             "metric": np.repeat(np.array(names, dtype=object), len(n_rows)),
