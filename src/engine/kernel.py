@@ -124,6 +124,7 @@ class RampRows:
         cap_change: capacity change (> 0), float32. rho0w: ρ0 × workload
             ratio, float32. kappa: congestion share, float32. stretch: duration
             multiplier of the stretch policy, float32.
+        overload: whether a row's utilisation can reach the cap.
     """
 
     idx: np.ndarray
@@ -132,6 +133,7 @@ class RampRows:
     rho0w: np.ndarray
     kappa: np.ndarray
     stretch: np.ndarray
+    overload: bool
 
 
 @dataclass(frozen=True)
@@ -398,8 +400,9 @@ def _queue_inputs(
 ) -> tuple[np.ndarray | None, RampRows]:
     """Split the queue rows into constant-multiplier rows and ramp rows.
 
-    The constant multipliers are computed with the same float32 operations as
-    `_queue`, so results are identical to computing them trial by trial.
+    Rows without a capacity gain have a multiplier that is constant over
+    trials: it is computed here once, by the same `_congestion` the ramp rows
+    use trial by trial.
 
     Returns:
         (qconst: per-row multiplier, 1 outside the constant rows, or None when
@@ -411,88 +414,109 @@ def _queue_inputs(
     qconst = None
     if const.size:
         qconst = np.ones(rows.n, dtype=F32)
-        qconst[const] = _queue(rows, params, const, stretch, None)
+        # Capacity cuts are immediate (no ramp).
+        cap = 1 + rows.cap_change[const].astype(F32)
+        qconst[const] = _congestion(
+            cap,
+            rho0w=F32(params.rho0) * rows.workload_ratio[const].astype(F32),
+            kappa=rows.kappa[const].astype(F32),
+            stretch=stretch[const].astype(F32),
+            params=params,
+            overload=True,
+        )
     runs = None
     if ramp.size:
         cut = np.flatnonzero(np.diff(ramp) != 1) + 1
         if len(cut) < MAX_RUNS:
             runs = [(int(a[0]), int(a[-1]) + 1) for a in np.split(ramp, cut) if a.size]
+    rho0w = F32(params.rho0) * rows.workload_ratio[ramp].astype(F32)
     return qconst, RampRows(
         idx=ramp,
         runs=runs,
         cap_change=rows.cap_change[ramp].astype(F32),
-        rho0w=F32(params.rho0) * rows.workload_ratio[ramp].astype(F32),
+        rho0w=rho0w,
         kappa=rows.kappa[ramp].astype(F32),
         stretch=stretch[ramp].astype(F32),
+        # A gain keeps ρ' ≤ ρ0·w: below the cap, the overload factor is 1.
+        overload=bool((rho0w >= F32(params.rho_cap)).any()),
     )
 
 
-def _queue(
-    r: Rows,
-    params: KernelParams,
-    idx: np.ndarray,
-    stretch: np.ndarray,
-    mref: np.ndarray | None,
-) -> np.ndarray:
-    """Duration multiplier from congestion and throughput on rows `idx`.
+def _ramp_capacity(mref: np.ndarray, gain: np.ndarray, tau: float) -> np.ndarray:
+    """Mean capacity over the remaining months `mref` when a gain ramps in.
 
-    `mref` (the months before the queue) is only used by rows with a capacity
-    gain (the gain ramps up); it may be None when `idx` has none.
+    The gain grows linearly over τ months: 1 + k·(1 − τ / (2M)) if M ≥ τ,
+    else 1 + k·M / (2τ) (a new float32 array).
+
+    >>> m = np.array([[2.25, 9.0]], dtype=F32)
+    >>> _ramp_capacity(m, np.array([1.0, 1.0], dtype=F32), 4.5).tolist()
+    [[1.25, 1.75]]
     """
-    c = r.cap_change[idx].astype(F32)
-    tau = F32(params.ramp_months)
-    if mref is None:
-        cap = 1 + c
-    else:
-        # Linear ramp: mean capacity gain over the remaining months (cuts are
-        # immediate).
-        ramp = np.where(
-            mref >= tau, 1 - tau / (2 * np.maximum(mref, tau)), mref / (2 * tau)
-        )
-        cap = np.where(c > 0, 1 + c * ramp, 1 + c)
-    rho = F32(params.rho0) * r.workload_ratio[idx].astype(F32) / cap
-    rc = F32(params.rho_cap)
-    q = np.minimum(rho, rc)
-    f0 = params.rho0 / (1 - params.rho0)
-    kappa = r.kappa[idx].astype(F32)
-    mult = (1 + kappa * (q / (1 - q) / F32(f0) - 1)) * np.maximum(1, rho / rc)
-    return mult * stretch[idx].astype(F32)
-
-
-def _ramp_mult(k: Kernel, mref: np.ndarray) -> np.ndarray:
-    """`_queue` on the ramp rows (capacity gain), with precomputed inputs.
-
-    The same float32 operations as `_queue`; steps that cannot change the
-    result are skipped (× 1 when no row stretches, the overload factor when no
-    row can reach the utilisation cap).
-    """
-    p, q = k.params, k.ramp
-    tau = F32(p.ramp_months)
+    tau = F32(tau)
     ramp = np.maximum(mref, tau)
     ramp *= 2
     np.divide(tau, ramp, out=ramp)
     np.subtract(1, ramp, out=ramp)
     np.divide(mref, 2 * tau, out=ramp, where=mref < tau)
-    cap = ramp
-    cap *= q.cap_change
-    cap += 1
-    rho = np.divide(q.rho0w, cap, out=cap)
-    rc = F32(p.rho_cap)
-    f0 = p.rho0 / (1 - p.rho0)
-    # rho ≤ rho0·w (cap ≥ 1): below the cap everywhere, min and max are no-ops.
-    overload = bool((q.rho0w >= rc).any())
+    ramp *= gain
+    ramp += 1
+    return ramp
+
+
+def _congestion(
+    cap: np.ndarray,
+    *,
+    rho0w: np.ndarray,
+    kappa: np.ndarray,
+    stretch: np.ndarray,
+    params: KernelParams,
+    overload: bool,
+) -> np.ndarray:
+    """Duration multiplier from congestion and throughput (float32).
+
+    ρ' = ρ0·w / cap, Q = [1 + κ (f(min(ρ', ρ_cap)) / f(ρ0) − 1)] ·
+    max(1, ρ' / ρ_cap) with f(ρ) = ρ / (1 − ρ), times the stretch multiplier
+    (docs/MODEL.md, Capacity). `cap` is overwritten. Steps that cannot change
+    the result are skipped: the overload factor unless `overload` (no ρ' can
+    reach the cap), × 1 when no row stretches.
+
+    >>> p = KernelParams(0, 0, 0, 10, 0, 0.8, 0.95, 4.5, 1)
+    >>> one = np.ones(1, dtype=F32)
+    >>> kw = {"rho0w": 0.8 * one, "stretch": one, "params": p, "overload": True}
+    >>> def q(cap):  # rounded, as float64
+    ...     return _congestion(cap * one, kappa=one, **kw).astype(float).round(4)
+    >>> q(1.0).tolist(), q(2.0).tolist()  # ρ' = ρ0, then f(0.4) / f(0.8)
+    ([1.0], [0.1667])
+    """
+    rho = np.divide(rho0w, cap, out=cap)
+    rc = F32(params.rho_cap)
+    f0 = params.rho0 / (1 - params.rho0)
     qq = np.minimum(rho, rc) if overload else rho
     mult = 1 - qq
     np.divide(qq, mult, out=mult)
     mult /= F32(f0)
     mult -= 1
-    mult *= q.kappa
+    mult *= kappa
     mult += 1
     if overload:
         mult *= np.maximum(1, rho / rc)
-    if (q.stretch != 1).any():
-        mult *= q.stretch
+    if (stretch != 1).any():
+        mult *= stretch
     return mult
+
+
+def _ramp_mult(k: Kernel, mref: np.ndarray) -> np.ndarray:
+    """Queue multiplier of the ramp rows given their months before the queue."""
+    q = k.ramp
+    cap = _ramp_capacity(mref, q.cap_change, k.params.ramp_months)
+    return _congestion(
+        cap,
+        rho0w=q.rho0w,
+        kappa=q.kappa,
+        stretch=q.stretch,
+        params=k.params,
+        overload=q.overload,
+    )
 
 
 def run_chunk(
