@@ -248,11 +248,15 @@ def _condition_on_running(z: np.ndarray, k: Kernel) -> None:
     """
     from scipy.special import ndtr, ndtri
 
-    u = ndtr(z[:, k.trunc].astype(np.float64))
-    u *= 1.0 - k.trunc_f0
+    sub = np.take(z, k.trunc, axis=1)
+    # Φ in float64 on the float32 draws (cast chunk by chunk, no float64 copy),
+    # and Φ⁻¹ written back rounded to float32, as an assignment would round it.
+    u = ndtr(sub, dtype=np.float64)
+    u *= k.trunc_keep
     u += k.trunc_f0
     np.minimum(u, 1.0 - 1e-12, out=u)
-    z[:, k.trunc] = ndtri(u)
+    ndtri(u, out=sub, casting="same_kind")
+    z[:, k.trunc] = sub
 
 
 def _median(x: np.ndarray) -> np.ndarray:

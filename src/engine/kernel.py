@@ -76,7 +76,7 @@ class Kernel:
             slicing changes no formula).
         trunc, trunc_f0: running rows whose draw is conditioned on not having
             ended before the data date, and the probability mass below their
-            threshold (float64).
+            threshold (float64); trunc_keep = 1 − trunc_f0.
     """
 
     rows: Rows
@@ -98,6 +98,7 @@ class Kernel:
     any_cancel: bool
     trunc: np.ndarray
     trunc_f0: np.ndarray
+    trunc_keep: np.ndarray
 
 
 def _policy_rows(rows: Rows, policy: str) -> tuple[np.ndarray, np.ndarray]:
@@ -144,6 +145,7 @@ def build_kernel(
     qconst, ramp = _queue_inputs(rows, params, affected, stretch)
     unit_country, unit_group, unit_runs = _units(rows)
     trunc = np.flatnonzero(np.isfinite(rows.trunc_z))
+    f0 = ndtr(rows.trunc_z[trunc])
     return Kernel(
         rows=rows,
         unit_country=unit_country,
@@ -163,7 +165,8 @@ def build_kernel(
         any_cut=bool(cut.any()) if flags is None else flags[0],
         any_cancel=bool(rows.cancelled.any()) if flags is None else flags[1],
         trunc=trunc,
-        trunc_f0=ndtr(rows.trunc_z[trunc]),
+        trunc_f0=f0,
+        trunc_keep=1.0 - f0,
     )
 
 
