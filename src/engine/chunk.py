@@ -199,35 +199,7 @@ def run_chunk(
     ctc *= scope
     ctc *= f.remaining
     delay = months + f.overrun_base
-    scratch = np.empty_like(delay)  # scratch for the products below
-    starts = k.starts
-    on_time = delay <= F32(tolerance)
-    sums = [np.add.reduceat(on_time, starts, axis=1, dtype=np.float32)]
-    if any_cancel:
-        sums[0] -= np.add.reduceat(
-            on_time & (f.active == 0),
-            starts,
-            axis=1,
-            dtype=np.float32,
-        )
-        sums.append(np.add.reduceat(delay * f.active, starts, axis=1))
-    else:
-        sums.append(np.add.reduceat(delay, starts, axis=1))
-    sums.append(np.add.reduceat(ctc, starts, axis=1) + k.cells.spent)
-    if any_cut or any_cancel:
-        tmp = np.multiply(scope, f.remaining, out=scratch)
-        sums.append(np.add.reduceat(tmp, starts, axis=1) + k.cells.spent)
-        np.multiply(scope, f.budget_left, out=tmp)
-        sums.append(np.add.reduceat(tmp, starts, axis=1) + k.cells.budget_progress)
-    else:
-        sums.append(np.broadcast_to(k.cells.planned_cost, sums[0].shape))
-        sums.append(np.broadcast_to(k.cells.value, sums[0].shape))
-    gap = np.subtract(ctc, f.avail, out=scratch)
-    np.maximum(gap, 0, out=gap)
-    sums.append(np.add.reduceat(gap, starts, axis=1))
-    cells = np.empty((len(sums[0]), len(CELL_SUMS), sums[0].shape[1]))
-    for i, x in enumerate(sums):
-        cells[:, i] = x
+    cells = _cell_sums(k, delay=delay, ctc=ctc, scope=scope, tolerance=tolerance)
     spend = quarterly_spend(months, ctc, k1=f.k1, k2=f.k2, k3=f.k3, quarters=k.quarters)
     if any_cancel:
         delay = delay[:, f.active > 0]
@@ -237,6 +209,55 @@ def run_chunk(
     else:
         out["delay"] = delay
     return out
+
+
+def _cell_sums(
+    k: Kernel,
+    *,
+    delay: np.ndarray,
+    ctc: np.ndarray,
+    scope: np.ndarray,
+    tolerance: float,
+) -> np.ndarray:
+    """Per-trial sums of each cell, (trials, len(CELL_SUMS), cells) float64.
+
+    `delay`, `ctc` (cost to complete) and `scope` are (trials, rows); finished
+    and cancelled rows count as the metrics define (see `metrics.per_trial`).
+    """
+    f, starts = k.arrays, k.starts
+    any_cancel = k.any_cancel
+    scratch = np.empty_like(delay)  # scratch for the products below
+    on_time = delay <= F32(tolerance)
+    sums = {"on_time": np.add.reduceat(on_time, starts, axis=1, dtype=np.float32)}
+    if any_cancel:
+        sums["on_time"] -= np.add.reduceat(
+            on_time & (f.active == 0),
+            starts,
+            axis=1,
+            dtype=np.float32,
+        )
+        sums["delay"] = np.add.reduceat(delay * f.active, starts, axis=1)
+    else:
+        sums["delay"] = np.add.reduceat(delay, starts, axis=1)
+    spent = k.cells.spent
+    sums["cost_at_completion"] = np.add.reduceat(ctc, starts, axis=1) + spent
+    shape = sums["on_time"].shape
+    if k.any_cut or any_cancel:
+        tmp = np.multiply(scope, f.remaining, out=scratch)
+        sums["planned_cost"] = np.add.reduceat(tmp, starts, axis=1) + spent
+        np.multiply(scope, f.budget_left, out=tmp)
+        value = np.add.reduceat(tmp, starts, axis=1)
+        sums["value"] = value + k.cells.budget_progress
+    else:
+        sums["planned_cost"] = np.broadcast_to(k.cells.planned_cost, shape)
+        sums["value"] = np.broadcast_to(k.cells.value, shape)
+    gap = np.subtract(ctc, f.avail, out=scratch)
+    np.maximum(gap, 0, out=gap)
+    sums["gap"] = np.add.reduceat(gap, starts, axis=1)
+    cells = np.empty((shape[0], len(CELL_SUMS), shape[1]))
+    for i, name in enumerate(CELL_SUMS):
+        cells[:, i] = sums[name]
+    return cells
 
 
 def _condition_on_running(z: np.ndarray, k: Kernel) -> None:
