@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from src.engine.calibration import Calibration, load_calibration
-from src.engine.inputs import _dates, finished_rows
 from src.engine.reference import class_labels, short_weight
+from src.engine.timeline import finished_rows, planned_and_elapsed
 
 
 def reference_classes(
@@ -22,7 +22,7 @@ def reference_classes(
     ['long', 'long', 'short']
     """
     cal = calibration if calibration is not None else load_calibration()
-    planned, elapsed = _dates(portfolio, as_of, cal)
+    planned, elapsed = planned_and_elapsed(portfolio, as_of, cal)
     finished, _ = finished_rows(portfolio, as_of, planned, elapsed)
     weight = short_weight(planned) if "short" in cal.classes else np.zeros(len(planned))
     return class_labels(weight, finished)

@@ -1,8 +1,9 @@
-"""The Monte Carlo kernel: one chunk of trials × all rows, vectorised, float32.
+"""Kernel build: the per-run precomputation `run_chunk` needs, and row slices.
 
-Arrays are (trials, rows). Nothing here is indexed by month: spend by quarter is
-accumulated from closed-form S-curve coefficients binned by completion quarter,
-so memory is O(trials × rows) per chunk, never trials × rows × months.
+`build_kernel` turns the float64 `Rows` into float32 row arrays, per-cell
+totals, the queue's constant multipliers and ramp rows, and the rows to
+condition on still running; `build_parts` cuts large portfolios into row
+slices at cell starts. The hot loop is `src.engine.chunk.run_chunk`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,38 @@ import numpy as np
 
 from src.engine.calibration import Calibration
 from src.engine.inputs import Rows
+from src.engine.queue import congestion
+from src.engine.row_arrays import (
+    CellTotals,
+    KernelParams,
+    RowArrays,
+    cell_totals,
+    row_arrays,
+)
 
 F32 = np.float32
-Z90 = 1.2815516
-# Per-cell sums returned for every trial, in this order.
-CELL_SUMS = ("on_time", "delay", "cost_at_completion", "planned_cost", "value", "gap")
+
+
+@dataclass(frozen=True, slots=True)
+class RampRows:
+    """Rows with a capacity gain (the ramp-up depends on the draw).
+
+    Attributes:
+        idx: row indices. runs: (start, stop) slices covering `idx` when they
+            are fewer than `MAX_RUNS`, else None (gathered with `np.take`).
+        cap_change: capacity change (> 0), float32. rho0w: ρ0 × workload
+            ratio, float32. kappa: congestion share, float32. stretch: duration
+            multiplier of the stretch policy, float32.
+        overload: whether a row's utilisation can reach the cap.
+    """
+
+    idx: np.ndarray
+    runs: list[tuple[int, int]] | None
+    cap_change: np.ndarray
+    rho0w: np.ndarray
+    kappa: np.ndarray
+    stretch: np.ndarray
+    overload: bool
 
 
 @dataclass(frozen=True)
@@ -28,49 +56,67 @@ class Kernel:
 
     Attributes:
         rows: the float64 inputs (for deterministic totals).
+        unit_country, unit_group: country and sector group of each unit, to
+            form the shared shocks once per unit.
+        unit_runs: runs of rows sharing a unit (unit, length): shared shocks
+            are repeated, not gathered.
         starts: first row index of each cell (rows are sorted by cell).
         affected: rows whose duration a lever can change (capacity, workload,
             stretch); other rows keep the reference-class duration exactly.
         tail: rows with a heavy cost tail.
         quarters: number of quarters in the horizon.
-        unit_country, unit_group: country and sector group of each unit, to
-            form the shared shocks once per unit.
+        stretch: per-row duration multiplier of the stretch policy.
+        avail: funding available for the remaining work, USD.
+        arrays, cells, params: float32 row inputs, per-cell totals, scalars.
+        qconst: queue multiplier of the rows where it is constant over trials
+            (capacity cuts, workload, stretch; 1 elsewhere), or None.
+        ramp: rows with a capacity gain (the ramp depends on the draw).
+        any_cut, any_cancel: whether any row of the whole portfolio is cut or
+            cancelled (a row slice takes the same branches as the whole, so
+            slicing changes no formula).
+        trunc, trunc_f0: running rows whose draw is conditioned on not having
+            ended before the data date, and the probability mass below their
+            threshold (float64); trunc_keep = 1 − trunc_f0.
     """
 
     rows: Rows
-    unit_country: np.ndarray  # country index of each unit (rows.unit)
-    unit_group: np.ndarray  # sector-group index of each unit
+    unit_country: np.ndarray
+    unit_group: np.ndarray
+    unit_runs: tuple[np.ndarray, np.ndarray]
     starts: np.ndarray
     affected: np.ndarray
     tail: np.ndarray
     quarters: int
-    stretch: np.ndarray  # per-row duration multiplier of the stretch policy
-    avail: np.ndarray  # funding available for the remaining work, USD
-    f: dict[str, np.ndarray]
-    s: dict[str, float]
-    # Runs of rows sharing a unit: shared shocks are repeated, not gathered.
-    unit_runs: tuple[np.ndarray, np.ndarray]
-    # Queue: rows whose multiplier is constant over trials (capacity cuts,
-    # workload, stretch) get `qconst` (1 elsewhere); rows with a capacity gain
-    # (the ramp depends on the draw) are `ramp`, also as runs when few.
+    stretch: np.ndarray
+    avail: np.ndarray
+    arrays: RowArrays
+    cells: CellTotals
+    params: KernelParams
     qconst: np.ndarray | None
-    ramp: np.ndarray
-    ramp_runs: list[tuple[int, int]] | None
-    q: dict[str, np.ndarray]
-    # Whether any row of the whole portfolio is cut or cancelled (a row slice
-    # takes the same branches as the whole, so slicing changes no formula).
+    ramp: RampRows
     any_cut: bool
     any_cancel: bool
-    # Running rows whose draw is conditioned on not having ended before the
-    # data date, and the probability mass below their threshold (float64).
     trunc: np.ndarray
     trunc_f0: np.ndarray
+    trunc_keep: np.ndarray
 
 
 def _policy_rows(rows: Rows, policy: str) -> tuple[np.ndarray, np.ndarray]:
     """Rows stretched by the stretch policy, and rows whose scope is cut."""
     stretch_rows = (policy == "stretch") & (rows.funding < 1.0) & ~rows.cancelled
     return stretch_rows, (rows.funding < 1.0) & ~stretch_rows
+
+
+def _units(rows: Rows) -> tuple[np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Country and sector group of each unit, and the runs of rows per unit."""
+    unit_start = np.flatnonzero(np.r_[True, rows.unit[1:] != rows.unit[:-1]])
+    unit_runs = (rows.unit[unit_start], np.diff(np.r_[unit_start, rows.n]))
+    n_units = int(rows.unit.max()) + 1 if rows.n else 0
+    unit_country = np.zeros(n_units, dtype=np.intp)
+    unit_group = np.zeros(n_units, dtype=np.intp)
+    unit_country[rows.unit] = rows.country
+    unit_group[rows.unit] = rows.group
+    return unit_country, unit_group, unit_runs
 
 
 def build_kernel(
@@ -86,99 +132,41 @@ def build_kernel(
 
     `flags` (any cut, any cancelled) override the rows' own (for row slices).
     """
+    from scipy.special import ndtr
+
+    params = KernelParams.from_calibration(cal)
+    eps = params.descope_elasticity
     stretch_rows, cut = _policy_rows(rows, policy)
     stretch = np.where(stretch_rows, 1.0 / np.maximum(rows.funding, 1e-9), 1.0)
     avail = rows.remaining * np.where(stretch_rows, 1.0, rows.funding)
     affected = np.flatnonzero(
         (rows.cap_change != 0.0) | (rows.workload_ratio != 1.0) | (stretch != 1.0)
     )
-    eps = cal.value("budget.descope_elasticity")
-    f = {
-        "D": rows.planned,
-        "E": rows.elapsed,
-        "p": rows.progress,
-        "R": rows.remaining,
-        "S": rows.spent,
-        "B": rows.budget,
-        "mu": rows.mu,
-        "lo": rows.sig_lo,
-        "hi": rows.sig_hi,
-        "cmu": rows.cost_mu,
-        "csig": rows.cost_sig,
-        "cxi": rows.cost_xi,
-        "avail": avail,
-        "cut": cut.astype(float),
-        "phi": rows.funding,
-        "up": np.where(rows.funding > 1.0, rows.funding**eps, 1.0),
-        "active": (~rows.cancelled).astype(float),
-        # Remaining months are at least (1 − p) of the simulated duration; a
-        # finished row has its reported end (negative months allowed).
-        "q": np.where(rows.finished, -np.inf, 1.0 - rows.progress),
-        "E_D": rows.elapsed - rows.planned,
-        "csig_safe": np.maximum(rows.cost_sig, 1e-9),
-        "BR": rows.budget * (1.0 - rows.progress),
-    }
-    # S-curve τ0 = G⁻¹(p) and the row factors of the spend cubic (see _spend).
-    a = 0.5 - np.sin(np.arcsin(np.clip(1 - 2 * rows.progress, -1, 1)) / 3)
-    wq = 1.0 / np.maximum(1 - rows.progress, 1e-6)
-    f["mid"] = (rows.sig_hi + rows.sig_lo) / 2
-    f["half"] = (rows.sig_hi - rows.sig_lo) / 2
-    f["k1"] = wq * 6 * a * (1 - a) * (1 - a)
-    f["k2"] = wq * 3 * (1 - 2 * a) * (1 - a) ** 2
-    f["k3"] = wq * -2 * (1 - a) ** 3
-    f = {k: np.ascontiguousarray(v, dtype=F32) for k, v in f.items()}
-    f["uncut"] = ~cut
-    # Deterministic per-cell totals (float64), added to the per-trial sums.
-    scope0 = np.where(
-        rows.cancelled, 0.0, np.where(rows.funding > 1, rows.funding**eps, 1)
-    )
-    for name, values in (
-        ("S_cells", rows.spent),
-        ("Bp_cells", rows.budget * rows.progress),
-        ("planned_cells", rows.spent + rows.remaining * scope0),
-        ("value_cells", rows.budget * (rows.progress + (1 - rows.progress) * scope0)),
-    ):
-        f[name] = np.add.reduceat(values, starts)
-    s = {
-        "wc": cal.value("shocks.country_share"),
-        "ws": cal.value("shocks.sector_share"),
-        "rho": cal.value("cost.rho_duration"),
-        "cap_ratio": cal.value("cost.cap_ratio"),
-        "delay_cost": cal.value("cost.delay_pp_per_year") / 12.0,
-        "rho0": cal.value("capacity.rho0"),
-        "rho_cap": cal.value("capacity.rho_cap"),
-        "ramp": cal.value("capacity.ramp_months"),
-        "eps": eps,
-    }
-    queue = _queue_inputs(rows, s, affected, stretch)
-    unit_start = np.flatnonzero(np.r_[True, rows.unit[1:] != rows.unit[:-1]])
-    unit_runs = (rows.unit[unit_start], np.diff(np.r_[unit_start, rows.n]))
-    n_units = int(rows.unit.max()) + 1 if rows.n else 0
-    unit_country = np.zeros(n_units, dtype=np.intp)
-    unit_group = np.zeros(n_units, dtype=np.intp)
-    unit_country[rows.unit] = rows.country
-    unit_group[rows.unit] = rows.group
-    from scipy.special import ndtr
-
+    qconst, ramp = _queue_inputs(rows, params, affected, stretch)
+    unit_country, unit_group, unit_runs = _units(rows)
     trunc = np.flatnonzero(np.isfinite(rows.trunc_z))
+    f0 = ndtr(rows.trunc_z[trunc])
     return Kernel(
-        trunc=trunc,
-        trunc_f0=ndtr(rows.trunc_z[trunc]),
         rows=rows,
         unit_country=unit_country,
         unit_group=unit_group,
+        unit_runs=unit_runs,
         starts=starts,
         affected=affected,
         tail=np.flatnonzero(rows.cost_xi > 0),
         quarters=quarters,
         stretch=stretch,
         avail=avail,
-        f=f,
-        s=s,
-        unit_runs=unit_runs,
-        **queue,
+        arrays=row_arrays(rows, cut=cut, avail=avail, eps=eps),
+        cells=cell_totals(rows, starts, eps),
+        params=params,
+        qconst=qconst,
+        ramp=ramp,
         any_cut=bool(cut.any()) if flags is None else flags[0],
         any_cancel=bool(rows.cancelled.any()) if flags is None else flags[1],
+        trunc=trunc,
+        trunc_f0=f0,
+        trunc_keep=1.0 - f0,
     )
 
 
@@ -230,52 +218,21 @@ def build_parts(
     return parts
 
 
-def run_parts(
-    parts: list[tuple[int, int, Kernel]],
-    *,
-    z_country: np.ndarray,
-    z_sector: np.ndarray,
-    e_dur: np.ndarray,
-    e_cost: np.ndarray,
-    tolerance: float,
-    keep_months: bool = True,
-) -> dict[str, np.ndarray]:
-    """`run_chunk` over the row slices of `build_parts`, combined.
-
-    Spend is the sum of the slices' spend (float64); the median delay is taken
-    over all rows. "months" is None unless `keep_months`.
-    """
-    kw = {"z_country": z_country, "z_sector": z_sector, "tolerance": tolerance}
-    if len(parts) == 1:
-        out = run_chunk(parts[0][2], e_dur=e_dur, e_cost=e_cost, **kw)
-        if not keep_months:
-            out["months"] = None
-        return out
-    outs = [
-        run_chunk(k, e_dur=e_dur[:, lo:hi], e_cost=e_cost[:, lo:hi], median=False, **kw)
-        for lo, hi, k in parts
-    ]
-    spend = outs[0]["spend"]
-    for o in outs[1:]:
-        spend += o["spend"]
-    return {
-        "cells": np.concatenate([o["cells"] for o in outs], axis=2),
-        "median_delay": _median(np.concatenate([o["delay"] for o in outs], axis=1)),
-        "spend": spend,
-        "months": (
-            np.concatenate([o["months"] for o in outs], axis=1) if keep_months else None
-        ),
-    }
-
-
 MAX_RUNS = 64  # ramp rows are gathered by slices when in at most this many runs
 
 
-def _queue_inputs(rows: Rows, s: dict, affected: np.ndarray, stretch: np.ndarray):
+def _queue_inputs(
+    rows: Rows, params: KernelParams, affected: np.ndarray, stretch: np.ndarray
+) -> tuple[np.ndarray | None, RampRows]:
     """Split the queue rows into constant-multiplier rows and ramp rows.
 
-    The constant multipliers are computed with the same float32 operations as
-    `_queue`, so results are identical to computing them trial by trial.
+    Rows without a capacity gain have a multiplier that is constant over
+    trials: it is computed here once, by the same `congestion` the ramp rows
+    use trial by trial.
+
+    Returns:
+        (qconst: per-row multiplier, 1 outside the constant rows, or None when
+        there are none; the ramp rows).
     """
     c = rows.cap_change[affected]
     const = affected[c <= 0]
@@ -283,311 +240,30 @@ def _queue_inputs(rows: Rows, s: dict, affected: np.ndarray, stretch: np.ndarray
     qconst = None
     if const.size:
         qconst = np.ones(rows.n, dtype=F32)
-        qconst[const] = _queue(rows, s, const, stretch, None)
+        # Capacity cuts are immediate (no ramp).
+        cap = 1 + rows.cap_change[const].astype(F32)
+        qconst[const] = congestion(
+            cap,
+            rho0w=F32(params.rho0) * rows.workload_ratio[const].astype(F32),
+            kappa=rows.kappa[const].astype(F32),
+            stretch=stretch[const].astype(F32),
+            rho0=params.rho0,
+            rho_cap=params.rho_cap,
+            overload=True,
+        )
     runs = None
     if ramp.size:
         cut = np.flatnonzero(np.diff(ramp) != 1) + 1
         if len(cut) < MAX_RUNS:
             runs = [(int(a[0]), int(a[-1]) + 1) for a in np.split(ramp, cut) if a.size]
-    q = {
-        "c": rows.cap_change[ramp].astype(F32),
-        "rho0w": F32(s["rho0"]) * rows.workload_ratio[ramp].astype(F32),
-        "kappa": rows.kappa[ramp].astype(F32),
-        "stretch": stretch[ramp].astype(F32),
-    }
-    return {"qconst": qconst, "ramp": ramp, "ramp_runs": runs, "q": q}
-
-
-def _queue(
-    r: Rows, s: dict, idx: np.ndarray, stretch: np.ndarray, mref: np.ndarray | None
-) -> np.ndarray:
-    """Duration multiplier from congestion and throughput on rows `idx`.
-
-    `mref` (the months before the queue) is only used by rows with a capacity
-    gain (the gain ramps up); it may be None when `idx` has none.
-    """
-    c = r.cap_change[idx].astype(F32)
-    tau = F32(s["ramp"])
-    if mref is None:
-        cap = 1 + c
-    else:
-        # Linear ramp: mean capacity gain over the remaining months (cuts are
-        # immediate).
-        ramp = np.where(
-            mref >= tau, 1 - tau / (2 * np.maximum(mref, tau)), mref / (2 * tau)
-        )
-        cap = np.where(c > 0, 1 + c * ramp, 1 + c)
-    rho = F32(s["rho0"]) * r.workload_ratio[idx].astype(F32) / cap
-    rc = F32(s["rho_cap"])
-    q = np.minimum(rho, rc)
-    f0 = s["rho0"] / (1 - s["rho0"])
-    kappa = r.kappa[idx].astype(F32)
-    mult = (1 + kappa * (q / (1 - q) / F32(f0) - 1)) * np.maximum(1, rho / rc)
-    return mult * stretch[idx].astype(F32)
-
-
-def _ramp_mult(k: Kernel, mref: np.ndarray) -> np.ndarray:
-    """`_queue` on the ramp rows (capacity gain), with precomputed inputs.
-
-    The same float32 operations as `_queue`; steps that cannot change the
-    result are skipped (× 1 when no row stretches, the overload factor when no
-    row can reach the utilisation cap).
-    """
-    s, q = k.s, k.q
-    tau = F32(s["ramp"])
-    ramp = np.maximum(mref, tau)
-    ramp *= 2
-    np.divide(tau, ramp, out=ramp)
-    np.subtract(1, ramp, out=ramp)
-    np.divide(mref, 2 * tau, out=ramp, where=mref < tau)
-    cap = ramp
-    cap *= q["c"]
-    cap += 1
-    rho = np.divide(q["rho0w"], cap, out=cap)
-    rc = F32(s["rho_cap"])
-    f0 = s["rho0"] / (1 - s["rho0"])
-    # rho ≤ rho0·w (cap ≥ 1): below the cap everywhere, min and max are no-ops.
-    overload = bool((q["rho0w"] >= rc).any())
-    qq = np.minimum(rho, rc) if overload else rho
-    mult = 1 - qq
-    np.divide(qq, mult, out=mult)
-    mult /= F32(f0)
-    mult -= 1
-    mult *= q["kappa"]
-    mult += 1
-    if overload:
-        mult *= np.maximum(1, rho / rc)
-    if (q["stretch"] != 1).any():
-        mult *= q["stretch"]
-    return mult
-
-
-def run_chunk(
-    k: Kernel,
-    *,
-    z_country: np.ndarray,
-    z_sector: np.ndarray,
-    e_dur: np.ndarray,
-    e_cost: np.ndarray,
-    tolerance: float,
-    median: bool = True,
-) -> dict[str, np.ndarray]:
-    """Simulate one chunk; returns per-trial cell sums, spend and row durations.
-
-    With `median=False`, "delay" (trials, active rows) replaces "median_delay".
-
-    The noise arrays are overwritten (they are scratch space).
-
-    Returns:
-        {"cells": (trials, len(CELL_SUMS), cells) float64,
-         "median_delay": (trials,), "spend": (trials, quarters) cumulative USD,
-         "months": (trials, rows) float32 months from the data date to completion}
-    """
-    f, s = k.f, k.s
-    any_cancel, any_cut = k.any_cancel, k.any_cut
-    # Duration: shared country and sector shocks plus the row's own noise.
-    # The shared part is formed once per unit (country × sector group) and
-    # gathered, instead of two gathers over all rows.
-    z = e_dur
-    z *= F32(np.sqrt(1 - s["wc"] - s["ws"]))
-    shared = z_country[:, k.unit_country] * F32(np.sqrt(s["wc"]))
-    shared += z_sector[:, k.unit_group] * F32(np.sqrt(s["ws"]))
-    z += np.repeat(shared[:, k.unit_runs[0]], k.unit_runs[1], axis=1)
-    if k.trunc.size:
-        _condition_on_running(z, k)
-    # Split normal: z·(σ_hi if z > 0 else σ_lo) = z·mid + |z|·half.
-    total = np.abs(z)
-    total *= f["half"]
-    total += z * f["mid"]
-    total += f["mu"]
-    np.exp(total, out=total)
-    total *= f["D"]
-    months = total - f["E"]
-    np.maximum(months, total * f["q"], out=months)
-    # Queue. `extra` (months added by the queue, charged as delay cost) is
-    # formed on the rows it can touch: all rows for the constant multipliers,
-    # the ramp rows only for the rest.
-    extra = extra_ramp = None
-    if k.qconst is not None:
-        mref = months
-        months = months * k.qconst
-        extra = months - mref
-        np.maximum(extra, 0, out=extra)
-        extra *= F32(s["delay_cost"])
-    if k.ramp.size:
-        runs = k.ramp_runs
-        if runs is not None:
-            g = np.concatenate([months[:, a:b] for a, b in runs], axis=1)
-        else:
-            g = np.take(months, k.ramp, axis=1)
-        new = g * _ramp_mult(k, g)
-        extra_ramp = np.subtract(new, g, out=g)
-        np.maximum(extra_ramp, 0, out=extra_ramp)
-        extra_ramp *= F32(s["delay_cost"])
-        if runs is not None:
-            o = 0
-            for a, b in runs:
-                months[:, a:b] = new[:, o : o + b - a]
-                o += b - a
-        else:
-            months[:, k.ramp] = new
-    if any_cancel:
-        months *= f["active"]
-
-    # Cost: Gaussian copula with the duration draw, heavy tail for some groups.
-    zc = e_cost
-    zc *= F32(np.sqrt(1 - s["rho"] ** 2))
-    zc += z * F32(s["rho"])
-    cost = zc
-    cost *= f["csig"]
-    cost += f["cmu"]
-    if k.tail.size:
-        zt = np.maximum(
-            (cost[:, k.tail] - f["cmu"][k.tail]) / f["csig_safe"][k.tail], F32(Z90)
-        )
-        h = (zt * zt - F32(Z90 * Z90)) / 2 + np.log(zt / F32(Z90))
-        cost[:, k.tail] += f["cxi"][k.tail] * h
-    np.exp(cost, out=cost)
-    np.minimum(cost, F32(s["cap_ratio"]), out=cost)
-    if any_cut:
-        # Descoping: the cut is softened where the work costs less than planned.
-        scope = np.minimum(cost, 1)
-        np.divide(f["phi"], scope, out=scope)
-        if s["eps"] == 1:
-            np.minimum(scope, f["up"], out=scope)
-            np.copyto(scope, f["up"], where=k.f["uncut"])
-        else:
-            scope = _scope_eps(scope, f, s)
-        if any_cancel:
-            scope *= f["active"]
-    else:
-        scope = np.broadcast_to(f["up"] * f["active"], cost.shape)
-    if extra is not None:
-        cost += extra
-    if extra_ramp is not None:
-        if k.ramp_runs is not None:
-            o = 0
-            for a, b in k.ramp_runs:
-                cost[:, a:b] += extra_ramp[:, o : o + b - a]
-                o += b - a
-        else:
-            cost[:, k.ramp] += extra_ramp
-    ctc = cost
-    ctc *= scope
-    ctc *= f["R"]
-    delay = months + f["E_D"]
-    scratch = np.empty_like(delay)  # scratch for the products below
-    starts = k.starts
-    on_time = delay <= F32(tolerance)
-    sums = [np.add.reduceat(on_time, starts, axis=1, dtype=np.float32)]
-    if any_cancel:
-        sums[0] -= np.add.reduceat(
-            on_time & (f["active"] == 0),
-            starts,
-            axis=1,
-            dtype=np.float32,
-        )
-        sums.append(np.add.reduceat(delay * f["active"], starts, axis=1))
-    else:
-        sums.append(np.add.reduceat(delay, starts, axis=1))
-    sums.append(np.add.reduceat(ctc, starts, axis=1) + f["S_cells"])
-    if any_cut or any_cancel:
-        tmp = np.multiply(scope, f["R"], out=scratch)
-        sums.append(np.add.reduceat(tmp, starts, axis=1) + f["S_cells"])
-        np.multiply(scope, f["BR"], out=tmp)
-        sums.append(np.add.reduceat(tmp, starts, axis=1) + f["Bp_cells"])
-    else:
-        sums.append(np.broadcast_to(f["planned_cells"], sums[0].shape))
-        sums.append(np.broadcast_to(f["value_cells"], sums[0].shape))
-    gap = np.subtract(ctc, f["avail"], out=scratch)
-    np.maximum(gap, 0, out=gap)
-    sums.append(np.add.reduceat(gap, starts, axis=1))
-    cells = np.empty((len(sums[0]), len(sums), sums[0].shape[1]))
-    for i, x in enumerate(sums):
-        cells[:, i] = x
-    spend = _spend(k, months, ctc)
-    if any_cancel:
-        delay = delay[:, f["active"] > 0]
-    out = {"cells": cells, "spend": spend, "months": months}
-    if median:
-        out["median_delay"] = _median(delay)
-    else:
-        out["delay"] = delay
-    return out
-
-
-def _condition_on_running(z: np.ndarray, k: Kernel) -> None:
-    """Redraw, in place, the rows still running as if from T > elapsed.
-
-    z' = Φ⁻¹(F0 + (1 − F0) Φ(z)) maps a standard normal to the same normal
-    truncated below its threshold (probability F0), keeping the rank of every
-    draw, so shared shocks stay shared and common random numbers stay common.
-    """
-    from scipy.special import ndtr, ndtri
-
-    u = ndtr(z[:, k.trunc].astype(np.float64))
-    u *= 1.0 - k.trunc_f0
-    u += k.trunc_f0
-    np.minimum(u, 1.0 - 1e-12, out=u)
-    z[:, k.trunc] = ndtri(u)
-
-
-def _median(x: np.ndarray) -> np.ndarray:
-    """Row-wise median, sorting in place (x is scratch).
-
-    numpy's SIMD sort of float32 rows is several times faster than
-    `partition` (introselect) here; the middle values are the same.
-    """
-    n = x.shape[1]
-    if n == 0:
-        return np.full(len(x), np.nan)
-    kth = [n // 2] if n % 2 else [n // 2 - 1, n // 2]
-    x.sort(axis=1)
-    return x[:, kth].astype(np.float64).mean(axis=1)
-
-
-def _scope_eps(scope: np.ndarray, f: dict, s: dict) -> np.ndarray:
-    cut = f["cut"] > 0
-    base = np.where(cut, np.minimum(scope, 1), 1)
-    return np.where(cut, base ** F32(s["eps"]), f["up"])
-
-
-def _spend(k: Kernel, months: np.ndarray, ctc: np.ndarray) -> np.ndarray:
-    """Cumulative spend at each quarter end (trials, quarters), USD.
-
-    Each row spends its cost to complete along the smoothstep S-curve
-    G(τ) = 3τ² − 2τ³ of its whole life, continued from its current progress p
-    (τ0 = G⁻¹(p)) to its simulated completion. The cumulative spend is a cubic
-    in t until completion, so rows are binned by completion quarter and the
-    cubic coefficients summed per bin.
-    """
-    f, nq = k.f, k.quarters
-    # With r = 1/M the cubic's coefficients are CTC·k1·r, CTC·k2·r², CTC·k3·r³,
-    # where k1..k3 depend on the row only (precomputed in build_kernel).
-    r = np.maximum(months, F32(1e-3))
-    np.reciprocal(r, out=r)
-    u = ctc * r
-    c1 = u * f["k1"]
-    u *= r
-    c2 = u * f["k2"]
-    u *= r
-    u *= f["k3"]
-    nb = nq + 2
-    j = months / F32(3)
-    np.ceil(j, out=j)
-    np.clip(j, 0, nq + 1, out=j)  # finished rows end before the data date
-    # Offsets of each trial's bins, added in float32 (exact: integers below
-    # 2**24, as trials × bins ≤ 100,000 × 42).
-    j += np.arange(0, len(months) * nb, nb, dtype=F32)[:, None]
-    j = j.astype(np.intp).ravel()
-    size = len(months) * nb
-    done, b1, b2, b3 = (
-        np.bincount(j, x.ravel(), size).reshape(-1, nb) for x in (ctc, c1, c2, u)
+    rho0w = F32(params.rho0) * rows.workload_ratio[ramp].astype(F32)
+    return qconst, RampRows(
+        idx=ramp,
+        runs=runs,
+        cap_change=rows.cap_change[ramp].astype(F32),
+        rho0w=rho0w,
+        kappa=rows.kappa[ramp].astype(F32),
+        stretch=stretch[ramp].astype(F32),
+        # A gain keeps ρ' ≤ ρ0·w: below the cap, the overload factor is 1.
+        overload=bool((rho0w >= F32(params.rho_cap)).any()),
     )
-    # At quarter end t_q rows ending in bins ≤ q+1 are finished (their CTC is
-    # spent); rows in later bins are on their cubic: Σ b1·t + b2·t² + b3·t³.
-    t = 3.0 * np.arange(1, nq + 1)
-    later = slice(2, nb)
-    tail = [np.cumsum(b[:, ::-1], axis=1)[:, ::-1][:, later] for b in (b1, b2, b3)]
-    ended = np.cumsum(done, axis=1)[:, 1 : nq + 1]
-    return ended + t * (tail[0] + t * (tail[1] + t * tail[2]))

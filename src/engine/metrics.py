@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 
 QUANTILES = (0.1, 0.5, 0.9)
+# Per-cell sums the kernel returns for every trial, in this order.
+CELL_SUMS = ("on_time", "delay", "cost_at_completion", "planned_cost", "value", "gap")
 # metric → (label, unit), in display order.
 METRICS: dict[str, tuple[str, str]] = {
     "on_time_rate": ("On-time completion rate", "share of rows"),
@@ -32,6 +34,7 @@ def per_trial(sums: np.ndarray, *, n_rows: float, n_active: float, budget: float
         dict metric → array over the leading axes (trials, [groups]).
     """
     on_time, delay, cac, planned, value, gap = np.moveaxis(sums, -1, 0)
+    # (the unpacking above follows CELL_SUMS)
     with np.errstate(divide="ignore", invalid="ignore"):
         return {
             "on_time_rate": on_time / np.maximum(n_rows, 1),

@@ -15,19 +15,24 @@ import numpy as np
 import pandas as pd
 
 from src.engine.calibration import GROUPS, Calibration, load_calibration
-from src.engine.inputs import prepare, validate_portfolio
-from src.engine.kernel import build_parts, run_parts
+from src.engine.cells import (
+    DEFAULT_GROUP_BY,
+    canonical_position,
+    cell_order,
+    group_index,
+)
+from src.engine.chunk import Draws, run_parts
+from src.engine.inputs import Rows, prepare, validate_portfolio
+from src.engine.kernel import Kernel, build_parts
 from src.engine.metrics import (
-    METRICS,
+    CELL_SUMS,
     Comparison,
     SimulationResult,
-    per_trial,
-    sorted_quantiles,
     summarise,
     trial_deltas,
 )
+from src.engine.results import TrialSums, assemble, run_info
 from src.engine.scenario import Scenario
-from src.portfolio import schema as S
 
 BLOCK = 8  # trials per random-number stream
 ROW_TRIALS = 256  # trials used for the per-row P10/P50/P90 (the first ones)
@@ -37,7 +42,6 @@ CHUNK_ELEMENTS = 131_072
 # Larger portfolios are simulated in row slices of about this many rows (cut at
 # cell boundaries; fixed, so results do not depend on the chunk size either).
 SLICE_ROWS = CHUNK_ELEMENTS // BLOCK
-DEFAULT_GROUP_BY = (S.COL_SECTOR_GROUP, S.COL_REGION, S.COL_COUNTRY)
 # Bounded work per request: rows × trials of one run (about 25 s and 1 GB on
 # one core of this machine at the limit; the bundled data at 2,000 trials is 2M).
 MAX_ROW_TRIALS = 50_000_000
@@ -59,89 +63,6 @@ def check_run_size(rows: int, trials: int) -> None:
             "for this selection, or a smaller selection"
         )
         raise ValueError(msg)
-
-
-def _cells(portfolio: pd.DataFrame, group_by: tuple[str, ...]):
-    """Sort order putting rows of one cell together, and cell starts.
-
-    Cells are the combinations of the default grouping columns present in the
-    table (sector group, region, country) and any other `group_by` column, so a
-    run grouped by any subset of the defaults (or not at all) sums the same
-    cells in the same order and gives identical portfolio figures. Within a
-    cell, rows are in canonical order (project id, country, input position).
-    """
-    missing = [c for c in group_by if c not in portfolio.columns]
-    if missing:
-        msg = f"group_by column(s) {missing} are not in the portfolio"
-        raise ValueError(msg)
-    key = [c for c in DEFAULT_GROUP_BY if c in portfolio.columns]
-    key += [c for c in group_by if c not in key]
-    codes = [
-        pd.factorize(portfolio[c].astype(str).fillna(""), sort=True)[0] for c in key
-    ]
-    tie = [
-        pd.factorize(portfolio[c].astype(str).fillna(""), sort=True)[0]
-        for c in (S.COL_PROJECT_ID, S.COL_COUNTRY)
-        if c in portfolio.columns
-    ]
-    order = np.lexsort([np.arange(len(portfolio)), *tie[::-1], *codes[::-1]])
-    if not codes:
-        return order, np.array([0])
-    k = np.stack([c[order] for c in codes], axis=1)
-    change = np.any(k[1:] != k[:-1], axis=1)
-    return order, np.concatenate([[0], np.flatnonzero(change) + 1])
-
-
-def _group_index(frame, rows, group_by, starts):
-    """Groups of every group_by column, as segments of a permutation of cells.
-
-    Returns:
-        (meta, perm, gstarts): meta is one (column, labels, rows, active rows,
-        budget) per column; `np.add.reduceat(cell_sums[:, perm], gstarts,
-        axis=1)` gives the sums of every group of every column, in meta order.
-    """
-    cell_of_row = np.repeat(np.arange(len(starts)), np.diff([*starts, rows.n]))
-    active = (~rows.cancelled).astype(float)
-    meta, perms, gstarts = [], [], []
-    offset = 0
-    for col in group_by:
-        labels = frame[col].astype(str).fillna("").to_numpy()
-        codes, uniq = pd.factorize(labels[starts], sort=True)
-        perm = np.argsort(codes, kind="stable")
-        gstarts.append(offset + np.searchsorted(codes[perm], np.arange(len(uniq))))
-        perms.append(perm)
-        offset += len(perm)
-        rcode = codes[cell_of_row]
-        meta.append(
-            (
-                col,
-                np.asarray(uniq, dtype=object),
-                np.bincount(rcode, minlength=len(uniq)),
-                np.bincount(rcode, active, len(uniq)),
-                np.bincount(rcode, rows.budget, len(uniq)),
-            )
-        )
-    if not meta:
-        return meta, np.zeros(0, np.intp), np.zeros(0, np.intp)
-    return meta, np.concatenate(perms), np.concatenate(gstarts)
-
-
-def _canonical_position(frame: pd.DataFrame) -> np.ndarray:
-    """Rank of each row in the canonical order (project id, country, position).
-
-    >>> f = pd.DataFrame({S.COL_PROJECT_ID: ["b", "a"], S.COL_COUNTRY: ["X", "Y"]})
-    >>> _canonical_position(f).tolist()
-    [1, 0]
-    """
-    keys = [
-        frame[c].astype(str).fillna("").to_numpy()
-        for c in (S.COL_PROJECT_ID, S.COL_COUNTRY)
-        if c in frame.columns
-    ]
-    order = np.lexsort([np.arange(len(frame)), *keys[::-1]])
-    pos = np.empty(len(frame), dtype=np.intp)
-    pos[order] = np.arange(len(frame))
-    return pos
 
 
 def _draw(seed: int, first_block: int, n_blocks: int, shapes: list[tuple[int, ...]]):
@@ -200,39 +121,70 @@ def run(
         msg = f"trials must be ≥ 1 and seed ≥ 0, got {trials} and {seed}"
         raise ValueError(msg)
     check_run_size(len(portfolio), trials)
-    tol = (
-        cal.value("defaults.on_time_tolerance_months")
-        if on_time_tolerance_months is None
-        else float(on_time_tolerance_months)
-    )
-    order, starts = _cells(portfolio, tuple(group_by))
+    tol = cal.value("defaults.on_time_tolerance_months")
+    if on_time_tolerance_months is not None:
+        tol = float(on_time_tolerance_months)
+    order, starts = cell_order(portfolio, tuple(group_by))
     frame = portfolio.iloc[order].reset_index(drop=True)
-    # Random numbers are drawn per row in a canonical order (by project and
-    # country, not by group_by or input order) and gathered into the cell
-    # order, so a result depends only on the rows, the scenario, seed, trials.
-    draw_pos = _canonical_position(frame)
     rows = prepare(frame, scenario, as_of=as_of, calibration=cal)
-    quarters = math.ceil(scenario.horizon_months / 3)
-    n = rows.n
     parts = build_parts(
         rows,
         cal=cal,
         policy=scenario.budget_policy,
         starts=starts,
-        quarters=quarters,
+        quarters=math.ceil(scenario.horizon_months / 3),
         max_rows=SLICE_ROWS,
     )
+    meta, gperm, gstarts = group_index(frame, rows, tuple(group_by), starts)
+    sums = _simulate(
+        parts,
+        rows,
+        # Random numbers are drawn per row in a canonical order (by project and
+        # country, not by group_by or input order) and gathered into the cell
+        # order, so a result depends only on the rows, the scenario, seed, trials.
+        draw_pos=canonical_position(frame),
+        groups=(gperm, gstarts),
+        seed=seed,
+        trials=trials,
+        chunk_size=chunk_size,
+        tolerance=tol,
+        row_quantiles=row_quantiles,
+    )
+    info = run_info(
+        scenario, rows, seed=seed, trials=trials, as_of=as_of.isoformat(), tolerance=tol
+    )
+    return assemble(frame, order, rows, sums, meta, info)
+
+
+def _simulate(
+    parts: list[tuple[int, int, Kernel]],
+    rows: Rows,
+    *,
+    draw_pos: np.ndarray,
+    groups: tuple[np.ndarray, np.ndarray],
+    seed: int,
+    trials: int,
+    chunk_size: int,
+    tolerance: float,
+    row_quantiles: bool,
+) -> TrialSums:
+    """Run the kernel chunk by chunk and accumulate the per-trial sums.
+
+    Cell sums are reduced chunk by chunk to the portfolio and to the groups
+    (`groups` = (cell permutation, group starts) of `cells.group_index`): no
+    trials × cells array is kept.
+    """
+    n = rows.n
+    quarters = parts[0][2].quarters
+    gperm, gstarts = groups
     blocks_total = math.ceil(trials / BLOCK)
     if chunk_size > 0:
         per_chunk = math.ceil(chunk_size / BLOCK)
     else:
         per_chunk = max(1, CHUNK_ELEMENTS // (n * BLOCK))
     padded = blocks_total * BLOCK
-    meta, gperm, gstarts = _group_index(frame, rows, tuple(group_by), starts)
-    # Per-trial sums over the whole portfolio and over each group (cell sums
-    # are reduced chunk by chunk: no trials × cells array is kept).
-    totals = np.empty((padded, 6))
-    gsums = np.empty((padded, len(gstarts), 6))
+    totals = np.empty((padded, len(CELL_SUMS)))
+    gsums = np.empty((padded, len(gstarts), len(CELL_SUMS)))
     median = np.empty(padded)
     spend = np.empty((padded, quarters))
     row_trials = min(trials, ROW_TRIALS)
@@ -247,11 +199,8 @@ def run(
         sl = slice(b0 * BLOCK, (b0 + nb) * BLOCK)
         out = run_parts(
             parts,
-            z_country=zc,
-            z_sector=zs,
-            e_dur=ed,
-            e_cost=ec,
-            tolerance=tol,
+            Draws(zc, zs, ed, ec),
+            tolerance=tolerance,
             keep_months=months is not None and sl.start < row_trials,
         )
         cells = out["cells"]  # (trials, sums, cells)
@@ -263,151 +212,13 @@ def run(
         if months is not None and sl.start < row_trials:
             take = min(row_trials, sl.stop) - sl.start
             months[:, sl.start : sl.start + take] = out["months"][:take].T
-    totals, gsums = totals[:trials], gsums[:trials]
-    median, spend = median[:trials], spend[:trials]
-    info = {
-        "scenario": scenario.name,
-        "token": scenario.to_token(),
-        "seed": seed,
-        "trials": trials,
-        "as_of": as_of.isoformat(),
-        "horizon_months": scenario.horizon_months,
-        "budget_policy": scenario.budget_policy,
-        "on_time_tolerance_months": tol,
-        "rows": n,
-        "cancelled_rows": int(rows.cancelled.sum()),
-        "finished_rows": int(rows.finished.sum()),
-        "extrapolated_rows": int(rows.extrapolated.sum()),
-        "reference": scenario.reference,
-        "reference_rows": {
-            c: int((rows.reference_class == c).sum())
-            for c in ("short", "blend", "long", "own", "reported")
-        },
-        "levers_on_finished": [
-            {"lever": i, "finished": f, "targeted": t}
-            for i, (f, t) in enumerate(rows.lever_rows_finished, start=1)
-            if f
-        ],
-        "unabsorbed_budget_usd": float(rows.unabsorbed.sum()),
-    }
-    return _assemble(
-        frame, order, rows, totals, gsums, meta, median, spend, months, info
+    return TrialSums(
+        totals=totals[:trials],
+        groups=gsums[:trials],
+        median_delay=median[:trials],
+        spend=spend[:trials],
+        months=months,
     )
-
-
-def _assemble(frame, order, rows, totals, gsums, meta, median, spend, months, info):
-    active = ~rows.cancelled
-    tot = per_trial(
-        totals,
-        n_rows=rows.n,
-        n_active=float(active.sum()),
-        budget=float(rows.budget.sum()),
-    )
-    tot["median_delay_months"] = median
-    trials_df = pd.DataFrame({m: tot[m] for m in METRICS})
-    quarterly = np.diff(spend, axis=1, prepend=0.0)
-    nq = quarterly.shape[1]
-    years = [quarterly[:, q : q + 4].sum(axis=1) for q in range(0, nq, 4)]
-    for y, v in enumerate(years, start=1):
-        trials_df[f"delivery_y{y}"] = v
-    portfolio = pd.DataFrame(
-        [
-            {"metric": m, "label": lab, "unit": unit, **summarise(tot[m])}
-            for m, (lab, unit) in METRICS.items()
-        ]
-    )
-    delivery = pd.DataFrame(
-        [
-            {"year": y, "start_month": 12 * (y - 1), "end_month": min(12 * y, 3 * nq)}
-            | summarise(v)
-            for y, v in enumerate(years, start=1)
-        ]
-    )
-    qdf = pd.DataFrame(
-        [
-            {"quarter": q + 1, "end_month": 3 * (q + 1)} | summarise(quarterly[:, q])
-            for q in range(nq)
-        ]
-    )
-    groups = _groups(gsums, meta)
-    row_df = _rows(frame, order, rows, months)
-    return SimulationResult(portfolio, groups, row_df, delivery, qdf, trials_df, info)
-
-
-def _groups(gsums: np.ndarray, meta: list) -> pd.DataFrame:
-    """Tidy per-group summaries, built as one array and one DataFrame.
-
-    Args:
-        gsums: (trials, groups, len(CELL_SUMS)) per-trial sums of every group of
-            every group_by column (see `_group_index`).
-        meta: (column, labels, rows, active rows, budget) per column.
-    """
-    cols = ["dimension", "group", "rows", "budget_usd", "metric"]
-    cols += ["p10", "p50", "p90", "mean"]
-    if not meta:
-        return pd.DataFrame(columns=cols)
-    n_rows = np.concatenate([m[2] for m in meta])
-    budget = np.concatenate([m[4] for m in meta])
-    n_act = np.concatenate([m[3] for m in meta])
-    per = per_trial(gsums, n_rows=n_rows, n_active=n_act, budget=budget)
-    names = list(per)
-    values = np.stack(list(per.values()))  # (metrics, trials, groups)
-    # NaN only where a group has no active rows or no budget (all trials)
-    mean = values.mean(axis=1).ravel()
-    # Sort along contiguous memory: (metrics × groups, trials).
-    values = np.ascontiguousarray(values.transpose(0, 2, 1)).reshape(-1, len(values[0]))
-    values.sort(axis=1)
-    q = sorted_quantiles(values.T)
-    k = len(names)
-    out = pd.DataFrame(
-        {
-            "dimension": np.tile(
-                np.concatenate([np.full(len(m[1]), m[0], dtype=object) for m in meta]),
-                k,
-            ),
-            "group": np.tile(np.concatenate([m[1] for m in meta]), k),
-            "rows": np.tile(n_rows, k),
-            "budget_usd": np.tile(budget, k),
-            "metric": np.repeat(np.array(names, dtype=object), len(n_rows)),
-            "p10": q[0],
-            "p50": q[1],
-            "p90": q[2],
-            "mean": mean,
-        }
-    )
-    order = {k: i for i, k in enumerate(METRICS)}
-    return out.sort_values(
-        ["dimension", "group", "metric"],
-        key=lambda x: x.map(order) if x.name == "metric" else x,
-        ignore_index=True,
-        kind="stable",
-    )
-
-
-def _rows(frame, order, rows, months) -> pd.DataFrame:
-    df = pd.DataFrame(
-        {
-            S.COL_PROJECT_ID: frame[S.COL_PROJECT_ID].to_numpy(),
-            S.COL_COUNTRY: frame[S.COL_COUNTRY].to_numpy(),
-            S.COL_SECTOR_GROUP: frame[S.COL_SECTOR_GROUP].to_numpy(),
-            "planned_months": rows.planned,
-            "cancelled": rows.cancelled,
-            "finished": rows.finished,
-            "reference_class": rows.reference_class,
-            "short_class_weight": rows.short_weight,
-        }
-    )
-    if months is not None:
-        months.sort(axis=1)  # scratch (rows, trials): sorted, then interpolated
-        q = sorted_quantiles(months.T).astype(float)
-        q[:, rows.cancelled] = np.nan
-        for name, v in zip(("p10", "p50", "p90"), q, strict=True):
-            df[f"delay_{name}"] = rows.elapsed + v - rows.planned
-            df[f"ratio_{name}"] = (rows.elapsed + v) / rows.planned
-        df["completion_p50_months"] = q[1]
-    inverse = np.empty_like(order)
-    inverse[order] = np.arange(len(order))
-    return df.iloc[inverse].reset_index(drop=True)
 
 
 def compare(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from src.engine.inputs import lever_mask
+from src.engine.levers import lever_mask
 from src.engine.metrics import Comparison
 from src.engine.scenario import Scenario
 from src.portfolio import schema as S

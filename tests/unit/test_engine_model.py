@@ -46,24 +46,49 @@ def test_results_do_not_depend_on_chunk_size():
     pd.testing.assert_frame_equal(a.trials, b.trials)
 
 
+SLICE_LEVERS = (
+    Lever("budget", -40, regions=("South Asia",)),
+    Lever("capacity", 30, sectors=("Health", "Education")),
+    Lever("capacity", -20, countries=("KEN",)),
+)
+
+
+def _ramp_paths(monkeypatch, path: str) -> list:
+    """Force the ramp path ("runs" or "scattered"); return the ramp rows built."""
+    from src.engine import kernel
+
+    if path == "scattered":
+        monkeypatch.setattr(kernel, "MAX_RUNS", 0)
+    built = []
+    queue_inputs = kernel._queue_inputs
+
+    def spy(*args, **kwargs):
+        qconst, ramp = queue_inputs(*args, **kwargs)
+        built.append(ramp)
+        return qconst, ramp
+
+    monkeypatch.setattr(kernel, "_queue_inputs", spy)
+    return built
+
+
+@pytest.mark.parametrize("path", ["runs", "scattered"])
 @pytest.mark.parametrize("policy", ["descope", "stretch", "cancel"])
-def test_row_slices_change_only_spend_rounding(monkeypatch, policy):
+def test_row_slices_change_only_spend_rounding(monkeypatch, policy, path):
     """Large portfolios run in row slices: same draws, same cell sums and
-    medians; spend (summed over slices) equal up to float64 rounding."""
+    medians; spend (summed over slices) equal up to float64 rounding. Both ramp
+    paths (contiguous runs of capacity-gain rows, and the `np.take` gather
+    taken with MAX_RUNS runs or more) are exercised."""
     from src.engine import montecarlo
 
-    scen = SMALL.with_changes(
-        budget_policy=policy,
-        levers=(
-            Lever("budget", -40, regions=("South Asia",)),
-            Lever("capacity", 30, sectors=("Health", "Education")),
-            Lever("capacity", -20, countries=("KEN",)),
-        ),
-    )
+    built = _ramp_paths(monkeypatch, path)
+    scen = SMALL.with_changes(budget_policy=policy, levers=SLICE_LEVERS)
     df = portfolio(300, seed=5)
     whole = run(df, scen, as_of=AS_OF)
     monkeypatch.setattr(montecarlo, "SLICE_ROWS", 37)
     sliced = run(df, scen, as_of=AS_OF)
+    with_ramp = [r for r in built if r.idx.size]
+    assert len(with_ramp) >= 2  # the whole portfolio and at least one slice
+    assert all((r.runs is None) == (path == "scattered") for r in with_ramp)
     spend = [c for c in whole.trials.columns if c.startswith("delivery_y")]
     exact = whole.trials.drop(columns=spend)
     pd.testing.assert_frame_equal(exact, sliced.trials.drop(columns=spend))
@@ -72,6 +97,19 @@ def test_row_slices_change_only_spend_rounding(monkeypatch, policy):
     pd.testing.assert_frame_equal(
         whole.trials[spend], sliced.trials[spend], check_exact=False, rtol=1e-12
     )
+
+
+@pytest.mark.parametrize("policy", ["descope", "stretch"])
+def test_both_ramp_paths_give_identical_results(monkeypatch, policy):
+    scen = SMALL.with_changes(budget_policy=policy, levers=SLICE_LEVERS)
+    df = portfolio(300, seed=5)
+    runs = run(df, scen, as_of=AS_OF)
+    built = _ramp_paths(monkeypatch, "scattered")
+    scattered = run(df, scen, as_of=AS_OF)
+    assert built[0].runs is None
+    assert built[0].idx.size > 0
+    pd.testing.assert_frame_equal(runs.trials, scattered.trials)
+    pd.testing.assert_frame_equal(runs.rows, scattered.rows)
 
 
 def test_scenario_without_levers_equals_the_baseline_exactly():
@@ -159,6 +197,27 @@ def test_descope_and_cancel_have_known_answers():
     # Half the funding rate doubles the remaining time of A: 24 → 48 months.
     assert rows.loc["A", "completion_p50_months"] == pytest.approx(48.0, abs=0.1)
     assert _metrics(stretch)["delivered_scope_share"] == pytest.approx(1.0)
+
+
+def test_descope_elasticity_has_the_known_answer_in_the_zero_variance_limit():
+    """Scope = min(1, φ / min(cost ratio, 1))^ε on cut rows, (1 + x)^ε on rows
+    with an absorbed increase x; cost ratio 1, so value = Σ B·(p + (1 − p)·s)."""
+    eps = 0.5
+    cal = unit_calibration().with_values(budget__descope_elasticity=eps)
+    scen = BASELINE.with_changes(
+        trials=8,
+        levers=(
+            Lever("budget", -50, sectors=("Health",)),  # A: φ = 0.5
+            Lever("budget", 10, sectors=("Energy",)),  # C: +10% (headroom 12.5%)
+        ),
+    )
+    res = run(three_projects(), scen, as_of=AS_OF, calibration=cal)
+    # A: B 1 m, p 0.5; B: B 2 m, p 0.25, untouched; C: B 0.5 m, p 0.
+    expected = 1_000_000 * (0.5 + 0.5 * 0.5**eps) + 2_000_000 + 500_000 * 1.1**eps
+    assert _metrics(res)["delivered_value_usd"] == pytest.approx(expected, rel=1e-6)
+    shares = res.trials["delivered_scope_share"]
+    assert (shares == shares.iloc[0]).all()  # zero variance: every trial equal
+    assert shares.iloc[0] == pytest.approx(expected / 3_500_000, rel=1e-6)
 
 
 def test_outputs_have_the_documented_shape():

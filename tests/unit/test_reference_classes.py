@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from src.engine.calibration import load_calibration
+from src.engine.chunk import Draws, run_chunk
 from src.engine.examples import AS_OF, portfolio
 from src.engine.inputs import prepare
-from src.engine.kernel import build_kernel, run_chunk
+from src.engine.kernel import build_kernel
 from src.engine.montecarlo import _draw, compare, run
 from src.engine.reference import row_classes, short_weight
 from src.engine.scenario import BASELINE, Lever
@@ -55,7 +56,7 @@ def _months_all_trials(df: pd.DataFrame, scenario, trials: int = 64) -> np.ndarr
     zc, zs, ed, ec = _draw(
         1, 0, trials // 8, [(rows.n_countries,), (len(GROUPS),), (rows.n,), (rows.n,)]
     )
-    out = run_chunk(k, z_country=zc, z_sector=zs, e_dur=ed, e_cost=ec, tolerance=6.0)
+    out = run_chunk(k, Draws(zc, zs, ed, ec), tolerance=6.0)
     return out["months"].astype(float), rows
 
 
