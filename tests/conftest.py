@@ -84,3 +84,15 @@ def tiny_portfolio() -> pd.DataFrame:
             },
         ]
     )
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    """A fresh, empty store in `tmp_path` (APP_DATA_DIR), engines closed after."""
+    from src.store import db
+
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    db.dispose_engines()
+    yield tmp_path
+    db.dispose_engines()

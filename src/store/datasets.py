@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, update
 
 from src.portfolio.dataset_report import DatasetReport
-from src.portfolio.import_report import ImportReport
+from src.portfolio.imports.report import ImportReport
 from src.portfolio.schema import PortfolioMeta
 from src.store.db import as_utc, datasets, get_engine, reference_classes, with_retry
 

@@ -11,12 +11,12 @@ import pandas as pd
 import streamlit as st
 
 from src.i18n import format_number
-from src.portfolio.import_template import template_csv_bytes, template_xlsx_bytes
 from src.portfolio.imports import (
     ImportReport,
     import_files,
     max_upload_bytes,
 )
+from src.portfolio.imports.template import template_csv_bytes, template_xlsx_bytes
 from src.store.datasets import store_import
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
