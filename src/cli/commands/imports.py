@@ -131,7 +131,11 @@ def _print_text(report: ImportReport, stored: str | None, partial: list[str]) ->
 def cmd_datasets(args: argparse.Namespace) -> int:
     """List the stored datasets."""
     from src.store.datasets import list_datasets
+    from src.store.db import check_store
 
+    fault = check_store()
+    if fault is not None:
+        raise fault
     items = list_datasets()
     if args.json:
         print(json.dumps([asdict(d) for d in items], indent=2, default=str))
