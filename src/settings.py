@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,11 +28,19 @@ class Settings:
             the SQLite file ``app.db`` in `data_dir`.
         portfolio_file: `PORTFOLIO_FILE`, a canonical CSV/Parquet that replaces
             the bundled dataset (benchmarks use it), or None.
+        max_upload_mb: `APP_MAX_UPLOAD_MB`, the largest file an import reads.
+        max_import_rows: `APP_MAX_IMPORT_ROWS`, the most rows one CSV/.xlsx
+            file may hold (a larger file is refused, not cut).
+        warn_budget_usd: `APP_WARN_BUDGET_USD`, a project budget above this is
+            imported with a warning (above `imports.rules.MAX_USD` it is refused).
     """
 
     data_dir: Path
     database_url: str
     portfolio_file: Path | None
+    max_upload_mb: float = 200.0
+    max_import_rows: int = 500_000
+    warn_budget_usd: float = 10e9
 
     @property
     def cache_dir(self) -> Path:
@@ -49,4 +58,20 @@ class Settings:
             database_url=env.get("APP_DATABASE_URL")
             or f"sqlite:///{data_dir / 'app.db'}",
             portfolio_file=Path(portfolio_file) if portfolio_file else None,
+            max_upload_mb=max(_number(env, "APP_MAX_UPLOAD_MB", 200.0), 0.0),
+            max_import_rows=int(_number(env, "APP_MAX_IMPORT_ROWS", 500_000)),
+            warn_budget_usd=_number(env, "APP_WARN_BUDGET_USD", 10e9),
         )
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    """The finite number in `env[name]`, else `default` (unset, empty or bad).
+
+    >>> _number({"N": " 5 "}, "N", 1.0), _number({"N": "x"}, "N", 1.0)
+    (5.0, 1.0)
+    """
+    try:
+        value = float(env.get(name, "").strip() or default)
+    except ValueError:
+        return default
+    return value if math.isfinite(value) else default

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -84,3 +85,40 @@ def tiny_portfolio() -> pd.DataFrame:
             },
         ]
     )
+
+
+@pytest.fixture
+def store_dir(tmp_path, monkeypatch):
+    """A fresh, empty store in `tmp_path` (APP_DATA_DIR), engines closed after."""
+    from src.store import db
+
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    db.dispose_engines()
+    yield tmp_path
+    db.dispose_engines()
+
+
+@pytest.fixture
+def unwritable_dir(tmp_path, monkeypatch):
+    """An APP_DATA_DIR the app cannot write (root ignores modes: use /sys)."""
+    from src.store import db
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if os.access(folder, os.W_OK):
+        folder = Path("/sys/dashboard-app-data")
+    monkeypatch.setenv("APP_DATA_DIR", str(folder))
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    db.dispose_engines()
+    yield folder
+    db.dispose_engines()
+    (tmp_path / "ro").chmod(0o755)
+
+
+@pytest.fixture
+def corrupt_db(store_dir):
+    """A store whose app.db holds garbage bytes."""
+    (store_dir / "app.db").write_bytes(b"this is not a database\x00" * 400)
+    return store_dir

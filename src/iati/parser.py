@@ -27,6 +27,7 @@ from lxml import etree
 from src.iati.fields import build_activity
 from src.iati.model import Activity, ParseReport
 from src.iati.reader import (
+    MAX_CHILDREN,
     MAX_DEPTH,
     SUPPORTED_VERSIONS,
     ActivityElements,
@@ -38,6 +39,7 @@ from src.iati.reader import (
 from src.problems import ERROR, Problem
 
 __all__ = [
+    "MAX_CHILDREN",
     "MAX_DEPTH",
     "PROGRESS_EVERY",
     "SUPPORTED_VERSIONS",
@@ -218,6 +220,9 @@ class _FileRun:
         for elem in self._elements:
             self.read += 1
             self.report.activities_read += 1
+            if self._elements.overflow is not None:
+                self._too_many(elem, *self._elements.overflow)
+                continue
             activity = _activity_or_skip(elem, self.name, self.read, self.report)
             if activity is not None:
                 self.report.activities_kept += 1
@@ -227,6 +232,21 @@ class _FileRun:
 
     def _root(self, root: Any) -> None:
         self.report.warnings.extend(check_root(root, self.name))
+
+    def _too_many(self, elem: Any, tag: str, count: int) -> None:
+        """Skip an activity with too many children of one kind, saying so."""
+        identifier = (elem.findtext("iati-identifier") or "").strip()
+        params = {
+            "position": self.read,
+            "line": elem.sourceline,
+            "element": tag,
+            "count": count,
+            "limit": MAX_CHILDREN,
+        }
+        item = identifier or f"activity #{self.read}"
+        self.report.skipped.append(
+            Problem("iati.too_many_children", params, self.name, item, tag, ERROR)
+        )
 
     def cut_off(self) -> None:
         """Count and skip the activity a file error cut off, if any."""

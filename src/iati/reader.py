@@ -8,6 +8,9 @@ Files come from outside, so before and while lxml reads them:
   are never expanded, DTDs never loaded, the network never used;
 * UTF-8 (with or without BOM) and UTF-16 (BOM or NUL pattern) heads are read;
 * nesting deeper than `MAX_DEPTH` levels is refused as soon as it is seen;
+* an activity with more than `MAX_CHILDREN` children of one kind is marked
+  (`ActivityElements.overflow`) and the extra children are freed as they are
+  read, so such an activity costs bounded memory;
 * the root must be ``<iati-activities>`` of a supported IATI version.
 
 `ActivityElements` then yields each complete ``<iati-activity>`` element and
@@ -28,6 +31,9 @@ from src.problems import WARNING, Problem
 
 MAX_DEPTH = 200
 """Deepest element nesting accepted (IATI itself needs fewer than 10 levels)."""
+
+MAX_CHILDREN = 10_000
+"""Most children of one kind (e.g. ``<sector>``) one activity may have."""
 
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
 
@@ -274,12 +280,17 @@ class ActivityElements:
     Attributes:
         open_line: line of the activity being read, None between activities;
             after a break it names the activity the break cut off.
+        overflow: for the activity just yielded, (tag, count) of a kind of
+            child it has more than `MAX_CHILDREN` of (the extra ones were
+            freed), else None.
     """
 
     def __init__(self, reader: CountingReader, on_root: Callable[[Any], None]) -> None:
         self._reader = reader
         self._on_root = on_root
         self.open_line: int | None = None
+        self.overflow: tuple[str, int] | None = None
+        self._children: dict[str, int] = {}
 
     def __iter__(self) -> Iterator[Any]:
         """Yield each complete activity element (then free it).
@@ -312,16 +323,38 @@ class ActivityElements:
                     self._on_root(elem)
                 elif depth == 2 and elem.tag == "iati-activity":
                     self.open_line = elem.sourceline
+                    self._children = {}
                 continue
             depth -= 1
+            if depth == 2:
+                self._count_child(elem)
             if depth != 1:
                 continue
             if elem.tag == "iati-activity":
                 self.open_line = None
+                self.overflow = self._overflow()
                 yield elem
             _free(elem)
         if not seen_root:
             raise FatalError("iati.file.no_root")
+
+    def _count_child(self, elem: Any) -> None:
+        """Count a completed child of an activity; free it beyond the cap."""
+        tag = elem.tag if isinstance(elem.tag, str) else ""
+        count = self._children.get(tag, 0) + 1
+        self._children[tag] = count
+        if count > MAX_CHILDREN:
+            parent = elem.getparent()
+            elem.clear(keep_tail=False)
+            if parent is not None:
+                parent.remove(elem)
+
+    def _overflow(self) -> tuple[str, int] | None:
+        over = [(n, t) for t, n in self._children.items() if n > MAX_CHILDREN]
+        if not over:
+            return None
+        count, tag = max(over)
+        return tag, count
 
 
 def _free(elem: Any) -> None:

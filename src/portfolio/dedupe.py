@@ -4,7 +4,7 @@ An IATI identifier met more than once (in several files, or twice in one file)
 is kept once. The copy with the latest ``last-updated-datetime`` wins; on a tie
 (or when neither copy gives a date) the copy read first is kept. The winner
 takes the slot, i.e. the row position, of the first copy. The bundled build
-(`load.build_from_files`) and IATI imports (`import_iati.IatiMerge`) both use
+(`load.build_from_files`) and IATI imports (`imports.iati.IatiMerge`) both use
 `NewestWins`, so the same files always give the same table (data/SOURCES.md).
 """
 

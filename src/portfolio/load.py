@@ -75,47 +75,65 @@ def build_from_files(
     return df, meta, report, build_report
 
 
+_IN_MEMORY: dict[str, tuple[pd.DataFrame, PortfolioMeta, dict[str, object]]] = {}
+"""Bundled builds kept in memory when the cache folder cannot be written."""
+
+
 def load_bundled_portfolio(
     *, rebuild: bool = False
 ) -> tuple[pd.DataFrame, PortfolioMeta]:
     """The bundled portfolio, from the Parquet cache when it is current.
 
+    When the cache folder cannot be created or written (a read-only
+    APP_DATA_DIR) the table is built once per process and kept in memory.
+
     Returns:
         (table with schema.COLUMNS, metadata with the data date and fingerprint).
     """
-    key = fingerprint(_inputs())
-    cache = paths.cache_dir()
-    table_path = cache / f"portfolio-{key}.parquet"
-    meta_path = cache / f"portfolio-{key}.json"
-    if not rebuild and table_path.exists() and meta_path.exists():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        return pd.read_parquet(table_path), PortfolioMeta(**meta["meta"])
-    df, meta, parse_report, build_report = build_from_files(paths.bundled_iati_files())
-    meta = PortfolioMeta(as_of=meta.as_of, fingerprint=key, name="bundled")
-    tmp = table_path.with_suffix(".tmp")
-    df.to_parquet(tmp, index=False)
-    tmp.replace(table_path)
-    meta_path.write_text(
-        json.dumps(
-            {
-                "meta": asdict(meta),
-                "report": DatasetReport.from_build(
-                    parse_report, build_report
-                ).to_json(),
-            },
-            default=str,
-        ),
-        encoding="utf-8",
-    )
+    df, meta, _ = _bundled(rebuild=rebuild)
     return df, meta
 
 
 def load_bundled_report() -> DatasetReport:
     """The parse and build report recorded with the cached bundled portfolio."""
-    load_bundled_portfolio()
+    return DatasetReport.from_json(_bundled(rebuild=False)[2])
+
+
+def _bundled(*, rebuild: bool) -> tuple[pd.DataFrame, PortfolioMeta, dict[str, object]]:
+    """(table, metadata, report as JSON) from the cache, memory or a build."""
     key = fingerprint(_inputs())
-    data = json.loads((paths.cache_dir() / f"portfolio-{key}.json").read_text("utf-8"))
-    return DatasetReport.from_json(data["report"])
+    if not rebuild and key in _IN_MEMORY:
+        return _IN_MEMORY[key]
+    try:
+        cache = paths.cache_dir()
+    except OSError:
+        cache = None
+    if cache is not None and not rebuild:
+        table_path = cache / f"portfolio-{key}.parquet"
+        meta_path = cache / f"portfolio-{key}.json"
+        if table_path.exists() and meta_path.exists():
+            data = json.loads(meta_path.read_text(encoding="utf-8"))
+            meta = PortfolioMeta(**data["meta"])
+            return pd.read_parquet(table_path), meta, data["report"]
+    df, meta, parse_report, build_report = build_from_files(paths.bundled_iati_files())
+    meta = PortfolioMeta(as_of=meta.as_of, fingerprint=key, name="bundled")
+    report = DatasetReport.from_build(parse_report, build_report).to_json()
+    try:
+        if cache is None:
+            raise OSError(key)
+        _write_cache(cache, key, df, {"meta": asdict(meta), "report": report})
+    except OSError:
+        _IN_MEMORY[key] = (df, meta, report)
+    return df, meta, report
+
+
+def _write_cache(cache: Path, key: str, df: pd.DataFrame, meta: dict) -> None:
+    table_path = cache / f"portfolio-{key}.parquet"
+    tmp = table_path.with_suffix(".tmp")
+    df.to_parquet(tmp, index=False)
+    tmp.replace(table_path)
+    text = json.dumps(meta, default=str)
+    (cache / f"portfolio-{key}.json").write_text(text, encoding="utf-8")
 
 
 def read_portfolio_file(path: Path) -> tuple[pd.DataFrame, PortfolioMeta]:

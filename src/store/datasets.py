@@ -16,9 +16,10 @@ import pandas as pd
 from sqlalchemy import delete, insert, select, update
 
 from src.portfolio.dataset_report import DatasetReport
-from src.portfolio.import_report import ImportReport
+from src.portfolio.imports.report import ImportReport
 from src.portfolio.schema import PortfolioMeta
 from src.store.db import as_utc, datasets, get_engine, reference_classes, with_retry
+from src.store.errors import empty_on_fault, store_boundary
 
 RESERVED_NAMES = frozenset({"bundled"})
 MAX_NAME = 200
@@ -70,6 +71,7 @@ def _to_parquet(df: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
+@store_boundary
 def save_dataset(
     name: str,
     df: pd.DataFrame,
@@ -134,6 +136,7 @@ def save_dataset(
     )
 
 
+@empty_on_fault
 def list_datasets() -> list[DatasetInfo]:
     """Every stored dataset, newest first (tables are not loaded)."""
     cols = [
@@ -173,6 +176,7 @@ def _one(name: str, *cols):  # noqa: ANN002, ANN202 - SQLAlchemy columns and row
     return row
 
 
+@store_boundary
 def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
     """The table and metadata of a stored dataset.
 
@@ -200,6 +204,7 @@ def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
     )
 
 
+@store_boundary
 def load_dataset_report(name: str) -> DatasetReport:
     """The import report stored with a dataset (as `load_bundled_report`).
 
@@ -209,6 +214,7 @@ def load_dataset_report(name: str) -> DatasetReport:
     return DatasetReport.from_json(_json(_one(name, datasets.c.report).report))
 
 
+@store_boundary
 def dataset_info(name: str) -> DatasetInfo:
     """The description of one dataset.
 
@@ -222,6 +228,7 @@ def dataset_info(name: str) -> DatasetInfo:
     raise DatasetNotFoundError(msg)
 
 
+@store_boundary
 def delete_dataset(name: str) -> bool:
     """Delete a dataset (and its own reference class); True when one was deleted."""
 
@@ -236,6 +243,7 @@ def delete_dataset(name: str) -> bool:
     return bool(with_retry(work))
 
 
+@store_boundary
 def rename_dataset(old: str, new: str) -> None:
     """Rename a dataset.
 
@@ -265,6 +273,7 @@ def rename_dataset(old: str, new: str) -> None:
     with_retry(work)
 
 
+@store_boundary
 def store_import(
     report: ImportReport, name: str, *, replace: bool = False
 ) -> DatasetInfo:

@@ -34,6 +34,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import OperationalError
 
 from src.settings import Settings
+from src.store.errors import StoreError, as_store_error, store_boundary
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another writer's lock before giving up."""
@@ -119,6 +120,7 @@ def _sqlite_setup(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+@store_boundary
 def get_engine(url: str | None = None) -> Engine:
     """The engine for `url` (default `database_url()`), created once per process.
 
@@ -139,6 +141,28 @@ def get_engine(url: str | None = None) -> Engine:
             metadata.create_all(engine)
             _ENGINES[url] = engine
     return engine
+
+
+def check_store() -> StoreError | None:
+    """The startup health check: None when the store can be read and written.
+
+    Opens the database (creating its tables) and rewrites its header inside a
+    transaction that is rolled back, so a read-only folder or file, a full
+    disk or a damaged file is found before a user's save fails.
+
+    Returns:
+        The fault (its kind and message say what to do), or None.
+    """
+    try:
+        with get_engine().begin() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM datasets").scalar()
+            if conn.dialect.name == "sqlite":
+                version = conn.exec_driver_sql("PRAGMA user_version").scalar()
+                conn.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+            conn.rollback()
+    except Exception as exc:  # noqa: BLE001 - the health check reports any fault
+        return as_store_error(exc)
+    return None
 
 
 def as_utc(value: datetime) -> datetime:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from src.store.db import as_utc, get_engine, reference_classes, with_retry
+from src.store.errors import store_boundary
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class StoredClass:
     check: dict[str, Any]
 
 
+@store_boundary
 def save_own_class(
     dataset: str, fingerprint: str, entry: dict[str, Any], check: dict[str, Any]
 ) -> StoredClass:
@@ -56,6 +58,7 @@ def save_own_class(
     return StoredClass(dataset, fingerprint, now, entry, check)
 
 
+@store_boundary
 def load_own_class(dataset: str, fingerprint: str) -> StoredClass | None:
     """The stored class of `dataset`, or None (none fitted, or data replaced)."""
     t = reference_classes
@@ -72,6 +75,7 @@ def load_own_class(dataset: str, fingerprint: str) -> StoredClass | None:
     )
 
 
+@store_boundary
 def delete_own_class(dataset: str) -> None:
     """Remove the class of `dataset` (when the dataset is deleted)."""
 

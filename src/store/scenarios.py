@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select, update
 
 from src.store.db import as_utc, get_engine, scenarios, with_retry
+from src.store.errors import empty_on_fault, store_boundary
 
 MAX_NAME = 200
 
@@ -51,6 +52,7 @@ def _check_name(name: str) -> str:
     return clean
 
 
+@store_boundary
 def save_scenario(name: str, scenario_json: str, fingerprint: str) -> ScenarioRecord:
     """Save (insert or overwrite) a scenario under `name`.
 
@@ -87,6 +89,7 @@ def save_scenario(name: str, scenario_json: str, fingerprint: str) -> ScenarioRe
     return ScenarioRecord(name, scenario_json, fingerprint, created, now)
 
 
+@empty_on_fault
 def list_scenarios() -> list[ScenarioRecord]:
     """Every saved scenario, most recently saved first."""
     with get_engine().connect() as conn:
@@ -101,6 +104,7 @@ def list_scenarios() -> list[ScenarioRecord]:
     ]
 
 
+@store_boundary
 def get_scenario(name: str) -> ScenarioRecord:
     """The saved record (JSON, fingerprint, dates).
 
@@ -117,6 +121,7 @@ def get_scenario(name: str) -> ScenarioRecord:
     )
 
 
+@store_boundary
 def load_scenario(name: str) -> str:
     """The scenario JSON text saved under `name`.
 
@@ -126,6 +131,7 @@ def load_scenario(name: str) -> str:
     return get_scenario(name).scenario_json
 
 
+@store_boundary
 def rename_scenario(old: str, new: str) -> None:
     """Rename a saved scenario.
 
@@ -153,6 +159,7 @@ def rename_scenario(old: str, new: str) -> None:
     with_retry(work)
 
 
+@store_boundary
 def delete_scenario(name: str) -> bool:
     """Delete a saved scenario; True when one was deleted."""
 

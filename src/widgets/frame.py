@@ -17,6 +17,7 @@ from src.portfolio.schema import PortfolioMeta
 from src.widgets import cache, routing, state
 from src.widgets.filters import filter_sidebar
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.store_health import render_store_notice
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def app_frame() -> Context:
         notices.append(
             t("notice.bad_value", param=state.URL_LANG, value=md_escape(url_lang))
         )
+    render_store_notice()
     dataset = active_dataset(notices)
     try:
         df, meta = cache.portfolio(dataset)

@@ -11,16 +11,18 @@ import pandas as pd
 import streamlit as st
 
 from src.i18n import format_number
-from src.portfolio.import_template import template_csv_bytes, template_xlsx_bytes
 from src.portfolio.imports import (
     ImportReport,
     import_files,
     max_upload_bytes,
 )
+from src.portfolio.imports.template import template_csv_bytes, template_xlsx_bytes
 from src.store.datasets import store_import
+from src.store.errors import StoreError
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.quality import translated_columns
+from src.widgets.store_health import render_store_error
 
 UPLOAD = "data.upload"
 NAME = "data.name"
@@ -137,6 +139,9 @@ def accept_form(report: ImportReport, default_name: str) -> None:
         return
     try:
         store_import(report, name)
+    except StoreError as exc:
+        render_store_error(exc)
+        return
     except ValueError as exc:
         st.error(md_escape(str(exc)))
         return
@@ -186,7 +191,11 @@ def render_datasets() -> None:
                 key=state.item_key(state.DATA_DELETE, i),
                 icon=":material/delete:",
             ):
-                delete_dataset(d.name)
+                try:
+                    delete_dataset(d.name)
+                except StoreError as exc:
+                    render_store_error(exc)
+                    return
                 cache.portfolio.clear()
                 cache.build_report.clear()
                 switch_dataset(cache.BUNDLED if d.name == active else active)

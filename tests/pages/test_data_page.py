@@ -208,3 +208,41 @@ def test_too_few_closed_projects_give_a_clear_message_on_the_data_page(tmp_path)
     at = _import_and_fit(tmp_path, "few", closed=10, running=4)
     assert any("needs at least 30 projects" in i.value for i in at.info)
     assert any("this dataset has 14" in i.value for i in at.info)
+
+
+ABSURD = (
+    b"project_id,title,country_iso3,sector_group,start_date,end_date,"
+    b"budget_usd,spent_usd\n"
+    b"OK-1,Clinics,SEN,Health,2021-01-15,2023-12-31,2500000,1000000\n"
+    b"BIG-40,Huge,SEN,Health,2021-01-15,2023-12-31,1e40,0\n"
+    b"BIG-308,Huger,KEN,Health,2021-01-15,2023-12-31,1e308,0\n"
+    b"LATE,Far,SEN,Health,2021-01-15,9999-12-31,1000,0\n"
+    b"EARLY,Old,SEN,Health,0001-01-01,2023-12-31,1000,0\n"
+)
+
+
+def test_absurd_budgets_and_dates_are_refused_and_every_page_keeps_working():
+    at = open_page({"lang": "fr"})
+    at.file_uploader(key="data.upload").set_value(("absurd.csv", ABSURD, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert list(shown.values()) == ["5", "1", "4"]
+    messages = list(at.dataframe[1].value["Message"])
+    assert messages[2] == (
+        "ligne 5 : la date de fin 9999-12-31 est hors des années 1950–2100 ; "
+        "vérifiez la date"
+    )
+    assert messages[0].startswith("ligne 3 : le budget de 10,000,000,000,000,000")
+    at.text_input(key="data.name").set_value("absurd")
+    at.button(key="data.accept").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(at.session_state[state.CONTEXT].portfolio) == 1
+    for page in ("pages/overview.py", "pages/scenarios.py"):
+        at.switch_page(page)
+        at.run()
+        assert not at.exception, (page, at.exception)
+    for page in ("pages/overview.py", "pages/scenarios.py"):
+        bundled = helpers.open_page(page, {"lang": "fr"})
+        assert not bundled.exception, (page, bundled.exception)

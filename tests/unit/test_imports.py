@@ -12,12 +12,12 @@ import pytest
 
 from src.portfolio import paths
 from src.portfolio import schema as S
-from src.portfolio.import_template import (
+from src.portfolio.imports import import_files, max_upload_bytes, named_bytes
+from src.portfolio.imports.template import (
     TEMPLATE_NAMES,
     template_csv_bytes,
     template_xlsx_bytes,
 )
-from src.portfolio.imports import import_files, max_upload_bytes, named_bytes
 from tests.conftest import ROOT
 
 FIX = ROOT / "tests" / "fixtures" / "imports"
@@ -404,17 +404,6 @@ def test_dataset_report_splits_errors_and_warnings_and_round_trips(twenty):
     assert prov["files"][0]["sha256"]
     assert prov["files"][0]["size"] > 0
     assert len(twenty.fingerprint()) == 16
-
-
-@pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    from src.store import db
-
-    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
-    db.dispose_engines()
-    yield tmp_path
-    db.dispose_engines()
 
 
 def test_cli_import_stores_the_dataset_and_exits_0(store_dir, capsys):

@@ -2,7 +2,7 @@
 
 `ImportReport` holds the counts, one `Problem` per problem (src/problems.py: a
 catalog key and its values, never text), the accepted rows as a canonical table
-and the rejected rows with their problems; src/portfolio/imports.py fills it.
+and the rejected rows with their problems; the steps of src/portfolio/imports/ fill it.
 Also the import size limit. Text is made only when asked for, in the language
 asked for (`problems_frame(lang)`, `rejected_frame(lang)`, `file_error`).
 """
@@ -24,11 +24,11 @@ from src.portfolio import schema as S
 from src.portfolio.canonical import coerce_types
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.export import to_csv_bytes
-from src.portfolio.import_template import TEMPLATE_NAMES
+from src.portfolio.imports.template import TEMPLATE_NAMES
 from src.portfolio.load import BUILD_VERSION
 from src.problems import ERROR, Problem, problem_text, reason_text
+from src.settings import Settings
 
-DEFAULT_MAX_UPLOAD_MB = 200
 Source = str | os.PathLike[str] | IO[bytes]
 Progress = Callable[[int, int], None]
 """``(bytes_done, bytes_total)`` over all files of an import."""
@@ -115,6 +115,11 @@ class ImportReport:
     def errors(self) -> list[Problem]:
         """Problems that rejected a row, an activity or a file."""
         return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def partial_files(self) -> list[FileSummary]:
+        """Files cut off by an error after some rows were kept (truncated XML)."""
+        return [f for f in self.files if f.accepted and self.file_error(f)]
 
     @property
     def warnings(self) -> list[Problem]:
@@ -231,12 +236,7 @@ def _empty_table() -> pd.DataFrame:
 
 def max_upload_bytes() -> int:
     """The import size limit: `APP_MAX_UPLOAD_MB` (default 200) in bytes."""
-    raw = os.environ.get("APP_MAX_UPLOAD_MB", "")
-    try:
-        mb = float(raw) if raw.strip() else DEFAULT_MAX_UPLOAD_MB
-    except ValueError:
-        mb = DEFAULT_MAX_UPLOAD_MB
-    return int(max(mb, 0) * 2**20)
+    return int(Settings.from_env().max_upload_mb * 2**20)
 
 
 def named_bytes(name: str, data: bytes) -> IO[bytes]:

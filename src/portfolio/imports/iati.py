@@ -13,7 +13,7 @@ from typing import IO
 from src.iati.model import ParseReport
 from src.iati.parser import iter_activities
 from src.portfolio.dedupe import NewestWins, duplicate_problem
-from src.portfolio.import_report import FileSummary, Progress
+from src.portfolio.imports.report import FileSummary, Progress
 from src.problems import Problem
 
 

@@ -1,8 +1,9 @@
 """Reading CSV and .xlsx portfolios: encodings, delimiters, sheets, formulas.
 
-Both readers return the normalised header and (row number, values) pairs, with
-row numbers as a spreadsheet shows them (header = row 1); src/portfolio/
-import_rows.py checks the rows.
+Both readers return a `Sheet`: the normalised header and (row number, values)
+pairs, with row numbers as a spreadsheet shows them (header = row 1); the row
+step (src/portfolio/imports/rows.py) checks the rows. A file with more rows than
+`Settings.max_import_rows` is refused as soon as the limit is passed.
 """
 
 from __future__ import annotations
@@ -10,10 +11,35 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from src.portfolio.import_report import FileError, ImportReport, max_upload_bytes
+from src.portfolio.imports.report import FileError, max_upload_bytes
 from src.problems import WARNING, Problem
+from src.settings import Settings
+
+
+@dataclass
+class Sheet:
+    """What a reader gives.
+
+    Attributes:
+        header: normalised column names.
+        rows: (spreadsheet row number, column -> cell text) pairs.
+        encoding: how a CSV was decoded ("" for .xlsx).
+        problems: warnings about the file as a whole.
+    """
+
+    header: list[str]
+    rows: list[tuple[int, dict[str, str]]]
+    encoding: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _check_rows(count: int, limit: int) -> None:
+    """Refuse a file once it has more rows than the import allows (`limit`)."""
+    if count > limit:
+        raise FileError("import.file.too_many_rows", limit=f"{limit:,}")
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -37,16 +63,13 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "ISO-8859-1 (Latin-1)"
 
 
-def read_csv(
-    name: str, data: bytes, report: ImportReport
-) -> tuple[list[str], list[tuple[int, dict[str, str]]], str]:
-    """Header and (row number, values) of a CSV; leading ``#`` lines skipped."""
+def read_csv(name: str, data: bytes) -> Sheet:
+    """The header and rows of a CSV; leading ``#`` lines skipped."""
     text, encoding = _decode(data)
+    problems = []
     if not encoding.startswith(("UTF-8", "UTF-16")):
         params = {"encoding": encoding}
-        report.problems.append(
-            Problem("import.not_utf8", params, name, "", "file", WARNING)
-        )
+        problems.append(Problem("import.not_utf8", params, name, "", "file", WARNING))
     lines = text.splitlines(keepends=True)
     skip = 0
     while skip < len(lines) and (
@@ -58,6 +81,7 @@ def read_csv(
     header_line = lines[skip]
     delimiter = max((",", ";", "\t"), key=header_line.count)
     reader = csv.reader(io.StringIO("".join(lines[skip:])), delimiter=delimiter)
+    limit = Settings.from_env().max_import_rows
     try:
         header = next(reader)
         rows: list[tuple[int, dict[str, str]]] = []
@@ -65,11 +89,12 @@ def read_csv(
         for values in reader:
             rows.append((skip + start, _as_record(header, values)))
             start = reader.line_num + 1
+            _check_rows(len(rows), limit)
     except csv.Error as exc:
         raise FileError(
             "import.file.bad_csv", line=skip + reader.line_num, detail=str(exc)
         ) from None
-    return [_norm(h) for h in header], rows, encoding
+    return Sheet([_norm(h) for h in header], rows, encoding, problems)
 
 
 def _norm(header: str) -> str:
@@ -102,8 +127,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """Header and (row number, values) of the "portfolio" (else first) sheet.
+def read_xlsx(data: bytes) -> Sheet:
+    """The header and rows of the "portfolio" (else first) sheet.
 
     A formula cell is kept as ``__formula__:<column>`` so the row is rejected:
     formulas are never evaluated.
@@ -127,6 +152,7 @@ def read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
         sheet = book["portfolio"] if "portfolio" in names else book.worksheets[0]
         header: list[str] | None = None
         rows: list[tuple[int, dict[str, str]]] = []
+        limit = Settings.from_env().max_import_rows
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             texts = [_cell_text(getattr(c, "value", None)) for c in cells]
             if header is None:
@@ -138,8 +164,9 @@ def read_xlsx(data: bytes) -> tuple[list[str], list[tuple[int, dict[str, str]]]]
                 if getattr(c, "data_type", "") == "f":
                     rec[f"__formula__:{_norm(h)}"] = str(c.value)
             rows.append((number, rec))
+            _check_rows(len(rows), limit)
     finally:
         book.close()
     if header is None:
         raise FileError("import.file.sheet_no_header")
-    return [_norm(h) for h in header], rows
+    return Sheet([_norm(h) for h in header], rows)
