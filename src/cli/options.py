@@ -19,6 +19,11 @@ def add_filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", action="append", default=[], help="status name")
     parser.add_argument("--years", nargs=2, type=int, metavar=("FIRST", "LAST"))
     parser.add_argument("--budget", nargs=2, type=float, metavar=("MIN", "MAX"))
+    parser.add_argument(
+        "--search",
+        default="",
+        help="keywords in title, description, identifier or organisation names",
+    )
 
 
 def filters_from_args(args: argparse.Namespace) -> FilterSpec:
@@ -48,6 +53,7 @@ def filters_from_args(args: argparse.Namespace) -> FilterSpec:
         statuses=tuple(args.status),
         years=tuple(args.years) if args.years else None,
         budget=tuple(args.budget) if args.budget else None,
+        query=" ".join(args.search.split()),
     )
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from src.i18n import country_name, format_money, translate
 from src.portfolio import schema as S
+from src.portfolio.search import search_mask, terms
 
 # Budget upper bounds at or above this mean "no limit" (the sidebar's last step).
 NO_LIMIT = 1e12
@@ -56,6 +57,9 @@ class FilterSpec:
         years: (first, last) calendar years; keeps projects active in the range
             (start <= 31 Dec of last and end >= 1 Jan of first; unknown dates kept).
         budget: (min, max) USD of the row's budget, inclusive.
+        query: keyword search over titles, descriptions, identifiers and
+            organisation names, accent- and case-insensitive; every word must
+            occur (src/portfolio/search.py). "" searches nothing.
     """
 
     sectors: tuple[str, ...] = ()
@@ -66,26 +70,32 @@ class FilterSpec:
     statuses: tuple[str, ...] = ()
     years: tuple[int, int] | None = None
     budget: tuple[float, float] | None = None
+    query: str = ""
 
     def is_empty(self) -> bool:
         """True when nothing is restricted."""
         return self == FilterSpec()
 
-    def to_dict(self) -> dict[str, list]:
+    def to_dict(self) -> dict[str, object]:
         """The restricted fields only, JSON-ready (lists).
 
         >>> FilterSpec(sectors=("Health",), years=(2020, 2021)).to_dict()
         {'sectors': ['Health'], 'years': [2020, 2021]}
+        >>> FilterSpec(query="école").to_dict()
+        {'query': 'école'}
         """
-        out = {}
+        out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value:
+            if isinstance(value, str):
+                if value:
+                    out[f.name] = value
+            elif value:
                 out[f.name] = list(value)
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, list]) -> FilterSpec:
+    def from_dict(cls, data: dict[str, object]) -> FilterSpec:
         """Inverse of `to_dict`; unknown fields or bad shapes raise ValueError."""
         if not isinstance(data, dict):
             msg = f"filters must be an object, got {type(data).__name__}"
@@ -97,6 +107,12 @@ class FilterSpec:
             raise ValueError(msg)
         kwargs: dict[str, object] = {}
         for name, value in data.items():
+            if name == "query":
+                if not isinstance(value, str):
+                    msg = f"filter 'query' must be text, got {value!r}"
+                    raise ValueError(msg)
+                kwargs[name] = value
+                continue
             if not isinstance(value, list | tuple):
                 msg = f"filter {name!r} must be a list, got {value!r}"
                 raise ValueError(msg)
@@ -140,6 +156,8 @@ class FilterSpec:
         if self.budget:
             low, high = self.budget
             keep &= df[S.COL_BUDGET].between(low, high)
+        if terms(self.query):
+            keep &= search_mask(df, self.query)
         return keep
 
     def apply(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -161,6 +179,10 @@ class FilterSpec:
         'whole portfolio'
         """
         parts = []
+        if terms(self.query):
+            words = " ".join(self.query.split())
+            quoted = translate("filters.quoted", lang, text=words)
+            parts.append(f"{translate('filters.search', lang)}: {quoted}")
         for name, label, prefix in _CHOICES:
             values = getattr(self, name)
             if not values:

@@ -25,7 +25,7 @@ from src.portfolio.rows import BuildReport
 from src.portfolio.schema import PortfolioMeta
 
 # Bump when the build logic changes in a way that changes the table.
-BUILD_VERSION = "6"
+BUILD_VERSION = "7"
 
 
 def _inputs() -> list[Path]:

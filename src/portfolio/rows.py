@@ -196,6 +196,7 @@ def _activity_columns(act: Activity, rep: BuildReport) -> dict[str, object]:
     return {
         S.COL_PROJECT_ID: act.identifier,
         S.COL_TITLE: act.title,
+        S.COL_DESCRIPTION: act.description,
         S.COL_AGENCY: act.reporting_org,
         S.COL_AGENCY_REF: act.reporting_org_ref,
         S.COL_AGENCY_TYPE: act.reporting_org_type,

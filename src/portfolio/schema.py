@@ -12,6 +12,7 @@ from dataclasses import dataclass
 # Identity
 COL_PROJECT_ID = "project_id"
 COL_TITLE = "title"
+COL_DESCRIPTION = "description"  # general description ("" when none)
 COL_AGENCY = "agency"  # reporting organisation name
 COL_AGENCY_REF = "agency_ref"
 COL_AGENCY_TYPE = "agency_type"  # IATI OrganisationType code of the reporting org
@@ -98,6 +99,7 @@ REGIONAL = "Regional / multi-country"
 STRING_COLUMNS: tuple[str, ...] = (
     COL_PROJECT_ID,
     COL_TITLE,
+    COL_DESCRIPTION,
     COL_AGENCY,
     COL_AGENCY_REF,
     COL_AGENCY_TYPE,

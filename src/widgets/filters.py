@@ -80,6 +80,8 @@ def read_url(df: pd.DataFrame) -> list[str]:
         for bad in [v for v in values if v not in opts[key]]:
             notices.append(t("notice.bad_value", param=name, value=md_escape(bad)))
         st.session_state[key] = good
+    if state.URL_QUERY in params:
+        st.session_state[state.FILTER_QUERY] = params[state.URL_QUERY]
     low, high = year_bounds(df)
     if state.URL_YEARS in params:
         raw = params[state.URL_YEARS]
@@ -108,6 +110,10 @@ def read_url(df: pd.DataFrame) -> list[str]:
 
 def _write_url(spec: FilterSpec) -> None:
     params = st.query_params
+    if spec.query.strip():
+        params[state.URL_QUERY] = spec.query.strip()
+    elif state.URL_QUERY in params:
+        del params[state.URL_QUERY]
     for key, name in state.URL_MULTI.items():
         values = st.session_state.get(key) or []
         if values:
@@ -127,6 +133,7 @@ def reset_filters() -> None:
         st.session_state[key] = []
     st.session_state.pop(state.FILTER_YEARS, None)
     st.session_state.pop(state.FILTER_BUDGET, None)
+    st.session_state[state.FILTER_QUERY] = ""
 
 
 def _multi(
@@ -159,6 +166,12 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
     sb = st.sidebar
     sb.subheader(t("filters.title"))
     with sb:
+        query = st.text_input(
+            t("filters.search"),
+            key=state.FILTER_QUERY,
+            placeholder=t("filters.search_placeholder"),
+            help=t("filters.search_help"),
+        )
         sectors = _multi(
             state.FILTER_SECTORS,
             opts[state.FILTER_SECTORS],
@@ -223,6 +236,7 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
         )
         st.button(t("filters.reset"), on_click=reset_filters, key=state.FILTER_RESET)
     spec = FilterSpec(
+        query=" ".join((query or "").split()),
         sectors=sectors,
         risks=risks,
         regions=regions,

@@ -15,6 +15,7 @@ FILTER_AGENCIES = "filters.agency"
 FILTER_STATUSES = "filters.status"
 FILTER_YEARS = "filters.years"
 FILTER_BUDGET = "filters.budget"
+FILTER_QUERY = "filters.query"
 FILTER_RESET = "filters.reset"
 MAP_METRIC = "map.metric"
 MAP_SELECTION = "map.selection"
@@ -50,6 +51,7 @@ URL_MULTI = {
     FILTER_AGENCIES: "agency",
     FILTER_STATUSES: "status",
 }
+URL_QUERY = "q"  # keyword search (FilterSpec.query)
 URL_YEARS = "years"
 URL_BUDGET = "budget"
 URL_LANG = "lang"
