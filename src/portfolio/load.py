@@ -18,6 +18,8 @@ import pandas as pd
 from src.iati.model import ParseReport
 from src.iati.parser import iter_activities
 from src.portfolio import paths
+from src.portfolio.activity_tables import SideTables
+from src.portfolio.build import PortfolioStream
 from src.portfolio.canonical import read_canonical
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.dedupe import NewestWins, duplicate_problem
@@ -59,8 +61,18 @@ def build_from_files(
     (`dedupe.NewestWins`, the same as imports); the dropped copy is listed in
     the parse report's skipped activities.
     """
+    df, meta, report, build_report, _ = build_with_side_tables(
+        files, name=name, as_of=as_of
+    )
+    return df, meta, report, build_report
+
+
+def build_with_side_tables(
+    files: list[Path], *, name: str = "bundled", as_of: date | None = None
+) -> tuple[pd.DataFrame, PortfolioMeta, ParseReport, BuildReport, SideTables]:
+    """`build_from_files`, plus the transactions and details of the same pass."""
     report = ParseReport()
-    merge = NewestWins()
+    merge = NewestWins(PortfolioStream(side_tables=True))
     names = [path.name for path in files]
     for number, path in enumerate(files):
         for act in iter_activities(path, report=report):  # never raises
@@ -72,7 +84,23 @@ def build_from_files(
     meta = PortfolioMeta(
         as_of=when.isoformat(), fingerprint=fingerprint(files), name=name
     )
-    return df, meta, report, build_report
+    return df, meta, report, build_report, merge.stream.side_tables()
+
+
+def _cache_paths(key: str) -> dict[str, Path]:
+    cache = paths.cache_dir()
+    return {
+        "table": cache / f"portfolio-{key}.parquet",
+        "meta": cache / f"portfolio-{key}.json",
+        "transactions": cache / f"transactions-{key}.parquet",
+        "details": cache / f"details-{key}.parquet",
+    }
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    df.to_parquet(tmp, index=False)
+    tmp.replace(path)
 
 
 def load_bundled_portfolio(
@@ -80,22 +108,25 @@ def load_bundled_portfolio(
 ) -> tuple[pd.DataFrame, PortfolioMeta]:
     """The bundled portfolio, from the Parquet cache when it is current.
 
+    The transactions and details tables are built and cached with it
+    (`load_bundled_side_tables`).
+
     Returns:
         (table with schema.COLUMNS, metadata with the data date and fingerprint).
     """
     key = fingerprint(_inputs())
-    cache = paths.cache_dir()
-    table_path = cache / f"portfolio-{key}.parquet"
-    meta_path = cache / f"portfolio-{key}.json"
-    if not rebuild and table_path.exists() and meta_path.exists():
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        return pd.read_parquet(table_path), PortfolioMeta(**meta["meta"])
-    df, meta, parse_report, build_report = build_from_files(paths.bundled_iati_files())
+    where = _cache_paths(key)
+    if not rebuild and all(path.exists() for path in where.values()):
+        meta = json.loads(where["meta"].read_text(encoding="utf-8"))
+        return pd.read_parquet(where["table"]), PortfolioMeta(**meta["meta"])
+    df, meta, parse_report, build_report, side = build_with_side_tables(
+        paths.bundled_iati_files()
+    )
     meta = PortfolioMeta(as_of=meta.as_of, fingerprint=key, name="bundled")
-    tmp = table_path.with_suffix(".tmp")
-    df.to_parquet(tmp, index=False)
-    tmp.replace(table_path)
-    meta_path.write_text(
+    _write_parquet(side.transactions, where["transactions"])
+    _write_parquet(side.details, where["details"])
+    _write_parquet(df, where["table"])
+    where["meta"].write_text(
         json.dumps(
             {
                 "meta": asdict(meta),
@@ -110,11 +141,19 @@ def load_bundled_portfolio(
     return df, meta
 
 
+def load_bundled_side_tables() -> SideTables:
+    """The transactions and details built with the bundled portfolio."""
+    load_bundled_portfolio()
+    where = _cache_paths(fingerprint(_inputs()))
+    return SideTables(
+        pd.read_parquet(where["transactions"]), pd.read_parquet(where["details"])
+    )
+
+
 def load_bundled_report() -> DatasetReport:
     """The parse and build report recorded with the cached bundled portfolio."""
     load_bundled_portfolio()
-    key = fingerprint(_inputs())
-    data = json.loads((paths.cache_dir() / f"portfolio-{key}.json").read_text("utf-8"))
+    data = json.loads(_cache_paths(fingerprint(_inputs()))["meta"].read_text("utf-8"))
     return DatasetReport.from_json(data["report"])
 
 

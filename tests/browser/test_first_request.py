@@ -39,6 +39,7 @@ def test_a_page_url_as_the_first_request_opens_that_page_in_the_app_frame(
             "Briefing",
         ]
         sidebar = page.locator("[data-testid='stSidebar']")
-        assert sidebar.locator("[data-testid='stMultiSelect']").count() == 6
+        # six filters, and four more in the "More filters" expander
+        assert sidebar.locator("[data-testid='stMultiSelect']").count() == 10
         assert urlparse(page.url).path == "/scenarios"
         page.close()

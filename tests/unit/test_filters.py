@@ -209,3 +209,82 @@ def test_search_round_trips_through_to_dict():
     assert FilterSpec.from_dict(spec.to_dict()) == spec
     with pytest.raises(ValueError, match="query"):
         FilterSpec.from_dict({"query": ["x"]})
+
+
+@pytest.fixture
+def tagged():
+    """Three projects with funders, implementers, SDG tags, DAC codes, flags."""
+    from tests.conftest import make_rows
+
+    base = {
+        S.COL_COUNTRY: "KEN",
+        S.COL_SECTOR_GROUP: "Health",
+        S.COL_START: "2020-01-01",
+        S.COL_END: "2022-01-01",
+        S.COL_BUDGET: 100.0,
+        S.COL_SPENT: 10.0,
+    }
+    return make_rows(
+        [
+            base
+            | {
+                S.COL_PROJECT_ID: "A",
+                S.COL_TITLE: "a",
+                S.COL_FUNDERS: "Germany; Japan",
+                S.COL_SDG_TAGS: "3.d;17",
+                S.COL_SECTOR_CODE: "12220",
+                S.COL_HUMANITARIAN: True,
+            },
+            base
+            | {
+                S.COL_PROJECT_ID: "B",
+                S.COL_TITLE: "b",
+                S.COL_FUNDERS: "Japan",
+                S.COL_IMPLEMENTERS: "NGO One",
+                S.COL_SDG_TAGS: "13",
+                S.COL_SECTOR_CODE: "",
+            },
+            base
+            | {
+                S.COL_PROJECT_ID: "C",
+                S.COL_TITLE: "c",
+                S.COL_IMPLEMENTERS: "NGO One; NGO Two",
+                S.COL_SDG_TAGS: "1.3",
+                S.COL_SECTOR_CODE: "12220",
+            },
+        ]
+    )
+
+
+# spec, selected ids, English caption
+TAG_CASES = [
+    (FilterSpec(funders=("Japan",)), ["A", "B"], "Funder: Japan"),
+    (FilterSpec(funders=("Germany",)), ["A"], "Funder: Germany"),
+    (
+        FilterSpec(implementers=("NGO Two",)),
+        ["C"],
+        "Implementing organisation: NGO Two",
+    ),
+    (FilterSpec(sdgs=("3",)), ["A"], "SDG goal: 3"),
+    (FilterSpec(sdgs=("1", "13")), ["B", "C"], "SDG goal: 1, 13"),
+    (FilterSpec(sdgs=("17",)), ["A"], "SDG goal: 17"),
+    (
+        FilterSpec(dac_sectors=("12220",)),
+        ["A", "C"],
+        "Main DAC sector (5-digit): 12220",
+    ),
+    (
+        FilterSpec(dac_sectors=("none",)),
+        ["B"],
+        "Main DAC sector (5-digit): No DAC sector reported",
+    ),
+    (FilterSpec(humanitarian=True), ["A"], "Humanitarian: yes"),
+    (FilterSpec(humanitarian=False), ["B", "C"], "Humanitarian: no"),
+]
+
+
+@pytest.mark.parametrize(("spec", "ids", "caption"), TAG_CASES)
+def test_new_filters_select_rows_and_describe_themselves(tagged, spec, ids, caption):
+    assert spec.apply(tagged)[S.COL_PROJECT_ID].tolist() == ids
+    assert spec.describe("en") == caption
+    assert FilterSpec.from_dict(spec.to_dict()) == spec
