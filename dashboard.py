@@ -13,12 +13,15 @@ routing.ignore_pages_folder()
 PAGES = [
     ("pages/overview.py", "nav.overview", ":material/public:"),
     ("pages/country.py", "nav.country", ":material/flag:"),
+    ("pages/project.py", "nav.project", ":material/description:"),
     ("pages/scenarios.py", "nav.scenarios", ":material/tune:"),
     ("pages/coordination.py", "nav.coordination", ":material/hub:"),
     ("pages/data_quality.py", "nav.quality", ":material/fact_check:"),
     ("pages/data.py", "nav.data", ":material/upload_file:"),
     ("pages/briefing.py", "nav.briefing", ":material/slideshow:"),
 ]
+# Reached by links (table, map, search results), not listed in the menu.
+HIDDEN = {"pages/project.py"}
 
 
 def main() -> None:
@@ -33,7 +36,13 @@ def main() -> None:
     apply_presentation_mode()
     app_frame()
     pages = [
-        st.Page(path, title=t(title), icon=icon, default=path == PAGES[0][0])
+        st.Page(
+            path,
+            title=t(title),
+            icon=icon,
+            default=path == PAGES[0][0],
+            visibility="hidden" if path in HIDDEN else "visible",
+        )
         for path, title, icon in PAGES
     ]
     st.navigation(pages).run()

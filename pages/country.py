@@ -4,8 +4,9 @@ import streamlit as st
 
 from src.portfolio import schema as S
 from src.portfolio.summary import by_year, kpis
-from src.widgets import charts, state
+from src.widgets import cache, charts, state
 from src.widgets import country as country_widgets
+from src.widgets.flows import render_money_over_time
 from src.widgets.frame import context
 from src.widgets.i18n import t
 from src.widgets.kpis import render_kpi_row
@@ -39,6 +40,8 @@ with right:
     )
 st.subheader(t("chart.by_year"))
 charts.render_year_chart(by_year(rows))
+dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+render_money_over_time(rows, cache.side_tables(dataset), where="country")
 st.subheader(t("overview.projects"))
 render_project_table(
     rows,

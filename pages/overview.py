@@ -4,12 +4,14 @@ import streamlit as st
 
 from src.portfolio import schema as S
 from src.portfolio.summary import by_country, kpis
-from src.widgets import charts, state
+from src.widgets import cache, charts, state
 from src.widgets import map as worldmap
+from src.widgets.flows import render_money_over_time
 from src.widgets.frame import context
 from src.widgets.i18n import current_lang, t
 from src.widgets.kpis import render_kpi_row
 from src.widgets.map_deck import build_portfolio_deck
+from src.widgets.project import render_search_results
 from src.widgets.provenance import render_provenance
 from src.widgets.table import render_project_table
 
@@ -24,6 +26,8 @@ if ctx.selection.empty:
 
 # KPI row
 render_kpi_row(kpis(ctx.selection, ctx.meta.as_of))
+dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+render_search_results(ctx.selection, ctx.spec.query, dataset)
 
 # Map
 metric, web, borders = worldmap.metric_selector()
@@ -50,6 +54,9 @@ for col, (column, kind) in zip(
         charts.render_breakdown(
             ctx.selection, column, kind, key=state.item_key(state.CHART_BREAKDOWN, kind)
         )
+
+# Money over time
+render_money_over_time(ctx.selection, cache.side_tables(dataset), where="overview")
 
 # Projects
 st.subheader(t("overview.projects"))

@@ -19,6 +19,22 @@ def add_filter_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--status", action="append", default=[], help="status name")
     parser.add_argument("--years", nargs=2, type=int, metavar=("FIRST", "LAST"))
     parser.add_argument("--budget", nargs=2, type=float, metavar=("MIN", "MAX"))
+    parser.add_argument("--funder", action="append", default=[], help="funder name")
+    parser.add_argument(
+        "--implementer", action="append", default=[], help="implementing org name"
+    )
+    parser.add_argument("--sdg", action="append", default=[], help="SDG goal (3)")
+    parser.add_argument(
+        "--dac", action="append", default=[], help="main DAC code, or 'none'"
+    )
+    parser.add_argument(
+        "--humanitarian", choices=("yes", "no"), help="humanitarian projects only/not"
+    )
+    parser.add_argument(
+        "--search",
+        default="",
+        help="keywords in title, description, identifier or organisation names",
+    )
 
 
 def filters_from_args(args: argparse.Namespace) -> FilterSpec:
@@ -48,6 +64,12 @@ def filters_from_args(args: argparse.Namespace) -> FilterSpec:
         statuses=tuple(args.status),
         years=tuple(args.years) if args.years else None,
         budget=tuple(args.budget) if args.budget else None,
+        funders=tuple(args.funder),
+        implementers=tuple(args.implementer),
+        sdgs=tuple(args.sdg),
+        dac_sectors=tuple(args.dac),
+        humanitarian=None if args.humanitarian is None else args.humanitarian == "yes",
+        query=" ".join(args.search.split()),
     )
 
 

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from src.iati import details
 from src.iati.model import Activity, Budget, Location, ParseReport, Share, Transaction
 from src.iati.values import (
     XML_LANG,
@@ -228,7 +229,21 @@ def _transaction(elem: Any, ctx: Ctx) -> Transaction | None:
         if vocab == "1" and _DAC5_RE.match(code):
             sector_code = code
             break
-    return Transaction(type_code, when, value, sector_code)
+    return Transaction(
+        type_code,
+        when,
+        value,
+        sector_code,
+        provider=_org_name(elem.find("provider-org"), ctx.lang),
+        receiver=_org_name(elem.find("receiver-org"), ctx.lang),
+    )
+
+
+def _org_name(elem: Any | None, lang: str) -> str:
+    """A provider/receiver organisation's name, else its ref ("" when absent)."""
+    if elem is None:
+        return ""
+    return narrative(elem, lang) or (elem.get("ref") or "").strip()
 
 
 def _location(elem: Any, ctx: Ctx) -> Location | None:
@@ -269,6 +284,7 @@ def _location(elem: Any, ctx: Ctx) -> Location | None:
 
 def _participating(elem: Any, act: Activity, ctx: Ctx) -> None:
     _participating_org(elem, act, ctx.lang)
+    details.participant(elem, act, ctx)
 
 
 def _activity_sector(elem: Any, act: Activity, ctx: Ctx) -> None:
@@ -288,6 +304,9 @@ _FIELDS: dict[str, Callable[[Any, Activity, Ctx], None]] = {
     "budget": _appending(_budget, "budgets"),
     "transaction": _appending(_transaction, "transactions"),
     "location": _appending(_location, "locations"),
+    "description": details.description,
+    "document-link": details.document,
+    "result": details.result,
 }
 """Child element of <iati-activity> -> the extractor filling the `Activity`.
 

@@ -54,6 +54,47 @@ class Transaction:
     date: date | None
     value: Money
     sector_code: str = ""  # DAC 5-digit code when a transaction-level sector exists
+    provider: str = ""  # provider-org name (else its ref)
+    receiver: str = ""  # receiver-org name (else its ref)
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A <participating-org> with its IATI OrganisationRole.
+
+    Roles: 1 funding, 2 accountable, 3 extending, 4 implementing.
+    """
+
+    role: str
+    name: str
+    ref: str = ""
+    type: str = ""  # IATI OrganisationType code
+
+
+@dataclass(frozen=True)
+class Document:
+    """A <document-link>: a web page or file about the activity."""
+
+    url: str
+    title: str
+    format: str = ""  # IANA media type as reported
+    category: str = ""  # IATI DocumentCategory code (A01…)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of a <result> (type 1 output, 2 outcome, 3 impact).
+
+    Baseline, target and actual are the reported value, else the comment text
+    (IATI allows either), of the baseline and of the last period that has one.
+    """
+
+    result_type: str
+    result_title: str
+    title: str
+    baseline: str = ""
+    target: str = ""
+    actual: str = ""
 
 
 @dataclass(frozen=True)
@@ -106,6 +147,19 @@ class Activity:
     source_file: str = ""
     # DAC 3-digit categories (sector vocabulary 2), kept apart from `sectors`
     sector_categories: list[Share] = field(default_factory=list)
+    participants: list[Participant] = field(default_factory=list)  # every role
+    documents: list[Document] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)  # of the results
+    # (type, text) of each <description>: 1 general, 2 objectives, 3 targets, 4 other
+    descriptions: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def description(self) -> str:
+        """The general descriptions (type 1) joined, else the first one reported."""
+        general = [text for kind, text in self.descriptions if kind == "1"]
+        if general:
+            return "\n\n".join(general)
+        return self.descriptions[0][1] if self.descriptions else ""
 
 
 @dataclass

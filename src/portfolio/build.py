@@ -16,6 +16,12 @@ import pandas as pd
 
 from src.iati.model import Activity
 from src.portfolio import schema as S
+from src.portfolio.activity_tables import (
+    Record,
+    SideTables,
+    detail_records,
+    transaction_records,
+)
 from src.portfolio.canonical import INPUT_COLUMNS, coerce_types, derive_indicators
 from src.portfolio.reference import country_reference
 from src.portfolio.rows import BuildReport, activity_rows, last_updated_day
@@ -55,11 +61,15 @@ class PortfolioStream:
     (its rows, warnings and last-updated date), keeping the slot's position, so
     a merge can keep the newest duplicate without holding any `Activity`.
 
+    With `side_tables`, each slot also keeps its transactions and details
+    (`activity_tables`), replaced with the slot, read by `side_tables()`.
+
     Args:
         batch_rows: rows buffered as dicts before they are packed.
+        side_tables: also build the transactions and details tables.
     """
 
-    def __init__(self, batch_rows: int = 4096) -> None:
+    def __init__(self, batch_rows: int = 4096, *, side_tables: bool = False) -> None:
         self._ref, self._iso2_to_3 = _reference()
         self._batch_rows = batch_rows
         self._pending: list[dict[str, object]] = []
@@ -73,6 +83,9 @@ class PortfolioStream:
         self._problems: dict[int, list[Problem]] = {}
         self._unconverted: dict[int, list[dict[str, object]]] = {}
         self._serial = 0
+        self._side: dict[int, tuple[list[Record], list[Record]]] | None = (
+            {} if side_tables else None
+        )
 
     def __len__(self) -> int:
         """Number of slots (activities kept so far)."""
@@ -123,9 +136,27 @@ class PortfolioStream:
         df = derive_indicators(df, when)
         return df[list(S.COLUMNS)], rep, when
 
+    def side_tables(self) -> SideTables:
+        """The transactions and details of the activities kept, in slot order.
+
+        Raises:
+            ValueError: the stream was made without ``side_tables=True``.
+        """
+        if self._side is None:
+            msg = "this PortfolioStream keeps no side tables"
+            raise ValueError(msg)
+        slots = sorted(self._side)
+        return SideTables.from_records(
+            [r for slot in slots for r in self._side[slot][0]],
+            [r for slot in slots for r in self._side[slot][1]],
+        )
+
     def _put(self, slot: int, act: Activity) -> None:
         rep = BuildReport()
-        rows = activity_rows(act, self._ref, self._iso2_to_3, rep)
+        usd: list[float | None] | None = None if self._side is None else []
+        rows = activity_rows(act, self._ref, self._iso2_to_3, rep, usd)
+        if self._side is not None and usd is not None:
+            self._side[slot] = (transaction_records(act, usd), detail_records(act))
         self._serial += 1
         self._version[slot] = self._serial
         self._set(self._problems, slot, rep.problems)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from src.i18n import country_name, format_money, translate
 from src.portfolio import schema as S
+from src.portfolio.search import search_mask, terms
 
 # Budget upper bounds at or above this mean "no limit" (the sidebar's last step).
 NO_LIMIT = 1e12
@@ -24,7 +25,36 @@ _CHOICES = (
     ("countries", "filters.country", None),
     ("agencies", "filters.agency", None),
     ("statuses", "filters.status", "status."),
+    ("funders", "filters.funder", None),
+    ("implementers", "filters.implementer", None),
+    ("sdgs", "filters.sdg", None),
+    ("dac_sectors", "filters.dac", None),
 )
+# Multi-valued columns: (field, column, separator of the values in a cell)
+_LISTS = (
+    ("funders", S.COL_FUNDERS, "; "),
+    ("implementers", S.COL_IMPLEMENTERS, "; "),
+)
+NO_DAC = "none"
+"""The `dac_sectors` value for rows without a reported DAC code."""
+
+
+def sdg_goals(tags: pd.Series) -> pd.Series:
+    """Each row's SDG goals ("3.d;17" -> ["3", "17"]), as lists.
+
+    >>> sdg_goals(pd.Series(["3.d;17;3.3", ""])).tolist()
+    [['3', '17'], []]
+    """
+    return tags.fillna("").map(
+        lambda text: list(dict.fromkeys(t.split(".")[0] for t in text.split(";") if t))
+    )
+
+
+def _any_of(lists: pd.Series, values: tuple[str, ...]) -> pd.Series:
+    """True where a row's list holds one of `values`."""
+    parts = lists.explode()
+    hit = parts.isin(values).groupby(level=0, sort=False).any()
+    return hit.reindex(lists.index, fill_value=False).astype(bool)
 
 
 def country_label(iso3: str, df: pd.DataFrame | None, lang: str) -> str:
@@ -56,6 +86,14 @@ class FilterSpec:
         years: (first, last) calendar years; keeps projects active in the range
             (start <= 31 Dec of last and end >= 1 Jan of first; unknown dates kept).
         budget: (min, max) USD of the row's budget, inclusive.
+        funders: funding organisation names (any of the project's funders).
+        implementers: implementing organisation names (any of them).
+        sdgs: SDG goal numbers ("3"); a tag "3.d" counts for goal 3.
+        dac_sectors: main DAC 5-digit codes; `NO_DAC` keeps rows without one.
+        humanitarian: True / False keeps humanitarian / other projects only.
+        query: keyword search over titles, descriptions, identifiers and
+            organisation names, accent- and case-insensitive; every word must
+            occur (src/portfolio/search.py). "" searches nothing.
     """
 
     sectors: tuple[str, ...] = ()
@@ -66,26 +104,37 @@ class FilterSpec:
     statuses: tuple[str, ...] = ()
     years: tuple[int, int] | None = None
     budget: tuple[float, float] | None = None
+    funders: tuple[str, ...] = ()
+    implementers: tuple[str, ...] = ()
+    sdgs: tuple[str, ...] = ()
+    dac_sectors: tuple[str, ...] = ()
+    humanitarian: bool | None = None
+    query: str = ""
 
     def is_empty(self) -> bool:
         """True when nothing is restricted."""
         return self == FilterSpec()
 
-    def to_dict(self) -> dict[str, list]:
+    def to_dict(self) -> dict[str, object]:
         """The restricted fields only, JSON-ready (lists).
 
         >>> FilterSpec(sectors=("Health",), years=(2020, 2021)).to_dict()
         {'sectors': ['Health'], 'years': [2020, 2021]}
+        >>> FilterSpec(query="école").to_dict()
+        {'query': 'école'}
         """
-        out = {}
+        out: dict[str, object] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value:
+            if isinstance(value, str | bool):
+                if value != f.default:
+                    out[f.name] = value
+            elif value:
                 out[f.name] = list(value)
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, list]) -> FilterSpec:
+    def from_dict(cls, data: dict[str, object]) -> FilterSpec:
         """Inverse of `to_dict`; unknown fields or bad shapes raise ValueError."""
         if not isinstance(data, dict):
             msg = f"filters must be an object, got {type(data).__name__}"
@@ -97,6 +146,18 @@ class FilterSpec:
             raise ValueError(msg)
         kwargs: dict[str, object] = {}
         for name, value in data.items():
+            if name == "query":
+                if not isinstance(value, str):
+                    msg = f"filter 'query' must be text, got {value!r}"
+                    raise ValueError(msg)
+                kwargs[name] = value
+                continue
+            if name == "humanitarian":
+                if not isinstance(value, bool):
+                    msg = f"filter 'humanitarian' must be true or false, got {value!r}"
+                    raise ValueError(msg)
+                kwargs[name] = value
+                continue
             if not isinstance(value, list | tuple):
                 msg = f"filter {name!r} must be a list, got {value!r}"
                 raise ValueError(msg)
@@ -131,6 +192,17 @@ class FilterSpec:
         ):
             if values:
                 keep &= df[col].isin(values)
+        for name, col, sep in _LISTS:
+            values = getattr(self, name)
+            if values:
+                keep &= _any_of(df[col].fillna("").str.split(sep), values)
+        if self.sdgs:
+            keep &= _any_of(sdg_goals(df[S.COL_SDG_TAGS]), self.sdgs)
+        if self.dac_sectors:
+            code = df[S.COL_SECTOR_CODE].fillna("").replace("", NO_DAC)
+            keep &= code.isin(self.dac_sectors)
+        if self.humanitarian is not None:
+            keep &= df[S.COL_HUMANITARIAN].astype(bool) == self.humanitarian
         if self.years:
             first, last = self.years
             start = pd.to_datetime(df[S.COL_START])
@@ -140,6 +212,8 @@ class FilterSpec:
         if self.budget:
             low, high = self.budget
             keep &= df[S.COL_BUDGET].between(low, high)
+        if terms(self.query):
+            keep &= search_mask(df, self.query)
         return keep
 
     def apply(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -161,17 +235,30 @@ class FilterSpec:
         'whole portfolio'
         """
         parts = []
+        if terms(self.query):
+            words = " ".join(self.query.split())
+            quoted = translate("filters.quoted", lang, text=words)
+            parts.append(f"{translate('filters.search', lang)}: {quoted}")
         for name, label, prefix in _CHOICES:
             values = getattr(self, name)
             if not values:
                 continue
             if name == "countries":
                 shown = [country_label(v, df, lang) for v in values]
+            elif name == "dac_sectors":
+                shown = [
+                    translate("filters.no_dac", lang) if v == NO_DAC else v
+                    for v in values
+                ]
             elif prefix:
                 shown = [translate(prefix + v, lang) for v in values]
             else:
                 shown = list(values)
             parts.append(f"{translate(label, lang)}: {', '.join(shown)}")
+        if self.humanitarian is not None:
+            answer = "filters.yes" if self.humanitarian else "filters.no"
+            label = translate("filters.humanitarian", lang)
+            parts.append(f"{label}: {translate(answer, lang)}")
         if self.years:
             years = f"{self.years[0]}–{self.years[1]}"
             parts.append(f"{translate('filters.years', lang)}: {years}")

@@ -18,6 +18,8 @@ import pandas as pd
 from src.iati.model import ParseReport
 from src.iati.parser import iter_activities
 from src.portfolio import paths
+from src.portfolio.activity_tables import SideTables
+from src.portfolio.build import PortfolioStream
 from src.portfolio.canonical import read_canonical
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.dedupe import NewestWins, duplicate_problem
@@ -25,7 +27,7 @@ from src.portfolio.rows import BuildReport
 from src.portfolio.schema import PortfolioMeta
 
 # Bump when the build logic changes in a way that changes the table.
-BUILD_VERSION = "6"
+BUILD_VERSION = "7"
 
 
 def _inputs() -> list[Path]:
@@ -59,8 +61,18 @@ def build_from_files(
     (`dedupe.NewestWins`, the same as imports); the dropped copy is listed in
     the parse report's skipped activities.
     """
+    df, meta, report, build_report, _ = build_with_side_tables(
+        files, name=name, as_of=as_of
+    )
+    return df, meta, report, build_report
+
+
+def build_with_side_tables(
+    files: list[Path], *, name: str = "bundled", as_of: date | None = None
+) -> tuple[pd.DataFrame, PortfolioMeta, ParseReport, BuildReport, SideTables]:
+    """`build_from_files`, plus the transactions and details of the same pass."""
     report = ParseReport()
-    merge = NewestWins()
+    merge = NewestWins(PortfolioStream(side_tables=True))
     names = [path.name for path in files]
     for number, path in enumerate(files):
         for act in iter_activities(path, report=report):  # never raises
@@ -72,10 +84,26 @@ def build_from_files(
     meta = PortfolioMeta(
         as_of=when.isoformat(), fingerprint=fingerprint(files), name=name
     )
-    return df, meta, report, build_report
+    return df, meta, report, build_report, merge.stream.side_tables()
 
 
-_IN_MEMORY: dict[str, tuple[pd.DataFrame, PortfolioMeta, dict[str, object]]] = {}
+def _cache_paths(key: str) -> dict[str, Path]:
+    cache = paths.cache_dir()
+    return {
+        "table": cache / f"portfolio-{key}.parquet",
+        "meta": cache / f"portfolio-{key}.json",
+        "transactions": cache / f"transactions-{key}.parquet",
+        "details": cache / f"details-{key}.parquet",
+    }
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    df.to_parquet(tmp, index=False)
+    tmp.replace(path)
+
+
+_IN_MEMORY: dict[str, tuple[pd.DataFrame, PortfolioMeta, dict, SideTables]] = {}
 """Bundled builds kept in memory when the cache folder cannot be written."""
 
 
@@ -84,14 +112,18 @@ def load_bundled_portfolio(
 ) -> tuple[pd.DataFrame, PortfolioMeta]:
     """The bundled portfolio, from the Parquet cache when it is current.
 
-    When the cache folder cannot be created or written (a read-only
-    APP_DATA_DIR) the table is built once per process and kept in memory.
-
-    Returns:
-        (table with schema.COLUMNS, metadata with the data date and fingerprint).
+    The transactions and details tables are built and cached with it
+    (`load_bundled_side_tables`). When the cache folder cannot be created or
+    written (a read-only APP_DATA_DIR) the tables are built once per process and
+    kept in memory.
     """
-    df, meta, _ = _bundled(rebuild=rebuild)
+    df, meta, _, _ = _bundled(rebuild=rebuild)
     return df, meta
+
+
+def load_bundled_side_tables() -> SideTables:
+    """The transactions and details built with the bundled portfolio."""
+    return _bundled(rebuild=False, side=True)[3]
 
 
 def load_bundled_report() -> DatasetReport:
@@ -99,41 +131,48 @@ def load_bundled_report() -> DatasetReport:
     return DatasetReport.from_json(_bundled(rebuild=False)[2])
 
 
-def _bundled(*, rebuild: bool) -> tuple[pd.DataFrame, PortfolioMeta, dict[str, object]]:
-    """(table, metadata, report as JSON) from the cache, memory or a build."""
+def _bundled(
+    *, rebuild: bool, side: bool = False
+) -> tuple[pd.DataFrame, PortfolioMeta, dict, SideTables | None]:
+    """(table, metadata, report as JSON, side tables) from cache, memory or a build.
+
+    The side tables are read from the cache only when `side` is asked for.
+    """
     key = fingerprint(_inputs())
     if not rebuild and key in _IN_MEMORY:
         return _IN_MEMORY[key]
     try:
-        cache = paths.cache_dir()
+        where = _cache_paths(key)
     except OSError:
-        cache = None
-    if cache is not None and not rebuild:
-        table_path = cache / f"portfolio-{key}.parquet"
-        meta_path = cache / f"portfolio-{key}.json"
-        if table_path.exists() and meta_path.exists():
-            data = json.loads(meta_path.read_text(encoding="utf-8"))
-            meta = PortfolioMeta(**data["meta"])
-            return pd.read_parquet(table_path), meta, data["report"]
-    df, meta, parse_report, build_report = build_from_files(paths.bundled_iati_files())
+        where = None
+    if where is not None and not rebuild and all(p.exists() for p in where.values()):
+        data = json.loads(where["meta"].read_text(encoding="utf-8"))
+        tables = (
+            SideTables(
+                pd.read_parquet(where["transactions"]),
+                pd.read_parquet(where["details"]),
+            )
+            if side
+            else None
+        )
+        meta = PortfolioMeta(**data["meta"])
+        return pd.read_parquet(where["table"]), meta, data["report"], tables
+    df, meta, parse_report, build_report, tables = build_with_side_tables(
+        paths.bundled_iati_files()
+    )
     meta = PortfolioMeta(as_of=meta.as_of, fingerprint=key, name="bundled")
     report = DatasetReport.from_build(parse_report, build_report).to_json()
     try:
-        if cache is None:
+        if where is None:
             raise OSError(key)
-        _write_cache(cache, key, df, {"meta": asdict(meta), "report": report})
+        _write_parquet(tables.transactions, where["transactions"])
+        _write_parquet(tables.details, where["details"])
+        _write_parquet(df, where["table"])
+        text = json.dumps({"meta": asdict(meta), "report": report}, default=str)
+        where["meta"].write_text(text, encoding="utf-8")
     except OSError:
-        _IN_MEMORY[key] = (df, meta, report)
-    return df, meta, report
-
-
-def _write_cache(cache: Path, key: str, df: pd.DataFrame, meta: dict) -> None:
-    table_path = cache / f"portfolio-{key}.parquet"
-    tmp = table_path.with_suffix(".tmp")
-    df.to_parquet(tmp, index=False)
-    tmp.replace(table_path)
-    text = json.dumps(meta, default=str)
-    (cache / f"portfolio-{key}.json").write_text(text, encoding="utf-8")
+        _IN_MEMORY[key] = (df, meta, report, tables)
+    return df, meta, report, tables
 
 
 def read_portfolio_file(path: Path) -> tuple[pd.DataFrame, PortfolioMeta]:

@@ -25,6 +25,11 @@ from src.problems import Problem
 SPEND_TYPES = frozenset({"3", "4"})  # disbursement, expenditure
 COMMIT_TYPES = frozenset({"2"})
 INCOMING_TYPES = frozenset({"1", "11", "13"})
+_TOTAL_OF_TYPE = {
+    **dict.fromkeys(SPEND_TYPES, S.COL_SPENT),
+    **dict.fromkeys(COMMIT_TYPES, S.COL_COMMITTED),
+    **dict.fromkeys(INCOMING_TYPES, S.COL_INCOMING),
+}
 UNCONVERTED_KEY = "build.no_rate"
 """Key of the warning on a value in a currency that has no exchange rate."""
 OUTSIDE_KEYS = ("build.outside_bbox", "build.outside_bbox_region")
@@ -61,6 +66,14 @@ def _year(d: date | None) -> int | None:
 def _convert(
     money: Money, fallback: date | None, act: Activity, what: str, rep: BuildReport
 ) -> float:
+    usd = _usd(money, fallback, act, what, rep)
+    return 0.0 if usd is None else usd
+
+
+def _usd(
+    money: Money, fallback: date | None, act: Activity, what: str, rep: BuildReport
+) -> float | None:
+    """The value in USD at its year's rate; None (and a warning) when no rate."""
     year = _year(money.value_date or fallback)
     conv = to_usd(money.amount, money.currency, year)
     if conv.usd is None:
@@ -84,7 +97,7 @@ def _convert(
                 "currency": money.currency,
             }
         )
-        return 0.0
+        return None
     if conv.reason == NEAREST_YEAR:
         params = {"currency": money.currency.upper(), "used": conv.rate_year}
         if year is None:
@@ -162,40 +175,50 @@ def _dates(act: Activity, rep: BuildReport) -> tuple[date | None, date | None, s
     return start, None, "missing"
 
 
-def _money_totals(act: Activity, rep: BuildReport) -> dict[str, object]:
-    """USD budget, spent, committed and incoming, and whether spend is reported."""
+def _money_totals(
+    act: Activity, rep: BuildReport, usd: list[float | None] | None = None
+) -> dict[str, object]:
+    """USD budget, spent, committed and incoming, and whether spend is reported.
+
+    With `usd`, each transaction's USD value is appended to it, in order: the
+    value counted in the totals, NaN when it has no rate, None for the types
+    the totals do not count (so `activity_tables` reads the same numbers).
+    """
     budgets = effective_budgets(act.budgets)
     budget = sum(_convert(b.value, b.period_start, act, "budget", rep) for b in budgets)
-    spent = committed = incoming = 0.0
+    totals = {S.COL_SPENT: 0.0, S.COL_COMMITTED: 0.0, S.COL_INCOMING: 0.0}
     spend_reported = False
     for t in act.transactions:
-        if t.type in SPEND_TYPES:
-            spent += _convert(t.value, t.date, act, "transaction", rep)
-            spend_reported = True
-        elif t.type in COMMIT_TYPES:
-            committed += _convert(t.value, t.date, act, "transaction", rep)
-        elif t.type in INCOMING_TYPES:
-            incoming += _convert(t.value, t.date, act, "transaction", rep)
+        column = _TOTAL_OF_TYPE.get(t.type)
+        value = None
+        if column is not None:
+            value = _usd(t.value, t.date, act, "transaction", rep)
+            totals[column] += value or 0.0
+            spend_reported = spend_reported or column == S.COL_SPENT
+            value = math.nan if value is None else value  # no rate: unknown, not 0
+        if usd is not None:
+            usd.append(value)
     if not act.budgets:
         rep.add(act, "budget", "build.no_budget")
     return {
         S.COL_BUDGET: budget,
-        S.COL_SPENT: spent,
-        S.COL_COMMITTED: committed,
-        S.COL_INCOMING: incoming,
+        **totals,
         S.COL_SPEND_REPORTED: spend_reported,
     }
 
 
-def _activity_columns(act: Activity, rep: BuildReport) -> dict[str, object]:
+def _activity_columns(
+    act: Activity, rep: BuildReport, usd: list[float | None] | None
+) -> dict[str, object]:
     """The columns every row of the activity shares (money not yet split)."""
-    money = _money_totals(act, rep)
+    money = _money_totals(act, rep, usd)
     sector = choose_sector(act)
     start, end, end_source = _dates(act, rep)
     status_names = activity_status_names()
     return {
         S.COL_PROJECT_ID: act.identifier,
         S.COL_TITLE: act.title,
+        S.COL_DESCRIPTION: act.description,
         S.COL_AGENCY: act.reporting_org,
         S.COL_AGENCY_REF: act.reporting_org_ref,
         S.COL_AGENCY_TYPE: act.reporting_org_type,
@@ -263,7 +286,11 @@ _SPLIT = (S.COL_BUDGET, S.COL_SPENT, S.COL_COMMITTED, S.COL_INCOMING)
 
 
 def activity_rows(
-    act: Activity, ref: pd.DataFrame, iso2_to_3: dict[str, str], rep: BuildReport
+    act: Activity,
+    ref: pd.DataFrame,
+    iso2_to_3: dict[str, str],
+    rep: BuildReport,
+    usd: list[float | None] | None = None,
 ) -> list[dict[str, object]]:
     """One activity's rows (one per recipient country), before derived columns.
 
@@ -272,11 +299,12 @@ def activity_rows(
         ref: `country_reference()` (indexed by ISO3).
         iso2_to_3: alpha-2 -> alpha-3 codes, from `ref`.
         rep: receives this activity's warnings and unconverted values.
+        usd: when given, receives each transaction's USD value (`_money_totals`).
 
     Returns:
         Dicts keyed by the schema's non-derived columns.
     """
-    shared = _activity_columns(act, rep)
+    shared = _activity_columns(act, rep, usd)
     shares = _country_shares(act, rep)
     rows = []
     for iso2, share in shares:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 # Identity
 COL_PROJECT_ID = "project_id"
 COL_TITLE = "title"
+COL_DESCRIPTION = "description"  # general description ("" when none)
 COL_AGENCY = "agency"  # reporting organisation name
 COL_AGENCY_REF = "agency_ref"
 COL_AGENCY_TYPE = "agency_type"  # IATI OrganisationType code of the reporting org
@@ -98,6 +99,7 @@ REGIONAL = "Regional / multi-country"
 STRING_COLUMNS: tuple[str, ...] = (
     COL_PROJECT_ID,
     COL_TITLE,
+    COL_DESCRIPTION,
     COL_AGENCY,
     COL_AGENCY_REF,
     COL_AGENCY_TYPE,
@@ -179,3 +181,69 @@ class PortfolioMeta:
     as_of: str
     fingerprint: str
     name: str = "bundled"
+
+
+# Second table: one row per IATI transaction, keyed by project (the same numbers
+# as the money columns above: a row's spent is its country share of the sum of
+# its project's disbursements and expenditure).
+TX_TYPE = "transaction_type"  # IATI TransactionType code
+TX_DATE = "transaction_date"
+TX_VALUE = "value"  # as reported, in TX_CURRENCY
+TX_CURRENCY = "currency"
+TX_USD = "usd"  # at the value date's year rate (src/portfolio/fx.py); NaN: no rate
+TX_PROVIDER = "provider_org"
+TX_RECEIVER = "receiver_org"
+TRANSACTION_COLUMNS: tuple[str, ...] = (
+    COL_PROJECT_ID,
+    TX_TYPE,
+    TX_DATE,
+    TX_VALUE,
+    TX_CURRENCY,
+    TX_USD,
+    TX_PROVIDER,
+    TX_RECEIVER,
+)
+TX_COMMITMENT = "2"
+TX_DISBURSEMENT = "3"
+TX_EXPENDITURE = "4"
+FLOW_TYPES: tuple[str, ...] = (TX_COMMITMENT, TX_DISBURSEMENT, TX_EXPENDITURE)
+"""The flows charted over time: commitments, disbursements, expenditure."""
+
+# Third table: the project page's lists, one row per item, keyed by project.
+# `kind` says which columns are used:
+#   org       role (IATI OrganisationRole), name, ref, code (OrganisationType)
+#   sector    code (DAC 5-digit), name, share (percentage, NaN when not given)
+#   location  name, code (GeographicExactness), lat, lon
+#   document  name (title), url, code (DocumentCategory), role (format)
+#   result    role (result type), name (result title), text (indicator title),
+#             baseline, target, actual
+DT_KIND = "kind"
+DT_ROLE = "role"
+DT_NAME = "name"
+DT_REF = "ref"
+DT_CODE = "code"
+DT_URL = "url"
+DT_TEXT = "text"
+DT_SHARE = "share"
+DT_LAT = "lat"
+DT_LON = "lon"
+DT_BASELINE = "baseline"
+DT_TARGET = "target"
+DT_ACTUAL = "actual"
+DETAIL_KINDS: tuple[str, ...] = ("org", "sector", "location", "document", "result")
+DETAIL_COLUMNS: tuple[str, ...] = (
+    COL_PROJECT_ID,
+    DT_KIND,
+    DT_ROLE,
+    DT_NAME,
+    DT_REF,
+    DT_CODE,
+    DT_URL,
+    DT_TEXT,
+    DT_SHARE,
+    DT_LAT,
+    DT_LON,
+    DT_BASELINE,
+    DT_TARGET,
+    DT_ACTUAL,
+)

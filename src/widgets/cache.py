@@ -12,11 +12,13 @@ from src.engine.metrics import SimulationResult
 from src.engine.montecarlo import run
 from src.engine.scenario import Scenario
 from src.engine.sensitivity import assumption_ranges, sensitivity
+from src.portfolio.activity_tables import SideTables
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import (
     load_bundled_portfolio,
     load_bundled_report,
+    load_bundled_side_tables,
     read_portfolio_file,
 )
 from src.portfolio.schema import PortfolioMeta
@@ -40,6 +42,18 @@ def portfolio(dataset: str = BUNDLED) -> tuple[pd.DataFrame, PortfolioMeta]:
     from src.store.datasets import load_dataset
 
     return load_dataset(dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def side_tables(dataset: str = BUNDLED) -> SideTables | None:
+    """The transactions and details built with a dataset; None when it has none.
+
+    Only the bundled IATI build keeps them: a canonical CSV/Parquet file
+    (PORTFOLIO_FILE, imports) publishes no transactions.
+    """
+    if dataset != BUNDLED or Settings.from_env().portfolio_file:
+        return None
+    return load_bundled_side_tables()
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

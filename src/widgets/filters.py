@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from src.i18n import country_name, format_money
+from src.i18n import country_name, format_money, translate
 from src.portfolio import schema as S
-from src.portfolio.filters import NO_LIMIT, FilterSpec
+from src.portfolio.filters import NO_DAC, NO_LIMIT, FilterSpec, sdg_goals
 from src.widgets import state
 from src.widgets.i18n import current_lang, labeller, md_escape, t
 
@@ -37,8 +37,32 @@ BUDGET_STEPS: tuple[float, ...] = (
 )
 
 
+def _names(column: pd.Series) -> list[str]:
+    """The distinct organisation names of a "; "-joined column, sorted."""
+    return sorted(set(column.fillna("").str.split("; ").explode()) - {""})
+
+
+def dac_options(df: pd.DataFrame) -> dict[str, str]:
+    """Main DAC code -> its sector group, in sector-group then code order.
+
+    Rows without a reported code give `NO_DAC` (last).
+    """
+    pairs = df[[S.COL_SECTOR_CODE, S.COL_SECTOR_GROUP]].drop_duplicates()
+    pairs = pairs[pairs[S.COL_SECTOR_CODE] != ""]
+    rank = {g: i for i, g in enumerate(S.ALL_SECTOR_GROUPS)}
+    ordered = sorted(
+        zip(pairs[S.COL_SECTOR_CODE], pairs[S.COL_SECTOR_GROUP], strict=True),
+        key=lambda cg: (rank.get(cg[1], len(rank)), cg[0]),
+    )
+    out = dict(ordered)
+    if (df[S.COL_SECTOR_CODE] == "").any():
+        out[NO_DAC] = ""
+    return out
+
+
 def _options(df: pd.DataFrame) -> dict[str, list[str]]:
     present = set(df[S.COL_SECTOR_GROUP])
+    goals = set(sdg_goals(df[S.COL_SDG_TAGS]).explode().dropna())
     return {
         state.FILTER_SECTORS: [g for g in S.ALL_SECTOR_GROUPS if g in present],
         state.FILTER_RISKS: list(S.RISK_LEVELS),
@@ -46,7 +70,14 @@ def _options(df: pd.DataFrame) -> dict[str, list[str]]:
         state.FILTER_COUNTRIES: sorted(set(df[S.COL_COUNTRY]) - {""}),
         state.FILTER_AGENCIES: sorted(set(df[S.COL_AGENCY])),
         state.FILTER_STATUSES: sorted(set(df[S.COL_STATUS])),
+        state.FILTER_FUNDERS: _names(df[S.COL_FUNDERS]),
+        state.FILTER_IMPLEMENTERS: _names(df[S.COL_IMPLEMENTERS]),
+        state.FILTER_SDGS: sorted(goals, key=lambda g: (len(g), g)),
+        state.FILTER_DAC: list(dac_options(df)),
     }
+
+
+HUMANITARIAN_CHOICES = ("any", "yes", "no")
 
 
 def year_bounds(df: pd.DataFrame) -> tuple[int, int]:
@@ -80,6 +111,20 @@ def read_url(df: pd.DataFrame) -> list[str]:
         for bad in [v for v in values if v not in opts[key]]:
             notices.append(t("notice.bad_value", param=name, value=md_escape(bad)))
         st.session_state[key] = good
+    if state.URL_QUERY in params:
+        st.session_state[state.FILTER_QUERY] = params[state.URL_QUERY]
+    if state.URL_HUMANITARIAN in params:
+        raw = params[state.URL_HUMANITARIAN]
+        if raw in HUMANITARIAN_CHOICES[1:]:
+            st.session_state[state.FILTER_HUMANITARIAN] = raw
+        else:
+            notices.append(
+                t(
+                    "notice.bad_value",
+                    param=state.URL_HUMANITARIAN,
+                    value=md_escape(raw),
+                )
+            )
     low, high = year_bounds(df)
     if state.URL_YEARS in params:
         raw = params[state.URL_YEARS]
@@ -108,6 +153,14 @@ def read_url(df: pd.DataFrame) -> list[str]:
 
 def _write_url(spec: FilterSpec) -> None:
     params = st.query_params
+    if spec.query.strip():
+        params[state.URL_QUERY] = spec.query.strip()
+    elif state.URL_QUERY in params:
+        del params[state.URL_QUERY]
+    if spec.humanitarian is not None:
+        params[state.URL_HUMANITARIAN] = "yes" if spec.humanitarian else "no"
+    elif state.URL_HUMANITARIAN in params:
+        del params[state.URL_HUMANITARIAN]
     for key, name in state.URL_MULTI.items():
         values = st.session_state.get(key) or []
         if values:
@@ -127,6 +180,8 @@ def reset_filters() -> None:
         st.session_state[key] = []
     st.session_state.pop(state.FILTER_YEARS, None)
     st.session_state.pop(state.FILTER_BUDGET, None)
+    st.session_state[state.FILTER_QUERY] = ""
+    st.session_state[state.FILTER_HUMANITARIAN] = HUMANITARIAN_CHOICES[0]
 
 
 def _multi(
@@ -145,6 +200,57 @@ def _multi(
     )
 
 
+def _more_filters(df: pd.DataFrame, opts: dict[str, list[str]]) -> dict[str, object]:
+    """Funder, implementer, SDG, DAC sector and humanitarian, in an expander."""
+    groups = dac_options(df)
+    names = dict(zip(df[S.COL_SECTOR_CODE], df[S.COL_SECTOR_NAME], strict=False))
+    lang = current_lang()
+    no_dac = t("filters.no_dac")
+
+    def dac_label(code: str) -> str:
+        if code == NO_DAC:
+            return no_dac
+        group = translate("sector." + groups.get(code, "Other"), lang)
+        return f"{group} › {code} {names.get(code, '')}".strip()
+
+    with st.expander(t("filters.more")):
+        funders = _multi(
+            state.FILTER_FUNDERS, opts[state.FILTER_FUNDERS], t("filters.funder"), str
+        )
+        implementers = _multi(
+            state.FILTER_IMPLEMENTERS,
+            opts[state.FILTER_IMPLEMENTERS],
+            t("filters.implementer"),
+            str,
+        )
+        sdg_label = t("filters.sdg_option")
+        sdgs = _multi(
+            state.FILTER_SDGS,
+            opts[state.FILTER_SDGS],
+            t("filters.sdg"),
+            lambda g: sdg_label.format(goal=g),
+        )
+        dac = _multi(
+            state.FILTER_DAC, opts[state.FILTER_DAC], t("filters.dac"), dac_label
+        )
+        if st.session_state.get(state.FILTER_HUMANITARIAN) not in HUMANITARIAN_CHOICES:
+            st.session_state[state.FILTER_HUMANITARIAN] = HUMANITARIAN_CHOICES[0]
+        hum = st.radio(
+            t("filters.humanitarian"),
+            HUMANITARIAN_CHOICES,
+            format_func=labeller("filters.hum_"),
+            horizontal=True,
+            key=state.FILTER_HUMANITARIAN,
+        )
+    return {
+        "funders": funders,
+        "implementers": implementers,
+        "sdgs": sdgs,
+        "dac_sectors": dac,
+        "humanitarian": None if hum == "any" else hum == "yes",
+    }
+
+
 def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
     """Draw the filters in the sidebar and return the selection and URL notices."""
     notices: list[str] = []
@@ -159,6 +265,12 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
     sb = st.sidebar
     sb.subheader(t("filters.title"))
     with sb:
+        query = st.text_input(
+            t("filters.search"),
+            key=state.FILTER_QUERY,
+            placeholder=t("filters.search_placeholder"),
+            help=t("filters.search_help"),
+        )
         sectors = _multi(
             state.FILTER_SECTORS,
             opts[state.FILTER_SECTORS],
@@ -192,6 +304,7 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
             t("filters.status"),
             labeller("status."),
         )
+        more = _more_filters(df, opts)
         low, high = year_bounds(df)
         span = st.session_state.get(state.FILTER_YEARS, (low, high))
         if st.session_state.get(YEAR_BOUNDS, (low, high)) != (low, high):
@@ -223,12 +336,14 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
         )
         st.button(t("filters.reset"), on_click=reset_filters, key=state.FILTER_RESET)
     spec = FilterSpec(
+        query=" ".join((query or "").split()),
         sectors=sectors,
         risks=risks,
         regions=regions,
         countries=countries,
         agencies=agencies,
         statuses=statuses,
+        **more,
         years=None if tuple(years) == (low, high) else (int(years[0]), int(years[1])),
         budget=None
         if tuple(budget) == (BUDGET_STEPS[0], BUDGET_STEPS[-1])

@@ -32,9 +32,16 @@ __all__ = [
 
 
 def on_map_select() -> None:
-    """Callback: a click on a country polygon narrows the filter to that country."""
+    """Callback: a click on a dot opens its project; on a country, filters to it.
+
+    A callback cannot switch page, so a dot's project is noted for `render_map`.
+    """
     event = st.session_state.get(state.MAP_SELECTION)
     objects = (getattr(event, "selection", None) or {}).get("objects", {})
+    dots = [*objects.get("points-site", []), *objects.get("points-country", [])]
+    if dots and dots[0].get("project_id"):
+        st.session_state[state.MAP_OPEN_PROJECT] = dots[0]["project_id"]
+        return
     picked = objects.get("countries") or []
     if picked:
         props = picked[0].get("properties", picked[0])
@@ -74,6 +81,12 @@ def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
         key=state.MAP_SELECTION,
         alt=alt,
     )
+    project_id = st.session_state.pop(state.MAP_OPEN_PROJECT, None)
+    if project_id:
+        from src.widgets.i18n import current_lang
+
+        params = {state.URL_PROJECT: project_id, state.URL_LANG: current_lang()}
+        st.switch_page(state.PROJECT_PAGE, query_params=params)
 
 
 def metric_selector() -> tuple[str, bool, bool]:

@@ -87,9 +87,11 @@ def point_records(points: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
             f"{t('col.spent')}: {format_money(rec[S.COL_SPENT], lang)}",
             f"{t('col.risk')}: {t('risk.' + rec[S.COL_RISK])}",
             t("precision." + rec[S.COL_PRECISION]),
+            t("map.click_project"),
         ]
         records.append(
             {
+                "project_id": rec[S.COL_PROJECT_ID],
                 "lon": rec[S.COL_LON],
                 "lat": rec[S.COL_LAT],
                 "radius": rec["radius"],

@@ -15,6 +15,12 @@ FILTER_AGENCIES = "filters.agency"
 FILTER_STATUSES = "filters.status"
 FILTER_YEARS = "filters.years"
 FILTER_BUDGET = "filters.budget"
+FILTER_QUERY = "filters.query"
+FILTER_FUNDERS = "filters.funder"
+FILTER_IMPLEMENTERS = "filters.implementer"
+FILTER_SDGS = "filters.sdg"
+FILTER_DAC = "filters.dac"
+FILTER_HUMANITARIAN = "filters.humanitarian"
 FILTER_RESET = "filters.reset"
 MAP_METRIC = "map.metric"
 MAP_SELECTION = "map.selection"
@@ -49,7 +55,13 @@ URL_MULTI = {
     FILTER_COUNTRIES: "country",
     FILTER_AGENCIES: "agency",
     FILTER_STATUSES: "status",
+    FILTER_FUNDERS: "funder",
+    FILTER_IMPLEMENTERS: "implementer",
+    FILTER_SDGS: "sdg",
+    FILTER_DAC: "dac",
 }
+URL_HUMANITARIAN = "humanitarian"  # "yes" / "no"; absent: any
+URL_QUERY = "q"  # keyword search (FilterSpec.query)
 URL_YEARS = "years"
 URL_BUDGET = "budget"
 URL_LANG = "lang"
@@ -57,6 +69,11 @@ URL_METRIC = "metric"
 URL_PRESENT = "present"
 URL_DATASET = "dataset"
 URL_COUNTRY = "c"  # the country page's country (ISO3)
+URL_PROJECT = "id"  # the project page's IATI identifier
+PROJECT_PAGE = "pages/project.py"
+PROJECT_PATH = "project"  # its URL path (st.Page's default: the file name)
+MAP_OPEN_PROJECT = "map.open_project"  # a clicked dot's project, for switch_page
+FLOW_CHART = "flows.chart"  # item_key(FLOW_CHART, where): one per page
 
 # Model quality, own reference class, assumptions check (Scenarios and Data pages)
 MODEL_PIT = "model.pit"

@@ -13,6 +13,7 @@ from src.i18n import country_name
 from src.portfolio import schema as S
 from src.portfolio.export import to_csv_bytes
 from src.widgets import state
+from src.widgets.cache import BUNDLED
 from src.widgets.i18n import current_lang, t
 
 
@@ -82,13 +83,18 @@ def csv_file_name(as_of: str, caption: str) -> str:
 def render_project_table(
     df: pd.DataFrame, *, as_of: str, caption: str, key: str = state.DOWNLOAD_CSV
 ) -> None:
-    """Show the table and offer the identical CSV."""
+    """Show the table and offer the identical CSV (the CSV has no page links)."""
+    from src.widgets.project import project_href
+
     lang = current_lang()
     table = build_project_table(df, lang, as_of)
-    shown = table
+    dataset = st.session_state.get(state.DATASET, BUNDLED)
+    hrefs = {p: project_href(p, lang, dataset) for p in df[S.COL_PROJECT_ID].unique()}
+    shown = table.assign(**{t("col.page"): df[S.COL_PROJECT_ID].map(hrefs).to_numpy()})
+    shown = shown[[t("col.page"), *table.columns]]
     if len(table) > MAX_SHOWN:
         # The browser cannot draw 100k rows quickly; the CSV keeps them all.
-        shown = table.loc[
+        shown = shown.loc[
             df[S.COL_BUDGET].reset_index(drop=True).nlargest(MAX_SHOWN).index
         ]
         st.caption(t("table.truncated", shown=MAX_SHOWN, total=len(table)))
@@ -98,6 +104,9 @@ def render_project_table(
         column_config={
             t("col.budget_usd"): st.column_config.NumberColumn(format="%,.0f"),
             t("col.spent_usd"): st.column_config.NumberColumn(format="%,.0f"),
+            t("col.page"): st.column_config.LinkColumn(
+                display_text=t("project.open"), width="small"
+            ),
         },
     )
     header = [

@@ -10,6 +10,8 @@ from urllib.parse import urlparse
 
 import pytest
 
+import dashboard
+from src.i18n import translate
 from tests.browser.conftest import LAUNCHERS, running_app
 
 pytestmark = pytest.mark.browser
@@ -30,15 +32,14 @@ def test_a_page_url_as_the_first_request_opens_that_page_in_the_app_frame(
         assert title.inner_text() == "What if? Budget and capacity scenarios"
         assert page.locator("[data-testid='stException']").count() == 0
         nav = page.locator("[data-testid='stSidebarNav'] a")
-        assert [n.split("\n")[-1] for n in nav.all_inner_texts()] == [
-            "Overview",
-            "Country",
-            "Scenarios",
-            "Data quality",
-            "Data",
-            "Briefing",
+        listed = [
+            translate(key, "en")
+            for path, key, _icon in dashboard.PAGES
+            if path not in dashboard.HIDDEN
         ]
+        assert [n.split("\n")[-1] for n in nav.all_inner_texts()] == listed
         sidebar = page.locator("[data-testid='stSidebar']")
-        assert sidebar.locator("[data-testid='stMultiSelect']").count() == 6
+        # six filters, and four more in the "More filters" expander
+        assert sidebar.locator("[data-testid='stMultiSelect']").count() == 10
         assert urlparse(page.url).path == "/scenarios"
         page.close()

@@ -144,6 +144,32 @@ def test_cli_summary_uses_the_same_filters_as_the_app(capsys):
     assert out["budget"] == pytest.approx(k.budget)
 
 
+def test_cli_summary_searches_as_the_app_does(capsys):
+    assert cli_main(["summary", "--search", "SANTE", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    df, _ = load_bundled_portfolio()
+    titles = df[S.COL_TITLE].str.lower() + " " + df[S.COL_DESCRIPTION].str.lower()
+    by_hand = df[titles.str.contains("santé|sante", regex=True)]
+    assert out["filters"] == "Search: “SANTE”"
+    assert out["projects"] == by_hand[S.COL_PROJECT_ID].nunique() > 0
+    assert out["budget"] == pytest.approx(by_hand[S.COL_BUDGET].sum())
+
+
+def test_cli_summary_takes_the_new_filters(capsys):
+    args = ["--funder", "Germany", "--sdg", "3", "--humanitarian", "no", "--json"]
+    assert cli_main(["summary", *args]) == 0
+    out = json.loads(capsys.readouterr().out)
+    df, _ = load_bundled_portfolio()
+    by_hand = df[
+        df[S.COL_FUNDERS].str.split("; ").map(lambda names: "Germany" in names)
+        & df[S.COL_SDG_TAGS].map(
+            lambda tags: "3" in {t.split(".")[0] for t in tags.split(";")}
+        )
+        & ~df[S.COL_HUMANITARIAN]
+    ]
+    assert out["projects"] == by_hand[S.COL_PROJECT_ID].nunique()
+
+
 def test_cli_rejects_an_unknown_filter_value_with_exit_code_2(capsys):
     assert cli_main(["summary", "--sector", "Hlth"]) == 2
     assert "--sector" in capsys.readouterr().err

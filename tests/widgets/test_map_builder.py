@@ -114,7 +114,9 @@ def test_point_tooltip_lists_the_row_in_the_language(tiny_portfolio):
         "Spent: US$200.0K",
         f"Risk: {row[S.COL_RISK]}",
         PRECISION_EN[row[S.COL_PRECISION]],
+        "Click the dot to open the project page.",
     ]
+    assert tip["project_id"] == "P1"  # what a click opens (widgets.map)
 
 
 def test_countries_are_coloured_by_budget_quintiles_with_matching_legend(

@@ -1,0 +1,91 @@
+"""Extractors for the fields only the project page shows.
+
+Description, every participating organisation, document links and result
+indicators. They follow the contract of src/iati/fields.py (``(element,
+activity, context) -> None``, never raise) and are listed in its `_FIELDS` table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from src.iati.model import Activity, Document, Indicator, Participant
+from src.iati.values import Ctx, narrative
+
+# description types: 1 general, 2 objectives, 3 target groups, 4 other
+_GENERAL = "1"
+
+
+def description(elem: Any, act: Activity, ctx: Ctx) -> None:
+    """Record a description with its type (1, general, when not given)."""
+    text = narrative(elem, ctx.lang)
+    if text:
+        kind = (elem.get("type") or "").strip() or _GENERAL
+        act.descriptions.append((kind, text))
+
+
+def participant(elem: Any, act: Activity, ctx: Ctx) -> None:
+    """Record a participating organisation with its role (any role)."""
+    role = (elem.get("role") or "").strip()
+    ref = (elem.get("ref") or "").strip()
+    name = narrative(elem, ctx.lang) or ref
+    if not name:
+        return
+    entry = Participant(role, name, ref, (elem.get("type") or "").strip())
+    if entry not in act.participants:
+        act.participants.append(entry)
+
+
+def document(elem: Any, act: Activity, ctx: Ctx) -> None:
+    """Record a document link that has a URL."""
+    url = (elem.get("url") or "").strip()
+    if not url:
+        return
+    title_elem = elem.find("title")
+    title = "" if title_elem is None else narrative(title_elem, ctx.lang)
+    category = elem.find("category")
+    act.documents.append(
+        Document(
+            url=url,
+            title=title or url,
+            format=(elem.get("format") or "").strip(),
+            category="" if category is None else (category.get("code") or "").strip(),
+        )
+    )
+
+
+def _value_or_comment(elem: Any | None, lang: str) -> str:
+    """The ``value`` attribute, else the comment's narrative ("" when neither)."""
+    if elem is None:
+        return ""
+    value = (elem.get("value") or "").strip()
+    if value:
+        return value
+    comment = elem.find("comment")
+    return "" if comment is None else narrative(comment, lang)
+
+
+def result(elem: Any, act: Activity, ctx: Ctx) -> None:
+    """Record each indicator of a result, with baseline, target and actual.
+
+    Target and actual come from the last period that reports one.
+    """
+    title_elem = elem.find("title")
+    result_title = "" if title_elem is None else narrative(title_elem, ctx.lang)
+    result_type = (elem.get("type") or "").strip()
+    for ind in elem.iterchildren("indicator"):
+        ind_title = ind.find("title")
+        target = actual = ""
+        for period in ind.iterchildren("period"):
+            target = _value_or_comment(period.find("target"), ctx.lang) or target
+            actual = _value_or_comment(period.find("actual"), ctx.lang) or actual
+        act.indicators.append(
+            Indicator(
+                result_type=result_type,
+                result_title=result_title,
+                title="" if ind_title is None else narrative(ind_title, ctx.lang),
+                baseline=_value_or_comment(ind.find("baseline"), ctx.lang),
+                target=target,
+                actual=actual,
+            )
+        )

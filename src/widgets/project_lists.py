@@ -1,0 +1,178 @@
+"""The project page's lists, each from the data layer's side tables.
+
+Transactions, organisations, sectors, places, results and documents.
+
+Builders (`build_*`) are pure and return a table or a deck; `render_*` draw
+them, or say that nothing was published.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from src.i18n import format_date, format_money_full, format_number, translate
+from src.portfolio import schema as S
+from src.widgets.i18n import current_lang, md_escape, t
+
+
+def build_transaction_table(tx: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every transaction, oldest first: date, type, value as reported, USD."""
+    tx = tx.sort_values(S.TX_DATE, kind="stable")
+    tr = lambda key: translate(key, lang)  # noqa: E731
+    return pd.DataFrame(
+        {
+            tr("tx.date"): [
+                "–" if pd.isna(d) else format_date(d.date(), lang)
+                for d in tx[S.TX_DATE]
+            ],
+            tr("tx.type"): [tr("tx_type." + c) for c in tx[S.TX_TYPE]],
+            tr("tx.value"): [
+                f"{format_number(v, lang, 2)} {c}".strip()
+                for v, c in zip(tx[S.TX_VALUE], tx[S.TX_CURRENCY], strict=True)
+            ],
+            tr("tx.usd"): [
+                tr("tx.no_rate") if pd.isna(v) else format_money_full(v, lang)
+                for v in tx[S.TX_USD]
+            ],
+            tr("tx.provider"): tx[S.TX_PROVIDER].tolist(),
+            tr("tx.receiver"): tx[S.TX_RECEIVER].tolist(),
+        }
+    )
+
+
+def _of(details: pd.DataFrame, kind: str) -> pd.DataFrame:
+    return details[details[S.DT_KIND] == kind]
+
+
+def build_org_table(details: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Participating organisations by role (funding, accountable, …)."""
+    orgs = _of(details, "org").sort_values(S.DT_ROLE, kind="stable")
+    return pd.DataFrame(
+        {
+            translate("project.role", lang): [
+                translate("org_role." + (r or "none"), lang) for r in orgs[S.DT_ROLE]
+            ],
+            translate("project.organisation", lang): orgs[S.DT_NAME].tolist(),
+            translate("project.org_ref", lang): orgs[S.DT_REF].tolist(),
+        }
+    )
+
+
+def build_sector_table(details: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The reported DAC 5-digit sectors and their percentages."""
+    sectors = _of(details, "sector")
+    return pd.DataFrame(
+        {
+            translate("project.dac_code", lang): sectors[S.DT_CODE].tolist(),
+            translate("project.dac_name", lang): sectors[S.DT_NAME].tolist(),
+            translate("project.percentage", lang): [
+                "–" if pd.isna(v) else f"{format_number(v, lang, 1)} %"
+                for v in sectors[S.DT_SHARE]
+            ],
+        }
+    )
+
+
+def build_result_table(details: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Result indicators with baseline, target and actual as published."""
+    res = _of(details, "result")
+    return pd.DataFrame(
+        {
+            translate("project.result", lang): [
+                f"{translate('result_type.' + (r or 'none'), lang)}: {n}"
+                for r, n in zip(res[S.DT_ROLE], res[S.DT_NAME], strict=True)
+            ],
+            translate("project.indicator", lang): res[S.DT_TEXT].tolist(),
+            translate("project.baseline", lang): res[S.DT_BASELINE].tolist(),
+            translate("project.target", lang): res[S.DT_TARGET].tolist(),
+            translate("project.actual", lang): res[S.DT_ACTUAL].tolist(),
+        }
+    )
+
+
+def build_location_deck(points: pd.DataFrame) -> pdk.Deck:
+    """A small map of the reported places (no web basemap: no external host)."""
+    records = [
+        {"lon": lon, "lat": lat, "title": name or "", "body": ""}
+        for lon, lat, name in zip(
+            points[S.DT_LON], points[S.DT_LAT], points[S.DT_NAME], strict=True
+        )
+    ]
+    lat = float(points[S.DT_LAT].mean())
+    lon = float(points[S.DT_LON].mean())
+    spread = float(max(points[S.DT_LAT].std(), points[S.DT_LON].std()) or 0.0)
+    zoom = 5 if pd.isna(spread) or spread < 2 else 3
+    layer = pdk.Layer(
+        "ScatterplotLayer",
+        data=records,
+        id="places",
+        pickable=True,
+        get_position=["lon", "lat"],
+        get_radius=6,
+        radius_units="pixels",
+        get_fill_color=[0, 105, 168],
+        get_line_color=[40, 40, 40],
+        stroked=True,
+        line_width_min_pixels=1,
+    )
+    return pdk.Deck(
+        layers=[layer],
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
+        map_provider=None,
+        map_style=None,
+        tooltip={"html": "<b>{title}</b>"},
+    )
+
+
+def _table_or_note(table: pd.DataFrame, note: str) -> None:
+    if table.empty:
+        st.caption(note)
+    else:
+        st.dataframe(table, hide_index=True)
+
+
+def render_transactions(tx: pd.DataFrame | None) -> None:
+    """Every transaction of the project, or why none is shown."""
+    st.subheader(t("project.transactions"))
+    if tx is None:
+        st.info(t("flows.not_published"), icon=":material/receipt_long:")
+        return
+    _table_or_note(build_transaction_table(tx, current_lang()), t("project.no_tx"))
+
+
+def render_lists(details: pd.DataFrame | None, rows: pd.DataFrame) -> None:
+    """Organisations, sectors and SDGs, places, results and documents."""
+    lang = current_lang()
+    if details is None:
+        st.info(t("project.no_details"), icon=":material/info:")
+        return
+    st.subheader(t("project.organisations"))
+    _table_or_note(build_org_table(details, lang), t("project.none_published"))
+    st.subheader(t("project.sectors"))
+    _table_or_note(build_sector_table(details, lang), t("project.none_published"))
+    sdgs = [g for g in str(rows.iloc[0][S.COL_SDG_TAGS]).split(";") if g]
+    st.caption(t("project.sdgs", tags=", ".join(sdgs) or "–"))
+    st.subheader(t("project.locations"))
+    points = _of(details, "location")
+    if points.empty:
+        st.caption(t("project.no_locations"))
+    else:
+        st.pydeck_chart(build_location_deck(points), height=280)
+        names = sorted({n for n in points[S.DT_NAME] if n})
+        st.caption(", ".join(md_escape(n) for n in names))
+    st.subheader(t("project.results"))
+    _table_or_note(build_result_table(details, lang), t("project.none_published"))
+    st.subheader(t("project.documents"))
+    docs = _of(details, "document")
+    safe = docs[docs[S.DT_URL].str.match(r"^https?://", case=False)]
+    if safe.empty:
+        st.caption(t("project.none_published"))
+    else:
+        st.markdown(
+            "\n".join(
+                f"- [{md_escape(title)}]({url.replace(')', '%29').replace(' ', '%20')})"
+                for title, url in zip(safe[S.DT_NAME], safe[S.DT_URL], strict=True)
+            )
+        )
