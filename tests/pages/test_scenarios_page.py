@@ -6,6 +6,7 @@ from datetime import date
 
 from streamlit.testing.v1 import AppTest
 
+from src.engine.calibration import load_calibration
 from src.engine.montecarlo import run
 from src.engine.scenario import BASELINE, Lever, Scenario
 from src.i18n import format_money, format_percent
@@ -97,6 +98,10 @@ def test_french_scenarios_page():
     at = open_page({"lang": "fr"})
     assert at.title[0].value.startswith("Et si ?")
     assert "Achèvement à temps" in cards(at)
+    # The Assumptions tab: the French table, one row per calibration parameter.
+    params = next(d.value for d in at.dataframe if "Paramètre" in d.value.columns)
+    assert len(params) == len(load_calibration().params)
+    assert "Taux d'utilisation de la capacité (référence)" in set(params["Paramètre"])
 
 
 def test_the_assumptions_tab_shows_the_out_of_sample_checks_of_each_class():
