@@ -20,7 +20,7 @@ from src.i18n import LANGUAGES
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `brief` subcommand to the CLI's subparsers."""
     from src.briefing.sections import SECTIONS
-    from src.cli.options import add_filter_args
+    from src.cli.options import add_dataset_arg, add_filter_args
 
     p = subparsers.add_parser(
         "brief", help="briefing pack of a selection as .pptx or .pdf"
@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="saved scenario name or scenario JSON file (repeatable)",
     )
     p.add_argument("--trials", type=int, help="override the scenarios' trials")
+    add_dataset_arg(p)
     add_filter_args(p)
     p.set_defaults(func=cmd_brief)
 
@@ -85,8 +86,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     """Write the pack; returns the exit code."""
     from src.briefing import SECTIONS, build_pack, to_pdf, to_pptx
     from src.briefing.scenarios import run_scenario
-    from src.cli.options import check_values, filters_from_args
-    from src.portfolio.load import load_bundled_portfolio
+    from src.cli.options import check_values, filters_from_args, load_portfolio
 
     out = Path(args.out)
     writer = {".pptx": to_pptx, ".pdf": to_pdf}.get(out.suffix.lower())
@@ -96,7 +96,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     spec = filters_from_args(args)
     started = time.perf_counter()
     scenarios = [load_scenario_arg(v) for v in args.scenario]
-    df, meta = load_bundled_portfolio()
+    df, meta = load_portfolio(args.dataset)
     check_values(spec, df)
     selection = spec.apply(df)
     results = []
