@@ -58,28 +58,14 @@ def load_scenario_arg(value: str) -> Any:
             msg = f"scenario file {path} not found"
             raise ValueError(msg)
         return Scenario.from_json(path.read_text(encoding="utf-8"))
+    from src.briefing.scenarios import as_scenario
+
     try:
         from src.store.scenarios import load_scenario
     except ImportError:
         msg = f"scenario {value!r}: no such file, and no scenario store is available"
         raise ValueError(msg) from None
     return as_scenario(load_scenario(value), value)
-
-
-def as_scenario(stored: Any, name: str) -> Any:
-    """A Scenario from what the store returns (Scenario, dict or JSON text)."""
-    from src.engine.scenario import Scenario
-
-    if isinstance(stored, Scenario):
-        return stored
-    if isinstance(stored, dict):
-        return Scenario.from_dict(stored)
-    if isinstance(stored, str | bytes):
-        return Scenario.from_json(
-            stored if isinstance(stored, str) else stored.decode()
-        )
-    msg = f"scenario {name!r}: unexpected stored value {type(stored).__name__}"
-    raise ValueError(msg)
 
 
 def cmd_brief(args: argparse.Namespace) -> int:

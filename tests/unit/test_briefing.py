@@ -417,3 +417,14 @@ def test_pdf_falls_back_to_a_core_font_without_a_unicode_font(bundled, monkeypat
     text = norm(PdfReader(io.BytesIO(to_pdf(pack))).pages[1].extract_text())
     assert "Chiffres clés" in text
     assert norm(format_money(pack.kpis.budget, "fr")) in text
+
+
+def test_a_stored_scenario_reads_back_from_each_shape_the_store_may_return():
+    from src.briefing.scenarios import as_scenario
+    from src.engine.scenario import BASELINE, Lever
+
+    cut = BASELINE.with_changes(name="Cut", levers=(Lever("budget", -20),))
+    for stored in (cut, cut.to_dict(), cut.to_json(), cut.to_json().encode()):
+        assert as_scenario(stored, "Cut") == cut
+    with pytest.raises(ValueError, match="scenario 'Cut': unexpected stored value"):
+        as_scenario(3, "Cut")
