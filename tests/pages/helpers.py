@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
@@ -18,3 +20,9 @@ def open_page(page: str | None, params: dict[str, object] | None = None) -> AppT
         at.run()
     assert not at.exception, at.exception
     return at
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """The Vega-Lite specs of the app's charts (AppTest's element name for
+    `st.altair_chart` has changed between Streamlit versions; 1.67: this one)."""
+    return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]

@@ -119,7 +119,9 @@ def test_the_assumptions_tab_shows_the_out_of_sample_checks_of_each_class():
     assert coverage["Inside P10–P90"].tolist() == expected
     classes = next(t for t in tables if "Rows in this run" in t.columns)
     assert "Reported outcome (finished)" in classes["Reference class"].tolist()
-    assert at.get("vega_lite_chart") or at.get("arrow_vega_lite_chart")
+    # The PIT chart: one panel per check (faceted by check).
+    pit = [s for s in helpers.chart_specs(at) if "facet" in s]
+    assert [s["facet"]["field"] for s in pit] == ["check"]
 
 
 def test_checking_a_cut_against_the_assumptions_says_whether_it_holds():
