@@ -10,14 +10,18 @@ from tests.conftest import ROOT
 
 
 def open_page(page: str | None, params: dict[str, object] | None = None) -> AppTest:
-    """Run the app with URL parameters, then switch to `page` (None: landing)."""
+    """Run the app with URL parameters on `page` (None: the landing page).
+
+    The first run opens `page` directly, as a link to it does: st.navigation
+    registers our pages under their file names, so AppTest's pre-run page hash
+    (from the file name) is the one the app registers; no landing run first.
+    """
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    at.run()
     if page:
         at.switch_page(page)
-        at.run()
+    at.run()
     assert not at.exception, at.exception
     return at
 

@@ -11,7 +11,7 @@ from src.cli.main import main
 from src.i18n import format_money
 from src.portfolio import schema as S
 from src.portfolio.load import load_bundled_portfolio
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seed_data_dir
 
 FIX = ROOT / "tests/fixtures/imports"
 # Every subcommand that reads a portfolio, with the arguments it needs besides it.
@@ -32,7 +32,7 @@ def demo(tmp_path_factory):
     from src.store.datasets import load_dataset, store_import
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("APP_DATA_DIR", str(tmp_path_factory.mktemp("store")))
+        mp.setenv("APP_DATA_DIR", str(seed_data_dir(tmp_path_factory.mktemp("store"))))
         mp.delenv("APP_DATABASE_URL", raising=False)
         db.dispose_engines()
         store_import(import_files([FIX / "portfolio_20.csv"]), "demo")

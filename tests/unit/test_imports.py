@@ -417,14 +417,8 @@ def test_store_report_has_the_bundled_report_shape(twenty):
 
 
 @pytest.fixture
-def store_dir(tmp_path, monkeypatch):
-    from src.store import db
-
-    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
-    db.dispose_engines()
-    yield tmp_path
-    db.dispose_engines()
+def store_dir(app_data_dir):
+    return app_data_dir
 
 
 def test_cli_import_stores_the_dataset_and_exits_0(store_dir, capsys):

@@ -18,12 +18,8 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(autouse=True)
-def _fresh_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
-    db.dispose_engines()
-    yield
-    db.dispose_engines()
+def _fresh_store(app_data_dir):
+    return app_data_dir
 
 
 def _scenario(i: int, thread: int) -> str:
