@@ -127,7 +127,7 @@ def test_the_assumptions_tab_shows_the_out_of_sample_checks_of_each_class():
 def test_checking_a_cut_against_the_assumptions_says_whether_it_holds():
     from src.engine.sensitivity import assumption_ranges, robustness
 
-    scenario = Scenario(levers=(Lever("budget", -40),), trials=200, name="Cut")
+    scenario = Scenario(levers=(Lever("budget", -40),), trials=64, name="Cut")
     at = open_page({"scenario": scenario.to_token()})
     at.toggle(key="scen.robustness").set_value(True)
     at.run()
