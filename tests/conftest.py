@@ -1,9 +1,13 @@
-"""Shared test fixtures: repository root, a tiny hand-made portfolio, fixed seed."""
+"""Shared test fixtures: repository root, a tiny hand-made portfolio, fixed seed,
+a fresh app data folder."""
 
 from __future__ import annotations
 
 import os
+import shutil
+from collections.abc import Iterator
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -14,6 +18,41 @@ from src.portfolio.canonical import read_canonical
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20211
+
+
+@cache
+def _bundled_cache() -> Path:
+    """The folder holding the bundled portfolio's Parquet cache, built once."""
+    from src.portfolio import paths
+    from src.portfolio.load import load_bundled_portfolio
+
+    load_bundled_portfolio()
+    return paths.cache_dir()
+
+
+def seed_data_dir(path: Path) -> Path:
+    """Put the bundled portfolio's cache into a fresh APP_DATA_DIR `path`.
+
+    The cache is keyed by the raw files, so the app reads it as its own; without
+    it every fresh folder rebuilds the portfolio from the IATI files (about a
+    second and a half each; the build has its own tests). Call it before
+    APP_DATA_DIR points at `path`.
+    """
+    shutil.copytree(_bundled_cache(), path / "cache", dirs_exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def app_data_dir(tmp_path, monkeypatch) -> Iterator[Path]:
+    """A fresh APP_DATA_DIR (its own SQLite store) with the bundled cache in it."""
+    from src.store import db
+
+    seed_data_dir(tmp_path)
+    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
+    db.dispose_engines()
+    yield tmp_path
+    db.dispose_engines()
 
 
 def make_rows(rows: list[dict[str, object]], as_of: date = date(2021, 6, 1)):

@@ -20,7 +20,7 @@ from src.i18n import LANGUAGES
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `brief` subcommand to the CLI's subparsers."""
     from src.briefing.sections import SECTIONS
-    from src.cli.options import add_filter_args
+    from src.cli.options import add_dataset_arg, add_filter_args
 
     p = subparsers.add_parser(
         "brief", help="briefing pack of a selection as .pptx or .pdf"
@@ -43,6 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="saved scenario name or scenario JSON file (repeatable)",
     )
     p.add_argument("--trials", type=int, help="override the scenarios' trials")
+    add_dataset_arg(p)
     add_filter_args(p)
     p.set_defaults(func=cmd_brief)
 
@@ -57,6 +58,8 @@ def load_scenario_arg(value: str) -> Any:
             msg = f"scenario file {path} not found"
             raise ValueError(msg)
         return Scenario.from_json(path.read_text(encoding="utf-8"))
+    from src.briefing.scenarios import as_scenario
+
     try:
         from src.store.scenarios import load_scenario
     except ImportError:
@@ -65,28 +68,11 @@ def load_scenario_arg(value: str) -> Any:
     return as_scenario(load_scenario(value), value)
 
 
-def as_scenario(stored: Any, name: str) -> Any:
-    """A Scenario from what the store returns (Scenario, dict or JSON text)."""
-    from src.engine.scenario import Scenario
-
-    if isinstance(stored, Scenario):
-        return stored
-    if isinstance(stored, dict):
-        return Scenario.from_dict(stored)
-    if isinstance(stored, str | bytes):
-        return Scenario.from_json(
-            stored if isinstance(stored, str) else stored.decode()
-        )
-    msg = f"scenario {name!r}: unexpected stored value {type(stored).__name__}"
-    raise ValueError(msg)
-
-
 def cmd_brief(args: argparse.Namespace) -> int:
     """Write the pack; returns the exit code."""
     from src.briefing import SECTIONS, build_pack, to_pdf, to_pptx
     from src.briefing.scenarios import run_scenario
-    from src.cli.options import check_values, filters_from_args
-    from src.portfolio.load import load_bundled_portfolio
+    from src.cli.options import check_values, filters_from_args, load_portfolio
 
     out = Path(args.out)
     writer = {".pptx": to_pptx, ".pdf": to_pdf}.get(out.suffix.lower())
@@ -96,7 +82,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     spec = filters_from_args(args)
     started = time.perf_counter()
     scenarios = [load_scenario_arg(v) for v in args.scenario]
-    df, meta = load_bundled_portfolio()
+    df, meta = load_portfolio(args.dataset)
     check_values(spec, df)
     selection = spec.apply(df)
     results = []

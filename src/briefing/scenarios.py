@@ -140,6 +140,22 @@ def run_scenario(
     return ScenarioResult(result.name, result.metrics, result.delivery, info)
 
 
+def as_scenario(stored: Any, name: str) -> Any:
+    """A Scenario from what the store returns (Scenario, dict or JSON text)."""
+    from src.engine.scenario import Scenario
+
+    if isinstance(stored, Scenario):
+        return stored
+    if isinstance(stored, dict):
+        return Scenario.from_dict(stored)
+    if isinstance(stored, str | bytes):
+        return Scenario.from_json(
+            stored if isinstance(stored, str) else stored.decode()
+        )
+    msg = f"scenario {name!r}: unexpected stored value {type(stored).__name__}"
+    raise ValueError(msg)
+
+
 def summary_sentence(result: ScenarioResult, lang: str) -> str:
     """One plain-language sentence on the scenario's effect (P50 with P10–P90)."""
     m = result.metrics.set_index("metric")

@@ -1,12 +1,79 @@
-"""Options shared by subcommands: the sidebar's filters, and plain/JSON output."""
+"""Options shared by subcommands: the dataset, the sidebar's filters, the output."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
+import pandas as pd
+
 from src.portfolio import schema as S
+from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.filters import FilterSpec
+
+BUNDLED = "bundled"  # the shipped sample; any other name is an imported dataset
+
+
+def add_dataset_arg(parser: argparse.ArgumentParser) -> None:
+    """`--dataset NAME`: an imported dataset instead of the bundled portfolio."""
+    parser.add_argument(
+        "--dataset",
+        default=BUNDLED,
+        metavar="NAME",
+        help=f"imported dataset to read (see `datasets`; default: {BUNDLED})",
+    )
+
+
+def known_datasets() -> list[str]:
+    """The bundled dataset, then the imported ones (newest first)."""
+    try:
+        from src.store.datasets import list_datasets
+    except ImportError:  # the store is optional for the data commands
+        return [BUNDLED]
+    return [BUNDLED, *(d.name for d in list_datasets())]
+
+
+def _unknown(name: str) -> ValueError:
+    known = ", ".join(known_datasets())
+    return ValueError(f"--dataset: no dataset named {name!r}; known datasets: {known}")
+
+
+def load_portfolio(name: str) -> tuple[pd.DataFrame, S.PortfolioMeta]:
+    """The table and metadata of the bundled portfolio or an imported dataset.
+
+    Raises:
+        ValueError: no dataset has this name (the message names the known ones).
+    """
+    if name == BUNDLED:
+        from src.portfolio.load import load_bundled_portfolio
+
+        return load_bundled_portfolio()
+    try:
+        from src.store.datasets import DatasetNotFoundError, load_dataset
+    except ImportError:
+        raise _unknown(name) from None
+    try:
+        return load_dataset(name)
+    except DatasetNotFoundError:
+        raise _unknown(name) from None
+
+
+def load_report(name: str) -> DatasetReport:
+    """The build/import report of a dataset (`load_bundled_report()`'s shape).
+
+    Raises:
+        ValueError: no dataset has this name.
+    """
+    if name == BUNDLED:
+        from src.portfolio.load import load_bundled_report
+
+        return load_bundled_report()
+    from src.store.datasets import DatasetNotFoundError, load_dataset_report
+
+    try:
+        return load_dataset_report(name)
+    except DatasetNotFoundError:
+        raise _unknown(name) from None
 
 
 def add_filter_args(parser: argparse.ArgumentParser) -> None:

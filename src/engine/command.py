@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from src.cli.options import add_dataset_arg, load_portfolio
 from src.engine.scenario import BASELINE, Scenario
 from src.portfolio.canonical import read_canonical
 
@@ -28,7 +29,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `simulate` and `validate` subcommands to the CLI's subparsers."""
     p = subparsers.add_parser("simulate", help="Monte Carlo delivery simulation")
     p.add_argument("--scenario", help="scenario JSON file (default: the baseline)")
-    p.add_argument("--portfolio", help="portfolio .csv or .parquet (default: bundled)")
+    source = p.add_mutually_exclusive_group()
+    source.add_argument("--portfolio", help="portfolio .csv or .parquet file")
+    add_dataset_arg(source)
     p.add_argument("--as-of", help="data date yyyy-mm-dd (default: file's or today)")
     p.add_argument("--trials", type=int, help="override the scenario's trials")
     p.add_argument("--seed", type=int, help="override the scenario's seed")
@@ -55,9 +58,7 @@ def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, date]:
     if args.portfolio:
         as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
         return read_canonical(Path(args.portfolio), as_of=as_of), as_of
-    from src.portfolio.load import load_bundled_portfolio
-
-    df, meta = load_bundled_portfolio()
+    df, meta = load_portfolio(args.dataset)
     as_of = date.fromisoformat(args.as_of or meta.as_of)
     return df, as_of
 

@@ -81,8 +81,7 @@ def pack_choice_input() -> PackChoice:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scenario_result(dataset: str, spec, name: str):
     """Run a saved scenario on the selection (cached per data, filters and name)."""
-    from src.briefing.command import as_scenario
-    from src.briefing.scenarios import run_scenario
+    from src.briefing.scenarios import as_scenario, run_scenario
     from src.store.scenarios import load_scenario
     from src.widgets import cache
 

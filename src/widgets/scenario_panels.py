@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pandas as pd
 import streamlit as st
 
+from src.engine.calibration import load_calibration
 from src.engine.metrics import Comparison
 from src.engine.montecarlo import combine
 from src.engine.narrative import change_summary
@@ -17,6 +16,7 @@ from src.portfolio.summary import by_country
 from src.widgets import cache, model_quality, state
 from src.widgets import map as worldmap
 from src.widgets import scenario_results as results
+from src.widgets.assumptions import build_assumptions_table
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
@@ -131,19 +131,7 @@ def render_drivers(ctx: Context, scenario: Scenario) -> None:
 
 def render_assumptions() -> None:
     """The model's parameters with their sources, and the model documentation."""
-    data = json.loads((ROOT / "data/calibration/calibration.json").read_text("utf-8"))
-    params = pd.DataFrame(
-        [
-            {
-                t("scen.param"): name,
-                t("scen.value"): json.dumps(spec["value"], ensure_ascii=False),
-                t("scen.unit"): spec["unit"],
-                t("scen.description"): spec["description"],
-                t("scen.source"): spec["source"],
-            }
-            for name, spec in data["parameters"].items()
-        ]
-    )
+    params = build_assumptions_table(load_calibration().params, current_lang())
     st.markdown(t("scen.assumptions_intro"))
     st.dataframe(params, hide_index=True)
     with st.expander(t("scen.model_doc")):

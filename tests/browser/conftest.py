@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, seed_data_dir
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -80,6 +80,7 @@ SERVER_OPTIONS = [
 @contextlib.contextmanager
 def running_app(launcher: str, data_dir: Path) -> Iterator[str]:
     """A fresh app server on a free localhost port; yields its URL."""
+    seed_data_dir(data_dir)  # no rebuild of the bundled portfolio on first request
     port = _free_port()
     proc = subprocess.Popen(
         [*LAUNCHERS[launcher], *SERVER_OPTIONS, "--server.port", str(port)],

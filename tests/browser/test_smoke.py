@@ -93,8 +93,18 @@ def test_a_sidebar_filter_changes_the_kpis_and_the_url(
     df, meta = bundled
     page = new_page(app_url)
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.locator("[data-testid='stMultiSelect']").first.click()
-    page.get_by_role("option", name="Health", exact=True).click()
+    box = sidebar.locator("[data-testid='stMultiSelect']").first
+    health = page.get_by_role("option", name="Health", exact=True)
+    # Under load a rerun can redraw the box and swallow the opening click: click
+    # until the option list shows (state), not once and wait 30 s.
+    for _ in range(10):
+        box.click()
+        try:
+            health.wait_for(timeout=3_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    health.click()
     page.keyboard.press("Escape")
     health = kpis(FilterSpec(sectors=("Health",)).apply(df), meta.as_of)
     expected = format_money(health.budget, "en")

@@ -10,7 +10,6 @@ from streamlit.testing.v1 import AppTest
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.schema import PortfolioMeta
-from src.store import db
 from src.store.datasets import list_datasets, save_dataset
 from src.widgets import state
 from tests.conftest import ROOT
@@ -22,12 +21,8 @@ IATI = ROOT / "data" / "raw" / "iati"
 
 
 @pytest.fixture(autouse=True)
-def _store(tmp_path, monkeypatch):
-    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
-    db.dispose_engines()
-    yield
-    db.dispose_engines()
+def _store(app_data_dir):
+    return app_data_dir
 
 
 def open_page(params: dict[str, str] | None = None) -> AppTest:

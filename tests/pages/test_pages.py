@@ -19,11 +19,9 @@ def run_app(params: dict[str, str | list[str]] | None = None, page: str | None =
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     for key, value in (params or {}).items():
         at.query_params[key] = value
-    at.run()
     if page:
-        at.switch_page(page)
-        at.run()
-    return at
+        at.switch_page(page)  # a link to the page: its first run opens it
+    return at.run()
 
 
 def metric_values(at: AppTest) -> dict[str, str]:
@@ -171,9 +169,8 @@ def test_unknown_map_metric_and_present_values_show_notices():
     assert "abc" in warnings
 
 
-def test_imported_dataset_survives_a_page_switch(tmp_path, monkeypatch):
+def test_imported_dataset_survives_a_page_switch(app_data_dir):
     """Streamlit drops query parameters on navigation: the session keeps it."""
-    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
     from src.portfolio.dataset_report import DatasetReport
     from src.portfolio.load import load_bundled_portfolio
     from src.store.datasets import save_dataset

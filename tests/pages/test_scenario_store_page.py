@@ -12,8 +12,8 @@ from tests.pages import helpers
 
 
 @pytest.fixture(autouse=True)
-def _own_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
+def _own_store(app_data_dir):
+    return app_data_dir
 
 
 def open_page(params: dict[str, object] | None = None) -> AppTest:

@@ -7,6 +7,7 @@ import json
 import weakref
 import xml.etree.ElementTree as ET  # trusted bundled files only, for expectations
 from datetime import date
+from functools import cache
 
 import pandas as pd
 import pytest
@@ -77,6 +78,7 @@ def test_data_date_and_derived_end(cases):
     assert eur[S.COL_SECTOR_GROUP] == "Health"
 
 
+@cache  # two tests compare with it; the XML does not change during a run
 def _independent_xml_totals() -> dict[str, float]:
     """Sum budgets and spend straight from the XML (all bundled values are USD)."""
     totals = {"activities": 0, "budget": 0.0, "spent": 0.0}

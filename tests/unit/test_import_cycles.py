@@ -76,3 +76,16 @@ def test_the_cycle_finder_finds_a_cycle_through_three_modules():
 
 def test_src_has_no_import_cycle():
     assert find_cycle(import_graph()) == []
+
+
+def test_no_ui_module_imports_a_cli_module():
+    graph = import_graph()
+    cli = {
+        m
+        for m in graph
+        if m == "src.cli"
+        or m.startswith("src.cli.")
+        or m.rpartition(".")[2] in {"command", "import_command"}
+    }
+    ui = {m for m in graph if m.startswith("src.widgets")}
+    assert {(u, c) for u in ui for c in graph[u] & cli} == set()

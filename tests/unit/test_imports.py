@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from datetime import date
 
 import openpyxl
@@ -239,7 +240,6 @@ def _import_as_before(sources: list) -> tuple:
 
 def _stamped(path, stamp: str) -> bytes:
     """The file with every activity's last-updated-datetime set to `stamp`."""
-    import re
 
     data = path.read_bytes()
     return re.sub(rb'last-updated-datetime="[^"]*"', stamp.encode(), data)
@@ -404,6 +404,11 @@ def test_dataset_report_splits_errors_and_warnings_and_round_trips(twenty):
     assert prov["files"][0]["sha256"]
     assert prov["files"][0]["size"] > 0
     assert len(twenty.fingerprint()) == 16
+
+
+@pytest.fixture
+def store_dir(app_data_dir):
+    return app_data_dir
 
 
 def test_cli_import_stores_the_dataset_and_exits_0(store_dir, capsys):

@@ -14,7 +14,6 @@ from src.engine.montecarlo import run
 from src.engine.scenario import BASELINE
 from src.portfolio.imports import import_files
 from src.store.datasets import delete_dataset, load_dataset, store_import
-from src.store.db import dispose_engines
 from src.store.reference_classes import load_own_class, save_own_class
 
 AS_OF = date(2024, 6, 30)
@@ -25,12 +24,8 @@ HEADER = [
 
 
 @pytest.fixture(autouse=True)
-def _store(tmp_path, monkeypatch):
-    monkeypatch.setenv("APP_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("APP_DATABASE_URL", raising=False)
-    dispose_engines()
-    yield
-    dispose_engines()
+def _store(app_data_dir):
+    return app_data_dir
 
 
 def _write_csv(path, n_closed: int, n_running: int, seed: int = 5) -> None:

@@ -20,8 +20,8 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(autouse=True)
-def _fresh_store(store_dir):
-    return store_dir
+def _fresh_store(app_data_dir):
+    return app_data_dir
 
 
 def _scenario(i: int, thread: int) -> str:

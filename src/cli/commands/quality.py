@@ -1,4 +1,4 @@
-"""The `quality` subcommand: data-quality counts for the bundled portfolio."""
+"""The `quality` subcommand: data-quality counts of a dataset (default: bundled)."""
 
 from __future__ import annotations
 
@@ -6,23 +6,25 @@ import argparse
 import json
 from dataclasses import asdict
 
+from src.cli.options import add_dataset_arg, load_portfolio, load_report
+
 ORDER = 30
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `quality`."""
     p = subparsers.add_parser("quality", help="data-quality report")
+    add_dataset_arg(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_quality)
 
 
 def cmd_quality(args: argparse.Namespace) -> int:
-    """Data-quality counts for the bundled portfolio."""
-    from src.portfolio.load import load_bundled_portfolio, load_bundled_report
+    """Data-quality counts of the chosen dataset."""
     from src.portfolio.quality import quality_report
 
-    df, _ = load_bundled_portfolio()
-    report = load_bundled_report()
+    df, _ = load_portfolio(args.dataset)
+    report = load_report(args.dataset)
     checks = quality_report(df, report.build_problems)
     if args.json:
         print(json.dumps([asdict(c) for c in checks], indent=2))

@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from src.cli.options import add_filter_args, check_values, emit, filters_from_args
+from src.cli.options import (
+    add_dataset_arg,
+    add_filter_args,
+    check_values,
+    emit,
+    filters_from_args,
+    load_portfolio,
+)
 from src.portfolio import schema as S
 
 ORDER = 20
@@ -14,6 +21,7 @@ ORDER = 20
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `summary`."""
     p = subparsers.add_parser("summary", help="KPIs of a filtered selection")
+    add_dataset_arg(p)
     add_filter_args(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_summary)
@@ -21,11 +29,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def cmd_summary(args: argparse.Namespace) -> int:
     """KPIs for a filtered selection."""
-    from src.portfolio.load import load_bundled_portfolio
     from src.portfolio.summary import breakdown, kpis
 
     spec = filters_from_args(args)
-    df, meta = load_bundled_portfolio()
+    df, meta = load_portfolio(args.dataset)
     check_values(spec, df)
     sel = spec.apply(df)
     data: dict[str, object] = {

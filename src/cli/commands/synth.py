@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from src.cli.options import add_dataset_arg, load_portfolio
+
 ORDER = 40
 
 
@@ -16,15 +18,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--projects", type=int, required=True)
     p.add_argument("--out", required=True)
     p.add_argument("--seed", type=int, default=0)
+    add_dataset_arg(p)
     p.set_defaults(func=cmd_synth)
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
     """Write a synthetic portfolio (benchmarks only)."""
-    from src.portfolio.load import load_bundled_portfolio
     from src.portfolio.synth import synthesize
 
-    df, _ = load_bundled_portfolio()
+    df, _ = load_portfolio(args.dataset)
     out = synthesize(df, projects=args.projects, seed=args.seed)
     path = Path(args.out)
     if path.suffix not in (".parquet", ".csv"):
