@@ -54,13 +54,39 @@ def _error(message: str) -> int:
     return 2
 
 
-def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, date]:
+def _load(args: argparse.Namespace) -> tuple[pd.DataFrame, date, str]:
+    """The portfolio, its data date and its fingerprint ("" for a file)."""
     if args.portfolio:
         as_of = date.fromisoformat(args.as_of) if args.as_of else date.today()
-        return read_canonical(Path(args.portfolio), as_of=as_of), as_of
+        return read_canonical(Path(args.portfolio), as_of=as_of), as_of, ""
     df, meta = load_portfolio(args.dataset)
     as_of = date.fromisoformat(args.as_of or meta.as_of)
-    return df, as_of
+    return df, as_of, meta.fingerprint
+
+
+def _calibration(scenario: Scenario, dataset: str, fingerprint: str):  # noqa: ANN202
+    """The calibration, with the dataset's own class when the scenario asks for it.
+
+    The own class is fitted on the Data page and tied to the dataset's fingerprint.
+    """
+    from src.engine.calibration import load_calibration
+
+    cal = load_calibration()
+    if scenario.reference != "own":
+        return cal
+    stored = None
+    if fingerprint and dataset != "bundled":
+        from src.store.reference_classes import load_own_class
+
+        stored = load_own_class(dataset, fingerprint)
+    if stored is None:
+        msg = (
+            f"the scenario asks for the own reference class, but dataset "
+            f"{dataset!r} has none fitted on its current data (fit one on the Data "
+            "page)"
+        )
+        raise ValueError(msg)
+    return cal.with_class("own", stored.entry)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -80,8 +106,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                 trials=args.trials if args.trials is not None else scenario.trials,
                 seed=args.seed if args.seed is not None else scenario.seed,
             )
-        df, as_of = _load(args)
-        result = run(df, scenario, as_of=as_of)
+        df, as_of, fingerprint = _load(args)
+        cal = _calibration(scenario, getattr(args, "dataset", "bundled"), fingerprint)
+        result = run(df, scenario, as_of=as_of, calibration=cal)
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         return _error(str(exc))
     if args.json:

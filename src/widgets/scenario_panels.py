@@ -25,9 +25,17 @@ from src.widgets.i18n import current_lang, md_escape, t
 def run_comparison(ctx: Context, scenario: Scenario) -> Comparison:
     """Baseline and scenario from the cache (each run once per settings)."""
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
-    with st.spinner(t("scen.running", trials=scenario.trials)):
-        base = cache.scenario_run(dataset, ctx.spec, scenario.baseline().to_token())
-        scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token())
+    try:
+        with st.spinner(t("scen.running", trials=scenario.trials)):
+            base = cache.scenario_run(dataset, ctx.spec, scenario.baseline().to_token())
+            scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token())
+    except ValueError as exc:
+        # The engine refuses what it cannot do (a run over the size limit, a
+        # lever on a target no row has): say why and stop, never a traceback.
+        st.error(
+            t("scen.cannot_run", reason=md_escape(str(exc))), icon=":material/block:"
+        )
+        st.stop()
     return combine(base, scen)
 
 

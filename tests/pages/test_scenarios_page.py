@@ -230,3 +230,19 @@ def test_a_lever_on_an_agency_from_a_link_keeps_its_target():
     shown = format_metric(metric, delay, "en")
     assert shown != format_metric(metric, whole, "en")  # the target matters
     assert cards(at)["Median delay"].endswith("→ " + shown)
+
+
+def test_a_run_over_the_size_limit_is_refused_with_a_message(monkeypatch):
+    from src.engine import montecarlo
+    from src.widgets import cache
+
+    monkeypatch.setattr(montecarlo, "MAX_ROW_TRIALS", 1_000)
+    cache.scenario_run.clear()  # a cached run would not reach the limit
+    at = helpers.open_page("pages/scenarios.py", {"sector": "Health"})
+    assert not at.exception, at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]  # Markdown-escaped
+    assert errors == [
+        "This scenario cannot be simulated: 98 rows × 200 trials is above the "
+        "limit of 1,000 row-trials per run: use at most 10 trials for this "
+        "selection, or a smaller selection."
+    ]

@@ -114,3 +114,24 @@ def test_the_own_fit_recovers_the_delay_of_closed_projects(tmp_path):
     rows = report.table.assign(planned_m=365.0 / 30.4375)
     dist = survival_class(own.entry, rows.head(1), np.array([12.0]))
     assert np.exp(dist.mu[0]) == pytest.approx(1.25, rel=0.05)
+
+
+def test_the_cli_simulates_with_the_dataset_own_class(tmp_path, capsys):
+    import json
+
+    from src.cli.main import main
+
+    path = tmp_path / "own.csv"
+    _write_csv(path, n_closed=40, n_running=10)
+    store_import(import_files([path], as_of=AS_OF), "hist")
+    scen = tmp_path / "own.json"
+    scen.write_text(BASELINE.with_changes(trials=16, reference="own").to_json())
+    assert main(["simulate", "--dataset", "hist", "--scenario", str(scen)]) == 2
+    assert "has none fitted" in capsys.readouterr().err
+    df, meta = load_dataset("hist")
+    own = fit_own(df, AS_OF)
+    save_own_class("hist", meta.fingerprint, own.entry, own.check.to_dict())
+    args = ["simulate", "--dataset", "hist", "--scenario", str(scen), "--json"]
+    assert main(args) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert {r["reference_class"] for r in rows} == {"own", "reported"}
