@@ -27,13 +27,37 @@ from src.settings import Settings
 BUNDLED = "bundled"
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+def data_version(dataset: str) -> str:
+    """What identifies a dataset's current content, for cache keys.
+
+    An imported dataset replaced under the same name (`import --replace`, in
+    another process too) gets a new fingerprint and creation time, so every
+    cached table and run keyed on it is recomputed at once.
+    """
+    if dataset == BUNDLED:
+        return BUNDLED
+    from src.store.datasets import DatasetNotFoundError, dataset_info
+
+    try:
+        info = dataset_info(dataset)
+    except (DatasetNotFoundError, ValueError):
+        return "missing"  # loading it then says what is wrong
+    return f"{info.fingerprint}:{info.created.isoformat()}"
+
+
 def portfolio(dataset: str = BUNDLED) -> tuple[pd.DataFrame, PortfolioMeta]:
     """The table and metadata of a dataset ("bundled" or an imported one).
 
     The PORTFOLIO_FILE environment variable (a canonical CSV/Parquet) replaces
-    the bundled dataset; benchmarks use it for synthetic portfolios.
+    the bundled dataset; benchmarks use it for synthetic portfolios. Cached per
+    dataset content (`data_version`).
     """
+    return _portfolio(dataset, data_version(dataset))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _portfolio(dataset: str, version: str) -> tuple[pd.DataFrame, PortfolioMeta]:
+    del version  # part of the cache key only
     if dataset == BUNDLED:
         override = Settings.from_env().portfolio_file
         if override:
@@ -75,13 +99,21 @@ def dataset_names() -> list[str]:
     return [BUNDLED, *(d.name for d in list_datasets())]
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
 def scenario_run(dataset: str, spec: FilterSpec, token: str) -> SimulationResult:
     """One engine run of a scenario (URL token) on the filtered portfolio.
 
-    Cached per (dataset, filters, scenario): moving a lever back to a value seen
-    before, or the baseline of any scenario with the same settings, is instant.
+    Cached per (dataset content, filters, scenario): moving a lever back to a
+    value seen before, or the baseline of any scenario with the same settings,
+    is instant; a replaced dataset is simulated afresh.
     """
+    return _scenario_run(dataset, data_version(dataset), spec, token)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _scenario_run(
+    dataset: str, version: str, spec: FilterSpec, token: str
+) -> SimulationResult:
+    del version  # part of the cache key only
     df, meta = portfolio(dataset)
     scenario = Scenario.from_token(token)
     return run(
@@ -118,11 +150,18 @@ def own_class(dataset: str):  # noqa: ANN201 - StoredClass | None
     return load_own_class(dataset, meta.fingerprint)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def scenario_sensitivity(
     dataset: str, spec: FilterSpec, token: str, metric: str
 ) -> pd.DataFrame:
     """Tornado swings of a metric for a scenario (slow: many runs, cached)."""
+    return _scenario_sensitivity(dataset, data_version(dataset), spec, token, metric)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scenario_sensitivity(
+    dataset: str, version: str, spec: FilterSpec, token: str, metric: str
+) -> pd.DataFrame:
+    del version  # part of the cache key only
     df, meta = portfolio(dataset)
     scen = Scenario.from_token(token)
     return sensitivity(
@@ -135,9 +174,16 @@ def scenario_sensitivity(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def scenario_assumptions(dataset: str, spec: FilterSpec, token: str) -> pd.DataFrame:
     """A scenario's change at each end of each key assumption (cached)."""
+    return _scenario_assumptions(dataset, data_version(dataset), spec, token)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _scenario_assumptions(
+    dataset: str, version: str, spec: FilterSpec, token: str
+) -> pd.DataFrame:
+    del version  # part of the cache key only
     df, meta = portfolio(dataset)
     scen = Scenario.from_token(token)
     return assumption_ranges(
@@ -147,3 +193,10 @@ def scenario_assumptions(dataset: str, spec: FilterSpec, token: str) -> pd.DataF
         trials=min(scen.trials, 200),
         calibration=calibration(dataset, scen.reference),
     )
+
+
+# Clearing the public names clears their caches (the callers clear after an
+# import, a deletion or a new own reference class).
+portfolio.clear = _portfolio.clear  # type: ignore[attr-defined]
+scenario_run.clear = _scenario_run.clear  # type: ignore[attr-defined]
+scenario_sensitivity.clear = _scenario_sensitivity.clear  # type: ignore[attr-defined]
