@@ -56,7 +56,7 @@ def build_country_table(df: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("coord.col.ns_relations"): table["non_significant"],
             t("coord.col.ns_share_budget"): (table["share_budget"] * 100).round(1),
         }
-    )
+    ).sort_values(t("col.country"), ignore_index=True)
 
 
 def render_country_table(df: pd.DataFrame) -> None:
@@ -65,7 +65,8 @@ def render_country_table(df: pd.DataFrame) -> None:
     st.subheader(t("coord.countries"))
     st.caption(t("coord.countries_note"))
     table = build_country_table(df, lang)
-    st.dataframe(table, hide_index=True)
+    money = st.column_config.NumberColumn(format="%,.0f")
+    st.dataframe(table, hide_index=True, column_config={t("col.budget_usd"): money})
     st.download_button(
         t("table.download"),
         data=lambda: to_csv_bytes(table, [t("coord.countries")]),

@@ -13,9 +13,17 @@ def test_the_country_table_follows_the_filters_and_the_data_layer():
     df, _ = load_bundled_portfolio()
     sel = FilterSpec(sectors=("Health",)).apply(df)
     expected = C.country_table(sel)
+    names = sel.drop_duplicates("country_iso3").set_index("country_iso3")[
+        "country_name"
+    ]
     table = at.dataframe[0].value
     assert len(table) == len(expected)
-    assert table["Actors"].tolist() == expected["actors"].tolist()
+    assert table["Country"].tolist() == sorted(table["Country"])
+    shown = dict(zip(table["Country"], table["Actors"], strict=True))
+    by_iso = dict(zip(expected["country_iso3"], expected["actors"], strict=True))
+    assert sorted(shown.values()) == sorted(by_iso.values())
+    assert shown["Kenya"] == by_iso["KEN"]
+    assert names["KEN"] == "Kenya"
     assert table["Non-significant relations"].sum() == expected["non_significant"].sum()
 
 
