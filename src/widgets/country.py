@@ -10,7 +10,7 @@ from src.portfolio import schema as S
 from src.portfolio.filters import FilterSpec
 from src.widgets import state
 from src.widgets.frame import Context
-from src.widgets.i18n import current_lang, t
+from src.widgets.i18n import current_lang, md_escape, t
 
 
 def display_name(df: pd.DataFrame, iso3: str) -> str:
@@ -33,6 +33,13 @@ def country_picker(ctx: Context) -> str:
     if chosen not in options:
         first = [c for c in ctx.spec.countries if c in options]
         url = st.query_params.get(state.URL_COUNTRY)
+        if url and url not in options and not first:
+            # A link naming a country this dataset does not have: say so,
+            # rather than silently showing the first country of the list.
+            st.warning(
+                t("country.unknown", value=md_escape(str(url)[:20])),
+                icon=":material/link_off:",
+            )
         chosen = first[0] if first else (url if url in options else options[0])
         st.session_state[state.COUNTRY_SELECT] = chosen
     iso3 = st.selectbox(
