@@ -70,23 +70,15 @@ def _calibration(scenario: Scenario, dataset: str, fingerprint: str):  # noqa: A
     The own class is fitted on the Data page and tied to the dataset's fingerprint.
     """
     from src.engine.calibration import load_calibration
+    from src.engine.calibration.own import with_own_class
 
-    cal = load_calibration()
-    if scenario.reference != "own":
-        return cal
     stored = None
-    if fingerprint and dataset != "bundled":
+    if scenario.reference == "own" and fingerprint and dataset != "bundled":
         from src.store.reference_classes import load_own_class
 
         stored = load_own_class(dataset, fingerprint)
-    if stored is None:
-        msg = (
-            f"the scenario asks for the own reference class, but dataset "
-            f"{dataset!r} has none fitted on its current data (fit one on the Data "
-            "page)"
-        )
-        raise ValueError(msg)
-    return cal.with_class("own", stored.entry)
+    entry = stored.entry if stored else None
+    return with_own_class(load_calibration(), scenario.reference, entry, dataset)
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ import pandas as pd
 
 from src.engine.calibration import Calibration
 from src.engine.calibration.records import covariate_frame
-from src.engine.calibration.survival import AFTFit, std_cdf
+from src.engine.calibration.survival import AFTFit, std_cdf, std_quantile
 
 Z90 = 1.2815515655446004
 Z75 = 0.6744897501960817
@@ -46,9 +46,7 @@ class SplitNormal:
 
     def log_quantile(self, p: float) -> np.ndarray:
         """Log of the p-quantile of the ratio."""
-        from statistics import NormalDist
-
-        z = NormalDist().inv_cdf(p)
+        z = float(std_quantile("lognormal", p))
         return self.mu + z * (self.hi if z > 0 else self.lo)
 
     def cdf(self, ratio: np.ndarray) -> np.ndarray:

@@ -135,6 +135,19 @@ def concentration(
     return out[cols]
 
 
+CROWDED_ACTORS = 3  # a sector with this many actors or more is "crowded"
+
+
+def crowding(concentration_table: pd.DataFrame) -> tuple[int, int, int]:
+    """(crowded, single-actor, all) groups of a `concentration` table."""
+    actors = concentration_table["actors"]
+    return (
+        int((actors >= CROWDED_ACTORS).sum()),
+        int((actors == 1).sum()),
+        len(concentration_table),
+    )
+
+
 def significance(df: pd.DataFrame) -> pd.DataFrame:
     """The OECD significance of each actor–country relation.
 

@@ -136,27 +136,33 @@ def save_dataset(
     )
 
 
+# What a dataset's description reads (never the table itself).
+_INFO_COLUMNS = (
+    datasets.c.name,
+    datasets.c.created,
+    datasets.c.data_date,
+    datasets.c.fingerprint,
+    datasets.c.rows,
+    datasets.c.provenance,
+)
+
+
+def _info(r) -> DatasetInfo:  # noqa: ANN001 - a SQLAlchemy row
+    return DatasetInfo(
+        r.name, as_utc(r.created), r.data_date, r.fingerprint, r.rows, _json(r[5])
+    )
+
+
 @empty_on_fault
 def list_datasets() -> list[DatasetInfo]:
     """Every stored dataset, newest first (tables are not loaded)."""
-    cols = [
-        datasets.c.name,
-        datasets.c.created,
-        datasets.c.data_date,
-        datasets.c.fingerprint,
-        datasets.c.rows,
-        datasets.c.provenance,
-    ]
     with get_engine().connect() as conn:
         rows = conn.execute(
-            select(*cols).order_by(datasets.c.created.desc(), datasets.c.id.desc())
+            select(*_INFO_COLUMNS).order_by(
+                datasets.c.created.desc(), datasets.c.id.desc()
+            )
         ).all()
-    return [
-        DatasetInfo(
-            r.name, as_utc(r.created), r.data_date, r.fingerprint, r.rows, _json(r[5])
-        )
-        for r in rows
-    ]
+    return [_info(r) for r in rows]
 
 
 def _json(text: str) -> dict[str, object]:
@@ -221,11 +227,12 @@ def dataset_info(name: str) -> DatasetInfo:
     Raises:
         DatasetNotFoundError: no dataset has this name.
     """
-    for info in list_datasets():
-        if info.name == name:
-            return info
-    msg = f"no dataset named {name!r}"
-    raise DatasetNotFoundError(msg)
+    with get_engine().connect() as conn:
+        r = conn.execute(select(*_INFO_COLUMNS).where(datasets.c.name == name)).first()
+    if r is None:
+        msg = f"no dataset named {name!r}"
+        raise DatasetNotFoundError(msg)
+    return _info(r)
 
 
 @store_boundary

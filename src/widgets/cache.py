@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from src.engine.calibration import Calibration, load_calibration
+from src.engine.calibration.own import with_own_class
 from src.engine.metrics import SimulationResult
 from src.engine.montecarlo import run
 from src.engine.scenario import Scenario
@@ -130,14 +131,9 @@ def calibration(dataset: str, reference: str) -> Calibration:
     Raises:
         ValueError: "own" is asked for but the dataset has no (current) class.
     """
-    cal = load_calibration()
-    if reference != "own":
-        return cal
-    stored = own_class(dataset)
-    if stored is None:
-        msg = "no own reference class has been fitted for this dataset"
-        raise ValueError(msg)
-    return cal.with_class("own", stored.entry)
+    stored = own_class(dataset) if reference == "own" else None
+    entry = stored.entry if stored else None
+    return with_own_class(load_calibration(), reference, entry, dataset)
 
 
 def own_class(dataset: str):  # noqa: ANN201 - StoredClass | None

@@ -134,14 +134,13 @@ def render_country_detail(
         alt=t("coord.heatmap_alt", country=md_escape(iso3)),
     )
     conc = C.concentration(rows, by=(S.COL_COUNTRY, "sector"))
-    crowded = conc[conc["actors"] >= 3]
-    orphan = conc[conc["actors"] == 1]
+    crowded, single, total = C.crowding(conc)
     st.caption(
         t(
             "coord.sector_note",
-            crowded=format_number(len(crowded), lang),
-            single=format_number(len(orphan), lang),
-            total=format_number(len(conc), lang),
+            crowded=format_number(crowded, lang),
+            single=format_number(single, lang),
+            total=format_number(total, lang),
         )
     )
     st.dataframe(

@@ -6,6 +6,7 @@ from datetime import date
 
 import streamlit as st
 
+from src.engine.calibration.own import closed_projects
 from src.i18n import format_number
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
@@ -23,7 +24,7 @@ def own_label(dataset: str | None = None) -> str | None:
     stored = cache.own_class(dataset)
     if stored is None:
         return None
-    closed = int(stored.entry["observed"]) + int(stored.entry["status_ended"])
+    closed = closed_projects(stored.entry)
     return t(
         "own.label",
         closed=format_number(closed, current_lang()),

@@ -15,6 +15,7 @@ from typing import Any
 
 import pandas as pd
 
+from src.engine.calibration import Calibration
 from src.engine.calibration.records import records_from_portfolio
 from src.engine.calibration.short import APP_READING, class_entry
 from src.engine.calibration.validation import Check, cross_validate
@@ -51,7 +52,33 @@ class OwnClass:
     @property
     def closed(self) -> int:
         """Of which with a reported end (observed or ended by status)."""
-        return int(self.entry["observed"]) + int(self.entry["status_ended"])
+        return closed_projects(self.entry)
+
+
+def closed_projects(entry: dict[str, Any]) -> int:
+    """Projects of a class entry with a reported end (observed or by status)."""
+    return int(entry["observed"]) + int(entry["status_ended"])
+
+
+def with_own_class(
+    cal: Calibration, reference: str, entry: dict[str, Any] | None, dataset: str
+) -> Calibration:
+    """`cal`, with the dataset's own class when the scenario asks for it.
+
+    Raises:
+        ValueError: "own" is asked for but the dataset has none fitted on its
+            current data (`entry` is None).
+    """
+    if reference != "own":
+        return cal
+    if entry is None:
+        msg = (
+            f"the scenario asks for the own reference class, but dataset "
+            f"{dataset!r} has none fitted on its current data (fit one on the Data "
+            "page)"
+        )
+        raise ValueError(msg)
+    return cal.with_class("own", entry)
 
 
 def _group_column(records: pd.DataFrame) -> str:

@@ -197,7 +197,7 @@ def covariate_frame(
     A record of unknown kind gets the training shares of each kind
     (`kind_shares`), i.e. the average publisher.
     """
-    planned = records["planned_m"] if "planned_m" in records else records["planned"]
+    planned = records["planned_m"]
     hum = records["humanitarian"].astype(bool)
     if "sector_group" in records:
         hum = hum | (records["sector_group"] == "Humanitarian response")

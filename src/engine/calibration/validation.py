@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -239,11 +240,17 @@ def write_validation(checks: list[Check], path: Path = VALIDATION_FILE) -> Path:
     data = {"targets": {"inside_80": TARGET_80, "inside_50": TARGET_50}}
     data["checks"] = [c.to_dict() for c in checks]
     path.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", "utf-8")
+    _read_validation.cache_clear()
     return path
 
 
 def load_validation(path: Path = VALIDATION_FILE) -> list[dict]:
-    """The stored checks ([] when the file is missing)."""
+    """The stored checks ([] when the file is missing); read once per process."""
+    return [dict(c) for c in _read_validation(Path(path))]
+
+
+@cache
+def _read_validation(path: Path) -> tuple[dict, ...]:
     if not path.exists():
-        return []
-    return json.loads(path.read_text(encoding="utf-8"))["checks"]
+        return ()
+    return tuple(json.loads(path.read_text(encoding="utf-8"))["checks"])
