@@ -14,7 +14,15 @@ from collections.abc import Callable
 from typing import Any
 
 from src.iati import details
-from src.iati.model import Activity, Budget, Location, ParseReport, Share, Transaction
+from src.iati.model import (
+    Activity,
+    Budget,
+    Location,
+    OrgRef,
+    ParseReport,
+    Share,
+    Transaction,
+)
 from src.iati.values import (
     XML_LANG,
     Ctx,
@@ -229,21 +237,39 @@ def _transaction(elem: Any, ctx: Ctx) -> Transaction | None:
         if vocab == "1" and _DAC5_RE.match(code):
             sector_code = code
             break
+    provider = _org(elem.find("provider-org"), "provider-activity-id", ctx.lang)
+    receiver = _org(elem.find("receiver-org"), "receiver-activity-id", ctx.lang)
+    channel = elem.find("disbursement-channel")
     return Transaction(
         type_code,
         when,
         value,
         sector_code,
-        provider=_org_name(elem.find("provider-org"), ctx.lang),
-        receiver=_org_name(elem.find("receiver-org"), ctx.lang),
+        provider=_org_name(provider),
+        receiver=_org_name(receiver),
+        provider_org=provider,
+        receiver_org=receiver,
+        channel="" if channel is None else (channel.get("code") or "").strip(),
     )
 
 
-def _org_name(elem: Any | None, lang: str) -> str:
-    """A provider/receiver organisation's name, else its ref ("" when absent)."""
+def _org(elem: Any | None, activity_attr: str, lang: str) -> OrgRef | None:
+    """A provider/receiver organisation as published (None when absent)."""
     if elem is None:
+        return None
+    return OrgRef(
+        ref=(elem.get("ref") or "").strip(),
+        name=narrative(elem, lang),
+        type=(elem.get("type") or "").strip(),
+        activity_id=(elem.get(activity_attr) or "").strip(),
+    )
+
+
+def _org_name(org: OrgRef | None) -> str:
+    """A provider/receiver organisation's name, else its ref ("" when absent)."""
+    if org is None:
         return ""
-    return narrative(elem, lang) or (elem.get("ref") or "").strip()
+    return org.name or org.ref
 
 
 def _location(elem: Any, ctx: Ctx) -> Location | None:

@@ -43,6 +43,24 @@ class Budget:
 
 
 @dataclass(frozen=True)
+class OrgRef:
+    """A transaction's <provider-org> or <receiver-org>, as published.
+
+    Attributes:
+        ref: the organisation identifier ("" when absent).
+        name: the narrative ("" when absent).
+        type: IATI OrganisationType code ("" when absent).
+        activity_id: the provider-activity-id / receiver-activity-id: the
+            identifier of the other party's own IATI activity (traceability).
+    """
+
+    ref: str = ""
+    name: str = ""
+    type: str = ""
+    activity_id: str = ""
+
+
+@dataclass(frozen=True)
 class Transaction:
     """A <transaction>.
 
@@ -56,6 +74,9 @@ class Transaction:
     sector_code: str = ""  # DAC 5-digit code when a transaction-level sector exists
     provider: str = ""  # provider-org name (else its ref)
     receiver: str = ""  # receiver-org name (else its ref)
+    provider_org: OrgRef | None = None  # None when no <provider-org>
+    receiver_org: OrgRef | None = None  # None when no <receiver-org>
+    channel: str = ""  # IATI DisbursementChannel code ("" when not given)
 
 
 @dataclass(frozen=True)

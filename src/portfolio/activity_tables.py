@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from src.iati.model import Activity
+from src.iati.model import Activity, OrgRef
 from src.portfolio import schema as S
+from src.portfolio.corrections import counted_types
 from src.portfolio.fx import to_usd
 
 Record = dict[str, object]
@@ -36,15 +37,13 @@ class SideTables:
         tx[S.TX_DATE] = pd.to_datetime(tx[S.TX_DATE])
         for col in (S.TX_VALUE, S.TX_USD):
             tx[col] = tx[col].astype(float)
-        for col in (S.COL_PROJECT_ID, S.TX_TYPE, S.TX_CURRENCY):
-            tx[col] = tx[col].astype(str)
-        for col in (S.TX_PROVIDER, S.TX_RECEIVER):
+        for col in S.TX_TEXT_COLUMNS:
             tx[col] = tx[col].fillna("").astype(str)
         dt = pd.DataFrame(details, columns=list(S.DETAIL_COLUMNS))
         for col in (S.DT_SHARE, S.DT_LAT, S.DT_LON):
             dt[col] = dt[col].astype(float)
         for col in set(S.DETAIL_COLUMNS) - {S.DT_SHARE, S.DT_LAT, S.DT_LON}:
-            dt[col] = dt[col].fillna("").astype(str)
+            dt[col] = dt[col].astype(object).fillna("").astype(str)
         return cls(tx, dt)
 
     def of_project(self, project_id: str) -> SideTables:
@@ -59,10 +58,12 @@ def transaction_records(act: Activity, usd: list[float | None]) -> list[Record]:
     """One record per transaction; `usd` from `rows._money_totals` (same order).
 
     Types the totals do not count (None in `usd`) are converted here, silently:
-    they are shown on the project page, never added to a KPI.
+    they are shown on the project page, never added to a KPI. The type is the
+    one counted (`corrections.counted_types`), the published one beside it.
     """
     records = []
-    for t, value in zip(act.transactions, usd, strict=True):
+    kinds = counted_types(act)
+    for t, value, (kind, fix) in zip(act.transactions, usd, kinds, strict=True):
         if value is None:
             when = t.value.value_date or t.date
             year = when.year if when else None
@@ -71,16 +72,42 @@ def transaction_records(act: Activity, usd: list[float | None]) -> list[Record]:
         records.append(
             {
                 S.COL_PROJECT_ID: act.identifier,
-                S.TX_TYPE: t.type,
+                S.TX_TYPE: kind,
+                S.TX_REPORTED_TYPE: t.type,
+                S.TX_CORRECTION: fix,
                 S.TX_DATE: t.date or t.value.value_date,
                 S.TX_VALUE: t.value.amount,
                 S.TX_CURRENCY: t.value.currency,
                 S.TX_USD: value,
                 S.TX_PROVIDER: t.provider,
                 S.TX_RECEIVER: t.receiver,
+                S.TX_CHANNEL: t.channel,
+                **_org_columns(t.provider_org, _PROVIDER),
+                **_org_columns(t.receiver_org, _RECEIVER),
             }
         )
     return records
+
+
+_PROVIDER = (
+    S.TX_PROVIDER_REF,
+    S.TX_PROVIDER_NAME,
+    S.TX_PROVIDER_TYPE,
+    S.TX_PROVIDER_ACTIVITY,
+)
+_RECEIVER = (
+    S.TX_RECEIVER_REF,
+    S.TX_RECEIVER_NAME,
+    S.TX_RECEIVER_TYPE,
+    S.TX_RECEIVER_ACTIVITY,
+)
+
+
+def _org_columns(org: OrgRef | None, cols: tuple[str, str, str, str]) -> Record:
+    """Ref, name, type and activity id of a provider/receiver ("" when absent)."""
+    if org is None:
+        return dict.fromkeys(cols, "")
+    return dict(zip(cols, (org.ref, org.name, org.type, org.activity_id), strict=True))
 
 
 def detail_records(act: Activity) -> list[Record]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from src.portfolio import schema as S
+from src.portfolio.corrections import CORRECTION_KEYS, DUPLICATE, SELF_RECEIVER
 from src.portfolio.rows import OUTSIDE_KEYS, UNCONVERTED_KEY
 from src.problems import Problem
 
@@ -101,7 +102,62 @@ def quality_report(
             "Coordinates outside the country's bounding box",
             OUTSIDE_KEYS,
         ),
+        from_build(
+            "commitment_received",
+            "Money received published as outgoing commitments (counted as incoming)",
+            (CORRECTION_KEYS[SELF_RECEIVER],),
+        ),
+        from_build(
+            "commitment_duplicate",
+            "Commitments repeating incoming funds (left out of totals)",
+            (CORRECTION_KEYS[DUPLICATE],),
+        ),
     ]
+
+
+CORRECTION_COLUMNS: tuple[str, ...] = ("publisher", "check", "transactions", "usd")
+
+
+def correction_counts(
+    df: pd.DataFrame, build_problems: Iterable[Problem]
+) -> pd.DataFrame:
+    """Transactions corrected before adding up, per publisher and correction.
+
+    Args:
+        df: the portfolio table (names the publisher of each activity).
+        build_problems: the build report's problems (`corrections` keys carry
+            the count and USD of each activity's corrected transactions).
+
+    Returns:
+        Columns `CORRECTION_COLUMNS`: publisher (reporting organisation), check
+        (the `quality_report` key), transactions, usd; one row per pair found,
+        sorted by publisher and check. Empty when nothing was corrected.
+    """
+    check = {CORRECTION_KEYS[k]: name for k, name in _CORRECTION_CHECKS.items()}
+    publisher = df.drop_duplicates(S.COL_PROJECT_ID).set_index(S.COL_PROJECT_ID)[
+        S.COL_AGENCY
+    ]
+    rows = [
+        (
+            str(publisher.get(p.item, p.file)),
+            check[p.key],
+            int(p.params.get("count") or 0),
+            float(p.params.get("usd") or 0.0),
+        )
+        for p in build_problems
+        if p.key in check
+    ]
+    out = pd.DataFrame(rows, columns=list(CORRECTION_COLUMNS))
+    out = out.groupby(["publisher", "check"], as_index=False)[
+        ["transactions", "usd"]
+    ].sum()
+    return out.sort_values(["publisher", "check"], ignore_index=True)
+
+
+_CORRECTION_CHECKS = {
+    SELF_RECEIVER: "commitment_received",
+    DUPLICATE: "commitment_duplicate",
+}
 
 
 def derived_counts(df: pd.DataFrame) -> dict[str, int]:

@@ -18,6 +18,7 @@ import pandas as pd
 from src.iati.model import Activity, Budget, Location, Money
 from src.portfolio import schema as S
 from src.portfolio.codelists import activity_status_names
+from src.portfolio.corrections import CORRECTION_KEYS, counted_types
 from src.portfolio.fx import NEAREST_YEAR, NO_RATE, to_usd
 from src.portfolio.sectors import choose_sector
 from src.problems import Problem
@@ -183,21 +184,37 @@ def _money_totals(
     With `usd`, each transaction's USD value is appended to it, in order: the
     value counted in the totals, NaN when it has no rate, None for the types
     the totals do not count (so `activity_tables` reads the same numbers).
+    Types are those counted after `corrections.counted_types`; each correction
+    is recorded in `rep` (one problem per activity and kind, with the count).
     """
     budgets = effective_budgets(act.budgets)
     budget = sum(_convert(b.value, b.period_start, act, "budget", rep) for b in budgets)
     totals = {S.COL_SPENT: 0.0, S.COL_COMMITTED: 0.0, S.COL_INCOMING: 0.0}
     spend_reported = False
-    for t in act.transactions:
-        column = _TOTAL_OF_TYPE.get(t.type)
+    fixed: dict[str, list[float]] = {}
+    for t, (kind, fix) in zip(act.transactions, counted_types(act), strict=True):
+        column = _TOTAL_OF_TYPE.get(kind)
         value = None
         if column is not None:
             value = _usd(t.value, t.date, act, "transaction", rep)
             totals[column] += value or 0.0
             spend_reported = spend_reported or column == S.COL_SPENT
             value = math.nan if value is None else value  # no rate: unknown, not 0
+        if fix:
+            year = _year(t.value.value_date or t.date)
+            conv = to_usd(t.value.amount, t.value.currency, year)
+            fixed.setdefault(fix, []).append(conv.usd or 0.0)
         if usd is not None:
             usd.append(value)
+    for fix, values in fixed.items():
+        rep.add(
+            act,
+            "transaction",
+            CORRECTION_KEYS[fix],
+            count=len(values),
+            amount=f"{sum(values):,.0f}",
+            usd=round(sum(values), 2),
+        )
     if not act.budgets:
         rep.add(act, "budget", "build.no_budget")
     return {

@@ -186,13 +186,28 @@ class PortfolioMeta:
 # Second table: one row per IATI transaction, keyed by project (the same numbers
 # as the money columns above: a row's spent is its country share of the sum of
 # its project's disbursements and expenditure).
-TX_TYPE = "transaction_type"  # IATI TransactionType code
+# TX_TYPE is the type the totals count, after `corrections` (money a publisher
+# received but published as an outgoing commitment counts as 11; a commitment
+# repeating an incoming-funds row counts as "", in no total); TX_REPORTED_TYPE
+# is the type as published and TX_CORRECTION names the correction ("" if none).
+TX_TYPE = "transaction_type"  # IATI TransactionType code, as counted
+TX_REPORTED_TYPE = "reported_type"  # IATI TransactionType code, as published
+TX_CORRECTION = "correction"  # "", "self_receiver" or "duplicate"
 TX_DATE = "transaction_date"
 TX_VALUE = "value"  # as reported, in TX_CURRENCY
 TX_CURRENCY = "currency"
 TX_USD = "usd"  # at the value date's year rate (src/portfolio/fx.py); NaN: no rate
-TX_PROVIDER = "provider_org"
+TX_PROVIDER = "provider_org"  # name, else ref ("" when no provider-org)
 TX_RECEIVER = "receiver_org"
+TX_PROVIDER_REF = "provider_ref"  # organisation identifier as published
+TX_PROVIDER_NAME = "provider_name"  # narrative only ("" when none)
+TX_PROVIDER_TYPE = "provider_type"  # IATI OrganisationType code
+TX_PROVIDER_ACTIVITY = "provider_activity_id"  # the provider's own activity
+TX_RECEIVER_REF = "receiver_ref"
+TX_RECEIVER_NAME = "receiver_name"
+TX_RECEIVER_TYPE = "receiver_type"
+TX_RECEIVER_ACTIVITY = "receiver_activity_id"  # the receiver's own activity
+TX_CHANNEL = "disbursement_channel"  # IATI DisbursementChannel code
 TRANSACTION_COLUMNS: tuple[str, ...] = (
     COL_PROJECT_ID,
     TX_TYPE,
@@ -202,6 +217,20 @@ TRANSACTION_COLUMNS: tuple[str, ...] = (
     TX_USD,
     TX_PROVIDER,
     TX_RECEIVER,
+    TX_REPORTED_TYPE,
+    TX_CORRECTION,
+    TX_PROVIDER_REF,
+    TX_PROVIDER_NAME,
+    TX_PROVIDER_TYPE,
+    TX_PROVIDER_ACTIVITY,
+    TX_RECEIVER_REF,
+    TX_RECEIVER_NAME,
+    TX_RECEIVER_TYPE,
+    TX_RECEIVER_ACTIVITY,
+    TX_CHANNEL,
+)
+TX_TEXT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in TRANSACTION_COLUMNS if c not in (TX_DATE, TX_VALUE, TX_USD)
 )
 TX_COMMITMENT = "2"
 TX_DISBURSEMENT = "3"

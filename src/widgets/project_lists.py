@@ -27,7 +27,12 @@ def build_transaction_table(tx: pd.DataFrame, lang: str) -> pd.DataFrame:
                 "–" if pd.isna(d) else format_date(d.date(), lang)
                 for d in tx[S.TX_DATE]
             ],
-            tr("tx.type"): [tr("tx_type." + c) for c in tx[S.TX_TYPE]],
+            tr("tx.type"): [
+                _type_label(c, fix, tr)
+                for c, fix in zip(
+                    tx[S.TX_REPORTED_TYPE], tx[S.TX_CORRECTION], strict=True
+                )
+            ],
             tr("tx.value"): [
                 f"{format_number(v, lang, 2)} {c}".strip()
                 for v, c in zip(tx[S.TX_VALUE], tx[S.TX_CURRENCY], strict=True)
@@ -40,6 +45,12 @@ def build_transaction_table(tx: pd.DataFrame, lang: str) -> pd.DataFrame:
             tr("tx.receiver"): tx[S.TX_RECEIVER].tolist(),
         }
     )
+
+
+def _type_label(code: str, fix: str, tr) -> str:  # noqa: ANN001 - translate
+    """The type as published, with the correction made to it, if any."""
+    label = tr("tx_type." + code) if code else "–"
+    return f"{label} ({tr('tx.correction.' + fix)})" if fix else label
 
 
 def _of(details: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from src.i18n import format_number
+from src.i18n import format_money, format_number
 from src.portfolio import schema as S
-from src.portfolio.quality import quality_report
+from src.portfolio.quality import correction_counts, quality_report
 from src.problems import Problem, problem_text
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
@@ -39,6 +39,32 @@ def render_quality_report(df: pd.DataFrame) -> None:
                 rows[[S.COL_PROJECT_ID, S.COL_TITLE, S.COL_AGENCY, S.COL_COUNTRY_NAME]],
                 hide_index=True,
             )
+
+
+def render_corrections(df: pd.DataFrame) -> None:
+    """The transactions corrected before adding up (`corrections`), if any."""
+    report = cache.build_report(st.session_state.get(state.DATASET, cache.BUNDLED))
+    table = correction_counts(df, report.build_problems)
+    if table.empty:
+        return
+    lang = current_lang()
+    st.subheader(t("quality.corrections"))
+    st.caption(t("quality.corrections_note"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("quality.col.publisher"): table["publisher"],
+                t("quality.col.correction"): [
+                    t("quality." + c) for c in table["check"]
+                ],
+                t("quality.col.transactions"): [
+                    format_number(v, lang) for v in table["transactions"]
+                ],
+                t("quality.col.usd"): [format_money(v, lang) for v in table["usd"]],
+            }
+        ),
+        hide_index=True,
+    )
 
 
 def render_problems() -> None:

@@ -1,0 +1,235 @@
+"""The chain of the money: hops, routes to local actors, and the flow table.
+
+An activity's incoming transactions name the provider's own activity in
+``provider-activity-id`` (IATI traceability). Where that activity is in the
+loaded data the chain is walked further up; where it is not, or no id is
+published, the walk stops and says why ("link not published", "not in the
+loaded data"). Pure functions on `money.selected_transactions` tables;
+definitions in docs/INDICATORS.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from src.portfolio import money as M
+from src.portfolio import schema as S
+
+ORIGIN = "no_incoming"  # no incoming money published (a donor: the origin)
+WALKED = "walked"  # every link up to the origins is in the loaded data
+NOT_PUBLISHED = "link_not_published"  # an incoming row has no provider-activity-id
+NOT_LOADED = "not_loaded"  # an id is published but that activity is not loaded
+CHAIN_STATUSES: tuple[str, ...] = (ORIGIN, WALKED, NOT_PUBLISHED, NOT_LOADED)
+_WORST = {ORIGIN: 0, WALKED: 1, NOT_LOADED: 2, NOT_PUBLISHED: 3}
+
+DIRECT = "direct"
+POOLED = "pooled"
+ONE_INTERMEDIARY = "one_intermediary"
+SEVERAL = "several_intermediaries"
+UNKNOWN_ROUTE = "not_determinable"
+ROUTES: tuple[str, ...] = (DIRECT, POOLED, ONE_INTERMEDIARY, SEVERAL, UNKNOWN_ROUTE)
+
+# Publishers that originate money (a donor government, a foundation, a firm):
+# with no incoming published, their outgoing money is direct funding.
+FUNDER_TYPES = frozenset({"10", "11", "15", "60", "70", "71", "72", "73"})
+POOLED_REF_PREFIXES = ("XM-OCHA-CBPF", "XM-OCHA-CERF")
+_POOLED_NAME = re.compile(r"pooled fund|\bCBPF\b|\bCERF\b", re.IGNORECASE)
+MAX_HOPS = 20  # a longer chain is a cycle in the ids, not a chain
+
+
+def is_pooled_fund(ref: str, name: str) -> bool:
+    """True for an OCHA pooled fund (CBPF, CERF) or a name saying "pooled fund".
+
+    >>> is_pooled_fund("XM-OCHA-CBPF", ""), is_pooled_fund("", "UNICEF")
+    (True, False)
+    """
+    return str(ref).startswith(POOLED_REF_PREFIXES) or bool(
+        _POOLED_NAME.search(str(name))
+    )
+
+
+def chains(all_tx: pd.DataFrame) -> pd.DataFrame:
+    """Hops and chain status of every activity with transactions.
+
+    Args:
+        all_tx: `money.selected_transactions` over the whole loaded portfolio
+            (links are resolved against every loaded activity).
+
+    Returns:
+        Indexed by project_id: hops (transfers from the first organisation
+        seen to this activity; 0 when no incoming money is published), status
+        (`CHAIN_STATUSES`),
+        incoming_usd, pooled_usd (from a pooled fund), relayed_usd (from a
+        loaded activity that itself received money), pooled_publisher (bool).
+    """
+    pubs = all_tx.drop_duplicates(S.COL_PROJECT_ID).set_index(S.COL_PROJECT_ID)
+    inc = M.incoming(all_tx)
+    parents: dict[str, list[str]] = {}
+    for pid, link in zip(
+        inc[S.COL_PROJECT_ID], inc[S.TX_PROVIDER_ACTIVITY], strict=True
+    ):
+        parents.setdefault(pid, []).append(link)
+    memo: dict[str, tuple[int, str]] = {}
+
+    def walk(pid: str, depth: int) -> tuple[int, str]:
+        if pid in memo:
+            return memo[pid]
+        links = parents.get(pid, [])
+        if not links:
+            return memo.setdefault(pid, (0, ORIGIN))
+        if depth > MAX_HOPS:  # not memoised: a chain this long is cut, not stored
+            return 0, NOT_LOADED
+        memo[pid] = (0, ORIGIN)  # a cycle back to this activity stops here
+        hops, status = 1, WALKED
+        for link in links:
+            if not link or link == pid:
+                status = max(status, NOT_PUBLISHED, key=_WORST.get)
+            elif link not in pubs.index:
+                status = max(status, NOT_LOADED, key=_WORST.get)
+            else:
+                up_hops, up_status = walk(link, depth + 1)
+                hops = max(hops, up_hops + 1)
+                if up_status != ORIGIN:
+                    status = max(status, up_status, key=_WORST.get)
+        memo[pid] = (hops, status)
+        return memo[pid]
+
+    ids = list(pubs.index)
+    result = [walk(pid, 0) for pid in ids]
+    out = pd.DataFrame(result, index=pd.Index(ids, name=S.COL_PROJECT_ID))
+    out.columns = ["hops", "status"]
+    usd = inc[S.TX_USD].fillna(0.0)
+    pooled = [
+        is_pooled_fund(r, n)
+        for r, n in zip(inc[S.TX_PROVIDER_REF], inc[S.TX_PROVIDER_NAME], strict=True)
+    ]
+    relayed = inc[S.TX_PROVIDER_ACTIVITY].map(
+        lambda link: bool(link) and out["status"].get(link, ORIGIN) != ORIGIN
+    )
+    by = inc[S.COL_PROJECT_ID]
+    out["incoming_usd"] = usd.groupby(by).sum().reindex(ids, fill_value=0.0)
+    out["pooled_usd"] = usd.where(pooled, 0.0).groupby(by).sum().reindex(ids).fillna(0)
+    out["relayed_usd"] = (
+        usd.where(relayed & ~pd.Series(pooled, index=inc.index), 0.0)
+        .groupby(by)
+        .sum()
+        .reindex(ids)
+        .fillna(0.0)
+    )
+    out["pooled_publisher"] = [
+        is_pooled_fund(r, n)
+        for r, n in zip(pubs[M.PUBLISHER_REF], pubs[M.PUBLISHER], strict=True)
+    ]
+    out["funder_publisher"] = pubs[M.PUBLISHER_TYPE].isin(FUNDER_TYPES)
+    return out
+
+
+def routes(tx: pd.DataFrame, chain: pd.DataFrame) -> dict[str, float]:
+    """USD to local actors by route: direct, pooled, one or several intermediaries.
+
+    Money an activity passes to a local actor is split in proportion to where
+    the activity's incoming money came from (pooled fund; a loaded activity
+    that itself received it, i.e. several intermediaries; any other provider,
+    one intermediary: the publisher). With no incoming money published it is
+    direct when the publisher originates money (`FUNDER_TYPES`), else not
+    determinable. A pooled fund's own outgoing money is "pooled".
+
+    Args:
+        tx: `money.selected_transactions` of the selection.
+        chain: `chains` of the loaded data.
+
+    Returns:
+        {route: USD} for every route in `ROUTES` (0.0 when none).
+    """
+    out = M.outgoing(tx)
+    local = out[out[M.CATEGORY].isin(M.LOCAL_CATEGORIES)]
+    totals = dict.fromkeys(ROUTES, 0.0)
+    per_activity = local.groupby(S.COL_PROJECT_ID)[M.USD_SHARE].sum()
+    for pid, usd in per_activity.items():
+        c = chain.loc[pid]
+        if c["pooled_publisher"]:
+            totals[POOLED] += usd
+        elif c["incoming_usd"] <= 0:
+            totals[DIRECT if c["funder_publisher"] else UNKNOWN_ROUTE] += usd
+        else:
+            pooled = c["pooled_usd"] / c["incoming_usd"]
+            several = c["relayed_usd"] / c["incoming_usd"]
+            totals[POOLED] += usd * pooled
+            totals[SEVERAL] += usd * several
+            totals[ONE_INTERMEDIARY] += usd * (1.0 - pooled - several)
+    return {k: float(v) for k, v in totals.items()}
+
+
+def hop_counts(tx: pd.DataFrame, chain: pd.DataFrame) -> pd.DataFrame:
+    """Outgoing money by the length of its chain and how far it is walked.
+
+    An outgoing transaction's hops are its activity's hops plus one (the
+    transfer to the receiver).
+
+    Returns:
+        hops, status, transactions, usd; sorted by hops then status.
+    """
+    out = M.outgoing(tx)
+    c = chain.reindex(out[S.COL_PROJECT_ID])
+    table = pd.DataFrame(
+        {
+            "hops": c["hops"].to_numpy() + 1,
+            "status": c["status"].to_numpy(),
+            "usd": out[M.USD_SHARE].to_numpy(),
+        }
+    )
+    g = table.groupby(["hops", "status"], sort=True)["usd"]
+    return g.agg(transactions="size", usd="sum").reset_index()
+
+
+FLOW_COLUMNS: tuple[str, ...] = (
+    "funder",
+    "intermediary",
+    "implementer",
+    M.CATEGORY,
+    "usd",
+)
+
+
+def flow_table(tx: pd.DataFrame) -> pd.DataFrame:
+    """Funder → intermediary → implementer → receiver category, in USD.
+
+    Each outgoing transaction's money is split over its activity's funders in
+    proportion to the incoming money from each (provider name, else ref); with
+    no incoming published the funder is "" (not published). The intermediary
+    is the publisher, the implementer the receiver ("" when not named).
+
+    Returns:
+        Columns `FLOW_COLUMNS`, summed per path, largest first.
+    """
+    out = M.outgoing(tx)
+    inc = M.incoming(tx)
+    funder = inc[S.TX_PROVIDER_NAME].where(
+        inc[S.TX_PROVIDER_NAME] != "", inc[S.TX_PROVIDER_REF]
+    )
+    money = inc[S.TX_USD].fillna(0.0)
+    by_funder = money.groupby([inc[S.COL_PROJECT_ID], funder]).sum()
+    shares = by_funder / by_funder.groupby(level=0).transform("sum")
+    shares = shares[shares.notna() & (shares > 0)]
+    receiver = out[S.TX_RECEIVER_NAME].where(
+        out[S.TX_RECEIVER_NAME] != "", out[S.TX_RECEIVER_REF]
+    )
+    base = pd.DataFrame(
+        {
+            S.COL_PROJECT_ID: out[S.COL_PROJECT_ID],
+            "intermediary": out[M.PUBLISHER],
+            "implementer": receiver,
+            M.CATEGORY: out[M.CATEGORY],
+            "usd": out[M.USD_SHARE].fillna(0.0),
+        }
+    )
+    split = shares.rename("share").reset_index()
+    split.columns = [S.COL_PROJECT_ID, "funder", "share"]
+    merged = base.merge(split, on=S.COL_PROJECT_ID, how="left")
+    merged["funder"] = merged["funder"].fillna("")
+    merged["usd"] = merged["usd"] * merged["share"].fillna(1.0)
+    cols = list(FLOW_COLUMNS[:-1])
+    table = merged.groupby(cols, sort=False)["usd"].sum().reset_index()
+    return table.sort_values("usd", ascending=False, ignore_index=True)
