@@ -16,6 +16,7 @@ PAGES = [
     ("pages/project.py", "nav.project", ":material/description:"),
     ("pages/scenarios.py", "nav.scenarios", ":material/tune:"),
     ("pages/coordination.py", "nav.coordination", ":material/hub:"),
+    ("pages/money.py", "nav.money", ":material/account_tree:"),
     ("pages/data_quality.py", "nav.quality", ":material/fact_check:"),
     ("pages/data.py", "nav.data", ":material/upload_file:"),
     ("pages/briefing.py", "nav.briefing", ":material/slideshow:"),

@@ -4,7 +4,7 @@ import streamlit as st
 
 from src.portfolio import schema as S
 from src.portfolio.summary import by_year, kpis
-from src.widgets import cache, charts, state
+from src.widgets import cache, charts, money, state
 from src.widgets import country as country_widgets
 from src.widgets.flows import render_money_over_time
 from src.widgets.frame import context
@@ -42,6 +42,12 @@ st.subheader(t("chart.by_year"))
 charts.render_year_chart(by_year(rows))
 dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
 render_money_over_time(rows, cache.side_tables(dataset), where="country")
+money.render_follow_the_money(
+    dataset,
+    ctx.spec.with_changes(countries=(iso3,)),
+    where="country",
+    ge=money.country_ge(rows),
+)
 st.subheader(t("overview.projects"))
 render_project_table(
     rows,

@@ -301,12 +301,14 @@ def per_publisher(tx: pd.DataFrame, loaded_ids: set[str]) -> pd.DataFrame:
 
     Returns:
         publisher, outgoing_usd, outgoing, localisation_verified,
-        localisation_typed, typed_usd, traceability_up, incoming,
+        localisation_typed, typed_usd, humanitarian_verified (humanitarian
+        activities only), traceability_up, incoming,
         traceability_down, pass_through; shares None when not published.
     """
     out = []
     for name, part in tx.groupby(PUBLISHER, sort=True):
         loc = localisation(part)
+        hum = localisation(part[part[S.COL_HUMANITARIAN]])
         tr = traceability(part, loaded_ids)
         out.append(
             {
@@ -316,6 +318,7 @@ def per_publisher(tx: pd.DataFrame, loaded_ids: set[str]) -> pd.DataFrame:
                 "localisation_verified": loc.verified.value,
                 "localisation_typed": loc.among_typed.value,
                 "typed_usd": loc.typed.usd,
+                "humanitarian_verified": hum.verified.value,
                 "traceability_up": tr.up.value,
                 "incoming": tr.up.of_count,
                 "traceability_down": tr.down.value,
@@ -332,6 +335,7 @@ _PUBLISHER_COLUMNS = [
     "localisation_verified",
     "localisation_typed",
     "typed_usd",
+    "humanitarian_verified",
     "traceability_up",
     "incoming",
     "traceability_down",

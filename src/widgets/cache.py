@@ -22,6 +22,7 @@ from src.portfolio.load import (
     load_bundled_side_tables,
     read_portfolio_file,
 )
+from src.portfolio.money_summary import MoneySummary, money_summary
 from src.portfolio.schema import PortfolioMeta
 from src.settings import Settings
 
@@ -79,6 +80,25 @@ def side_tables(dataset: str = BUNDLED) -> SideTables | None:
     if dataset != BUNDLED or Settings.from_env().portfolio_file:
         return None
     return load_bundled_side_tables()
+
+
+def money_figures(dataset: str, spec: FilterSpec) -> MoneySummary | None:
+    """Follow-the-money figures of a selection; None when no transactions exist.
+
+    Chains are walked over every loaded activity, the figures taken on the
+    rows `spec` selects. Cached per (dataset content, filters).
+    """
+    return _money_figures(dataset, data_version(dataset), spec)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _money_figures(dataset: str, version: str, spec: FilterSpec) -> MoneySummary | None:
+    del version  # part of the cache key only
+    side = side_tables(dataset)
+    if side is None:
+        return None
+    df, _ = portfolio(dataset)
+    return money_summary(spec.apply(df), df, side)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

@@ -84,3 +84,9 @@ SCEN_ROBUSTNESS = "scen.robustness"
 COORD_HEATMAP = "coord.heatmap"
 COORD_LEVEL = "coord.level"
 COORD_DOWNLOAD = "coord.download"
+
+# Follow the money (its page and the Country page): item_key(KEY, where)
+MONEY_CATEGORY_CHART = "money.category_chart"
+MONEY_LOCAL_CHART = "money.local_chart"
+MONEY_FLOW_DOWNLOAD = "money.flow_download"
+MONEY_FIX_DOWNLOAD = "money.fix_download"

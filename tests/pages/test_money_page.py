@@ -1,0 +1,57 @@
+"""AppTest of the Follow-the-money view: its page and the Country page section."""
+
+from __future__ import annotations
+
+import pytest
+
+from src.i18n import format_percent, translate
+from src.portfolio import schema as S
+from src.portfolio.filters import FilterSpec
+from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
+from src.portfolio.money_summary import money_summary
+from tests.pages import helpers
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_money_page_shows_the_localisation_pair_in_each_language(lang):
+    at = helpers.open_page("pages/money.py", {"lang": lang})
+    df, _ = load_bundled_portfolio()
+    m = money_summary(df, df, load_bundled_side_tables())
+    shown = _metrics(at)
+    verified = translate("money.kpi.verified", lang)
+    typed = translate("money.kpi.typed", lang)
+    assert shown[verified].replace("\\", "") == format_percent(
+        m.localisation.verified.value, lang, 1
+    )
+    assert shown[typed].replace("\\", "") == format_percent(
+        m.localisation.among_typed.value, lang, 1
+    )
+    assert len(helpers.chart_specs(at)) >= 2  # categories, localisation vs 25 %
+    fixes = at.dataframe[-1].value
+    assert translate("fix.col.what", lang) in fixes.columns
+    assert len(fixes) == len(m.fixes)
+
+
+def test_the_money_page_follows_the_sidebar_filters():
+    at = helpers.open_page("pages/money.py", {"agency": "UNICEF"})
+    shown = _metrics(at)
+    # UNICEF states no receiver type: not published, never 0 %
+    assert shown["Localisation, verified"] == "not published"
+    df, _ = load_bundled_portfolio()
+    sel = FilterSpec(agencies=("UNICEF",)).apply(df)
+    m = money_summary(sel, df, load_bundled_side_tables())
+    fixes = at.dataframe[-1].value
+    assert set(fixes["Publisher"]) == {"UNICEF"}
+    assert len(fixes) == len(m.fixes)
+
+
+def test_the_country_page_has_the_section_with_the_government_score():
+    at = helpers.open_page("pages/country.py", {"c": "ETH", "lang": "es"})
+    assert translate("money.kpi.national", "es") in _metrics(at)
+    df, _ = load_bundled_portfolio()
+    ge = df.loc[df[S.COL_COUNTRY] == "ETH", S.COL_GE].dropna().iloc[0]
+    assert any(f"{ge:.2f}".replace(".", ",") in c.value for c in at.caption)
