@@ -123,3 +123,30 @@ def test_the_money_command_prints_the_same_figures_as_json(capsys):
 def test_the_money_command_refuses_an_unknown_country(capsys):
     assert main(["money", "--country", "XXX"]) == 2
     assert "--country" in capsys.readouterr().err
+
+
+def test_undp_national_implementation_counts_the_governments_named_in_the_xml():
+    path = next(p for p in paths.bundled_iati_files() if p.name.startswith("undp"))
+    national = {
+        act.findtext("iati-identifier")
+        for act in etree.parse(str(path)).iter("iati-activity")
+        for org in act.iter("participating-org")
+        if org.get("role") == "4" and org.get("type") in ("10", "11", "15", "22", "24")
+    }
+    df, _ = load_bundled_portfolio()
+    undp = df[df[S.COL_AGENCY_REF] == "XM-DAC-41114"]
+    imp = M.implementation(undp, load_bundled_side_tables().details)
+    assert imp.national_share.count == len(national) == 19
+
+
+def test_unops_expenditure_names_no_receiver_in_the_fix_list():
+    raw = _raw("unops")
+    spent = [r for r in raw if r[1] == "4"]
+    nameless = [r for r in spent if not r[4]]
+    fixes = _summary().fixes
+    row = fixes[
+        (fixes["publisher"] == "United Nations Office for Project Services")
+        & (fixes["indicator"] == "receiver organisation")
+    ].iloc[0]
+    assert (row["missing"], row["total"]) == (len(nameless), len(spent)) == (420, 420)
+    assert round(sum(r[2] for r in nameless) / 1e6, 1) == 183.1
