@@ -14,5 +14,8 @@ if ctx.selection.empty:
     st.stop()
 st.caption(ctx.caption_md)
 money_widgets.render_follow_the_money(
-    st.session_state.get(state.DATASET, cache.BUNDLED), ctx.spec, where="portfolio"
+    st.session_state.get(state.DATASET, cache.BUNDLED),
+    ctx.spec,
+    where="portfolio",
+    heading=False,
 )

@@ -213,7 +213,7 @@ def _money_totals(
             CORRECTION_KEYS[fix],
             count=len(values),
             amount=f"{sum(values):,.0f}",
-            usd=round(sum(values), 2),
+            usd=round(sum(values)),  # whole dollars: params are str or int
         )
     if not act.budgets:
         rep.add(act, "budget", "build.no_budget")

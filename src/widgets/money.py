@@ -21,7 +21,7 @@ from src.portfolio.filters import FilterSpec
 from src.portfolio.money_summary import MoneySummary
 from src.widgets import cache, state
 from src.widgets.charts import localised
-from src.widgets.i18n import current_lang, t
+from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.money_fixes import render_fix_list
 
 # Okabe-Ito for the categories (local actors in the warm colours), grey for
@@ -120,11 +120,8 @@ def build_category_chart(flows: pd.DataFrame, lang: str) -> alt.Chart:
         alt.Chart(data)
         .mark_bar()
         .encode(
-            y=alt.Y(
-                "intermediary:N",
-                title=translate("money.intermediary", lang),
-                axis=alt.Axis(labelLimit=260),
-            ),
+            # no axis title: it would overlap the long names (the tooltip has it)
+            y=alt.Y("intermediary:N", title=None, axis=alt.Axis(labelLimit=260)),
             x=alt.X("value_m:Q", title=usd_m, stack="zero"),
             color=alt.Color(
                 "category:N",
@@ -146,7 +143,9 @@ def build_category_chart(flows: pd.DataFrame, lang: str) -> alt.Chart:
                 alt.Tooltip("money:N", title=usd_m),
             ],
         )
-        .properties(height=max(120, 40 * data["intermediary"].nunique()))
+        # the height holds the axes and the legend too (Streamlit fits the
+        # whole chart into it): 50 px per bar plus room for both
+        .properties(height=160 + 50 * max(1, data["intermediary"].nunique()))
     )
 
 
@@ -203,7 +202,7 @@ def build_localisation_chart(publishers: pd.DataFrame, lang: str) -> alt.Chart:
         .mark_text(align="left", dx=4, dy=-6, baseline="bottom")
         .encode(x="share:Q", y=alt.value(0), text="label:N")
     )
-    height = max(100, 44 * max(1, data["publisher"].nunique()))
+    height = 110 + 60 * max(1, data["publisher"].nunique())  # axes, legend included
     return (bars + rule + text).properties(height=height)
 
 
@@ -253,7 +252,12 @@ def _routes_text(m: MoneySummary, lang: str) -> str:
 
 
 def render_follow_the_money(
-    dataset: str, spec: FilterSpec, *, where: str, ge: float | None = None
+    dataset: str,
+    spec: FilterSpec,
+    *,
+    where: str,
+    ge: float | None = None,
+    heading: bool = True,
 ) -> None:
     """The section: KPIs, where the money goes, the chain, the fix-your-data list.
 
@@ -262,9 +266,11 @@ def render_follow_the_money(
         spec: the selection (the Country page's has its country).
         where: the page, to key the charts and downloads.
         ge: the country's government-effectiveness score (Country page only).
+        heading: draw the section heading (the page of its own has a title).
     """
     lang = current_lang()
-    st.subheader(t("money.title"))
+    if heading:
+        st.subheader(t("money.title"))
     m = cache.money_figures(dataset, spec)
     if m is None:
         st.info(t("money.no_transactions"), icon=":material/receipt_long:")
@@ -275,19 +281,19 @@ def render_follow_the_money(
         cols = st.columns(4)
         for col, (label, value, caption) in zip(cols, chunk, strict=False):
             col.metric(label, value.replace("$", r"\$"), border=True)
-            col.caption(caption)
+            col.caption(md_escape(caption))
     if ge is not None and pd.notna(ge):
-        st.caption(t("money.ge", ge=format_number(ge, lang, 2)))
+        st.caption(md_escape(t("money.ge", ge=format_number(ge, lang, 2))))
     hum = m.humanitarian.verified
-    st.caption(
-        t(
-            "money.humanitarian",
-            share=share_text(hum, lang),
-            coverage=coverage_text(hum, lang),
-            target=format_percent(M.GRAND_BARGAIN_TARGET, lang),
-        )
+    # captions are escaped: "$" in amounts would start LaTeX, names are data
+    text = t(
+        "money.humanitarian" if hum.value is not None else "money.humanitarian_none",
+        share=share_text(hum, lang),
+        coverage=coverage_text(hum, lang),
+        target=format_percent(M.GRAND_BARGAIN_TARGET, lang),
     )
-    st.caption(_routes_text(m, lang))
+    st.caption(md_escape(text))
+    st.caption(md_escape(_routes_text(m, lang)))
     if not m.flows.empty:
         st.altair_chart(
             localised(build_category_chart(m.flows, lang)),
@@ -303,7 +309,7 @@ def render_follow_the_money(
         m.publishers["localisation_verified"].isna(), M.PUBLISHER
     ]
     if len(unpublished):
-        st.caption(t("money.unpublished", names=", ".join(unpublished)))
+        st.caption(md_escape(t("money.unpublished", names=", ".join(unpublished))))
     with st.expander(t("money.chain_title")):
         st.caption(t("money.chain_note"))
         st.dataframe(build_hops_table(m.hops, lang), hide_index=True)
