@@ -56,3 +56,38 @@ def test_the_country_page_has_the_section_with_the_government_score():
     ge = df.loc[df[S.COL_COUNTRY] == "ETH", S.COL_GE].dropna().iloc[0]
     captions = [c.value.replace("\\", "") for c in at.caption]  # Markdown escapes
     assert any(f"{ge:.2f}".replace(".", ",") in c for c in captions)
+
+
+def test_the_data_quality_page_counts_each_correction_per_publisher():
+    from lxml import etree
+
+    from src.portfolio import paths
+
+    expected = {}
+    for prefix, name in (
+        ("unops", "United Nations Office for Project Services"),
+        ("who", "World Health Organization"),
+    ):
+        path = next(p for p in paths.bundled_iati_files() if p.name.startswith(prefix))
+        count = 0
+        for act in etree.parse(str(path)).iter("iati-activity"):
+            me = act.find("reporting-org").get("ref")
+            for tx in act.iter("transaction"):
+                recv = tx.find("receiver-org")
+                kind = tx.find("transaction-type").get("code")
+                count += kind == "2" and recv is not None and recv.get("ref") == me
+        expected[name] = count
+    at = helpers.open_page("pages/data_quality.py")
+    table = next(d.value for d in at.dataframe if "Correction" in d.value.columns)
+    shown = {
+        r["Publisher"]: r["Transactions"]
+        for _, r in table.iterrows()
+        if r["Correction"].startswith("Money received")
+    }
+    assert shown == {k: f"{v:,}" for k, v in expected.items()}
+    assert expected == {
+        "United Nations Office for Project Services": 85,
+        "World Health Organization": 1500,
+    }
+    dup = table[table["Correction"].str.startswith("Commitments repeating")]
+    assert dup[["Publisher", "Transactions"]].values.tolist() == [["UNICEF", "670"]]
