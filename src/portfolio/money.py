@@ -113,27 +113,51 @@ def share_of(part: pd.DataFrame, whole: pd.DataFrame, usd: str = USD_SHARE) -> S
     return Share(value, num, den, len(part), len(whole))
 
 
+_TEXT = (
+    S.COL_PROJECT_ID,
+    S.TX_TYPE,
+    S.TX_REPORTED_TYPE,
+    S.TX_CORRECTION,
+    S.TX_PROVIDER_REF,
+    S.TX_PROVIDER_NAME,
+    S.TX_PROVIDER_TYPE,
+    S.TX_PROVIDER_ACTIVITY,
+    S.TX_RECEIVER_REF,
+    S.TX_RECEIVER_NAME,
+    S.TX_RECEIVER_TYPE,
+    S.TX_RECEIVER_ACTIVITY,
+)
+_USED = (*_TEXT, S.TX_USD)
+
+
 def selected_transactions(
     rows: pd.DataFrame, transactions: pd.DataFrame
 ) -> pd.DataFrame:
     """The transactions of the projects in `rows`, with publisher and weights.
 
     Returns:
-        The transactions columns plus publisher, publisher_ref, publisher_type,
+        The transactions columns the indicators use (no dates, values as
+        reported, currencies) plus publisher, publisher_ref, publisher_type,
         humanitarian (the activity's flag), weight, usd_in_selection,
         receiver_category and has_receiver (a receiver name or ref published).
     """
     first = rows.drop_duplicates(S.COL_PROJECT_ID).set_index(S.COL_PROJECT_ID)
     weight = rows.groupby(S.COL_PROJECT_ID)[S.COL_COUNTRY_SHARE].sum()
-    tx = transactions[transactions[S.COL_PROJECT_ID].isin(weight.index)].copy()
+    keep = transactions[S.COL_PROJECT_ID].isin(weight.index)
+    # only the columns used, as plain objects: every indicator filters this
+    # frame many times, and row selection on Arrow strings is slow
+    tx = transactions.loc[keep, list(_USED)].astype(dict.fromkeys(_TEXT, object))
     pid = tx[S.COL_PROJECT_ID]
-    tx[PUBLISHER] = pid.map(first[S.COL_AGENCY]).astype(str)
-    tx[PUBLISHER_REF] = pid.map(first[S.COL_AGENCY_REF]).astype(str)
-    tx[PUBLISHER_TYPE] = pid.map(first[S.COL_AGENCY_TYPE]).astype(str)
+    for col, source in (
+        (PUBLISHER, S.COL_AGENCY),
+        (PUBLISHER_REF, S.COL_AGENCY_REF),
+        (PUBLISHER_TYPE, S.COL_AGENCY_TYPE),
+    ):
+        tx[col] = pid.map(first[source].astype(object)).fillna("").astype(object)
     tx[S.COL_HUMANITARIAN] = pid.map(first[S.COL_HUMANITARIAN]).astype(bool)
     tx[WEIGHT] = pid.map(weight).astype(float)
     tx[USD_SHARE] = tx[S.TX_USD] * tx[WEIGHT]
-    tx[CATEGORY] = tx[S.TX_RECEIVER_TYPE].map(receiver_category)
+    tx[CATEGORY] = tx[S.TX_RECEIVER_TYPE].map(receiver_category).astype(object)
     tx[HAS_RECEIVER] = (tx[S.TX_RECEIVER_REF] != "") | (tx[S.TX_RECEIVER_NAME] != "")
     return tx
 

@@ -77,7 +77,8 @@ def money_summary(
     loaded = set(portfolio[S.COL_PROJECT_ID])
     every = M.selected_transactions(portfolio, side.transactions)
     chain = C.chains(every)
-    tx = M.selected_transactions(rows, side.transactions)
+    whole = len(rows) == len(portfolio) and rows.index.equals(portfolio.index)
+    tx = every if whole else M.selected_transactions(rows, side.transactions)
     humanitarian = tx[tx[S.COL_HUMANITARIAN]]
     return MoneySummary(
         localisation=M.localisation(tx),
