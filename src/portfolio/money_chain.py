@@ -36,7 +36,6 @@ ROUTES: tuple[str, ...] = (DIRECT, POOLED, ONE_INTERMEDIARY, SEVERAL, UNKNOWN_RO
 FUNDER_TYPES = frozenset({"10", "11", "15", "60", "70", "71", "72", "73"})
 POOLED_REF_PREFIXES = ("XM-OCHA-CBPF", "XM-OCHA-CERF")
 _POOLED_NAME = re.compile(r"pooled fund|\bCBPF\b|\bCERF\b", re.IGNORECASE)
-MAX_HOPS = 20  # a longer chain is a cycle in the ids, not a chain
 
 
 def is_pooled_fund(ref: str, name: str) -> bool:
@@ -50,12 +49,14 @@ def is_pooled_fund(ref: str, name: str) -> bool:
     )
 
 
-def chains(all_tx: pd.DataFrame) -> pd.DataFrame:
+def chains(all_tx: pd.DataFrame, loaded: set[str] | None = None) -> pd.DataFrame:
     """Hops and chain status of every activity with transactions.
 
     Args:
-        all_tx: `money.selected_transactions` over the whole loaded portfolio
-            (links are resolved against every loaded activity).
+        all_tx: `money.selected_transactions` over the whole loaded portfolio.
+        loaded: every loaded activity identifier (those without transactions
+            too: a link to one resolves, and it has no incoming money);
+            default: the activities of `all_tx`.
 
     Returns:
         Indexed by project_id: hops (transfers from the first organisation
@@ -71,33 +72,9 @@ def chains(all_tx: pd.DataFrame) -> pd.DataFrame:
         inc[S.COL_PROJECT_ID], inc[S.TX_PROVIDER_ACTIVITY], strict=True
     ):
         parents.setdefault(pid, []).append(link)
-    memo: dict[str, tuple[int, str]] = {}
-
-    def walk(pid: str, depth: int) -> tuple[int, str]:
-        if pid in memo:
-            return memo[pid]
-        links = parents.get(pid, [])
-        if not links:
-            return memo.setdefault(pid, (0, ORIGIN))
-        if depth > MAX_HOPS:  # not memoised: a chain this long is cut, not stored
-            return 0, NOT_LOADED
-        memo[pid] = (0, ORIGIN)  # a cycle back to this activity stops here
-        hops, status = 1, WALKED
-        for link in links:
-            if not link or link == pid:
-                status = max(status, NOT_PUBLISHED, key=_WORST.get)
-            elif link not in pubs.index:
-                status = max(status, NOT_LOADED, key=_WORST.get)
-            else:
-                up_hops, up_status = walk(link, depth + 1)
-                hops = max(hops, up_hops + 1)
-                if up_status != ORIGIN:
-                    status = max(status, up_status, key=_WORST.get)
-        memo[pid] = (hops, status)
-        return memo[pid]
-
     ids = list(pubs.index)
-    result = [walk(pid, 0) for pid in ids]
+    memo = _walk(parents, ids, set(ids) | (loaded or set()))
+    result = [memo[pid] for pid in ids]
     out = pd.DataFrame(result, index=pd.Index(ids, name=S.COL_PROJECT_ID))
     out.columns = ["hops", "status"]
     usd = inc[S.TX_USD].fillna(0.0)
@@ -124,6 +101,66 @@ def chains(all_tx: pd.DataFrame) -> pd.DataFrame:
     ]
     out["funder_publisher"] = pubs[M.PUBLISHER_TYPE].isin(FUNDER_TYPES)
     return out
+
+
+def _worst(a: str, b: str) -> str:
+    return a if _WORST[a] >= _WORST[b] else b
+
+
+def _walk(
+    parents: dict[str, list[str]], ids: list[str], loaded: set[str]
+) -> dict[str, tuple[int, str]]:
+    """(hops, status) of every loaded activity, walking the links upward.
+
+    Iterative (no recursion limit on a long chain), in the order of `ids` (so
+    the result is the same on every run); a link back to an activity still
+    being walked (a cycle in the ids) ends the walk there.
+    """
+    memo: dict[str, tuple[int, str]] = {}
+    for start in ids:
+        stack, open_ = [start], set()
+        while stack:
+            pid = stack[-1]
+            if pid in memo:
+                stack.pop()
+                continue
+            links = parents.get(pid, [])
+            todo = [
+                link
+                for link in links
+                if link in loaded
+                and link != pid
+                and link not in memo
+                and link not in open_
+            ]
+            if todo and pid not in open_:
+                open_.add(pid)
+                stack.extend(todo)
+                continue
+            memo[pid] = _resolve(pid, links, loaded, memo)
+            open_.discard(pid)
+            stack.pop()
+    return memo
+
+
+def _resolve(
+    pid: str, links: list[str], loaded: set[str], memo: dict[str, tuple[int, str]]
+) -> tuple[int, str]:
+    """An activity's (hops, status) once its loaded parents are resolved."""
+    if not links:
+        return 0, ORIGIN
+    hops, status = 1, WALKED
+    for link in links:
+        if not link or link == pid:
+            status = _worst(status, NOT_PUBLISHED)
+        elif link not in loaded:
+            status = _worst(status, NOT_LOADED)
+        elif link in memo:  # else: still open, a cycle: the walk stops there
+            up_hops, up_status = memo[link]
+            hops = max(hops, up_hops + 1)
+            if up_status != ORIGIN:
+                status = _worst(status, up_status)
+    return hops, status
 
 
 def routes(tx: pd.DataFrame, chain: pd.DataFrame) -> dict[str, float]:

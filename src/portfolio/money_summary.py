@@ -76,7 +76,7 @@ def money_summary(
     """
     loaded = set(portfolio[S.COL_PROJECT_ID])
     every = M.selected_transactions(portfolio, side.transactions)
-    chain = C.chains(every)
+    chain = C.chains(every, loaded)
     whole = len(rows) == len(portfolio) and rows.index.equals(portfolio.index)
     tx = every if whole else M.selected_transactions(rows, side.transactions)
     humanitarian = tx[tx[S.COL_HUMANITARIAN]]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import pytest
 
 from src.iati.parser import parse_file
@@ -347,3 +348,42 @@ def test_an_empty_selection_publishes_nothing(built):
     assert summary.localisation.verified.value is None
     assert summary.traceability.up.value is None
     assert summary.fixes.empty
+
+
+def _linked(links: dict[str, str]) -> pd.DataFrame:
+    """A selected-transactions frame: each activity received 1 USD via a link."""
+    ids = sorted(set(links) | set(links.values()))
+    rows = pd.DataFrame(
+        {
+            S.COL_PROJECT_ID: ids,
+            S.COL_COUNTRY_SHARE: 1.0,
+            S.COL_AGENCY: ids,
+            S.COL_AGENCY_REF: ids,
+            S.COL_AGENCY_TYPE: "40",
+            S.COL_HUMANITARIAN: False,
+        }
+    )
+    tx = pd.DataFrame(
+        [
+            dict.fromkeys(S.TRANSACTION_COLUMNS, "")
+            | {S.COL_PROJECT_ID: pid, S.TX_TYPE: "1", S.TX_USD: 1.0}
+            | {S.TX_PROVIDER_ACTIVITY: parent}
+            for pid, parent in links.items()
+        ]
+    )
+    return M.selected_transactions(rows, tx)
+
+
+def test_a_cycle_of_links_ends_the_walk_instead_of_looping():
+    chain = C.chains(_linked({"X": "Y", "Y": "X"}))
+    assert set(chain["hops"]) <= {1, 2}
+    assert set(chain["status"]) <= {C.WALKED}
+
+
+def test_a_chain_deeper_than_the_recursion_limit_is_walked_to_its_end():
+    n = 3000
+    links = {f"A{i}": f"A{i - 1}" for i in range(n - 1, 0, -1)}  # deepest first
+    chain = C.chains(_linked(links), loaded={"A0"})  # A0: loaded, no transactions
+    assert chain.loc[f"A{n - 1}", "hops"] == n - 1
+    assert chain.loc["A1", "hops"] == 1
+    assert set(chain["status"]) == {C.WALKED}
