@@ -79,6 +79,8 @@ def funded_after_end(df: pd.DataFrame, budgets: pd.DataFrame) -> pd.Series:
     A period without a start counts by its end. Rows without an end are False.
     """
     pos = _positive(budgets)
+    if pos.empty:
+        return pd.Series(False, index=df.index)
     start = pos[S.BG_START].where(pos[S.BG_START].notna(), pos[S.BG_END])
     last = start.groupby(pos[S.COL_PROJECT_ID]).max()
     latest = df[S.COL_PROJECT_ID].map(last)
