@@ -330,3 +330,29 @@ def runway(df: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> pd.DataFrame
         ids = cliff_rows(active, budgets, as_of, h).index
         out.loc[active.index.get_indexer(ids), "cliff_months"] = h
     return out.sort_values([S.COL_END, S.COL_PROJECT_ID], ignore_index=True)
+
+
+def cliff_by_country(
+    df: pd.DataFrame,
+    budgets: pd.DataFrame,
+    as_of: date,
+    horizons: tuple[int, ...] = HORIZONS,
+) -> pd.DataFrame:
+    """Per country, the cliff at each horizon (regional rows left out).
+
+    Returns:
+        country_iso3, then cliff_<h>_usd and cliff_<h>_projects for each
+        horizon h (0 where a country has no project on the cliff).
+    """
+    placed = df[df[S.COL_COUNTRY].astype(str) != ""]
+    out = pd.DataFrame({S.COL_COUNTRY: sorted(placed[S.COL_COUNTRY].unique())})
+    for h in horizons:
+        rows = cliff_rows(placed, budgets, as_of, h)
+        g = rows.groupby(S.COL_COUNTRY)
+        money = g[S.COL_BUDGET].apply(lambda s: float(s.clip(lower=0).sum()))
+        count = g[S.COL_PROJECT_ID].nunique()
+        out[f"cliff_{h}_usd"] = out[S.COL_COUNTRY].map(money).fillna(0.0)
+        out[f"cliff_{h}_projects"] = (
+            out[S.COL_COUNTRY].map(count).fillna(0).astype(int)
+        )
+    return out

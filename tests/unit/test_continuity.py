@@ -180,3 +180,72 @@ def test_bundled_budgets_beyond_2021_match_the_xml():
     assert {k: len(v) for k, v in expected.items()} == counts.to_dict()
     # The issue's figures: 85 UNOPS, 41 FAO, 60 IOM, 37 UNDP, 19 UNICEF, no WHO.
     assert sorted(len(v) for v in expected.values()) == [19, 37, 41, 60, 85]
+
+
+def _xml_cliff(iso2: str, as_of: date) -> dict[int, set[str]]:
+    """Projects on the cliff in one country, read from the raw XML with lxml.
+
+    Active: status not closed/cancelled (4, 5) and no actual end (type 4) on
+    or before the data date; end: the planned end (type 3), else the last
+    budget period end; no positive budget or planned disbursement starting
+    after that end.
+    """
+    from lxml import etree
+
+    from src.portfolio import paths
+
+    def day(text: str | None) -> pd.Timestamp | None:
+        return pd.Timestamp(text[:10]) if text else None
+
+    asof = pd.Timestamp(as_of)
+    out: dict[int, set[str]] = {12: set(), 24: set(), 36: set()}
+    for path in paths.bundled_iati_files():
+        for act in etree.parse(str(path)).iter("iati-activity"):
+            codes = {c.get("code") for c in act.iterfind("recipient-country")}
+            status = act.find("activity-status")
+            if iso2 not in codes or (status is not None and status.get("code") in "45"):
+                continue
+            dates = {
+                d.get("type"): day(d.get("iso-date"))
+                for d in act.iterfind("activity-date")
+            }
+            if dates.get("4") is not None and dates["4"] <= asof:
+                continue
+            ends = [day(e.get("iso-date")) for e in act.iterfind("budget/period-end")]
+            end = dates.get("3") or max(
+                (e for e in ends if e is not None), default=None
+            )
+            if end is None:
+                continue
+            later = False
+            for el in [*act.iterfind("budget"), *act.iterfind("planned-disbursement")]:
+                start = el.find("period-start")
+                when = day(start.get("iso-date")) if start is not None else None
+                if when is None:
+                    stop = el.find("period-end")
+                    when = day(stop.get("iso-date")) if stop is not None else None
+                if (
+                    float(el.findtext("value") or 0) > 0
+                    and when is not None
+                    and when > end
+                ):
+                    later = True
+            for h in out:
+                if not later and asof < end <= asof + pd.DateOffset(months=h):
+                    out[h].add(act.findtext("iati-identifier"))
+    return out
+
+
+def test_the_cli_prints_the_cliff_recomputed_from_the_xml(capsys):
+    import json
+
+    from src.cli.main import main
+
+    assert main(["coordination", "--country", "BGD", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    expected = _xml_cliff("BD", date.fromisoformat(out["cliff"]["as_of"]))
+    got = {h["months"]: h["projects"] for h in out["cliff"]["horizons"]}
+    assert got == {h: len(ids) for h, ids in expected.items()}
+    (bgd,) = out["countries"]
+    assert bgd["cliff_12_projects"] == len(expected[12])
+    assert out["cliff"]["coverage"]["budget_periods"] is True
