@@ -352,7 +352,5 @@ def cliff_by_country(
         money = g[S.COL_BUDGET].apply(lambda s: float(s.clip(lower=0).sum()))
         count = g[S.COL_PROJECT_ID].nunique()
         out[f"cliff_{h}_usd"] = out[S.COL_COUNTRY].map(money).fillna(0.0)
-        out[f"cliff_{h}_projects"] = (
-            out[S.COL_COUNTRY].map(count).fillna(0).astype(int)
-        )
+        out[f"cliff_{h}_projects"] = out[S.COL_COUNTRY].map(count).fillna(0).astype(int)
     return out
