@@ -1,0 +1,90 @@
+"""The pack's coordination slide: who works where, and what ends without successor.
+
+Figures come from `src.portfolio.coordination` and `src.portfolio.continuity`
+(the functions the Coordination page and the CLI call), formatted with
+src.i18n. Returned as plain text so `pack` wraps them in its Slide and Table.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+
+from src.briefing.text import truncate
+from src.i18n import format_money, format_number, format_percent, translate
+from src.portfolio import continuity
+from src.portfolio import coordination as C
+from src.portfolio import schema as S
+from src.portfolio.filters import country_label
+
+TOP_COUNTRIES = 12
+
+
+def coordination_content(
+    sel: pd.DataFrame,
+    reference: pd.DataFrame,
+    budgets: pd.DataFrame,
+    *,
+    as_of: str,
+    lang: str,
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """(lines, table columns, table rows) of the slide.
+
+    Args:
+        sel: the pack's selection.
+        reference: every country under the same filters (the OECD rule).
+        budgets: the budgets table (empty: budget periods not published).
+        as_of: the data date (ISO).
+        lang: the pack's language.
+    """
+
+    def t(key: str, **kw: object) -> str:
+        return translate(key, lang, **kw)
+
+    when = date.fromisoformat(as_of)
+    cov = C.coverage(sel)
+    lines = [
+        t(
+            "brief.coord_coverage",
+            actors=format_number(cov.actors, lang),
+            countries=format_number(cov.countries, lang),
+        )
+    ]
+    for r in continuity.cliff(sel, budgets, when).itertuples(index=False):
+        lines.append(
+            t(
+                "brief.coord_cliff",
+                months=r.months,
+                budget=format_money(r.budget_usd, lang),
+                projects=format_number(r.projects, lang),
+                share=format_percent(r.share_of_active_budget, lang),
+            )
+        )
+    if budgets.empty:
+        lines.append(t("cont.no_budget_periods"))
+    lines.append(t("brief.coord_limits"))
+    table = C.country_table(reference)
+    table = table[table[S.COL_COUNTRY].isin(set(sel[S.COL_COUNTRY]))]
+    table = table.merge(
+        continuity.cliff_by_country(sel, budgets, when), on=S.COL_COUNTRY
+    )
+    table = table.sort_values("budget_usd", ascending=False).head(TOP_COUNTRIES)
+    columns = (
+        t("col.country"),
+        t("coord.col.actors"),
+        t("coord.col.effective"),
+        t("coord.col.ns_share_budget"),
+        *(t("cont.cliff", months=h) for h in continuity.HORIZONS),
+    )
+    rows = tuple(
+        (
+            truncate(country_label(r[S.COL_COUNTRY], sel, lang), 30),
+            format_number(r["actors"], lang),
+            format_number(r["effective_actors"], lang, 2),
+            format_percent(r["share_budget"], lang, 1),
+            *(format_money(r[f"cliff_{h}_usd"], lang) for h in continuity.HORIZONS),
+        )
+        for _, r in table.iterrows()
+    )
+    return tuple(lines), columns, rows
