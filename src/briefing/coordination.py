@@ -21,6 +21,55 @@ from src.portfolio.filters import country_label
 TOP_COUNTRIES = 12
 
 
+def cliff_content(
+    sel: pd.DataFrame, budgets: pd.DataFrame, *, as_of: str, lang: str
+) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """(KPI cards, notes) of the funding-cliff slide.
+
+    Cards: the cliff at 12, 24 and 36 months, the projects on the 12-month
+    cliff, the multi-year share and the forward visibility of this year's
+    budget in each of the next three years. Notes: each horizon in words, and
+    what the extract cannot show.
+    """
+
+    def t(key: str, **kw: object) -> str:
+        return translate(key, lang, **kw)
+
+    when = date.fromisoformat(as_of)
+    cliff = continuity.cliff(sel, budgets, when)
+    cards = [
+        (t("cont.cliff", months=r.months), format_money(r.budget_usd, lang))
+        for r in cliff.itertuples(index=False)
+    ]
+    cards.append(
+        (t("brief.coord_projects"), format_number(int(cliff["projects"].iloc[0]), lang))
+    )
+    cards.append(
+        (
+            t("cont.multi_year"),
+            format_percent(continuity.multi_year(sel)["share_budget"], lang),
+        )
+    )
+    cards += [
+        (t("cont.visible", year=r.year, base=when.year), format_percent(r.share, lang))
+        for r in continuity.forward_visibility(sel, budgets, when).itertuples()
+    ]
+    notes = [
+        t(
+            "brief.coord_cliff",
+            months=r.months,
+            budget=format_money(r.budget_usd, lang),
+            projects=format_number(r.projects, lang),
+            share=format_percent(r.share_of_active_budget, lang),
+        )
+        for r in cliff.itertuples(index=False)
+    ]
+    if budgets.empty:
+        notes.append(t("cont.no_budget_periods"))
+    notes.append(t("brief.coord_limits"))
+    return tuple(cards), tuple(notes)
+
+
 def coordination_content(
     sel: pd.DataFrame,
     reference: pd.DataFrame,
@@ -29,7 +78,7 @@ def coordination_content(
     as_of: str,
     lang: str,
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """(lines, table columns, table rows) of the slide.
+    """(lines, table columns, table rows) of the per-country slide.
 
     Args:
         sel: the pack's selection.
@@ -51,19 +100,6 @@ def coordination_content(
             countries=format_number(cov.countries, lang),
         )
     ]
-    for r in continuity.cliff(sel, budgets, when).itertuples(index=False):
-        lines.append(
-            t(
-                "brief.coord_cliff",
-                months=r.months,
-                budget=format_money(r.budget_usd, lang),
-                projects=format_number(r.projects, lang),
-                share=format_percent(r.share_of_active_budget, lang),
-            )
-        )
-    if budgets.empty:
-        lines.append(t("cont.no_budget_periods"))
-    lines.append(t("brief.coord_limits"))
     table = C.country_table(reference)
     table = table[table[S.COL_COUNTRY].isin(set(sel[S.COL_COUNTRY]))]
     table = table.merge(
