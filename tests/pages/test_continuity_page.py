@@ -74,3 +74,14 @@ def test_the_country_page_shows_coordination_and_the_cliff():
     )
     assert metrics["Actors"] == str(rows["agency"].nunique())
     assert [b.label for b in at.get("download_button")]
+
+
+def test_a_link_whose_projects_are_not_in_the_selection_drops_the_lever():
+    from src.engine.scenario import Lever
+
+    token = Scenario(levers=(Lever("end", 0, projects=("no-such-id",)),)).to_token()
+    at = helpers.open_page("pages/scenarios.py", {"scenario": token})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "no\\-such\\-id" in warnings  # escaped, named, and left out
+    # the lever would otherwise close every project: it is removed instead
+    assert Scenario.from_token(at.query_params["scenario"]).levers == ()
