@@ -8,6 +8,7 @@ src.i18n. Returned as plain text so `pack` wraps them in its Slide and Table.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -16,7 +17,8 @@ from src.i18n import format_money, format_number, format_percent, translate
 from src.portfolio import continuity
 from src.portfolio import coordination as C
 from src.portfolio import schema as S
-from src.portfolio.filters import country_label
+from src.portfolio.activity_tables import budget_table
+from src.portfolio.filters import FilterSpec, country_label
 
 TOP_COUNTRIES = 12
 
@@ -124,3 +126,38 @@ def coordination_content(
         for _, r in table.iterrows()
     )
     return tuple(lines), columns, rows
+
+
+def coordination_slides(
+    df: pd.DataFrame,
+    spec: FilterSpec,
+    as_of: str,
+    budgets: pd.DataFrame | None,
+    lang: str,
+) -> list[dict[str, Any]]:
+    """The section's two slides as `pack.Slide` fields ("table": (columns, rows)).
+
+    First the funding cliff as cards, then actors and cliff per country.
+    `budgets` None: budget periods not published.
+    """
+    sel = spec.apply(df)
+    bg = budget_table([]) if budgets is None else budgets
+    cards, notes = cliff_content(sel, bg, as_of=as_of, lang=lang)
+    reference = spec.with_changes(countries=()).apply(df)
+    lines, columns, rows = coordination_content(
+        sel, reference, bg, as_of=as_of, lang=lang
+    )
+    return [
+        {
+            "kind": "kpis",
+            "title": translate("brief.cliff_title", lang),
+            "lines": notes,
+            "kpis": cards,
+        },
+        {
+            "kind": "table",
+            "title": translate("brief.coord_title", lang),
+            "lines": lines,
+            "table": (columns, rows),
+        },
+    ]

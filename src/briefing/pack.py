@@ -14,7 +14,7 @@ from datetime import date
 import pandas as pd
 
 from src.briefing import charts, methods
-from src.briefing.coordination import cliff_content, coordination_content
+from src.briefing.coordination import coordination_slides
 from src.briefing.scenarios import ScenarioResult, summary_sentence
 from src.briefing.sections import SECTIONS
 from src.briefing.text import truncate
@@ -252,42 +252,6 @@ def _scenario_slide(result: ScenarioResult, lang: str) -> Slide:
 _NEEDS_ROWS = ("map", "sector", "risk", "region", "at_risk", "coordination")
 
 
-def _coordination_slides(
-    df: pd.DataFrame,
-    spec: FilterSpec,
-    meta: PortfolioMeta,
-    budgets: pd.DataFrame | None,
-    lang: str,
-) -> tuple[Slide, Slide]:
-    """The funding cliff as cards, then actors and cliff per country."""
-    from src.portfolio.activity_tables import budget_table
-
-    sel = spec.apply(df)
-    bg = budget_table([]) if budgets is None else budgets
-    cards, notes = cliff_content(sel, bg, as_of=meta.as_of, lang=lang)
-    lines, columns, rows = coordination_content(
-        sel,
-        spec.with_changes(countries=()).apply(df),
-        bg,
-        as_of=meta.as_of,
-        lang=lang,
-    )
-    return (
-        Slide(
-            kind="kpis",
-            title=translate("brief.cliff_title", lang),
-            lines=notes,
-            kpis=cards,
-        ),
-        Slide(
-            kind="table",
-            title=translate("brief.coord_title", lang),
-            lines=lines,
-            table=Table(columns, rows),
-        ),
-    )
-
-
 def build_pack(
     df: pd.DataFrame,
     meta: PortfolioMeta,
@@ -373,7 +337,9 @@ def build_pack(
                 )
             )
         elif section == "coordination":
-            slides.extend(_coordination_slides(df, spec, meta, budgets, lang))
+            for part in coordination_slides(df, spec, meta.as_of, budgets, lang):
+                table = part.pop("table", None)
+                slides.append(Slide(**part, table=table and Table(*table)))
         elif section == "scenarios":
             slides.extend(_scenario_slide(r, lang) for r in scenarios)
         elif section == "methods":
