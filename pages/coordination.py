@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from src.widgets import coordination
+from src.widgets import cache, continuity, coordination, state
 from src.widgets import country as country_widgets
+from src.widgets.country_brief import render_brief_download
 from src.widgets.frame import context
 from src.widgets.i18n import t
 
@@ -22,8 +23,18 @@ if not iso3:
     st.stop()
 # The significance rule compares an actor's share of the country with its share
 # of all aid under the same filters (every country), so both are passed.
-coordination.render_country_detail(
-    country_widgets.country_rows(ctx, iso3),
-    iso3,
-    ctx.spec.with_changes(countries=()).apply(ctx.portfolio),
+rows = country_widgets.country_rows(ctx, iso3)
+reference = ctx.spec.with_changes(countries=()).apply(ctx.portfolio)
+coordination.render_country_detail(rows, iso3, reference)
+
+# Continuity and handover: what ends when, and the cliff as a scenario
+side = cache.side_tables(st.session_state.get(state.DATASET, cache.BUNDLED))
+continuity.render_continuity(rows, side, ctx.meta.as_of)
+render_brief_download(
+    rows,
+    reference,
+    side,
+    as_of=ctx.meta.as_of,
+    title=country_widgets.display_name(ctx.portfolio, iso3),
+    key=state.CONT_BRIEF,
 )

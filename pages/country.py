@@ -6,6 +6,7 @@ from src.portfolio import schema as S
 from src.portfolio.summary import by_year, kpis
 from src.widgets import cache, charts, money, state
 from src.widgets import country as country_widgets
+from src.widgets.country_brief import render_country_summary
 from src.widgets.flows import render_money_over_time
 from src.widgets.frame import context
 from src.widgets.i18n import t
@@ -42,6 +43,13 @@ st.subheader(t("chart.by_year"))
 charts.render_year_chart(by_year(rows))
 dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
 render_money_over_time(rows, cache.side_tables(dataset), where="country")
+render_country_summary(
+    rows,
+    ctx.spec.with_changes(countries=()).apply(ctx.portfolio),
+    cache.side_tables(dataset),
+    as_of=ctx.meta.as_of,
+    title=country_widgets.display_name(ctx.portfolio, iso3),
+)
 money.render_follow_the_money(
     dataset,
     ctx.spec.with_changes(countries=(iso3,)),

@@ -68,6 +68,17 @@ def load_scenario_arg(value: str) -> Any:
     return as_scenario(load_scenario(value), value)
 
 
+def _budgets(dataset: str) -> Any:
+    """The budgets table of the bundled data; None for an imported dataset."""
+    from src.cli.options import BUNDLED
+
+    if dataset != BUNDLED:
+        return None
+    from src.portfolio.load import load_bundled_side_tables
+
+    return load_bundled_side_tables().budgets
+
+
 def cmd_brief(args: argparse.Namespace) -> int:
     """Write the pack; returns the exit code."""
     from src.briefing import SECTIONS, build_pack, to_pdf, to_pptx
@@ -107,6 +118,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
         sections=tuple(args.section) or SECTIONS,
         scenarios=results,
         title=args.title,
+        budgets=_budgets(args.dataset),
     )
     out.write_bytes(writer(pack))
     seconds = time.perf_counter() - started

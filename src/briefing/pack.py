@@ -14,6 +14,7 @@ from datetime import date
 import pandas as pd
 
 from src.briefing import charts, methods
+from src.briefing.coordination import coordination_slides
 from src.briefing.scenarios import ScenarioResult, summary_sentence
 from src.briefing.sections import SECTIONS
 from src.briefing.text import truncate
@@ -248,6 +249,9 @@ def _scenario_slide(result: ScenarioResult, lang: str) -> Slide:
     )
 
 
+_NEEDS_ROWS = ("map", "sector", "risk", "region", "at_risk", "coordination")
+
+
 def build_pack(
     df: pd.DataFrame,
     meta: PortfolioMeta,
@@ -258,6 +262,7 @@ def build_pack(
     scenarios: Sequence[ScenarioResult] = (),
     title: str | None = None,
     today: date | None = None,
+    budgets: pd.DataFrame | None = None,
 ) -> Pack:
     """Build the slide content for a filtered portfolio.
 
@@ -272,6 +277,8 @@ def build_pack(
             `sections`).
         title: the deck title (default: the catalog's).
         today: the date printed on the title slide (default: today).
+        budgets: the dataset's budgets table (`schema.BUDGET_COLUMNS`) for the
+            coordination slide's funding cliff; None: not published.
 
     Returns:
         The Pack.
@@ -314,7 +321,7 @@ def build_pack(
             slides.append(
                 Slide(kind="kpis", title=t("brief.kpis"), kpis=kpi_pairs(k, lang))
             )
-        elif section in ("map", "sector", "risk", "region", "at_risk") and empty:
+        elif section in _NEEDS_ROWS and empty:
             continue
         elif section == "map":
             slides.append(_map_slide(sel, lang))
@@ -329,6 +336,10 @@ def build_pack(
                     table=at_risk_table(sel, lang),
                 )
             )
+        elif section == "coordination":
+            for part in coordination_slides(df, spec, meta.as_of, budgets, lang):
+                table = part.pop("table", None)
+                slides.append(Slide(**part, table=table and Table(*table)))
         elif section == "scenarios":
             slides.extend(_scenario_slide(r, lang) for r in scenarios)
         elif section == "methods":

@@ -116,6 +116,7 @@ def run_scenario(
         seed and budget policy with no levers (common random numbers).
     """
     from src.engine.montecarlo import compare
+    from src.engine.scenario import LEVER_UNITS
     from src.portfolio.filters import FilterSpec
 
     comparison = compare(
@@ -129,7 +130,8 @@ def run_scenario(
     )
     result = from_comparison(comparison, scenario.name)
     levers = [
-        f"{lv.kind} {lv.change:+g}{'' if lv.kind == 'risk' else '%'} "
+        f"{lv.kind} {lv.change:+g}"
+        f"{'' if lv.kind == 'risk' else LEVER_UNITS.get(lv.kind, '%')} "
         f"({lv.target_label()})"
         for lv in scenario.levers
     ]

@@ -9,6 +9,7 @@ SECTIONS: tuple[str, ...] = (
     "risk",
     "region",
     "at_risk",
+    "coordination",
     "scenarios",
     "methods",
 )

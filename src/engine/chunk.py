@@ -198,9 +198,14 @@ def run_chunk(
     ctc = cost
     ctc *= scope
     ctc *= f.remaining
+    full = None
+    if k.any_stop:
+        months, ctc, scope, full = _stop(f, months, ctc, scope)
     delay = months + f.overrun_base
     cells = _cell_sums(k, delay=delay, ctc=ctc, scope=scope, tolerance=tolerance)
-    spend = quarterly_spend(months, ctc, k1=f.k1, k2=f.k2, k3=f.k3, quarters=k.quarters)
+    spend = quarterly_spend(
+        months, ctc, k1=f.k1, k2=f.k2, k3=f.k3, quarters=k.quarters, full=full
+    )
     if any_cancel:
         delay = delay[:, f.active > 0]
     out = {"cells": cells, "spend": spend, "months": months}
@@ -209,6 +214,28 @@ def run_chunk(
     else:
         out["delay"] = delay
     return out
+
+
+def _stop(
+    f: RowArrays, months: np.ndarray, ctc: np.ndarray, scope: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Close the rows of an "end" lever at their stop month (docs/MODEL.md).
+
+    A row simulated to finish after its stop spends, and delivers, only the
+    share of its remaining S-curve that falls before the stop:
+    q = k1·x + k2·x² + k3·x³ with x = stop / months (1 for rows finishing
+    earlier). Its completion becomes the stop.
+
+    Returns:
+        (months, cost to complete spent, scope delivered, (the full months and
+        cost to complete, for the spend curve up to the stop)).
+    """
+    x = np.minimum(f.stop / np.maximum(months, F32(1e-3)), F32(1))
+    q = ((f.k3 * x + f.k2) * x + f.k1) * x
+    np.clip(q, 0, 1, out=q)
+    full = (months, ctc.copy())
+    ctc *= q
+    return np.minimum(months, f.stop), ctc, scope * q, full
 
 
 def _cell_sums(
@@ -242,7 +269,7 @@ def _cell_sums(
     spent = k.cells.spent
     sums["cost_at_completion"] = np.add.reduceat(ctc, starts, axis=1) + spent
     shape = sums["on_time"].shape
-    if k.any_cut or any_cancel:
+    if k.any_cut or any_cancel or k.any_stop:
         tmp = np.multiply(scope, f.remaining, out=scratch)
         sums["planned_cost"] = np.add.reduceat(tmp, starts, axis=1) + spent
         np.multiply(scope, f.budget_left, out=tmp)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from src.engine.calibration import GROUPS, Calibration
 from src.engine.calibration.records import PUBLISHER_KINDS
-from src.engine.levers import absorb, apply_levers, check_targets
+from src.engine.levers import absorb, apply_levers, check_targets, extension_months
 from src.engine.reference import class_labels, outside_fitted_range, row_classes
 from src.engine.scenario import Scenario
 from src.engine.timeline import (
@@ -49,6 +49,8 @@ class Rows:
         kappa: share of the remaining duration that is congestion at baseline.
         funding: φ, scenario funding factor on the remaining budget.
         cancelled: bool, cancelled (or suspended) by the budget policy.
+        stop: months after the data date at which an "end" lever closes the
+            row (inf: none); work left then is neither done nor paid.
         scope_cap: share of remaining scope fundable before cost draws (≥ 0).
         workload_ratio: unit workload, scenario ÷ baseline.
         cap_change: capacity change as a fraction (−1…2).
@@ -89,6 +91,7 @@ class Rows:
     kappa: np.ndarray
     funding: np.ndarray
     cancelled: np.ndarray
+    stop: np.ndarray
     workload_ratio: np.ndarray
     cap_change: np.ndarray
     unabsorbed: np.ndarray
@@ -203,11 +206,14 @@ def prepare(
     cal = calibration
     budget, spent = _money(portfolio)
     planned, elapsed = planned_and_elapsed(portfolio, as_of, cal)
+    finished, actual = finished_rows(portfolio, as_of, planned, elapsed)
+    # A funded extension of N months: planned as D + N with budget B·(1 + N/D).
+    ext = extension_months(portfolio, scenario, finished=finished)
+    budget = budget * (1.0 + ext / planned)
+    planned = planned + ext
     done = progress(budget, spent, elapsed, planned)
     remaining = np.maximum(budget - spent, 0.0)
     group, country, n_countries, unit = _indices(portfolio)
-
-    finished, actual = finished_rows(portfolio, as_of, planned, elapsed)
     active = ~finished
     # A finished row spends nothing more and has made all its progress.
     remaining = np.where(finished, 0.0, remaining)
@@ -218,6 +224,7 @@ def prepare(
         finished=finished,
         remaining=remaining,
         progress=done,
+        to_end=planned - elapsed,
         cal=cal,
     )
     mu, sig_lo, sig_hi, weight = _schedule(
@@ -253,6 +260,7 @@ def prepare(
         kappa=np.where(finished, 0.0, kappa),
         funding=absorbed.funding,
         cancelled=lev.cancelled,
+        stop=lev.stop,
         workload_ratio=absorbed.workload,
         cap_change=absorbed.cap_change,
         unabsorbed=absorbed.unabsorbed,

@@ -71,9 +71,9 @@ class Kernel:
         qconst: queue multiplier of the rows where it is constant over trials
             (capacity cuts, workload, stretch; 1 elsewhere), or None.
         ramp: rows with a capacity gain (the ramp depends on the draw).
-        any_cut, any_cancel: whether any row of the whole portfolio is cut or
-            cancelled (a row slice takes the same branches as the whole, so
-            slicing changes no formula).
+        any_cut, any_cancel, any_stop: whether any row of the whole portfolio
+            is cut, cancelled or closed by an "end" lever (a row slice takes the
+            same branches as the whole, so slicing changes no formula).
         trunc, trunc_f0: running rows whose draw is conditioned on not having
             ended before the data date, and the probability mass below their
             threshold (float64); trunc_keep = 1 − trunc_f0.
@@ -96,6 +96,7 @@ class Kernel:
     ramp: RampRows
     any_cut: bool
     any_cancel: bool
+    any_stop: bool
     trunc: np.ndarray
     trunc_f0: np.ndarray
     trunc_keep: np.ndarray
@@ -126,11 +127,11 @@ def build_kernel(
     policy: str,
     starts: np.ndarray,
     quarters: int,
-    flags: tuple[bool, bool] | None = None,
+    flags: tuple[bool, bool, bool] | None = None,
 ) -> Kernel:
     """Precompute float32 row arrays and scalar parameters for `run_chunk`.
 
-    `flags` (any cut, any cancelled) override the rows' own (for row slices).
+    `flags` (any cut, cancelled, stopped) override the rows' own (row slices).
     """
     from scipy.special import ndtr
 
@@ -164,6 +165,7 @@ def build_kernel(
         ramp=ramp,
         any_cut=bool(cut.any()) if flags is None else flags[0],
         any_cancel=bool(rows.cancelled.any()) if flags is None else flags[1],
+        any_stop=bool(np.isfinite(rows.stop).any()) if flags is None else flags[2],
         trunc=trunc,
         trunc_f0=f0,
         trunc_keep=1.0 - f0,
@@ -186,7 +188,11 @@ def build_parts(
     row-local and a cell lies in one slice, so cell sums are unchanged; the
     slicing depends on the rows only (not on the trial chunks).
     """
-    flags = (bool(_policy_rows(rows, policy)[1].any()), bool(rows.cancelled.any()))
+    flags = (
+        bool(_policy_rows(rows, policy)[1].any()),
+        bool(rows.cancelled.any()),
+        bool(np.isfinite(rows.stop).any()),
+    )
     bounds = [0]
     while bounds[-1] < rows.n:
         i = np.searchsorted(starts, bounds[-1] + max_rows)

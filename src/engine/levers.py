@@ -1,7 +1,7 @@
 """Scenario levers on the rows: targeting, budget policy, absorptive capacity.
 
 Levers skip finished rows (what has happened stays happened); see
-docs/MODEL.md, "Budget" and "Capacity".
+docs/MODEL.md, "Budget", "Capacity" and "End without successor, extend".
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ TARGET_COLUMNS = (
     ("regions", S.COL_REGION),
     ("countries", S.COL_COUNTRY),
     ("agencies", S.COL_AGENCY),
+    ("projects", S.COL_PROJECT_ID),
 )
 
 
@@ -83,6 +84,22 @@ def _cancel(
     return out
 
 
+def extension_months(
+    portfolio: pd.DataFrame, scenario: Scenario, *, finished: np.ndarray
+) -> np.ndarray:
+    """Months of funded extension per row (the "extend" levers, summed).
+
+    The engine then simulates an extended row as if it had been planned that
+    way: planned duration D + N and budget B·(1 + N / D) (`inputs.prepare`).
+    Finished rows get 0.
+    """
+    months = np.zeros(len(portfolio))
+    for lever in scenario.levers:
+        if lever.kind == "extend":
+            months[lever_mask(portfolio, lever) & ~finished] += lever.change
+    return months
+
+
 @dataclass(frozen=True)
 class LeverEffects:
     """What the levers do to each row, before absorptive capacity.
@@ -91,6 +108,9 @@ class LeverEffects:
         risk: added INFORM risk points. funding: φ, product of the budget
             changes. capacity: product of the capacity changes (1 = none).
         cancelled: bool, cancelled or suspended by the budget policy.
+        stop: months after the data date at which an "end" lever closes the
+            row (its planned end plus the lever's months, at least 0); inf for
+            rows no "end" lever targets.
         on_finished: per lever, (targeted rows that are finished, targeted).
     """
 
@@ -98,6 +118,7 @@ class LeverEffects:
     funding: np.ndarray
     capacity: np.ndarray
     cancelled: np.ndarray
+    stop: np.ndarray
     on_finished: tuple[tuple[int, int], ...]
 
 
@@ -108,15 +129,21 @@ def apply_levers(
     finished: np.ndarray,
     remaining: np.ndarray,
     progress: np.ndarray,
+    to_end: np.ndarray,
     cal: Calibration,
 ) -> LeverEffects:
-    """Apply the scenario's levers, in order, to the rows that are not finished."""
+    """Apply the scenario's levers, in order, to the rows that are not finished.
+
+    `to_end` is the months from the data date to each row's planned end
+    (negative when it is past).
+    """
     n = len(portfolio)
     active = ~finished
     risk = np.zeros(n)
     funding = np.ones(n)
     cap = np.ones(n)
     cancelled = np.zeros(n, dtype=bool)
+    stop = np.full(n, np.inf)
     policy = scenario.budget_policy
     on_finished = []
     for lever in scenario.levers:
@@ -127,6 +154,11 @@ def apply_levers(
             risk[mask] += lever.change
         elif lever.kind == "capacity":
             cap[mask] *= 1.0 + lever.change / 100.0
+        elif lever.kind == "end":
+            end = np.maximum(to_end[mask], 0.0) + lever.change
+            stop[mask] = np.minimum(stop[mask], end)
+        elif lever.kind == "extend":
+            continue  # applied to the plan before the levers (extension_months)
         elif policy == "cancel" and lever.change < 0:
             cut = -lever.change / 100.0
             done = cancelled | finished
@@ -135,7 +167,7 @@ def apply_levers(
             funding[mask] *= 1.0 + lever.change / 100.0
     if policy == "stretch":
         cancelled |= active & (funding < cal.value("budget.stretch_min_funding"))
-    return LeverEffects(risk, funding, cap, cancelled, tuple(on_finished))
+    return LeverEffects(risk, funding, cap, cancelled, stop, tuple(on_finished))
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ class RowArrays:
         active: 1 for rows not cancelled, else 0.
         budget_left: B·(1 − p), the value of the remaining scope (USD).
         k1, k2, k3: row factors of the spend cubic (`spend.spend_factors`).
+        stop: months after the data date at which an "end" lever closes the
+            row (inf: none).
         cut, uncut: bool, the row's scope is (not) cut by the budget policy.
     """
 
@@ -60,6 +62,7 @@ class RowArrays:
     k1: np.ndarray
     k2: np.ndarray
     k3: np.ndarray
+    stop: np.ndarray
     cut: np.ndarray
     uncut: np.ndarray
 
@@ -145,6 +148,7 @@ def row_arrays(
         "k1": k1,
         "k2": k2,
         "k3": k3,
+        "stop": rows.stop,
     }
     return RowArrays(
         **{k: np.ascontiguousarray(v, dtype=F32) for k, v in values.items()},

@@ -23,7 +23,7 @@ from src.engine.scenario_limits import (
 SCHEMA_VERSION = 1
 TOKEN_PREFIX = f"v{SCHEMA_VERSION}."
 
-LEVER_KINDS: tuple[str, ...] = ("budget", "capacity", "risk")
+LEVER_KINDS: tuple[str, ...] = ("budget", "capacity", "risk", "end", "extend")
 BUDGET_POLICIES: tuple[str, ...] = ("descope", "stretch", "cancel")
 # Descoping is the default: it is what most agencies do first when funding is cut
 # (fewer outputs on the same timeline); the user can choose another policy.
@@ -37,17 +37,21 @@ DEFAULT_REFERENCE = "published"
 # Valid ranges, one per lever kind, shared by the engine, the page's sliders and
 # the scenario parser: budget and capacity in % of the current value (step 5 on
 # the sliders), risk in INFORM points (0-10 scale) added to the targeted
-# countries' risk (step 0.5).
+# countries' risk (step 0.5); end and extend in months after the planned end
+# (docs/MODEL.md, "End without successor, extend").
 LEVER_RANGES: dict[str, tuple[float, float, float]] = {
     "budget": (-100.0, 200.0, 5.0),
     "capacity": (-100.0, 200.0, 5.0),
     "risk": (0.0, 5.0, 0.5),
+    "end": (0.0, 24.0, 3.0),
+    "extend": (0.0, 36.0, 6.0),
 }
+LEVER_UNITS = {"risk": " INFORM points", "end": " months", "extend": " months"}
 PCT_MIN, PCT_MAX = LEVER_RANGES["budget"][:2]
 RISK_MIN, RISK_MAX = LEVER_RANGES["risk"][:2]
 HORIZON_MIN, HORIZON_MAX = 12, 120
 TRIALS_MIN, TRIALS_MAX = 1, 100_000
-_TARGET_KEYS = ("sectors", "regions", "countries", "agencies")
+_TARGET_KEYS = ("sectors", "regions", "countries", "agencies", "projects")
 
 
 def _as_tuple(values: Any, what: str) -> tuple[str, ...]:
@@ -72,14 +76,18 @@ class Lever:
 
     Attributes:
         kind: "budget" (change of the remaining budget, %), "capacity" (change of
-            implementation capacity, %), or "risk" (INFORM points added to the
-            country risk of the targeted rows).
+            implementation capacity, %), "risk" (INFORM points added to the
+            country risk of the targeted rows), "end" (the rows end at their
+            planned end plus `change` months, without successor: work left
+            then is neither done nor paid) or "extend" (a funded extension of
+            `change` months at the row's planned monthly budget).
         change: the size: −100…+200 (%) for budget and capacity, 0…+5 (INFORM
-            points) for risk.
+            points) for risk, 0…24 months for end, 0…36 months for extend.
         sectors: sector groups (labels of `schema.SECTOR_GROUPS`).
         regions: World Bank region names.
         countries: ISO3 codes.
         agencies: reporting-organisation names.
+        projects: project identifiers (the funding cliff's projects).
     """
 
     kind: str
@@ -88,6 +96,7 @@ class Lever:
     regions: tuple[str, ...] = ()
     countries: tuple[str, ...] = ()
     agencies: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         for key in _TARGET_KEYS:
@@ -107,7 +116,11 @@ class Lever:
         >>> Lever("budget", -20, sectors=("Health",)).target_label()
         'Health'
         """
-        parts = [", ".join(getattr(self, k)) for k in _TARGET_KEYS if getattr(self, k)]
+        parts = [
+            ", ".join(getattr(self, k)) for k in _TARGET_KEYS[:-1] if getattr(self, k)
+        ]
+        if self.projects:
+            parts.append(f"{len(self.projects)} project(s)")
         return "; ".join(parts) if parts else "whole portfolio"
 
     def validate(self, index: int) -> None:
@@ -120,7 +133,7 @@ class Lever:
             msg = f"{name}: change must be a finite number, got {self.change}"
             raise ValueError(msg)
         lo, hi, _ = LEVER_RANGES[self.kind]
-        unit = " INFORM points" if self.kind == "risk" else "%"
+        unit = LEVER_UNITS.get(self.kind, "%")
         if self.change < lo:
             msg = f"{name}: change {self.change:g}{unit} is below {lo:g}{unit}"
             raise ValueError(msg)

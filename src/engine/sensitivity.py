@@ -14,6 +14,7 @@ Results are tidy tables with the inputs as columns (no structure in labels).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,7 +24,7 @@ import pandas as pd
 from src.engine.calibration import Calibration, load_calibration
 from src.engine.metrics import METRICS
 from src.engine.montecarlo import compare, run
-from src.engine.scenario import PCT_MAX, PCT_MIN, RISK_MAX, Lever, Scenario
+from src.engine.scenario import LEVER_RANGES, Lever, Scenario
 
 SWING_COLUMNS = (
     "factor_kind", "lever_kind", "target", "parameter", "setting",
@@ -35,19 +36,22 @@ DEFAULT_SWING_LEVERS = (Lever("budget", -20.0), Lever("capacity", 20.0))
 def _target(lever: Lever) -> str:
     """The lever's target values ("" for the whole portfolio)."""
     keys = ("sectors", "regions", "countries", "agencies")
-    return "; ".join(", ".join(getattr(lever, k)) for k in keys if getattr(lever, k))
+    parts = [", ".join(getattr(lever, k)) for k in keys if getattr(lever, k)]
+    if lever.projects:
+        parts.append(f"{len(lever.projects)} project(s)")
+    return "; ".join(parts)
 
 
 def _swing_levers(scenario: Scenario) -> list[tuple[Lever, Scenario, Scenario, str]]:
     out = []
     levers = scenario.levers or DEFAULT_SWING_LEVERS
     for i, lv in enumerate(levers):
-        lo_hi = (0.0, RISK_MAX) if lv.kind == "risk" else (PCT_MIN, PCT_MAX)
+        lo_hi = LEVER_RANGES[lv.kind][:2]
         size = abs(lv.change) if lv.change else 20.0
 
         def variant(ch: float, i: int = i, lv: Lever = lv, lo_hi=lo_hi):
             ch = float(np.clip(ch, *lo_hi))
-            new = Lever(lv.kind, ch, lv.sectors, lv.regions, lv.countries, lv.agencies)
+            new = dataclasses.replace(lv, change=ch)
             base = list(scenario.levers) if scenario.levers else [new]
             base[i if scenario.levers else 0] = new
             return scenario.with_changes(levers=tuple(base)), ch

@@ -37,6 +37,7 @@ def quarterly_spend(
     k2: np.ndarray,
     k3: np.ndarray,
     quarters: int,
+    full: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """Cumulative spend at each quarter end (trials, quarters), USD.
 
@@ -45,13 +46,18 @@ def quarterly_spend(
     (τ0 = G⁻¹(p)) to its simulated completion. The cumulative spend is a cubic
     in t until completion, so rows are binned by completion quarter and the
     cubic coefficients summed per bin.
+
+    With `full` = (months, cost to complete) of rows closed early by an "end"
+    lever, a row follows the cubic of its full life and stops at `months`
+    having spent `ctc` (the cubic's value there).
     """
     nq = quarters
+    life, whole = (months, ctc) if full is None else full
     # With r = 1/M the cubic's coefficients are CTC·k1·r, CTC·k2·r², CTC·k3·r³,
     # where k1..k3 depend on the row only (`spend_factors`, float32 here).
-    r = np.maximum(months, F32(1e-3))
+    r = np.maximum(life, F32(1e-3))
     np.reciprocal(r, out=r)
-    u = ctc * r
+    u = whole * r
     c1 = u * k1
     u *= r
     c2 = u * k2

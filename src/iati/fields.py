@@ -20,6 +20,7 @@ from src.iati.model import (
     Location,
     OrgRef,
     ParseReport,
+    PlannedDisbursement,
     Share,
     Transaction,
 )
@@ -214,6 +215,26 @@ def _budget(elem: Any, ctx: Ctx) -> Budget | None:
     )
 
 
+def _planned_disbursement(elem: Any, ctx: Ctx) -> PlannedDisbursement | None:
+    """Read a ``<planned-disbursement>`` (None when its value is unusable, warned)."""
+    value = money(elem.find("value"), ctx, "planned-disbursement")
+    if value is None:
+        return None
+    start = elem.find("period-start")
+    end = elem.find("period-end")
+    what = "planned-disbursement/period-"
+    return PlannedDisbursement(
+        type=(elem.get("type") or "").strip(),
+        period_start=None
+        if start is None
+        else iso_date(start.get("iso-date"), ctx, what + "start"),
+        period_end=None
+        if end is None
+        else iso_date(end.get("iso-date"), ctx, what + "end"),
+        value=value,
+    )
+
+
 def _transaction(elem: Any, ctx: Ctx) -> Transaction | None:
     """Read a ``<transaction>``: type, date, value and its first DAC 5-digit sector.
 
@@ -328,6 +349,7 @@ _FIELDS: dict[str, Callable[[Any, Activity, Ctx], None]] = {
     "sector": _activity_sector,
     "tag": _tag,
     "budget": _appending(_budget, "budgets"),
+    "planned-disbursement": _appending(_planned_disbursement, "planned_disbursements"),
     "transaction": _appending(_transaction, "transactions"),
     "location": _appending(_location, "locations"),
     "description": details.description,

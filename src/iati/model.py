@@ -60,6 +60,15 @@ class OrgRef:
     activity_id: str = ""
 
 
+class PlannedDisbursement:
+    """A <planned-disbursement>; type "1" original, "2" revised ("" not given)."""
+
+    type: str
+    period_start: date | None
+    period_end: date | None
+    value: Money
+
+
 @dataclass(frozen=True)
 class Transaction:
     """A <transaction>.
@@ -162,6 +171,7 @@ class Activity:
     sectors: list[Share] = field(default_factory=list)  # DAC 5-digit, vocabulary 1
     sdg_tags: list[str] = field(default_factory=list)  # SDG goal/target codes
     budgets: list[Budget] = field(default_factory=list)
+    planned_disbursements: list[PlannedDisbursement] = field(default_factory=list)
     transactions: list[Transaction] = field(default_factory=list)
     locations: list[Location] = field(default_factory=list)
     humanitarian: bool = False

@@ -1,6 +1,6 @@
-"""The two tables built beside the portfolio: transactions and project details.
+"""The tables built beside the portfolio: transactions, details and budgets.
 
-Both are keyed by project (`schema.COL_PROJECT_ID`) and built in the same pass
+All are keyed by project (`schema.COL_PROJECT_ID`) and built in the same pass
 as the portfolio rows (`build.PortfolioStream(side_tables=True)`), so the
 project page and the money-over-time charts read the numbers the KPIs add up.
 Column names and the meaning of each detail kind are in `schema`.
@@ -9,28 +9,50 @@ Column names and the meaning of each detail kind are in `schema`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from src.iati.model import Activity, OrgRef
+from src.iati.model import Activity, Money, OrgRef
 from src.portfolio import schema as S
 from src.portfolio.corrections import counted_types
 from src.portfolio.fx import to_usd
+from src.portfolio.rows import effective_budgets
 
 Record = dict[str, object]
 
 
+def budget_table(records: list[Record]) -> pd.DataFrame:
+    """The typed budgets table (`schema.BUDGET_COLUMNS`) from records."""
+    bg = pd.DataFrame(records, columns=list(S.BUDGET_COLUMNS))
+    for col in (S.BG_START, S.BG_END):
+        bg[col] = pd.to_datetime(bg[col])
+    for col in (S.BG_VALUE, S.BG_USD):
+        bg[col] = bg[col].astype(float)
+    for col in (S.COL_PROJECT_ID, S.BG_KIND, S.BG_TYPE, S.BG_STATUS, S.BG_CURRENCY):
+        bg[col] = bg[col].fillna("").astype(str)
+    bg[S.BG_COUNTED] = bg[S.BG_COUNTED].fillna(False).astype(bool)
+    return bg
+
+
 @dataclass(frozen=True)
 class SideTables:
-    """The transactions and details of a portfolio (see `schema`)."""
+    """The transactions, details and budgets of a portfolio (see `schema`).
+
+    `budgets` is empty for tables cached before it existed and for datasets
+    that publish no budget periods (a canonical CSV).
+    """
 
     transactions: pd.DataFrame
     details: pd.DataFrame
+    budgets: pd.DataFrame = field(default_factory=lambda: budget_table([]))
 
     @classmethod
     def from_records(
-        cls, transactions: list[Record], details: list[Record]
+        cls,
+        transactions: list[Record],
+        details: list[Record],
+        budgets: list[Record] | None = None,
     ) -> SideTables:
         """Typed tables from record lists (empty lists give empty tables)."""
         tx = pd.DataFrame(transactions, columns=list(S.TRANSACTION_COLUMNS))
@@ -44,13 +66,14 @@ class SideTables:
             dt[col] = dt[col].astype(float)
         for col in set(S.DETAIL_COLUMNS) - {S.DT_SHARE, S.DT_LAT, S.DT_LON}:
             dt[col] = dt[col].astype(object).fillna("").astype(str)
-        return cls(tx, dt)
+        return cls(tx, dt, budget_table(budgets or []))
 
     def of_project(self, project_id: str) -> SideTables:
         """The rows of one project."""
         return SideTables(
             self.transactions[self.transactions[S.COL_PROJECT_ID] == project_id],
             self.details[self.details[S.COL_PROJECT_ID] == project_id],
+            self.budgets[self.budgets[S.COL_PROJECT_ID] == project_id],
         )
 
 
@@ -143,5 +166,41 @@ def detail_records(act: Activity) -> list[Record]:
         | {S.DT_TEXT: i.title, S.DT_BASELINE: i.baseline}
         | {S.DT_TARGET: i.target, S.DT_ACTUAL: i.actual}
         for i in act.indicators
+    ]
+    return out
+
+
+def _usd_or_nan(value: Money, fallback: object) -> float:
+    when = value.value_date or fallback
+    conv = to_usd(value.amount, value.currency, getattr(when, "year", None))
+    return math.nan if conv.usd is None else conv.usd
+
+
+def budget_records(act: Activity) -> list[Record]:
+    """One record per budget and planned disbursement of an activity.
+
+    USD at the value date's year rate, else the period start's (as the
+    portfolio's budget); NaN when no rate exists (unknown, not 0). A budget is
+    `counted` when `rows.effective_budgets` keeps it.
+    """
+    counted = {id(b) for b in effective_budgets(act.budgets)}
+    pid = {S.COL_PROJECT_ID: act.identifier}
+    out: list[Record] = [
+        pid
+        | {S.BG_KIND: "budget", S.BG_TYPE: b.type, S.BG_STATUS: b.status}
+        | {S.BG_START: b.period_start, S.BG_END: b.period_end}
+        | {S.BG_VALUE: b.value.amount, S.BG_CURRENCY: b.value.currency}
+        | {S.BG_USD: _usd_or_nan(b.value, b.period_start)}
+        | {S.BG_COUNTED: id(b) in counted}
+        for b in act.budgets
+    ]
+    out += [
+        pid
+        | {S.BG_KIND: "planned_disbursement", S.BG_TYPE: d.type, S.BG_STATUS: ""}
+        | {S.BG_START: d.period_start, S.BG_END: d.period_end}
+        | {S.BG_VALUE: d.value.amount, S.BG_CURRENCY: d.value.currency}
+        | {S.BG_USD: _usd_or_nan(d.value, d.period_start)}
+        | {S.BG_COUNTED: False}
+        for d in act.planned_disbursements
     ]
     return out

@@ -19,6 +19,7 @@ from src.portfolio import schema as S
 from src.portfolio.activity_tables import (
     Record,
     SideTables,
+    budget_records,
     detail_records,
     transaction_records,
 )
@@ -83,7 +84,7 @@ class PortfolioStream:
         self._problems: dict[int, list[Problem]] = {}
         self._unconverted: dict[int, list[dict[str, object]]] = {}
         self._serial = 0
-        self._side: dict[int, tuple[list[Record], list[Record]]] | None = (
+        self._side: dict[int, tuple[list[Record], ...]] | None = (
             {} if side_tables else None
         )
 
@@ -137,7 +138,7 @@ class PortfolioStream:
         return df[list(S.COLUMNS)], rep, when
 
     def side_tables(self) -> SideTables:
-        """The transactions and details of the activities kept, in slot order.
+        """The transactions, details and budgets of the activities kept, in order.
 
         Raises:
             ValueError: the stream was made without ``side_tables=True``.
@@ -149,6 +150,7 @@ class PortfolioStream:
         return SideTables.from_records(
             [r for slot in slots for r in self._side[slot][0]],
             [r for slot in slots for r in self._side[slot][1]],
+            [r for slot in slots for r in self._side[slot][2]],
         )
 
     def _put(self, slot: int, act: Activity) -> None:
@@ -156,7 +158,11 @@ class PortfolioStream:
         usd: list[float | None] | None = None if self._side is None else []
         rows = activity_rows(act, self._ref, self._iso2_to_3, rep, usd)
         if self._side is not None and usd is not None:
-            self._side[slot] = (transaction_records(act, usd), detail_records(act))
+            self._side[slot] = (
+                transaction_records(act, usd),
+                detail_records(act),
+                budget_records(act),
+            )
         self._serial += 1
         self._version[slot] = self._serial
         self._set(self._problems, slot, rep.problems)

@@ -94,6 +94,7 @@ def _cache_paths(key: str) -> dict[str, Path]:
         "meta": cache / f"portfolio-{key}.json",
         "transactions": cache / f"transactions-{key}.parquet",
         "details": cache / f"details-{key}.parquet",
+        "budgets": cache / f"budgets-{key}.parquet",
     }
 
 
@@ -122,7 +123,7 @@ def load_bundled_portfolio(
 
 
 def load_bundled_side_tables() -> SideTables:
-    """The transactions and details built with the bundled portfolio."""
+    """The transactions, details and budgets built with the bundled portfolio."""
     return _bundled(rebuild=False, side=True)[3]
 
 
@@ -151,6 +152,7 @@ def _bundled(
             SideTables(
                 pd.read_parquet(where["transactions"]),
                 pd.read_parquet(where["details"]),
+                pd.read_parquet(where["budgets"]),
             )
             if side
             else None
@@ -167,6 +169,7 @@ def _bundled(
             raise OSError(key)
         _write_parquet(tables.transactions, where["transactions"])
         _write_parquet(tables.details, where["details"])
+        _write_parquet(tables.budgets, where["budgets"])
         _write_parquet(df, where["table"])
         text = json.dumps({"meta": asdict(meta), "report": report}, default=str)
         where["meta"].write_text(text, encoding="utf-8")

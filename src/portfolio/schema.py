@@ -276,3 +276,30 @@ DETAIL_COLUMNS: tuple[str, ...] = (
     DT_TARGET,
     DT_ACTUAL,
 )
+
+# Fourth table: one row per reported <budget> and <planned-disbursement>, keyed by
+# project (the whole project's value, not split by country). `counted` marks the
+# budgets the portfolio's budget_usd adds up (a revised budget replaces the
+# original of the same period); planned disbursements are never counted there.
+BG_KIND = "kind"  # "budget" or "planned_disbursement"
+BG_TYPE = "value_type"  # IATI BudgetType: "1" original, "2" revised ("" not given)
+BG_STATUS = "budget_status"  # IATI BudgetStatus: "1" indicative, "2" committed
+BG_START = "period_start"
+BG_END = "period_end"
+BG_VALUE = "value"  # as reported, in BG_CURRENCY
+BG_CURRENCY = "currency"
+BG_USD = "usd"  # at the value date's (else period start's) year rate; NaN: no rate
+BG_COUNTED = "counted"
+BG_KINDS: tuple[str, ...] = ("budget", "planned_disbursement")
+BUDGET_COLUMNS: tuple[str, ...] = (
+    COL_PROJECT_ID,
+    BG_KIND,
+    BG_TYPE,
+    BG_STATUS,
+    BG_START,
+    BG_END,
+    BG_VALUE,
+    BG_CURRENCY,
+    BG_USD,
+    BG_COUNTED,
+)

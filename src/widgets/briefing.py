@@ -96,6 +96,7 @@ def _pack(dataset: str, spec, choice: PackChoice, results: tuple):
     from src.widgets import cache
 
     df, meta = cache.portfolio(dataset)
+    side = cache.side_tables(dataset)
     return build_pack(
         df,
         meta,
@@ -104,6 +105,7 @@ def _pack(dataset: str, spec, choice: PackChoice, results: tuple):
         sections=choice.sections,
         scenarios=results,
         title=choice.title or None,
+        budgets=None if side is None else side.budgets,
     )
 
 

@@ -19,6 +19,7 @@ from src.engine.scenario import (
     Scenario,
 )
 from src.portfolio import schema as S
+from src.widgets import state
 from src.widgets.i18n import labeller, md_escape, t
 
 URL_SCENARIO = "scenario"
@@ -58,6 +59,7 @@ def load_into_state(scenario: Scenario) -> None:
         st.session_state[_lever_key(i, "regions")] = list(lever.regions)
         st.session_state[_lever_key(i, "countries")] = list(lever.countries)
         st.session_state[_lever_key(i, "agencies")] = list(lever.agencies)
+        st.session_state[_lever_key(i, "projects")] = list(lever.projects)
     st.session_state[HORIZON] = scenario.horizon_months
     st.session_state[POLICY] = scenario.budget_policy
     st.session_state[PRECISE] = scenario.trials > FAST_TRIALS
@@ -90,7 +92,15 @@ def _add_lever() -> None:
 
 def _remove_lever(index: int) -> None:
     n = st.session_state.get(LEVERS, 0)
-    parts = ("kind", "change", "sectors", "regions", "countries", "agencies")
+    parts = (
+        "kind",
+        "change",
+        "sectors",
+        "regions",
+        "countries",
+        "agencies",
+        "projects",
+    )
     for i in range(index, n - 1):
         for part in parts:
             st.session_state[_lever_key(i, part)] = st.session_state.get(
@@ -133,6 +143,28 @@ def _fit_to_slider(i: int, kind: str) -> None:
         )
 
 
+def open_in_scenarios(scenario: Scenario, lang: str) -> None:
+    """Switch to the Scenarios page with `scenario` in the editor (via its link)."""
+    st.session_state.pop(READY, None)  # the editor reads the link again
+    params = {URL_SCENARIO: scenario.to_token(), state.URL_LANG: lang}
+    st.switch_page(state.SCENARIOS_PAGE, query_params=params)
+
+
+def _projects(i: int, df: pd.DataFrame) -> list[str] | None:
+    """The lever's project targets (None: the lever names none), said in words.
+
+    Projects the selection lacks are dropped with a notice; a lever whose
+    projects are all dropped is removed (it would otherwise hit every row).
+    """
+    key = _lever_key(i, "projects")
+    if not st.session_state.get(key):
+        return None
+    _fit_to_options(i, "projects", set(df[S.COL_PROJECT_ID].astype(str)))
+    kept = st.session_state.get(key) or []
+    st.caption(t("scen.projects_target", n=len(kept)))
+    return kept
+
+
 def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
     sector_options = [
         g for g in S.ALL_SECTOR_GROUPS if g in set(df[S.COL_SECTOR_GROUP])
@@ -149,6 +181,7 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
         _fit_to_options(i, part, options)
     _fit_to_slider(i, st.session_state.get(_lever_key(i, "kind"), "budget"))
     with st.container(border=True):
+        projects = _projects(i, df)
         top = st.columns([2, 4, 1])
         kind = top[0].selectbox(
             t("scen.kind"),
@@ -209,6 +242,8 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
         "regions": regions,
         "countries": countries,
         "agencies": agencies,
+        "projects": projects or [],
+        "empty": projects == [],  # named projects, none left in the selection
     }
 
 
@@ -263,8 +298,14 @@ def scenario_editor(df: pd.DataFrame, *, own_label: str | None = None) -> Scenar
     )
     reference = _reference_input(own_label)
     name = st.session_state.get(NAME) or t("scen.unnamed")
+    # An "end" lever acts at 0 months (the planned end); others at 0 do nothing.
+    kept = [
+        {k: v for k, v in lv.items() if k != "empty"}
+        for lv in levers
+        if (lv["change"] != 0 or lv["kind"] == "end") and not lv["empty"]
+    ]
     scenario = Scenario(
-        levers=tuple(lv for lv in levers if lv["change"] != 0),
+        levers=tuple(kept),
         horizon_months=int(horizon),
         trials=PRECISE_TRIALS if precise else FAST_TRIALS,
         budget_policy=policy,

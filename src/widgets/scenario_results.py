@@ -32,6 +32,8 @@ def lever_phrase(scenario: Scenario, lang: str) -> str:
     for lv in scenario.levers:
         target = [t("sector." + s) for s in lv.sectors]
         target += [t("region." + r) for r in lv.regions] + list(lv.countries)
+        if lv.projects:
+            target.append(t("scen.n_projects", n=format_number(len(lv.projects), lang)))
         where = ", ".join(target) if target else t("scen.whole_portfolio")
         size = (
             format_number(lv.change, lang, 1)

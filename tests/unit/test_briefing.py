@@ -101,6 +101,8 @@ def test_pack_has_a_title_slide_then_every_section_in_order(africa_en):
         "chart",
         "chart",
         "table",
+        "kpis",
+        "table",
         "scenario",
         "methods",
     ]
@@ -113,8 +115,10 @@ def test_pack_has_a_title_slide_then_every_section_in_order(africa_en):
         "Budget by region",
         "Top at-risk projects",
     ]
-    assert titles[7] == "Scenario: Budget cut 20%"
-    assert titles[8] == "Methods and caveats"
+    assert titles[7] == "Funding cliff: what ends without successor"
+    assert titles[8] == "Who does what where, and what ends without successor"
+    assert titles[9] == "Scenario: Budget cut 20%"
+    assert titles[10] == "Methods and caveats"
 
 
 def test_sections_can_be_chosen_and_unknown_ones_are_refused(bundled):
@@ -207,7 +211,7 @@ def test_top_at_risk_table_lists_the_highest_risk_scores(africa_pptx, bundled):
 
 
 def test_scenario_slide_shows_ranges_fan_chart_and_summary(africa_pptx):
-    text = slide_texts(africa_pptx)[7]
+    text = slide_texts(africa_pptx)[9]
     assert "Baseline P50 (P10 – P90)" in text
     assert "8.0% (6.0% – 10.0%)" in text  # baseline on-time rate
     assert "10.0% (8.0% – 12.0%)" in text  # scenario on-time rate
@@ -221,7 +225,7 @@ def test_scenario_slide_shows_ranges_fan_chart_and_summary(africa_pptx):
 def test_methods_slide_lists_derived_values_risk_formula_model_and_sources(
     africa_pptx,
 ):
-    text = slide_texts(africa_pptx)[8]
+    text = slide_texts(africa_pptx)[10]
     assert "Derived values" in text
     assert "40% × country risk (INFORM 2020)" in text
     assert "data/risk_formula.json" in text
@@ -237,8 +241,8 @@ def test_pdf_has_the_same_pages_and_searchable_text(africa_en):
     assert "Key figures" in pages[1]
     assert norm(format_money(africa_en.kpis.budget, "en")) in pages[1]
     assert "Top at-risk projects" in pages[6]
-    assert "Scenario: Budget cut 20%" in pages[7]
-    assert "Methods and caveats" in pages[8]
+    assert "Scenario: Budget cut 20%" in pages[9]
+    assert "Methods and caveats" in pages[10]
     images = sum(len(p.images) for p in reader.pages)
     assert images == 5
 
@@ -376,7 +380,8 @@ def test_cli_writes_a_country_brief_as_pptx_and_pdf(tmp_path, capsys):
         main(["brief", "--country", "KEN", "--lang", "fr", "--out", str(pdf_path)]) == 0
     )
     prs = Presentation(str(pptx_path))
-    assert len(prs.slides) == 1 + len(SECTIONS) - 1  # no scenario slides
+    # no scenario slides; the coordination section has two
+    assert len(prs.slides) == 1 + len(SECTIONS) - 1 + 1
     assert "Filters: Country: Kenya" in slide_texts(prs)[0]
     assert "Pays: Kenya" in PdfReader(str(pdf_path)).pages[0].extract_text()
     assert "wrote" in capsys.readouterr().out
@@ -456,3 +461,35 @@ def test_a_stored_scenario_reads_back_from_each_shape_the_store_may_return():
         assert as_scenario(stored, "Cut") == cut
     with pytest.raises(ValueError, match="scenario 'Cut': unexpected stored value"):
         as_scenario(3, "Cut")
+
+
+def test_the_coordination_slide_shows_actors_and_the_cliff_of_a_country(bundled):
+    from datetime import date
+
+    from src.i18n import format_money
+    from src.portfolio import continuity
+    from src.portfolio.load import load_bundled_side_tables
+
+    df, meta = bundled
+    budgets = load_bundled_side_tables().budgets
+    spec = FilterSpec(countries=("BGD",))
+    pack = build_pack(
+        df, meta, spec, lang="en", sections=("coordination",), budgets=budgets
+    )
+    cards, slide = pack.slides[-2:]
+    (row,) = slide.table.rows
+    rows = spec.apply(df)
+    assert row[0] == "Bangladesh"
+    assert row[1] == str(rows["agency"].nunique())
+    cliff = continuity.cliff(rows, budgets, date.fromisoformat(meta.as_of))
+    money = [format_money(v, "en") for v in cliff["budget_usd"]]
+    assert list(row[4:]) == money
+    assert [v for _, v in cards.kpis[:3]] == money
+    on_cliff = continuity.cliff_rows(rows, budgets, date.fromisoformat(meta.as_of), 12)
+    assert cards.kpis[3][1] == str(on_cliff["project_id"].nunique())
+    texts = slide_texts(Presentation(io.BytesIO(to_pptx(pack))))
+    assert "Bangladesh" in texts[-1]
+    assert money[0] in texts[-2]
+    # Without budget periods the notes say the cliff is an upper bound.
+    bare = build_pack(df, meta, spec, lang="en", sections=("coordination",))
+    assert any("publishes no budget periods" in x for x in bare.slides[-2].lines)

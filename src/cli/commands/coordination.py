@@ -1,4 +1,8 @@
-"""The `coordination` subcommand: who does what where, per country (and sector)."""
+"""The `coordination` subcommand: who does what where, and what ends when.
+
+Per country (and sector, with --country): actors, HHI, 1/HHI, OECD
+significance, and the funding cliff at 12/24/36 months with its coverage.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ ORDER = 35
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add `coordination`."""
     p = subparsers.add_parser(
-        "coordination", help="actors, concentration and OECD significance by country"
+        "coordination",
+        help="actors, concentration, OECD significance and funding cliff by country",
     )
     add_filter_args(p)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -32,17 +37,26 @@ def _records(df) -> list[dict]:  # noqa: ANN001 - a DataFrame
 
 def cmd_coordination(args: argparse.Namespace) -> int:
     """Per country (and, with --country, per sector): actors, HHI, 1/HHI, OECD."""
+    from datetime import date
+
+    from src.portfolio import continuity
     from src.portfolio import coordination as C
     from src.portfolio import schema as S
-    from src.portfolio.load import load_bundled_portfolio
+    from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
 
     spec = filters_from_args(args)
-    df, _ = load_bundled_portfolio()
+    df, meta = load_bundled_portfolio()
     check_values(spec, df)
     # Shares of all aid are taken over every country under the other filters.
     reference = spec.with_changes(countries=()).apply(df)
     sel = spec.apply(df)
-    table = C.country_table(reference)
+    as_of = date.fromisoformat(meta.as_of)
+    budgets = load_bundled_side_tables().budgets
+    table = C.country_table(reference).merge(
+        continuity.cliff_by_country(reference, budgets, as_of),
+        on=S.COL_COUNTRY,
+        how="left",
+    )
     rel = C.significance(reference)
     if spec.countries:
         table = table[table[S.COL_COUNTRY].isin(spec.countries)]
@@ -51,6 +65,11 @@ def cmd_coordination(args: argparse.Namespace) -> int:
         "filters": spec.describe(),
         "coverage": asdict(C.coverage(sel)),
         "countries": _records(table),
+        "cliff": {
+            "as_of": meta.as_of,
+            "coverage": asdict(continuity.coverage(sel, budgets, as_of)),
+            "horizons": _records(continuity.cliff(sel, budgets, as_of)),
+        },
     }
     if spec.countries:
         data["sectors"] = _records(C.concentration(sel, by=(S.COL_COUNTRY, "sector")))
@@ -63,10 +82,16 @@ def cmd_coordination(args: argparse.Namespace) -> int:
         f"{cov['actors']} reporting organisations, {cov['countries']} countries "
         f"({cov['regional_rows']} regional rows left out); {data['filters']}"
     )
+    for h in data["cliff"]["horizons"]:
+        print(
+            f"funding cliff within {h['months']} months of {meta.as_of}: "
+            f"{h['projects']} projects, {h['budget_usd']:,.0f} USD"
+        )
     for rec in data["countries"]:
         print(
             f"  {rec[S.COL_COUNTRY]}: {rec['actors']} actors, HHI "
             f"{_num(rec['hhi'], 3)}, effective {_num(rec['effective_actors'], 2)}, "
-            f"non-significant {rec['non_significant']} of {rec['actors']}"
+            f"non-significant {rec['non_significant']} of {rec['actors']}, "
+            f"cliff 12 months {rec['cliff_12_usd']:,.0f} USD"
         )
     return 0

@@ -1,0 +1,87 @@
+"""AppTest of the continuity section (Coordination page) and the Country summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from src.engine.scenario import Scenario
+from src.i18n import format_money, translate
+from src.portfolio import continuity as C
+from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
+from tests.pages import helpers
+
+
+def _bgd():
+    df, meta = load_bundled_portfolio()
+    rows = df[df["country_iso3"] == "BGD"]
+    return rows, load_bundled_side_tables().budgets, date.fromisoformat(meta.as_of)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_continuity_section_shows_the_cliff_in_three_languages(lang):
+    at = helpers.open_page("pages/coordination.py", {"lang": lang, "c": "BGD"})
+    rows, budgets, as_of = _bgd()
+    cliff = C.cliff(rows, budgets, as_of).set_index("months")
+    metrics = {m.label: m.value for m in at.metric}
+    for months in (12, 24, 36):
+        label = translate("cont.cliff", lang, months=months)
+        shown = format_money(cliff.loc[months, "budget_usd"], lang)
+        assert metrics[label] == shown.replace("$", r"\$")
+    assert translate("cont.title", lang) in [h.value for h in at.header]
+    # the runway Gantt lists the running projects ending soonest (at most 40)
+    runway = C.runway(rows, budgets, as_of)
+    gantt = [
+        s
+        for s in helpers.chart_specs(at)
+        if any("x2" in layer.get("encoding", {}) for layer in s.get("layer", []))
+    ]
+    (spec,) = gantt
+    bars = next(layer for layer in spec["layer"] if "x2" in layer["encoding"])
+    shown = bars["encoding"]["y"]["sort"]  # the bars' order: by planned end
+    assert shown == runway["project_id"].head(40).tolist()
+    buttons = [b.label for b in at.button]
+    n = len(C.cliff_rows(rows, budgets, as_of, 12))
+    assert translate("cont.scenario_end", lang, n=n) in buttons
+
+
+def test_the_cliff_button_opens_the_scenario_with_the_cliffs_projects():
+    at = helpers.open_page("pages/coordination.py", {"c": "BGD"})
+    at.button(key="cont.scenario.end").click().run()
+    assert not at.exception, at.exception
+    rows, budgets, as_of = _bgd()
+    ids = sorted(set(C.cliff_rows(rows, budgets, as_of, 12)["project_id"]))
+    scenario = Scenario.from_token(at.query_params["scenario"])
+    (lever,) = scenario.levers
+    assert (lever.kind, lever.change) == ("end", 0.0)
+    assert sorted(lever.projects) == ids
+    assert at.session_state["scen.lever.0.kind"] == "end"
+    assert at.session_state["scen.lever.0.projects"] == ids
+    assert translate("scen.projects_target", "en", n=len(ids)) in [
+        c.value for c in at.caption
+    ]
+
+
+def test_the_country_page_shows_coordination_and_the_cliff():
+    at = helpers.open_page("pages/country.py", {"c": "BGD"})
+    rows, budgets, as_of = _bgd()
+    cliff = C.cliff(rows, budgets, as_of).set_index("months")
+    metrics = {m.label: m.value for m in at.metric}
+    label = translate("cont.cliff", "en", months=12)
+    assert metrics[label] == format_money(cliff.loc[12, "budget_usd"], "en").replace(
+        "$", r"\$"
+    )
+    assert metrics["Actors"] == str(rows["agency"].nunique())
+    assert [b.label for b in at.get("download_button")]
+
+
+def test_a_link_whose_projects_are_not_in_the_selection_drops_the_lever():
+    from src.engine.scenario import Lever
+
+    token = Scenario(levers=(Lever("end", 0, projects=("no-such-id",)),)).to_token()
+    at = helpers.open_page("pages/scenarios.py", {"scenario": token})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "no\\-such\\-id" in warnings  # escaped, named, and left out
+    # the lever would otherwise close every project: it is removed instead
+    assert Scenario.from_token(at.query_params["scenario"]).levers == ()
