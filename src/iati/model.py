@@ -60,6 +60,7 @@ class OrgRef:
     activity_id: str = ""
 
 
+@dataclass(frozen=True)
 class PlannedDisbursement:
     """A <planned-disbursement>; type "1" original, "2" revised ("" not given)."""
 
