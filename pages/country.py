@@ -10,6 +10,7 @@ from src.widgets.flows import render_money_over_time
 from src.widgets.frame import context
 from src.widgets.i18n import t
 from src.widgets.kpis import render_kpi_row
+from src.widgets.results import render_results
 from src.widgets.table import render_project_table
 
 ctx = context()
@@ -42,6 +43,7 @@ st.subheader(t("chart.by_year"))
 charts.render_year_chart(by_year(rows))
 dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
 render_money_over_time(rows, cache.side_tables(dataset), where="country")
+render_results(rows, cache.side_tables(dataset), iso3=iso3)
 st.subheader(t("overview.projects"))
 render_project_table(
     rows,

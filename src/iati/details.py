@@ -65,27 +65,42 @@ def _value_or_comment(elem: Any | None, lang: str) -> str:
     return "" if comment is None else narrative(comment, lang)
 
 
+def _period_end(period: Any) -> str:
+    end = period.find("period-end")
+    return "" if end is None else (end.get("iso-date") or "").strip()[:10]
+
+
 def result(elem: Any, act: Activity, ctx: Ctx) -> None:
     """Record each indicator of a result, with baseline, target and actual.
 
-    Target and actual come from the last period that reports one.
+    Target and actual come from the same period: the last that reports an
+    actual, else the last that reports a target.
     """
     title_elem = elem.find("title")
     result_title = "" if title_elem is None else narrative(title_elem, ctx.lang)
     result_type = (elem.get("type") or "").strip()
     for ind in elem.iterchildren("indicator"):
         ind_title = ind.find("title")
-        target = actual = ""
+        chosen = ("", "", "")
         for period in ind.iterchildren("period"):
-            target = _value_or_comment(period.find("target"), ctx.lang) or target
-            actual = _value_or_comment(period.find("actual"), ctx.lang) or actual
+            target = _value_or_comment(period.find("target"), ctx.lang)
+            actual = _value_or_comment(period.find("actual"), ctx.lang)
+            if actual or (target and not chosen[1]):
+                chosen = (target, actual, _period_end(period))
+        baseline = ind.find("baseline")
         act.indicators.append(
             Indicator(
                 result_type=result_type,
                 result_title=result_title,
                 title="" if ind_title is None else narrative(ind_title, ctx.lang),
-                baseline=_value_or_comment(ind.find("baseline"), ctx.lang),
-                target=target,
-                actual=actual,
+                baseline=_value_or_comment(baseline, ctx.lang),
+                target=chosen[0],
+                actual=chosen[1],
+                measure=(ind.get("measure") or "").strip(),
+                ascending=(ind.get("ascending") or "").strip(),
+                baseline_year=""
+                if baseline is None
+                else (baseline.get("year") or "").strip(),
+                period_end=chosen[2],
             )
         )

@@ -216,7 +216,8 @@ FLOW_TYPES: tuple[str, ...] = (TX_COMMITMENT, TX_DISBURSEMENT, TX_EXPENDITURE)
 #   location  name, code (GeographicExactness), lat, lon
 #   document  name (title), url, code (DocumentCategory), role (format)
 #   result    role (result type), name (result title), text (indicator title),
-#             baseline, target, actual
+#             baseline, target, actual (as published: src/portfolio/results.py
+#             repairs them), measure, ascending, baseline_year, period_end
 DT_KIND = "kind"
 DT_ROLE = "role"
 DT_NAME = "name"
@@ -230,6 +231,10 @@ DT_LON = "lon"
 DT_BASELINE = "baseline"
 DT_TARGET = "target"
 DT_ACTUAL = "actual"
+DT_MEASURE = "measure"  # IATI IndicatorMeasure code
+DT_ASCENDING = "ascending"  # "1", "0" or "" (not stated) as published
+DT_BASELINE_YEAR = "baseline_year"
+DT_PERIOD_END = "period_end"  # ISO date of the period target and actual are from
 DETAIL_KINDS: tuple[str, ...] = ("org", "sector", "location", "document", "result")
 DETAIL_COLUMNS: tuple[str, ...] = (
     COL_PROJECT_ID,
@@ -246,4 +251,8 @@ DETAIL_COLUMNS: tuple[str, ...] = (
     DT_BASELINE,
     DT_TARGET,
     DT_ACTUAL,
+    DT_MEASURE,
+    DT_ASCENDING,
+    DT_BASELINE_YEAR,
+    DT_PERIOD_END,
 )
