@@ -44,7 +44,7 @@ class SideTables:
         for col in (S.DT_SHARE, S.DT_LAT, S.DT_LON):
             dt[col] = dt[col].astype(float)
         for col in set(S.DETAIL_COLUMNS) - {S.DT_SHARE, S.DT_LAT, S.DT_LON}:
-            dt[col] = dt[col].fillna("").astype(str)
+            dt[col] = dt[col].astype(object).fillna("").astype(str)
         return cls(tx, dt)
 
     def of_project(self, project_id: str) -> SideTables:
