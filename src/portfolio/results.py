@@ -156,11 +156,12 @@ def indicators(details: pd.DataFrame) -> pd.DataFrame:
 
 def _projects(rows: pd.DataFrame) -> pd.DataFrame:
     """One row per project: sector group, publisher, budget (≥ 0) in `rows`."""
-    g = rows.groupby(S.COL_PROJECT_ID, sort=False)
+    budget = rows[S.COL_BUDGET].fillna(0.0).clip(lower=0.0)
+    g = rows.assign(**{S.COL_BUDGET: budget}).groupby(S.COL_PROJECT_ID, sort=False)
     return g.agg(
         sector=(S.COL_SECTOR_GROUP, "first"),
         publisher=(S.COL_AGENCY, "first"),
-        budget_usd=(S.COL_BUDGET, lambda s: float(s.fillna(0.0).clip(lower=0).sum())),
+        budget_usd=(S.COL_BUDGET, "sum"),
     )
 
 

@@ -13,6 +13,7 @@ from src.cli.options import (
     check_values,
     filters_from_args,
     load_portfolio,
+    records,
 )
 
 ORDER = 38
@@ -30,11 +31,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_results)
 
 
-def _records(df) -> list[dict]:  # noqa: ANN001 - a DataFrame
-    """Rows as dicts, NaN (no budget, no computable achievement) as null."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")
-
-
 def results_data(df, details, spec) -> dict[str, object]:  # noqa: ANN001
     """The figures printed: coverage, ladder, achievement, findings, fix list."""
     from src.portfolio import results as R
@@ -46,10 +42,10 @@ def results_data(df, details, spec) -> dict[str, object]:  # noqa: ANN001
         return data
     table = R.indicators(details)
     data["coverage"] = asdict(R.coverage(sel, table))
-    data["ladder"] = _records(R.ladder(sel, table))
-    data["achievement"] = _records(R.achievement_by_sector(sel, table))
-    data["ascending"] = _records(R.ascending_findings(sel, table))
-    data["fix"] = _records(R.fix_rows(sel, table))
+    data["ladder"] = records(R.ladder(sel, table))
+    data["achievement"] = records(R.achievement_by_sector(sel, table))
+    data["ascending"] = records(R.ascending_findings(sel, table))
+    data["fix"] = records(R.fix_rows(sel, table))
     return data
 
 
