@@ -11,6 +11,7 @@ on the Country page); negative budgets (net revisions) count as 0.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -87,6 +88,8 @@ def read_value(text: str) -> Value:
         if applied
     ]
     number = float(re.sub(r"[,\s\u00a0\u202f]", "", num))
+    if not math.isfinite(number):  # 400 digits overflow a float: not a usable number
+        return Value(None, TEXT)
     state = REPAIRED if repairs else NUMBER
     return Value(number, state, match["year"] or "", "+".join(repairs))
 

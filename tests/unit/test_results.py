@@ -305,3 +305,23 @@ def test_the_cli_prints_the_ladder_with_its_coverage(capsys):
     assert total["output"]["share_budget"] == pytest.approx(1.0)
     assert {f["indicator"] for f in out["fix"]} >= {"outcome indicators"}
     assert main(["results", "--country", "XXX"]) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "9" * 100_000 + "x",
+        "9" * 400,
+        "1 " * 50_000 + "x",
+        "2020:" * 20_000,
+        "1,000" * 20_000,
+        " :" * 50_000 + "5",
+    ],
+)
+def test_hostile_result_values_are_read_quickly_and_never_raise(text):
+    import time
+
+    start = time.perf_counter()
+    value = R.read_value(text)
+    assert time.perf_counter() - start < 0.5
+    assert value.state in {R.TEXT, R.MISSING, R.NUMBER, R.REPAIRED, R.AMBIGUOUS}
