@@ -101,6 +101,7 @@ class Indicator:
     ascending: str = ""  # the @ascending attribute as published ("" not stated)
     baseline_year: str = ""  # baseline/@year as published
     period_end: str = ""  # period-end/@iso-date of the period used ("" none)
+    from_comment: str = ""  # "+"-joined values given as <comment> text, not @value
 
 
 @dataclass(frozen=True)

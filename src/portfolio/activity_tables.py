@@ -117,6 +117,7 @@ def detail_records(act: Activity) -> list[Record]:
         | {S.DT_TARGET: i.target, S.DT_ACTUAL: i.actual}
         | {S.DT_MEASURE: i.measure, S.DT_ASCENDING: i.ascending}
         | {S.DT_BASELINE_YEAR: i.baseline_year, S.DT_PERIOD_END: i.period_end}
+        | {S.DT_FROM_COMMENT: i.from_comment}
         for i in act.indicators
     ]
     return out

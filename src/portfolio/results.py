@@ -27,9 +27,11 @@ RUNGS: tuple[str, ...] = ("all", "output", "outcome", "impact", "numeric")
 outcome or impact indicator, and with one indicator whose baseline, target and
 actual are all numbers (impact is counted beside the ladder, not on it)."""
 
+_VALUES = (S.DT_BASELINE, S.DT_TARGET, S.DT_ACTUAL)
 # Value states after repair
 NUMBER, REPAIRED, TEXT, MISSING = "number", "repaired", "text", "missing"
 AMBIGUOUS = "ambiguous"  # dot-grouped digits: thousands or decimals, not read
+COMMENT = "comment"  # given only as <comment> text, not @value: not read as a number
 _YEAR = r"(?:(?P<year>(?:19|20)\d{2})?\s*:\s*)?"  # UNICEF's "2020:2160"
 _NUM = r"(?P<num>[-+]?(?:\d{1,3}(?:[,\s\u00a0\u202f]\d{3})+|\d+)(?:\.\d+)?)"
 _VALUE_RE = re.compile(rf"^\s*{_YEAR}{_NUM}?\s*(?P<pct>%)?\s*$")
@@ -115,7 +117,8 @@ def indicators(details: pd.DataFrame) -> pd.DataFrame:
     Returns:
         project_id, result_type, result_title, indicator, measure, ascending,
         and for each of baseline, target, actual: the text as published, the
-        number (`<v>_value`), its state (`<v>_state`), repairs (`<v>_repairs`)
+        number (`<v>_value`), its state (`<v>_state`: a `Value` state, or
+        "comment" for text given only in <comment>), repairs (`<v>_repairs`)
         and year prefix (`<v>_year`); then numeric (all three numbers),
         achievement (NaN where not computable), direction ("up", "down",
         "flat", "" when not numeric) and ascending_conflict (the published or
@@ -134,8 +137,12 @@ def indicators(details: pd.DataFrame) -> pd.DataFrame:
             "period_end": res[S.DT_PERIOD_END].to_numpy(),
         }
     )
-    for col in (S.DT_BASELINE, S.DT_TARGET, S.DT_ACTUAL):
-        values = [read_value(v) for v in res[col]]
+    commented = [set(c.split("+")) for c in res[S.DT_FROM_COMMENT]]
+    for col in _VALUES:
+        values = [
+            Value(None, COMMENT) if col in notes else read_value(v)
+            for v, notes in zip(res[col], commented, strict=True)
+        ]
         out[col] = res[col].to_numpy()
         out[f"{col}_value"] = [np.nan if v.number is None else v.number for v in values]
         out[f"{col}_state"] = [v.state for v in values]
@@ -277,9 +284,6 @@ def coverage(rows: pd.DataFrame, table: pd.DataFrame) -> Coverage:
     )
 
 
-_VALUES = (S.DT_BASELINE, S.DT_TARGET, S.DT_ACTUAL)
-
-
 def ascending_findings(rows: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
     """Per publisher: how the ``ascending`` flag is used.
 
@@ -348,6 +352,7 @@ def fix_rows(rows: pd.DataFrame, table: pd.DataFrame, lang: str = "en") -> pd.Da
         values = len(mine) * len(_VALUES)
         repaired = sum(int((mine[f"{c}_state"] == REPAIRED).sum()) for c in _VALUES)
         unclear = sum(int((mine[f"{c}_state"] == AMBIGUOUS).sum()) for c in _VALUES)
+        comments = sum(int((mine[f"{c}_state"] == COMMENT).sum()) for c in _VALUES)
         zero = int(asc.at[pub, "ascending_zero"]) if pub in asc.index else 0
         conflicts = int(asc.at[pub, "conflicts"]) if pub in asc.index else 0
         directed = int(asc.at[pub, "directed"]) if pub in asc.index else 0
@@ -357,6 +362,7 @@ def fix_rows(rows: pd.DataFrame, table: pd.DataFrame, lang: str = "en") -> pd.Da
             ("numeric", int((~mine["numeric"]).sum()), len(mine), "indicators"),
             ("repaired", repaired, values, "values"),
             ("ambiguous", unclear, values, "values"),
+            ("comment", comments, values, "values"),
             (
                 "ascending_default",
                 zero if zero == len(mine) else 0,

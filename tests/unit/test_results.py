@@ -53,7 +53,8 @@ A1 = """
    </indicator>
    <indicator ascending="0"><title><narrative>Guide written</narrative></title>
     <baseline value="0"/>
-    <period><target value="10"/><actual value="In progress"/></period>
+    <period><target value="10"/>
+     <actual><comment><narrative>In progress</narrative></comment></actual></period>
    </indicator></result>
   <result type="2"><title><narrative>Use of clinics</narrative></title>
    <indicator><title><narrative>Visits per month</narrative></title>
@@ -139,7 +140,8 @@ def test_indicators_pair_target_and_actual_by_period_and_compute_achievement(bui
     # target == baseline: no distance to cover, no achievement
     assert ind.at["Visits per month", "numeric"]
     assert math.isnan(ind.at["Visits per month", "achievement"])
-    assert ind.at["Guide written", "actual_state"] == R.TEXT
+    assert ind.at["Guide written", "actual"] == "In progress"  # shown as published
+    assert ind.at["Guide written", "actual_state"] == R.COMMENT  # never read
     assert not ind.at["Guide written", "numeric"]
     assert ind.at["Deaths", "baseline_state"] == R.AMBIGUOUS
     assert ind.at["Deaths", "target_state"] == R.MISSING
@@ -202,6 +204,7 @@ def test_fix_rows_list_what_is_missing_in_the_shared_shape(built):
         "numeric baseline, target and actual": (2, 5, "indicators"),
         "values written as text": (2, 15, "values"),
         "values with dot-grouped digits": (1, 15, "values"),
+        "values given only as comments": (1, 15, "values"),
         "ascending flag against the target": (1, 2, "indicators"),
     }
     assert set(fix["publisher"]) == {"Org X"}
@@ -213,9 +216,16 @@ def test_fix_row_and_state_keys_exist_in_every_language():
     from src.i18n import LANGUAGES, catalog
 
     keys = {f"results.rung.{r}" for r in R.RUNGS}
-    keys |= {f"results.state.{s}" for s in (R.TEXT, R.MISSING, R.AMBIGUOUS)}
+    keys |= {f"results.state.{s}" for s in (R.TEXT, R.MISSING, R.AMBIGUOUS, R.COMMENT)}
     keys |= {f"results.repair.{r}" for r in ("year", "separators", "percent")}
-    for name in ("indicators", "outcome", "numeric", "repaired", "ambiguous"):
+    for name in (
+        "indicators",
+        "outcome",
+        "numeric",
+        "repaired",
+        "ambiguous",
+        "comment",
+    ):
         keys |= {f"fix.results.{name}", f"fix.results.{name}.what"}
     keys |= {"fix.results.ascending_default", "fix.results.ascending_default.what"}
     keys |= {"fix.results.ascending_conflict", "fix.results.ascending_conflict.what"}
@@ -242,6 +252,12 @@ def _raw_indicators() -> dict[str, dict[str, object]]:
             "ascending_zero": sum(i.get("ascending") == "0" for i in inds),
             "projects": len(tree.xpath("//iati-activity[result/indicator]")),
             "year_prefixed": year_prefixed,
+            "baseline_comments": sum(
+                1
+                for b in tree.xpath("//iati-activity/result/indicator/baseline")
+                if not (b.get("value") or "").strip()
+                and any((n.text or "").strip() for n in b.xpath("comment/narrative"))
+            ),
         }
     return out
 
@@ -267,6 +283,9 @@ def test_bundled_result_indicators_match_the_xml():
             mine["actual_repairs"] == "year"
         ).sum()
         assert flags == raw[key]["year_prefixed"]
+        comments = (mine["baseline_state"] == R.COMMENT).sum()
+        assert comments == raw[key]["baseline_comments"]
+    assert raw["undp"]["baseline_comments"] > 100  # UNDP writes its values as text
     assert raw["unicef"]["year_prefixed"] > 100
     lad = R.ladder(df, table).set_index(["sector", "rung"])
     projects = raw["undp"]["projects"] + raw["unicef"]["projects"]
