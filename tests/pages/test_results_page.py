@@ -108,3 +108,18 @@ def test_a_dataset_without_details_says_results_are_not_published():
     at = AppTest.from_function(_no_details_app).run()
     assert not at.exception
     assert "publishes no result indicators" in at.info[0].value
+
+
+def test_the_country_ladder_in_spanish_names_the_unpublished_rungs():
+    at = helpers.open_page("pages/country.py", {"c": "CRI", "lang": "es"})
+    acts = _xml_activities("CR")
+    table = _table_with(at, "Con indicadores de producto")
+    total = table.iloc[0]
+    assert total["Sector"] == "Todos los sectores"
+    assert total["Proyectos"] == len(acts)
+    assert total["Con indicadores de efecto"].startswith("0 (")
+    captions = [c.value for c in at.caption]
+    assert any("Contexto, no impacto atribuido" in c for c in captions)
+    titles = [str(s) for s in helpers.chart_specs(at)]
+    assert any("Proporción del presupuesto (%)" in s for s in titles)
+    assert any("Índice de desarrollo humano" in s for s in titles)
