@@ -11,6 +11,7 @@ from src.widgets.flows import render_money_over_time
 from src.widgets.frame import context
 from src.widgets.i18n import t
 from src.widgets.kpis import render_kpi_row
+from src.widgets.results import render_results
 from src.widgets.table import render_project_table
 
 ctx = context()
@@ -56,6 +57,7 @@ money.render_follow_the_money(
     where="country",
     ge=money.country_ge(rows),
 )
+render_results(rows, cache.side_tables(dataset), iso3=iso3)
 st.subheader(t("overview.projects"))
 render_project_table(
     rows,

@@ -170,3 +170,8 @@ def emit(data: dict[str, object], as_json: bool) -> None:
 def counts(df, col: str) -> dict[str, int]:
     """{value: rows} of column `col`, sorted by value."""
     return {str(k): int(v) for k, v in df[col].value_counts().sort_index().items()}
+
+
+def records(df) -> list[dict]:  # noqa: ANN001 - a DataFrame
+    """Rows as dicts for JSON, NaN (a share with no base) as null."""
+    return df.astype(object).where(df.notna(), None).to_dict("records")

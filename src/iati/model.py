@@ -117,7 +117,9 @@ class Indicator:
     """One indicator of a <result> (type 1 output, 2 outcome, 3 impact).
 
     Baseline, target and actual are the reported value, else the comment text
-    (IATI allows either), of the baseline and of the last period that has one.
+    (IATI allows either). Target and actual come from one period: the last
+    that reports an actual, else the last that reports a target, so an actual
+    is never set against another period's target.
     """
 
     result_type: str
@@ -126,6 +128,11 @@ class Indicator:
     baseline: str = ""
     target: str = ""
     actual: str = ""
+    measure: str = ""  # IATI IndicatorMeasure: 1 unit, 2 percentage, 3-5 qualitative
+    ascending: str = ""  # the @ascending attribute as published ("" not stated)
+    baseline_year: str = ""  # baseline/@year as published
+    period_end: str = ""  # period-end/@iso-date of the period used ("" none)
+    from_comment: str = ""  # "+"-joined values given as <comment> text, not @value
 
 
 @dataclass(frozen=True)

@@ -165,6 +165,9 @@ def detail_records(act: Activity) -> list[Record]:
         | {S.DT_KIND: "result", S.DT_ROLE: i.result_type, S.DT_NAME: i.result_title}
         | {S.DT_TEXT: i.title, S.DT_BASELINE: i.baseline}
         | {S.DT_TARGET: i.target, S.DT_ACTUAL: i.actual}
+        | {S.DT_MEASURE: i.measure, S.DT_ASCENDING: i.ascending}
+        | {S.DT_BASELINE_YEAR: i.baseline_year, S.DT_PERIOD_END: i.period_end}
+        | {S.DT_FROM_COMMENT: i.from_comment}
         for i in act.indicators
     ]
     return out

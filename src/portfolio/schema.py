@@ -245,7 +245,9 @@ FLOW_TYPES: tuple[str, ...] = (TX_COMMITMENT, TX_DISBURSEMENT, TX_EXPENDITURE)
 #   location  name, code (GeographicExactness), lat, lon
 #   document  name (title), url, code (DocumentCategory), role (format)
 #   result    role (result type), name (result title), text (indicator title),
-#             baseline, target, actual
+#             baseline, target, actual (as published: src/portfolio/results.py
+#             repairs them), measure, ascending, baseline_year, period_end,
+#             from_comment
 DT_KIND = "kind"
 DT_ROLE = "role"
 DT_NAME = "name"
@@ -259,6 +261,11 @@ DT_LON = "lon"
 DT_BASELINE = "baseline"
 DT_TARGET = "target"
 DT_ACTUAL = "actual"
+DT_MEASURE = "measure"  # IATI IndicatorMeasure code
+DT_ASCENDING = "ascending"  # "1", "0" or "" (not stated) as published
+DT_BASELINE_YEAR = "baseline_year"
+DT_PERIOD_END = "period_end"  # ISO date of the period target and actual are from
+DT_FROM_COMMENT = "from_comment"  # "baseline+target+actual": text from <comment>
 DETAIL_KINDS: tuple[str, ...] = ("org", "sector", "location", "document", "result")
 DETAIL_COLUMNS: tuple[str, ...] = (
     COL_PROJECT_ID,
@@ -275,6 +282,11 @@ DETAIL_COLUMNS: tuple[str, ...] = (
     DT_BASELINE,
     DT_TARGET,
     DT_ACTUAL,
+    DT_MEASURE,
+    DT_ASCENDING,
+    DT_BASELINE_YEAR,
+    DT_PERIOD_END,
+    DT_FROM_COMMENT,
 )
 
 # Fourth table: one row per reported <budget> and <planned-disbursement>, keyed by

@@ -15,6 +15,7 @@ import streamlit as st
 from src.i18n import format_date, format_money_full, format_number, translate
 from src.portfolio import schema as S
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.results import render_project_results
 
 
 def build_transaction_table(tx: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -82,23 +83,6 @@ def build_sector_table(details: pd.DataFrame, lang: str) -> pd.DataFrame:
                 "–" if pd.isna(v) else f"{format_number(v, lang, 1)} %"
                 for v in sectors[S.DT_SHARE]
             ],
-        }
-    )
-
-
-def build_result_table(details: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Result indicators with baseline, target and actual as published."""
-    res = _of(details, "result")
-    return pd.DataFrame(
-        {
-            translate("project.result", lang): [
-                f"{translate('result_type.' + (r or 'none'), lang)}: {n}"
-                for r, n in zip(res[S.DT_ROLE], res[S.DT_NAME], strict=True)
-            ],
-            translate("project.indicator", lang): res[S.DT_TEXT].tolist(),
-            translate("project.baseline", lang): res[S.DT_BASELINE].tolist(),
-            translate("project.target", lang): res[S.DT_TARGET].tolist(),
-            translate("project.actual", lang): res[S.DT_ACTUAL].tolist(),
         }
     )
 
@@ -174,7 +158,7 @@ def render_lists(details: pd.DataFrame | None, rows: pd.DataFrame) -> None:
         names = sorted({n for n in points[S.DT_NAME] if n})
         st.caption(", ".join(md_escape(n) for n in names))
     st.subheader(t("project.results"))
-    _table_or_note(build_result_table(details, lang), t("project.none_published"))
+    render_project_results(details)
     st.subheader(t("project.documents"))
     docs = _of(details, "document")
     safe = docs[docs[S.DT_URL].str.match(r"^https?://", case=False)]

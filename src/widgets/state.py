@@ -76,6 +76,8 @@ COORDINATION_PAGE = "pages/coordination.py"
 PROJECT_PATH = "project"  # its URL path (st.Page's default: the file name)
 MAP_OPEN_PROJECT = "map.open_project"  # a clicked dot's project, for switch_page
 FLOW_CHART = "flows.chart"  # item_key(FLOW_CHART, where): one per page
+RESULTS_CHART = "results.chart"  # the results ladder (Country page)
+RESULTS_HDI = "results.hdi"  # the national context trend beside it
 
 # Model quality, own reference class, assumptions check (Scenarios and Data pages)
 MODEL_PIT = "model.pit"

@@ -80,12 +80,14 @@ def test_every_participating_org_keeps_its_role(built):
     ]
 
 
-def test_documents_need_a_url_and_results_keep_the_last_target(built):
+def test_documents_need_a_url_and_results_pair_target_and_actual_by_period(built):
     _, _, side = built
     docs = side.details[side.details[S.DT_KIND] == "document"]
     assert docs[S.DT_URL].tolist() == ["https://example.org/a.pdf"]
     res = side.details[side.details[S.DT_KIND] == "result"].iloc[0]
-    assert (res[S.DT_BASELINE], res[S.DT_TARGET], res[S.DT_ACTUAL]) == ("0", "10", "2")
+    # the actual (2) is the first period's: its target is 5, not the later 10
+    assert (res[S.DT_BASELINE], res[S.DT_TARGET], res[S.DT_ACTUAL]) == ("0", "5", "2")
+    assert (res[S.DT_MEASURE], res[S.DT_BASELINE_YEAR]) == ("1", "2020")
 
 
 def test_transactions_carry_usd_and_unknown_rates_stay_unknown(built):

@@ -10,7 +10,7 @@ import argparse
 import json
 from dataclasses import asdict
 
-from src.cli.options import add_filter_args, check_values, filters_from_args
+from src.cli.options import add_filter_args, check_values, filters_from_args, records
 
 ORDER = 35
 
@@ -28,11 +28,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _num(value: float | None, digits: int) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
-
-
-def _records(df) -> list[dict]:  # noqa: ANN001 - a DataFrame
-    """Rows as dicts, NaN (a group with no budget has no shares) as null."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")
 
 
 def cmd_coordination(args: argparse.Namespace) -> int:
@@ -64,16 +59,16 @@ def cmd_coordination(args: argparse.Namespace) -> int:
     data = {
         "filters": spec.describe(),
         "coverage": asdict(C.coverage(sel)),
-        "countries": _records(table),
         "cliff": {
             "as_of": meta.as_of,
             "coverage": asdict(continuity.coverage(sel, budgets, as_of)),
-            "horizons": _records(continuity.cliff(sel, budgets, as_of)),
+            "horizons": records(continuity.cliff(sel, budgets, as_of)),
         },
+        "countries": records(table),
     }
     if spec.countries:
-        data["sectors"] = _records(C.concentration(sel, by=(S.COL_COUNTRY, "sector")))
-        data["relations"] = _records(rel)
+        data["sectors"] = records(C.concentration(sel, by=(S.COL_COUNTRY, "sector")))
+        data["relations"] = records(rel)
     if args.json:
         print(json.dumps(data, indent=1, default=str, allow_nan=False))
         return 0
