@@ -101,6 +101,35 @@ def _money_figures(dataset: str, version: str, spec: FilterSpec) -> MoneySummary
     return money_summary(spec.apply(df), df, side)
 
 
+def fix_your_data(dataset: str, spec: FilterSpec, lang: str) -> pd.DataFrame:
+    """The fix-your-data list of a selection: the money and the results families.
+
+    Empty when the dataset keeps no transactions or details (a canonical CSV).
+    The results rows are in `lang`; the money rows in English, translated by
+    the widget (`widgets.money_fixes`).
+    """
+    return _fix_your_data(dataset, data_version(dataset), spec, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _fix_your_data(
+    dataset: str, version: str, spec: FilterSpec, lang: str
+) -> pd.DataFrame:
+    del version  # part of the cache key only
+    from src.portfolio import results
+    from src.portfolio.money_fixes import fix_list
+
+    money = money_figures(dataset, spec)
+    side = side_tables(dataset)
+    if money is None or side is None:
+        return fix_list()
+    df, _ = portfolio(dataset)
+    rows = spec.apply(df)
+    return fix_list(
+        money.fixes, results.fix_rows(rows, results.indicators(side.details), lang)
+    )
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def build_report(dataset: str = BUNDLED) -> DatasetReport:
     """The parse and build problems recorded with a dataset."""

@@ -323,7 +323,8 @@ def render_follow_the_money(
             mime="text/csv",
             key=state.item_key(state.MONEY_FLOW_DOWNLOAD, where),
         )
-    render_fix_list(m.fixes, caption=spec.describe(), where=where)
+    fixes = cache.fix_your_data(dataset, spec, lang)
+    render_fix_list(fixes, caption=spec.describe(), where=where)
 
 
 def country_ge(rows: pd.DataFrame) -> float | None:

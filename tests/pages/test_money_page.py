@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from src.i18n import format_percent, translate
+from src.portfolio import results as R
 from src.portfolio import schema as S
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
@@ -33,7 +34,11 @@ def test_the_money_page_shows_the_localisation_pair_in_each_language(lang):
     assert len(helpers.chart_specs(at)) >= 2  # categories, localisation vs 25 %
     fixes = at.dataframe[-1].value
     assert translate("fix.col.what", lang) in fixes.columns
-    assert len(fixes) == len(m.fixes)
+    # the list holds the money family and the results family
+    side = load_bundled_side_tables()
+    results_rows = R.fix_rows(df, R.indicators(side.details), lang)
+    assert len(fixes) == len(m.fixes) + len(results_rows)
+    assert set(results_rows["what"]) <= set(fixes[translate("fix.col.what", lang)])
 
 
 def test_the_money_page_follows_the_sidebar_filters():
@@ -46,7 +51,8 @@ def test_the_money_page_follows_the_sidebar_filters():
     m = money_summary(sel, df, load_bundled_side_tables())
     fixes = at.dataframe[-1].value
     assert set(fixes["Publisher"]) == {"UNICEF"}
-    assert len(fixes) == len(m.fixes)
+    results_rows = R.fix_rows(sel, R.indicators(load_bundled_side_tables().details))
+    assert len(fixes) == len(m.fixes) + len(results_rows)
 
 
 def test_the_country_page_has_the_section_with_the_government_score():
