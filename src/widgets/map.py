@@ -121,17 +121,18 @@ def metric_selector() -> tuple[str, bool, bool]:
         st.session_state[state.MAP_METRIC] = (
             url_metric if url_metric in METRICS else METRICS[0]
         )
-    left, mid, right = st.columns([4, 1, 1])
-    metric = left.radio(
+    metric = st.radio(
         t("map.colour_by"),
         METRICS,
         format_func=labeller("map.metric."),
         horizontal=True,
         key=state.MAP_METRIC,
     )
-    borders = mid.toggle(
-        t("map.borders"), key="map.borders", help=t("map.borders_help")
-    )
-    web = right.toggle(t("map.web_basemap"), key="map.web", help=t("map.web_help"))
+    # Toggles as wide as their labels, on one line that wraps on a phone.
+    with st.container(horizontal=True, gap="medium"):
+        borders = st.toggle(
+            t("map.borders"), key="map.borders", help=t("map.borders_help")
+        )
+        web = st.toggle(t("map.web_basemap"), key="map.web", help=t("map.web_help"))
     st.query_params[state.URL_METRIC] = metric
     return metric, web, borders

@@ -37,6 +37,10 @@ from src.widgets.map_points import (
 )
 
 MAX_POINTS = 5_000
+# Streamlit 1.67's deck.gl element draws a Carto basemap (an external request)
+# whenever a deck has no map style, unless the style is this marker, which it
+# reads as "no basemap". pydeck uses the same string for "default style".
+NO_BASEMAP = "__MAP_STYLE__"
 VIEW = {"latitude": 12, "longitude": 15, "zoom": 1.1}  # Africa and Asia in view
 # Markup lives only in this template. Streamlit HTML-escapes every value it
 # interpolates into an html tooltip (DeckGlJsonChart, 1.67), so titles from data
@@ -304,7 +308,7 @@ def build_portfolio_deck(
         layers=layers,
         initial_view_state=pdk.ViewState(**VIEW),
         map_provider="carto" if web_basemap else None,
-        map_style="light" if web_basemap else None,
+        map_style="light" if web_basemap else NO_BASEMAP,
         tooltip=TOOLTIP,
     )
     return deck, legend(metric, bounds, colors, lang)
