@@ -131,8 +131,8 @@ def metric_selector() -> tuple[str, bool, bool]:
     # Toggles as wide as their labels, on one line that wraps on a phone.
     with st.container(horizontal=True, gap="medium"):
         borders = st.toggle(
-            t("map.borders"), key="map.borders", help=t("map.borders_help")
+            t("map.borders"), key=state.MAP_BORDERS, help=t("map.borders_help")
         )
-        web = st.toggle(t("map.web_basemap"), key="map.web", help=t("map.web_help"))
+        web = st.toggle(t("map.web_basemap"), key=state.MAP_WEB, help=t("map.web_help"))
     st.query_params[state.URL_METRIC] = metric
     return metric, web, borders
