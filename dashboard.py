@@ -31,9 +31,7 @@ def main() -> None:
     from src.widgets.i18n import t
     from src.widgets.present import apply_presentation_mode
 
-    st.set_page_config(
-        page_title="Portfolio dashboard", page_icon=":material/public:", layout="wide"
-    )
+    st.set_page_config(page_title="Portfolio dashboard", page_icon="🌍", layout="wide")
     apply_presentation_mode()
     app_frame()
     pages = [

@@ -41,7 +41,7 @@ deck, legend = build_portfolio_deck(
 )
 worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
 worldmap.render_legend(legend, t("map.metric." + metric))
-worldmap.render_risk_legend(lang)
+worldmap.render_risk_legend(ctx.selection, lang)
 
 # Breakdowns
 cols = st.columns(3)

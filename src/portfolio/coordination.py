@@ -219,3 +219,24 @@ def country_table(df: pd.DataFrame) -> pd.DataFrame:
         [S.COL_COUNTRY, "non_significant", "share_relations", "share_budget"]
     ]
     return conc.merge(ns, on=S.COL_COUNTRY, how="left")
+
+
+def actors_by_country(df: pd.DataFrame) -> pd.DataFrame:
+    """Actors per country for the world map.
+
+    Returns:
+        country_iso3, actors (reporting organisations, as `concentration`),
+        effective_actors (1/HHI of their budget shares) and implementers
+        (distinct implementing organisations named by the country's rows).
+    """
+    conc = concentration(df, by=(S.COL_COUNTRY,))
+    named = _placed(df)[[S.COL_COUNTRY, S.COL_IMPLEMENTERS]].reset_index(drop=True)
+    named["name"] = named[S.COL_IMPLEMENTERS].fillna("").astype(str).str.split(";")
+    named = named.explode("name")
+    named["name"] = named["name"].str.strip()
+    implementers = named[named["name"] != ""].groupby(S.COL_COUNTRY)["name"].nunique()
+    out = conc[[S.COL_COUNTRY, "actors", "effective_actors"]].copy()
+    out["implementers"] = (
+        out[S.COL_COUNTRY].map(implementers).fillna(0).astype(int).to_numpy()
+    )
+    return out

@@ -9,9 +9,13 @@ import numpy as np
 import pandas as pd
 
 from src.i18n import format_money, format_number, format_percent, translate
-from src.presentation.palettes import BLUES, DIVERGING, NO_DATA, REDS, Rgb
+from src.presentation.palettes import DIVERGING, NO_DATA, ORDERED, SEQUENTIAL, Rgb
 
-MAP_METRICS = ("budget", "projects", "risk", "capacity")
+MAP_METRICS = ("budget", "projects", "actors", "risk", "capacity")
+# Scores published by others (INFORM, WGI): a country may have none.
+SCORE_METRICS = ("risk", "capacity")
+# Counts: class limits are whole numbers, so "< 3" means "2 or fewer".
+COUNT_METRICS = ("projects", "actors")
 CHANGE = "change"  # a scenario's change per country (months of delay)
 # INFORM's own class limits (INFORM methodology): Very low < 2 <= Low < 3.5 ...
 INFORM_BOUNDS = (2.0, 3.5, 5.0, 6.5)
@@ -22,30 +26,33 @@ CAPACITY_BOUNDS = (20.0, 40.0, 60.0, 80.0)
 def map_bins(values: pd.Series, metric: str) -> tuple[list[float], list[Rgb]]:
     """Class limits and colours for `metric`; always one more colour than limits.
 
-    Budget and project counts use quintiles of the values shown (duplicates
-    merged); risk and capacity use fixed limits; a change is symmetric around 0.
+    Budget and counts use quintiles of the values shown (duplicates merged,
+    counts rounded up to whole numbers); risk and capacity use fixed limits;
+    a change is symmetric around 0.
 
     >>> map_bins(pd.Series([1.0, 2.0, 3.0, 4.0, 5.0, 6.0]), "budget")[0]
     [2.0, 3.0, 4.0, 5.0]
     >>> map_bins(pd.Series([7.0, 7.0]), "projects")
-    ([7.0], [(49, 130, 189), (8, 69, 148)])
+    ([7.0], [(136, 86, 167), (129, 15, 124)])
     """
     if metric == CHANGE:
         top = float(values.abs().max()) if values.notna().any() else 0.0
         top = max(top, 0.5)
         return [-top / 2, -0.25, 0.25, top / 2], list(DIVERGING)
     if metric == "risk":
-        return list(INFORM_BOUNDS), list(REDS)
+        return list(INFORM_BOUNDS), list(ORDERED)
     if metric == "capacity":
-        return list(CAPACITY_BOUNDS), list(REDS[::-1])
+        return list(CAPACITY_BOUNDS), list(ORDERED[::-1])
     if metric not in MAP_METRICS:
         msg = f"unknown map metric {metric!r}; choose from {(*MAP_METRICS, CHANGE)}"
         raise ValueError(msg)
     clean = values.dropna()
     if clean.empty:
-        return [], list(BLUES[-1:])
-    qs = sorted(set(np.quantile(clean, [0.2, 0.4, 0.6, 0.8]).round(6).tolist()))
-    return qs, list(BLUES[-(len(qs) + 1) :])
+        return [], list(SEQUENTIAL[-1:])
+    qs = np.quantile(clean, [0.2, 0.4, 0.6, 0.8])
+    qs = np.ceil(qs) if metric in COUNT_METRICS else qs.round(6)
+    qs = sorted(set(qs.tolist()))
+    return qs, list(SEQUENTIAL[-(len(qs) + 1) :])
 
 
 def class_of(value: float | None, bounds: list[float]) -> int | None:
@@ -80,7 +87,7 @@ def format_map_value(value: float, metric: str, lang: str) -> str:
         )
     if metric == "budget":
         return format_money(value, lang)
-    if metric == "projects":
+    if metric in COUNT_METRICS:
         return format_number(value, lang)
     if metric == "risk":
         return format_number(value, lang, 1)
@@ -103,6 +110,11 @@ def class_labels(metric: str, bounds: list[float], lang: str) -> list[str]:
 def legend(
     metric: str, bounds: list[float], colors: list[Rgb], lang: str
 ) -> list[tuple[Rgb, str]]:
-    """Legend entries (colour, label) for the country colours, then "no project"."""
+    """Legend entries (colour, label) for the country colours, then the grey.
+
+    The grey is "no project in the selection"; for published scores (risk,
+    capacity) it also covers a country whose score is not published.
+    """
     items = list(zip(colors, class_labels(metric, bounds, lang), strict=True))
-    return [*items, (NO_DATA, translate("map.no_projects", lang))]
+    grey = "map.no_projects_or_score" if metric in SCORE_METRICS else "map.no_projects"
+    return [*items, (NO_DATA, translate(grey, lang))]

@@ -41,20 +41,28 @@ def _scale(hex_strings: str) -> tuple[Rgb, ...]:
     return tuple(rgb(h) for h in hex_strings.split())
 
 
-# Project points by risk level (ColorBrewer RdYlGn, reversed).
+# Every scale is ordered by lightness and stays so under simulated colour-vision
+# deficiency (tests/unit/test_palettes.py checks it with colorspacious' Machado
+# 2009 simulation): a reader who cannot tell hues apart still reads the order.
+# Project points by risk level: ColorBrewer YlOrRd (4 classes, colour-blind safe);
+# warm, so the dots stand apart from the cool country scales below.
 RISK_COLORS: dict[str, Rgb] = dict(
     zip(
         ("Low", "Medium", "High", "Very high"),
-        _scale("#1a9850 #e6be3c #f46d43 #a50026"),
+        _scale("#fed976 #fd8d3c #e31a1c #800026"),
         strict=True,
     )
 )
-# Sequential scales, light to dark (ColorBrewer Blues / Reds, 5 classes).
-BLUES = _scale("#deebf7 #9ecae1 #6baed6 #3182bd #084594")
-REDS = _scale("#fee5d9 #fcae91 #fb6a4a #de2d26 #a50f15")
+# Amounts (budget, projects, actors), light to dark: ColorBrewer BuPu, 5 classes.
+SEQUENTIAL = _scale("#edf8fb #b3cde3 #8c96c6 #8856a7 #810f7c")
+# Ordered country scores (INFORM risk, WGI capacity), light to dark: YlGnBu.
+ORDERED = _scale("#ffffcc #a1dab4 #41b6c4 #2c7fb8 #253494")
 # Diverging around zero: blue = less, red = more (ColorBrewer RdBu, reversed).
 DIVERGING = _scale("#2166ac #92c5de #f7f7f7 #f4a582 #b2182b")
-NO_DATA = rgb("#e1e1e1")
+NO_DATA = rgb("#d9d9d9")
+# Countries under project dots are blended this far toward white, so the dots
+# (each with a dark outline) stay readable over any class.
+MUTED = 0.4
 OCEAN = rgb("#ecf4fa")
 OUTLINE = rgb("#282828")  # ring of filled points and grid cells
 BORDER = rgb("#ffffff")  # country outlines
@@ -62,3 +70,12 @@ BORDER = rgb("#ffffff")  # country outlines
 BAR = rgb("#0069a8")
 BASELINE = rgb("#7f7f7f")
 THIRD = rgb("#d95f02")
+
+
+def muted(color: Rgb, amount: float = MUTED) -> Rgb:
+    """`color` blended `amount` of the way toward white.
+
+    >>> muted((0, 100, 255), 0.5)
+    (128, 178, 255)
+    """
+    return tuple(round(c + (255 - c) * amount) for c in color)  # type: ignore[return-value]

@@ -62,7 +62,10 @@ def render_context(df: pd.DataFrame, iso3: str) -> None:
     """National context: INFORM risk, WGI capacity, region, income group."""
     lang = current_lang()
     row = df.loc[df[S.COL_COUNTRY] == iso3].iloc[0]
-    cols = st.columns(4)
+    # Blocks as wide as their content, wrapping to the next line when the
+    # window is narrow: no label is cut, in any language.
+    row_box = st.container(horizontal=True, gap="large")
+    cols = [row_box.container(width="content") for _ in range(4)]
     inform = row[S.COL_INFORM]
     inform_class = row[S.COL_INFORM_CLASS]
     cols[0].metric(
@@ -81,7 +84,7 @@ def render_context(df: pd.DataFrame, iso3: str) -> None:
     cols[1].caption(
         t("country.capacity_pct", pct=format_percent(pct / 100, lang))
         if pd.notna(pct)
-        else t("map.no_data")
+        else t("map.not_published")
     )
     # Long names: a label and a line of text rather than a (truncating) metric.
     for col, label, value in (

@@ -27,13 +27,19 @@ def kpi_values(k: Kpis, lang: str) -> list[tuple[str, str, str]]:
 
 
 def render_kpi_row(k: Kpis) -> None:
-    """Draw the KPIs as st.metric cards."""
+    """Draw the KPIs as st.metric cards in a row that wraps.
+
+    Each card is as wide as its figure, so no figure is cut ("US$3,893…") at
+    any window width or language; cards that do not fit go to the next line.
+    """
     lang = current_lang()
-    values = kpi_values(k, lang)
-    for chunk in (values[:4], values[4:]):
-        cols = st.columns(4)
-        for col, (label, value, help_key) in zip(cols, chunk, strict=False):
+    with st.container(horizontal=True, gap="small"):
+        for label, value, help_key in kpi_values(k, lang):
             # st.metric renders Markdown: escape "$" so it never starts LaTeX.
-            col.metric(
-                t(label), value.replace("$", r"\$"), help=t(help_key), border=True
+            st.metric(
+                t(label),
+                value.replace("$", r"\$"),
+                help=t(help_key),
+                border=True,
+                width="content",
             )

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import html
 
+import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from src.i18n import translate
 from src.presentation.bins import CHANGE, MAP_METRICS
-from src.presentation.palettes import RISK_COLORS, Rgb, css_rgb
+from src.presentation.palettes import Rgb, css_rgb
 from src.widgets import state
-from src.widgets.map_deck import build_portfolio_deck
+from src.widgets.map_deck import build_portfolio_deck, points_legend
 
 METRICS = MAP_METRICS
 # Re-exported for the pages and widgets that draw a map through this module.
@@ -50,12 +50,24 @@ def on_map_select() -> None:
             st.session_state[state.FILTER_COUNTRIES] = [iso3]
 
 
-def render_legend(items: list[tuple[Rgb, str]], title: str) -> None:
-    """A compact colour legend under the map (labels escaped)."""
+def render_legend(
+    items: list[tuple[Rgb, str]], title: str, *, dots: bool = False
+) -> None:
+    """A compact colour legend under the map (labels escaped).
+
+    Country classes are squares; point colours are round with the dark
+    outline the map draws around them.
+    """
+    shape = (
+        "border-radius:50%;border:1px solid #282828"
+        if dots
+        else ("border:1px solid #999")
+    )
     swatches = " ".join(
-        f"<span style='display:inline-block;width:12px;height:12px;"
-        f"background:{css_rgb(c)};border:1px solid #999;"
-        f"margin:0 4px 0 10px;vertical-align:middle'></span>{html.escape(label)}"
+        f"<span style='white-space:nowrap'><span style='display:inline-block;"
+        f"width:12px;height:12px;background:{css_rgb(c)};{shape};"
+        f"margin:0 4px 0 10px;vertical-align:middle'></span>"
+        f"{html.escape(label)}</span>"
         for c, label in items
     )
     st.markdown(
@@ -64,11 +76,13 @@ def render_legend(items: list[tuple[Rgb, str]], title: str) -> None:
     )
 
 
-def render_risk_legend(lang: str) -> None:
-    """Legend for the point colours and the site/country distinction."""
-    items = [(c, translate("risk." + k, lang)) for k, c in RISK_COLORS.items()]
-    render_legend(items, translate("map.points_legend", lang))
-    st.caption(translate("map.precision_note", lang))
+def render_risk_legend(
+    points: pd.DataFrame, lang: str, *, clickable: bool = True
+) -> None:
+    """Legend for the point colours, their shapes and what a click does."""
+    title, items, notes = points_legend(points, lang, clickable=clickable)
+    render_legend(items, title, dots=True)
+    st.caption(" ".join(notes))
 
 
 def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
@@ -107,17 +121,18 @@ def metric_selector() -> tuple[str, bool, bool]:
         st.session_state[state.MAP_METRIC] = (
             url_metric if url_metric in METRICS else METRICS[0]
         )
-    left, mid, right = st.columns([4, 1, 1])
-    metric = left.radio(
+    metric = st.radio(
         t("map.colour_by"),
         METRICS,
         format_func=labeller("map.metric."),
         horizontal=True,
         key=state.MAP_METRIC,
     )
-    borders = mid.toggle(
-        t("map.borders"), key="map.borders", help=t("map.borders_help")
-    )
-    web = right.toggle(t("map.web_basemap"), key="map.web", help=t("map.web_help"))
+    # Toggles as wide as their labels, on one line that wraps on a phone.
+    with st.container(horizontal=True, gap="medium"):
+        borders = st.toggle(
+            t("map.borders"), key=state.MAP_BORDERS, help=t("map.borders_help")
+        )
+        web = st.toggle(t("map.web_basemap"), key=state.MAP_WEB, help=t("map.web_help"))
     st.query_params[state.URL_METRIC] = metric
     return metric, web, borders

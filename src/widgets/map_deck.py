@@ -15,18 +15,20 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
-from src.i18n import translate
+from src.i18n import format_number, translate
 from src.portfolio import schema as S
+from src.portfolio.coordination import actors_by_country
 from src.portfolio.geo import country_shapes
 from src.presentation.bins import (
     CHANGE,
     MAP_METRICS,
+    SCORE_METRICS,
     class_color,
     format_map_value,
     legend,
     map_bins,
 )
-from src.presentation.palettes import BORDER, OCEAN, OUTLINE, Rgb
+from src.presentation.palettes import BORDER, OCEAN, OUTLINE, RISK_COLORS, Rgb, muted
 from src.widgets.map_points import (
     aggregate_points,
     cell_records,
@@ -35,6 +37,10 @@ from src.widgets.map_points import (
 )
 
 MAX_POINTS = 5_000
+# Streamlit 1.67's deck.gl element draws a Carto basemap (an external request)
+# whenever a deck has no map style, unless the style is this marker, which it
+# reads as "no basemap". pydeck uses the same string for "default style".
+NO_BASEMAP = "__MAP_STYLE__"
 VIEW = {"latitude": 12, "longitude": 15, "zoom": 1.1}  # Africa and Asia in view
 # Markup lives only in this template. Streamlit HTML-escapes every value it
 # interpolates into an html tooltip (DeckGlJsonChart, 1.67), so titles from data
@@ -55,6 +61,10 @@ _METRIC_COLUMN = {
     "risk": "inform_risk",
     "capacity": "wgi_ge_pct",
 }
+# Ring points (country-level placement) get a dark halo this much wider than
+# the coloured ring, so a ring stays visible over a country of its own colour.
+RING_PX = 2
+HALO_PX = 4
 
 
 class CompactDeck(pdk.Deck):
@@ -79,30 +89,55 @@ def country_features(
     bounds: list[float],
     colors: list[Rgb],
     lang: str,
+    details: pd.Series | None = None,
 ) -> list[dict[str, Any]]:
     """Every Natural Earth country with its fill colour and tooltip text.
 
     Args:
         values: metric value per ISO3 (missing countries are grey).
-        names: display name per ISO3 (else Natural Earth's name).
+        names: display name per ISO3 of the countries with projects in the
+            selection (others: Natural Earth's name, "no project" tooltip).
         metric: the metric shown (tooltip wording and number format).
         bounds: class limits, from `map_bins`.
-        colors: class colours, from `map_bins`.
+        colors: class colours as drawn (from `map_bins`, muted under points).
         lang: tooltip language.
+        details: optional extra tooltip line per ISO3.
     """
     heading = translate("map.metric." + metric, lang)
     features = []
     for feat in country_shapes()["features"]:
         iso3 = feat["properties"]["iso3"]
         value = values.get(iso3, np.nan)
+        if pd.isna(value) and metric in SCORE_METRICS and iso3 in names.index:
+            body = f"{heading}: {translate('map.not_published', lang)}"
+        elif pd.isna(value) or iso3 not in names.index:
+            body = translate("map.no_project_tip", lang)
+        else:
+            body = f"{heading}: {format_map_value(value, metric, lang)}"
+        if details is not None and iso3 in details.index:
+            body += "\n" + str(details[iso3])
         props = {
             "iso3": iso3,
             "fill": class_color(value, bounds, colors),
             "title": str(names.get(iso3, feat["properties"]["name"])),
-            "body": f"{heading}: {format_map_value(value, metric, lang)}",
+            "body": body,
         }
         features.append({**feat, "properties": props})
     return features
+
+
+def actor_details(table: pd.DataFrame, lang: str) -> pd.Series:
+    """Tooltip line per ISO3: effective number of actors, implementers named."""
+    lines = [
+        translate(
+            "map.actors_tip",
+            lang,
+            effective=format_number(row.effective_actors, lang, 1),
+            implementers=format_number(row.implementers, lang),
+        )
+        for row in table.itertuples(index=False)
+    ]
+    return pd.Series(lines, index=table[S.COL_COUNTRY].to_numpy(), dtype=object)
 
 
 def _ocean_layer() -> pdk.Layer:
@@ -132,49 +167,73 @@ def _country_layer(
     )
 
 
+def _dots(layer_id: str, data: list[dict[str, Any]], **style: Any) -> pdk.Layer:
+    """A ScatterplotLayer of pixel-sized dots at lon/lat with a radius."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=data,
+        id=layer_id,
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_units="pixels",
+        stroked=True,
+        **style,
+    )
+
+
 def _point_layers(
-    points: pd.DataFrame, *, lang: str, max_points: int
+    points: pd.DataFrame, *, lang: str, max_points: int, clickable: bool
 ) -> list[pdk.Layer]:
-    """Cells above `max_points` placed rows, else country rings and site dots."""
+    """Cells above `max_points` placed rows, else country rings and site dots.
+
+    Every dot has a dark outline and every ring a dark halo, so they stay
+    visible over a country of their own colour.
+    """
     pts = points.dropna(subset=[S.COL_LAT, S.COL_LON])
     if len(pts) > max_points:
         cells = aggregate_points(pts)
         cells = cells.assign(radius=point_radius(cells["budget_usd"]))
         return [
-            pdk.Layer(
-                "ScatterplotLayer",
-                data=cell_records(cells, lang),
-                id="cells",
+            _dots(
+                "cells",
+                cell_records(cells, lang),
                 pickable=True,
-                get_position=["lon", "lat"],
-                get_radius="radius",
-                radius_units="pixels",
                 get_fill_color="color",
                 get_line_color=OUTLINE,
-                stroked=True,
                 line_width_min_pixels=1,
                 opacity=0.8,
             )
         ]
     pts = pts.assign(radius=point_radius(pts[S.COL_BUDGET]))
-    layers = []
+    rings = pts[pts[S.COL_PRECISION] == "country"]
+    halo = [
+        {"lon": lon, "lat": lat, "radius": r}
+        for lon, lat, r in zip(
+            rings[S.COL_LON], rings[S.COL_LAT], rings["radius"], strict=True
+        )
+    ]
+    layers = [
+        _dots(
+            "points-country-halo",
+            halo,
+            pickable=False,
+            filled=False,
+            get_line_color=OUTLINE,
+            line_width_min_pixels=HALO_PX,
+        )
+    ]
     for precision, filled in (("country", False), ("site", True)):
         subset = pts[pts[S.COL_PRECISION] == precision]
         layers.append(
-            pdk.Layer(
-                "ScatterplotLayer",
-                data=point_records(subset, lang),
-                id=f"points-{precision}",
+            _dots(
+                f"points-{precision}",
+                point_records(subset, lang, clickable=clickable),
                 pickable=True,
-                get_position=["lon", "lat"],
-                get_radius="radius",
-                radius_units="pixels",
                 filled=filled,
-                stroked=True,
                 get_fill_color="color",
                 get_line_color=OUTLINE if filled else "color",
-                line_width_min_pixels=0.5 if filled else 2,
-                opacity=0.85,
+                line_width_min_pixels=1 if filled else RING_PX,
+                opacity=0.9,
             )
         )
     return layers
@@ -190,6 +249,7 @@ def build_portfolio_deck(
     borders: bool = False,
     max_points: int = MAX_POINTS,
     change: pd.Series | None = None,
+    clickable: bool = True,
 ) -> tuple[pdk.Deck, list[tuple[Rgb, str]]]:
     """The map as a pydeck Deck plus its legend.
 
@@ -203,23 +263,33 @@ def build_portfolio_deck(
             browsers, some projector laptops) outlines cost about 3 s to draw.
         max_points: above this many rows, points are aggregated on a 1° grid.
         change: with metric CHANGE, the value per ISO3 to colour (diverging).
+        clickable: the map is drawn with a click handler (point tooltips then
+            say a click opens the project).
 
     Returns:
         (deck, legend): layers "ocean" (without web basemap), "countries", then
-        "points-country" and "points-site", or "cells"; legend entries are
-        (rgb, label), the last one for countries without projects.
+        "points-country-halo", "points-country" and "points-site", or
+        "cells"; legend entries are (rgb, label) as drawn (country colours
+        muted when points are on top), the last one the grey.
     """
     if metric not in (*MAP_METRICS, CHANGE):
         msg = f"unknown map metric {metric!r}; choose from {MAP_METRICS}"
         raise ValueError(msg)
+    details = None
     if metric == CHANGE:
         if change is None:
             msg = "metric 'change' needs the change per country"
             raise ValueError(msg)
         values = change
+    elif metric == "actors":
+        table = actors_by_country(points)
+        values = table.set_index(S.COL_COUNTRY)["actors"]
+        details = actor_details(table, lang)
     else:
         values = by_country.set_index(S.COL_COUNTRY)[_METRIC_COLUMN[metric]]
     bounds, colors = map_bins(values, metric)
+    if points[[S.COL_LAT, S.COL_LON]].notna().all(axis=1).any():
+        colors = [muted(c) for c in colors]  # dots on top: countries recede
     features = country_features(
         values,
         by_country.set_index(S.COL_COUNTRY)["country_name"],
@@ -227,15 +297,38 @@ def build_portfolio_deck(
         bounds=bounds,
         colors=colors,
         lang=lang,
+        details=details,
     )
     layers = [] if web_basemap else [_ocean_layer()]
     layers.append(_country_layer(features, borders=borders, web_basemap=web_basemap))
-    layers += _point_layers(points, lang=lang, max_points=max_points)
+    layers += _point_layers(
+        points, lang=lang, max_points=max_points, clickable=clickable
+    )
     deck = CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**VIEW),
         map_provider="carto" if web_basemap else None,
-        map_style="light" if web_basemap else None,
+        map_style="light" if web_basemap else NO_BASEMAP,
         tooltip=TOOLTIP,
     )
     return deck, legend(metric, bounds, colors, lang)
+
+
+def points_legend(
+    points: pd.DataFrame,
+    lang: str,
+    *,
+    clickable: bool = True,
+    max_points: int = MAX_POINTS,
+) -> tuple[str, list[tuple[Rgb, str]], list[str]]:
+    """The legend of the point layers: title, (colour, risk label), notes.
+
+    The notes say what the shapes mean (grid cells above `max_points` placed
+    rows, else dots and rings) and what a click does on this map.
+    """
+    placed = int(points[[S.COL_LAT, S.COL_LON]].notna().all(axis=1).sum())
+    items = [(c, translate("risk." + k, lang)) for k, c in RISK_COLORS.items()]
+    shapes = "map.cell_note" if placed > max_points else "map.precision_note"
+    click = "map.click_note" if clickable else "map.no_click_note"
+    title = translate("map.points_legend", lang)
+    return title, items, [translate(shapes, lang), translate(click, lang)]

@@ -73,8 +73,13 @@ def _risk_color(risk: object) -> Rgb:
     return RISK_COLORS.get(str(risk), NO_DATA)
 
 
-def point_records(points: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
-    """One record per project row: position, radius, colour and tooltip text."""
+def point_records(
+    points: pd.DataFrame, lang: str, *, clickable: bool = True
+) -> list[dict[str, Any]]:
+    """One record per project row: position, radius, colour and tooltip text.
+
+    The tooltip's last line says a click opens the project, when it does.
+    """
     t = lambda key: translate(key, lang)  # noqa: E731
     records = []
     for row in points.itertuples(index=False):
@@ -87,8 +92,9 @@ def point_records(points: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
             f"{t('col.spent')}: {format_money(rec[S.COL_SPENT], lang)}",
             f"{t('col.risk')}: {t('risk.' + rec[S.COL_RISK])}",
             t("precision." + rec[S.COL_PRECISION]),
-            t("map.click_project"),
         ]
+        if clickable:
+            lines.append(t("map.click_project"))
         records.append(
             {
                 "project_id": rec[S.COL_PROJECT_ID],

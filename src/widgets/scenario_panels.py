@@ -113,9 +113,11 @@ def render_change_map(ctx: Context, comp: Comparison) -> None:
         metric=worldmap.CHANGE,
         lang=lang,
         change=results.country_change(comp),
+        clickable=False,
     )
     st.pydeck_chart(deck, height=460, key="scen.map", alt=t("scen.map_alt"))
     worldmap.render_legend(legend, t("map.metric.change"))
+    worldmap.render_risk_legend(ctx.selection, lang, clickable=False)
 
 
 def render_drivers(ctx: Context, scenario: Scenario) -> None:

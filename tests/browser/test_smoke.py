@@ -65,6 +65,22 @@ def _norm(text: str) -> str:
     return re.sub(r"[\u202f\xa0 ]", " ", text)
 
 
+def click_until(page, x: float, y: float, done: str, tries: int = 30) -> None:
+    """Click (x, y) until the JS condition `done` holds.
+
+    deck.gl takes clicks once its first frame is drawn: click until the state
+    changes, not once after a fixed sleep.
+    """
+    for _ in range(tries):
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_function(done, timeout=1_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    assert page.evaluate(done), "the map never took the click"
+
+
 def _map_point(box: dict[str, float], lat: float, lon: float) -> tuple[float, float]:
     """Where (lat, lon) is drawn on the map at its initial view (Web Mercator)."""
     scale = 512 * 2 ** VIEW["zoom"] / (2 * math.pi)
@@ -120,16 +136,7 @@ def test_clicking_a_country_on_the_map_filters_to_it(app_url, new_page):
     # Central Siberia: inside Russia, no project points there.
     x, y = _map_point(page.locator(MAP).bounding_box(), lat=62.0, lon=100.0)
     has_country = "() => new URL(location.href).searchParams.get('country') !== null"
-    # deck.gl takes clicks once its first frame is drawn: click until the URL
-    # carries the selection (state), not after a fixed sleep.
-    for _ in range(30):
-        page.mouse.click(x, y)
-        try:
-            page.wait_for_function(has_country, timeout=1_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    assert page.evaluate(has_country), "the map never took the click"
+    click_until(page, x, y, has_country)
     page.wait_for_selector(READY, timeout=60_000)
     assert "country=RUS" in page.url
     assert _kpi(page, "Countries") == "1"

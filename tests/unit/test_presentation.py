@@ -10,6 +10,7 @@ import vl_convert as vlc
 
 from src.briefing import charts as briefing_charts
 from src.briefing import scenarios as briefing_scenarios
+from src.portfolio import schema as S
 from src.presentation import metrics as presentation_metrics
 from src.presentation.bins import (
     CHANGE,
@@ -20,7 +21,7 @@ from src.presentation.bins import (
 )
 from src.presentation.chart_locale import d3_number_locale, vega_locale
 from src.presentation.metrics import METRIC_KINDS, format_metric
-from src.presentation.palettes import BLUES, DIVERGING, REDS
+from src.presentation.palettes import DIVERGING, ORDERED, SEQUENTIAL
 
 NNBSP, NBSP = "\u202f", "\xa0"
 
@@ -80,11 +81,16 @@ def test_app_and_deck_format_metrics_with_the_same_function():
 @pytest.mark.parametrize(
     ("values", "metric", "bounds", "colors"),
     [
-        ([1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "budget", [2.0, 3.0, 4.0, 5.0], list(BLUES)),
-        ([7.0, 7.0, math.nan], "projects", [7.0], list(BLUES[3:])),
-        ([math.nan], "budget", [], [BLUES[4]]),
-        ([1.0], "risk", [2.0, 3.5, 5.0, 6.5], list(REDS)),
-        ([1.0], "capacity", [20.0, 40.0, 60.0, 80.0], list(REDS[::-1])),
+        (
+            [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+            "budget",
+            [2.0, 3.0, 4.0, 5.0],
+            list(SEQUENTIAL),
+        ),
+        ([7.0, 7.0, math.nan], "projects", [7.0], list(SEQUENTIAL[3:])),
+        ([math.nan], "budget", [], [SEQUENTIAL[4]]),
+        ([1.0], "risk", [2.0, 3.5, 5.0, 6.5], list(ORDERED)),
+        ([1.0], "capacity", [20.0, 40.0, 60.0, 80.0], list(ORDERED[::-1])),
         ([3.0, -2.0], CHANGE, [-1.5, -0.25, 0.25, 1.5], list(DIVERGING)),
         ([0.1], CHANGE, [-0.25, -0.25, 0.25, 0.25], list(DIVERGING)),
     ],
@@ -136,21 +142,25 @@ def test_class_labels_table(metric, bounds, lang, expected):
     assert class_labels(metric, bounds, lang) == expected
 
 
-def test_legend_ends_with_the_no_project_entry():
+def test_legend_ends_with_the_grey_entry_worded_for_the_metric():
     items = legend("risk", [2.0], [(1, 1, 1), (2, 2, 2)], "en")
     assert items == [
         ((1, 1, 1), "< 2.0"),
         ((2, 2, 2), "≥ 2.0"),
-        ((225, 225, 225), "No project in selection"),
+        ((217, 217, 217), "No project in the selection, or score not published"),
     ]
+    assert legend("actors", [2.0], [(1, 1, 1), (2, 2, 2)], "fr")[-1] == (
+        (217, 217, 217),
+        "Aucun projet dans la sélection",
+    )
 
 
 def test_briefing_colours_are_the_map_colours_as_hex():
     assert briefing_charts.RISK_HEX == {
-        "Low": "#1a9850",
-        "Medium": "#e6be3c",
-        "High": "#f46d43",
-        "Very high": "#a50026",
+        "Low": "#fed976",
+        "Medium": "#fd8d3c",
+        "High": "#e31a1c",
+        "Very high": "#800026",
     }
 
 
@@ -160,9 +170,10 @@ def test_briefing_map_uses_the_app_map_classes_and_labels(tiny_portfolio):
 
     table = by_country(tiny_portfolio)
     spec = briefing_charts.map_spec(table, lang="fr", title="Budget")
-    _, app_legend = build_portfolio_deck(
-        table, tiny_portfolio, metric="budget", lang="fr"
-    )
+    # The slide has no project dots: compare with the app's map without them
+    # (with dots on top the app mutes the country colours).
+    no_dots = tiny_portfolio.assign(**{S.COL_LAT: math.nan, S.COL_LON: math.nan})
+    _, app_legend = build_portfolio_deck(table, no_dots, metric="budget", lang="fr")
     scale = spec["layer"][1]["encoding"]["color"]["scale"]
     assert scale["domain"] == [label for _, label in app_legend]
     assert scale["range"] == [

@@ -10,17 +10,25 @@ import pytest
 from src.portfolio import schema as S
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.summary import by_country
-from src.widgets.map_deck import CHANGE, build_portfolio_deck
+from src.widgets.map_deck import CHANGE, build_portfolio_deck, points_legend
 from src.widgets.map_points import aggregate_points
 
-GREY = [225, 225, 225]
-# The risk colours as they were first published (ColorBrewer RdYlGn).
+GREY = [217, 217, 217]  # #d9d9d9
+# The risk colours as ColorBrewer publishes YlOrRd (4 of its 5 classes).
 RISK_RGB = {
-    "Low": [26, 152, 80],
-    "Medium": [230, 190, 60],
-    "High": [244, 109, 67],
-    "Very high": [165, 0, 38],
+    "Low": [254, 217, 118],
+    "Medium": [253, 141, 60],
+    "High": [227, 26, 28],
+    "Very high": [128, 0, 38],
 }
+
+
+def under_dots(hex_colour: str) -> list[int]:
+    """A class colour as drawn under points: 40% of the way to white."""
+    rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return [round(c + (255 - c) * 0.4) for c in rgb]
+
+
 PRECISION_EN = {
     "site": "Site location (reported coordinates)",
     "country": "Country-level location (label point)",
@@ -53,6 +61,7 @@ def test_deck_has_ocean_countries_and_two_point_layers_in_order(tiny_portfolio):
     assert [layer["id"] for layer in spec["layers"]] == [
         "ocean",
         "countries",
+        "points-country-halo",
         "points-country",
         "points-site",
     ]
@@ -62,10 +71,12 @@ def test_deck_has_ocean_countries_and_two_point_layers_in_order(tiny_portfolio):
         "GeoJsonLayer",
         "ScatterplotLayer",
         "ScatterplotLayer",
+        "ScatterplotLayer",
     ]
     assert len(layers(deck)["countries"]["data"]["features"]) == 242
-    assert spec.get("mapStyle") is None  # no web basemap
-    assert legend[-1] == ((225, 225, 225), "No project in selection")
+    # No web basemap: the marker Streamlit reads as "draw no basemap".
+    assert spec.get("mapStyle") == "__MAP_STYLE__"
+    assert legend[-1] == ((217, 217, 217), "No project in the selection")
 
 
 def test_view_state_is_centred_on_africa_and_asia(tiny_portfolio):
@@ -123,24 +134,28 @@ def test_countries_are_coloured_by_budget_quintiles_with_matching_legend(
     tiny_portfolio,
 ):
     # Budgets: NOR 0.5M, AFG 2M, KEN 4M. Quintile limits by linear
-    # interpolation: 1.1M, 1.7M, 2.4M, 3.2M (five classes of Blues).
+    # interpolation: 1.1M, 1.7M, 2.4M, 3.2M (five classes of BuPu), muted
+    # because the project dots are drawn on top.
     deck, legend = build_portfolio_deck(
         by_country(tiny_portfolio), tiny_portfolio, metric="budget", lang="en"
     )
     found = countries(deck)
-    assert found["NOR"]["fill"] == [222, 235, 247]
-    assert found["AFG"]["fill"] == [107, 174, 214]
-    assert found["KEN"]["fill"] == [8, 69, 148]
-    assert found["FRA"]["fill"] == GREY  # no project
+    assert found["NOR"]["fill"] == under_dots("#edf8fb")
+    assert found["AFG"]["fill"] == under_dots("#8c96c6")
+    assert found["KEN"]["fill"] == under_dots("#810f7c")
+    assert found["FRA"]["fill"] == GREY  # no project: not muted
     assert found["KEN"]["body"] == "Budget: US$4.0M"
-    assert found["FRA"]["body"] == "Budget: no data"
+    assert found["FRA"]["body"] == "No project in the selection"
+    assert [list(c) for c, _ in legend][:5] == [
+        under_dots(h) for h in ("#edf8fb", "#b3cde3", "#8c96c6", "#8856a7", "#810f7c")
+    ]
     assert [label for _, label in legend] == [
         "< US$1.1M",
         "US$1.1M – US$1.7M",
         "US$1.7M – US$2.4M",
         "US$2.4M – US$3.2M",
         "≥ US$3.2M",
-        "No project in selection",
+        "No project in the selection",
     ]
 
 
@@ -150,7 +165,7 @@ def test_country_tooltips_follow_the_metric_and_language(tiny_portfolio):
     )
     found = countries(deck)
     assert found["KEN"]["body"] == "Nombre de projets: 2"
-    assert found["FRA"]["body"] == "Nombre de projets: pas de données"
+    assert found["FRA"]["body"] == "Aucun projet dans la sélection"
     assert found["FRA"]["fill"] == GREY
 
 
@@ -219,14 +234,15 @@ def test_change_map_needs_values_and_uses_a_diverging_scale(tiny_portfolio):
         lang="en",
         change=change,
     )
-    # Largest |change| 3 months: limits -1.5, -0.25, 0.25, 1.5 (RdBu, reversed).
+    # Largest |change| 3 months: limits -1.5, -0.25, 0.25, 1.5 (RdBu, reversed),
+    # muted under the project dots.
     found = countries(deck)
-    assert found["KEN"]["fill"] == [178, 24, 43]
-    assert found["AFG"]["fill"] == [33, 102, 172]
+    assert found["KEN"]["fill"] == under_dots("#b2182b")
+    assert found["AFG"]["fill"] == under_dots("#2166ac")
     assert found["NOR"]["fill"] == GREY
     assert found["KEN"]["body"] == "Change in mean delay: +3.0 months"
-    assert legend[0] == ((33, 102, 172), "< -1.5 months")
-    assert legend[4] == ((178, 24, 43), "≥ +1.5 months")
+    assert legend[0] == (tuple(under_dots("#2166ac")), "< -1.5 months")
+    assert legend[4] == (tuple(under_dots("#b2182b")), "≥ +1.5 months")
 
 
 def test_unknown_metric_is_refused(tiny_portfolio):
@@ -234,3 +250,126 @@ def test_unknown_metric_is_refused(tiny_portfolio):
         build_portfolio_deck(
             by_country(tiny_portfolio), tiny_portfolio, metric="colour", lang="en"
         )
+
+
+def test_actors_layer_counts_reporting_organisations_per_country(tiny_portfolio):
+    # KEN: Agency A (US$1M) and Agency B (US$3M): 2 actors, HHI 0.25² + 0.75²
+    # = 0.625, effective number 1.6; implementers named: NGO X and Ministry.
+    # NOR and AFG: one actor each. Quintiles of (1, 1, 2), rounded up to whole
+    # numbers: limits 1 and 2, the three darkest BuPu classes.
+    df = tiny_portfolio.copy()
+    df[S.COL_IMPLEMENTERS] = ["NGO X; Ministry", "NGO X", "", "Water Board"]
+    deck, legend = build_portfolio_deck(by_country(df), df, metric="actors", lang="en")
+    found = countries(deck)
+    assert found["KEN"]["body"].split("\n") == [
+        "Actors (reporting organisations): 2",
+        "Effective number of actors (1/HHI of budget shares): 1.6",
+        "Implementing organisations named: 2",
+    ]
+    assert found["NOR"]["body"].split("\n")[0] == "Actors (reporting organisations): 1"
+    assert found["AFG"]["body"].endswith("Implementing organisations named: 1")
+    assert found["KEN"]["fill"] == under_dots("#810f7c")
+    assert found["AFG"]["fill"] == under_dots("#8856a7")
+    assert found["FRA"]["body"] == "No project in the selection"
+    assert [label for _, label in legend] == [
+        "< 1",
+        "1 – 2",
+        "≥ 2",
+        "No project in the selection",
+    ]
+
+
+def test_a_country_with_projects_but_no_score_says_not_published(tiny_portfolio):
+    df = tiny_portfolio.copy()
+    df.loc[df[S.COL_COUNTRY] == "AFG", S.COL_INFORM] = float("nan")
+    deck, legend = build_portfolio_deck(by_country(df), df, metric="risk", lang="es")
+    found = countries(deck)
+    assert found["AFG"]["body"] == "Riesgo país (INFORM): no publicado"
+    assert found["AFG"]["fill"] == GREY
+    assert found["FRA"]["body"] == "Ningún proyecto en la selección"
+    assert legend[-1][1] == (
+        "Ningún proyecto en la selección, o puntuación no publicada"
+    )
+
+
+def test_rings_have_a_dark_halo_and_dots_a_dark_outline(tiny_portfolio):
+    deck, _ = build_portfolio_deck(
+        by_country(tiny_portfolio), tiny_portfolio, metric="budget", lang="en"
+    )
+    found = layers(deck)
+    rings = [(p["lon"], p["lat"], p["radius"]) for p in found["points-country"]["data"]]
+    halo = [
+        (p["lon"], p["lat"], p["radius"]) for p in found["points-country-halo"]["data"]
+    ]
+    assert halo == rings
+    assert found["points-country-halo"]["pickable"] is False
+    assert found["points-country-halo"]["getLineColor"] == [40, 40, 40]
+    assert found["points-site"]["getLineColor"] == [40, 40, 40]
+
+
+def test_a_map_without_click_handler_does_not_promise_one(tiny_portfolio):
+    deck, _ = build_portfolio_deck(
+        by_country(tiny_portfolio),
+        tiny_portfolio,
+        metric=CHANGE,
+        lang="en",
+        change=pd.Series({"KEN": 1.0}),
+        clickable=False,
+    )
+    assert points(deck)
+    assert not any("Click" in p["body"] for p in points(deck))
+
+
+@pytest.mark.parametrize(
+    ("lang", "clickable", "max_points", "notes"),
+    [
+        (
+            "en",
+            True,
+            5_000,
+            [
+                "Filled dots: reported site coordinates. Rings: country-level "
+                "placement (no site reported). Dot size follows budget.",
+                "Click a dot or ring to open its project page; click a country "
+                "(away from the dots) to filter on it.",
+            ],
+        ),
+        (
+            "fr",
+            False,
+            5_000,
+            [
+                "Points pleins : coordonnées de site déclarées. Anneaux : "
+                "placement au niveau du pays (aucun site déclaré). La taille "
+                "suit le budget.",
+                "Cette carte ne réagit pas aux clics : ouvrez les projets depuis "
+                "la carte de la vue d'ensemble ou le tableau.",
+            ],
+        ),
+        (
+            "en",
+            True,
+            2,
+            [
+                "Large selection: dots are 1° grid cells (their colour is the "
+                "budget-dominant risk); filter to see single projects.",
+                "Click a dot or ring to open its project page; click a country "
+                "(away from the dots) to filter on it.",
+            ],
+        ),
+    ],
+)
+def test_points_legend_names_colours_shapes_and_clicks(
+    tiny_portfolio, lang, clickable, max_points, notes
+):
+    title, items, got = points_legend(
+        tiny_portfolio, lang, clickable=clickable, max_points=max_points
+    )
+    labels = {
+        "en": ["Low", "Medium", "High", "Very high"],
+        "fr": ["Faible", "Moyen", "Élevé", "Très élevé"],
+    }[lang]
+    assert title == {"en": "Project risk", "fr": "Risque du projet"}[lang]
+    assert [list(c) for c, _ in items] == list(RISK_RGB.values())
+    assert [label for _, label in items] == labels
+    assert got == notes
