@@ -26,14 +26,32 @@ def kpi_values(k: Kpis, lang: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def kpi_notes(k: Kpis, lang: str) -> dict[str, str]:
+    """A grey line under a card, by label key: the delivery ratio's coverage."""
+    return {
+        "kpi.delivery": t(
+            "kpi.delivery_coverage",
+            reporting=format_number(k.spend_reporting, lang),
+            projects=format_number(k.projects, lang),
+        )
+    }
+
+
 def render_kpi_row(k: Kpis) -> None:
     """Draw the KPIs as st.metric cards."""
     lang = current_lang()
     values = kpi_values(k, lang)
+    notes = kpi_notes(k, lang)
     for chunk in (values[:4], values[4:]):
         cols = st.columns(4)
         for col, (label, value, help_key) in zip(cols, chunk, strict=False):
             # st.metric renders Markdown: escape "$" so it never starts LaTeX.
             col.metric(
-                t(label), value.replace("$", r"\$"), help=t(help_key), border=True
+                t(label),
+                value.replace("$", r"\$"),
+                delta=notes.get(label),
+                delta_color="off",
+                delta_arrow="off",
+                help=t(help_key),
+                border=True,
             )
