@@ -45,7 +45,7 @@ render_money_over_time(rows, cache.side_tables(dataset), where="country")
 st.subheader(t("overview.projects"))
 render_project_table(
     rows,
-    as_of=ctx.meta.as_of,
+    meta=ctx.meta,
     caption=f"{iso3}; {ctx.caption}",
     key=state.COUNTRY_DOWNLOAD,
 )

@@ -195,6 +195,7 @@ def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
         datasets.c.data_date,
         datasets.c.fingerprint,
         datasets.c.dtypes,
+        datasets.c.provenance,
     )
     df = pd.read_parquet(io.BytesIO(row.table_parquet))
     # Parquet has no second-resolution timestamps: restore the saved units
@@ -205,8 +206,12 @@ def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
             and str(df[col].dtype) != dtype
         ):
             df[col] = df[col].astype(dtype)
+    files = _json(row.provenance).get("files") or []
     return df, PortfolioMeta(
-        as_of=row.data_date, fingerprint=row.fingerprint, name=name
+        as_of=row.data_date,
+        fingerprint=row.fingerprint,
+        name=name,
+        files=tuple(str(f.get("name", "")) for f in files if isinstance(f, dict)),
     )
 
 
