@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -34,15 +34,18 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(df: pd.DataFrame) -> bytes:
-    """A plain CSV: one header row, no comment lines, missing values empty.
+def to_csv_bytes(df: pd.DataFrame, comment_lines: Sequence[str] = ()) -> bytes:
+    """A plain CSV: one header row, missing values empty.
 
     UTF-8 with a BOM, so spreadsheet programs read the accents, and
-    `pandas.read_csv` opens it with no option. What the table is (filters,
+    `pandas.read_csv` opens it with no option. What a table is (filters,
     date, source, derived columns) goes in a separate notes file
-    (`to_notes_bytes`).
+    (`to_notes_bytes`). Only the import template has `comment_lines`
+    (``# `` lines, which the import skips).
     """
     buf = io.StringIO()
+    for line in comment_lines:
+        buf.write("# " + line.replace("\n", " ") + "\n")
     neutralise_formulas(df).to_csv(buf, index=False)
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 

@@ -22,7 +22,7 @@ from src.store.errors import StoreError
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.quality import translated_columns
-from src.widgets.store_health import render_store_error
+from src.widgets.store_health import error_text, render_store_error
 
 UPLOAD = "data.upload"
 NAME = "data.name"
@@ -143,7 +143,7 @@ def accept_form(report: ImportReport, default_name: str) -> None:
         render_store_error(exc)
         return
     except ValueError as exc:
-        st.error(md_escape(str(exc)))
+        st.error(error_text(exc))
         return
     cache.portfolio.clear()
     cache.build_report.clear()
