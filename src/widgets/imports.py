@@ -55,11 +55,16 @@ def template_downloads() -> None:
 
 def upload_input() -> list:
     """The file uploader (several files); returns the uploaded files."""
+    mb = max(1, max_upload_bytes() // 2**20)
     files = st.file_uploader(
-        t("data.upload", mb=max_upload_bytes() // 2**20),
+        t("data.upload", mb=mb),
         type=["xml", "csv", "xlsx", "txt"],
         accept_multiple_files=True,
         key=UPLOAD,
+        # the box's own "Limit … per file" then states our limit, not 200 MB;
+        # its English texts are explained in the UI language in the help
+        max_upload_size=mb,
+        help=t("upload.help", mb=mb),
     )
     return list(files or [])
 

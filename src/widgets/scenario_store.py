@@ -106,7 +106,12 @@ def render_save(scenario: Scenario, ctx: Context) -> None:
         icon=":material/download:",
     )
     right.file_uploader(
-        t("scen.import"), type=["json"], key="scen.import", on_change=_import_file
+        t("scen.import"),
+        type=["json"],
+        key="scen.import",
+        on_change=_import_file,
+        max_upload_size=1,  # a scenario is at most 20,000 characters
+        help=t("upload.help", mb=1),
     )
 
 
@@ -179,6 +184,7 @@ def compare_picker() -> list[str]:
         key=COMPARE,
         max_selections=MAX_COMPARED,
         placeholder=t("scen.compare_placeholder"),
+        select_all=False,
     )
     if chosen:
         st.query_params[URL_COMPARE] = chosen
