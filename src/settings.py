@@ -33,6 +33,9 @@ class Settings:
             file may hold (a larger file is refused, not cut).
         warn_budget_usd: `APP_WARN_BUDGET_USD`, a project budget above this is
             imported with a warning (above `imports.rules.MAX_USD` it is refused).
+        run_timeout_s: `APP_RUN_TIMEOUT_S`, the seconds a page's simulation
+            (baseline and scenario together) or an import may take before it
+            is stopped with a message; 0 for no limit.
     """
 
     data_dir: Path
@@ -41,6 +44,7 @@ class Settings:
     max_upload_mb: float = 200.0
     max_import_rows: int = 500_000
     warn_budget_usd: float = 10e9
+    run_timeout_s: float = 60.0
 
     @property
     def cache_dir(self) -> Path:
@@ -61,6 +65,7 @@ class Settings:
             max_upload_mb=max(_number(env, "APP_MAX_UPLOAD_MB", 200.0), 0.0),
             max_import_rows=int(_number(env, "APP_MAX_IMPORT_ROWS", 500_000)),
             warn_budget_usd=_number(env, "APP_WARN_BUDGET_USD", 10e9),
+            run_timeout_s=max(_number(env, "APP_RUN_TIMEOUT_S", 60.0), 0.0),
         )
 
 
