@@ -34,8 +34,11 @@ class Settings:
         warn_budget_usd: `APP_WARN_BUDGET_USD`, a project budget above this is
             imported with a warning (above `imports.rules.MAX_USD` it is refused).
         run_timeout_s: `APP_RUN_TIMEOUT_S`, the seconds a page's simulation
-            (baseline and scenario together) or an import may take before it
-            is stopped with a message; 0 for no limit.
+            (baseline and scenario together) may take before it is stopped
+            with a message; 0 for no limit.
+        import_timeout_s: `APP_IMPORT_TIMEOUT_S`, the same for validating an
+            upload on the Data page (checked at each progress step: every 500
+            IATI activities and after each file).
     """
 
     data_dir: Path
@@ -45,6 +48,7 @@ class Settings:
     max_import_rows: int = 500_000
     warn_budget_usd: float = 10e9
     run_timeout_s: float = 60.0
+    import_timeout_s: float = 300.0
 
     @property
     def cache_dir(self) -> Path:
@@ -66,6 +70,7 @@ class Settings:
             max_import_rows=int(_number(env, "APP_MAX_IMPORT_ROWS", 500_000)),
             warn_budget_usd=_number(env, "APP_WARN_BUDGET_USD", 10e9),
             run_timeout_s=max(_number(env, "APP_RUN_TIMEOUT_S", 60.0), 0.0),
+            import_timeout_s=max(_number(env, "APP_IMPORT_TIMEOUT_S", 300.0), 0.0),
         )
 
 

@@ -7,6 +7,8 @@ Problem messages are shown in the UI language.
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -17,6 +19,7 @@ from src.portfolio.imports import (
     max_upload_bytes,
 )
 from src.portfolio.imports.template import template_csv_bytes, template_xlsx_bytes
+from src.settings import Settings
 from src.store.datasets import store_import
 from src.store.errors import StoreError
 from src.widgets import cache, state
@@ -69,6 +72,20 @@ def upload_input() -> list:
     return list(files or [])
 
 
+class ImportTimeout(BaseException):  # noqa: N818 - a stop, like Streamlit's own
+    """Raised by the progress callback once the import time limit has passed.
+
+    A BaseException, as Streamlit's StopException is: the IATI parser's barrier
+    turns every Exception into a problem of the file, and this must stop the
+    whole import (nothing is kept; the page says why).
+    """
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(done, total)
+        self.done = done
+        self.total = total
+
+
 def validated_report(files: list) -> ImportReport | None:
     """Validate the uploads once (progress bar), then reuse the report."""
     if not files:
@@ -79,11 +96,30 @@ def validated_report(files: list) -> ImportReport | None:
     if kept and kept[0] == signature:
         return kept[1]
     bar = st.progress(0.0, text=t("data.validating"))
+    limit = Settings.from_env().import_timeout_s
+    start = time.monotonic()
 
     def progress(done: int, total: int) -> None:
+        # a Streamlit call: where a closed or rerun session stops the import
         bar.progress(min(done / total, 1.0), text=t("data.validating"))
+        if limit > 0 and time.monotonic() - start > limit:
+            raise ImportTimeout(done, total)
 
-    report = import_files(files, on_progress=progress)
+    try:
+        report = import_files(files, on_progress=progress)
+    except ImportTimeout as stop:
+        bar.empty()
+        lang = current_lang()
+        st.error(
+            t(
+                "data.timeout",
+                seconds=format_number(limit, lang, 0 if limit >= 1 else 3),
+                done=format_number(stop.done / 2**20, lang, 1),
+                total=format_number(stop.total / 2**20, lang, 1),
+            ),
+            icon=":material/timer_off:",
+        )
+        return None
     bar.empty()
     st.session_state[REPORT] = (signature, report)
     return report
