@@ -186,6 +186,7 @@ def main() -> None:
             path, what = _inputs(case, Path(tmp), args)
             size = path.stat().st_size / 2**20 if path.exists() else 0.0
             res = _child(case, path, env, args.timeout)
+            path.unlink(missing_ok=True)
             if "error" in res:
                 print(f"{case:<14}{what:<52}{size:>8.1f}  {res['error']}")
                 continue
@@ -198,7 +199,6 @@ def main() -> None:
                 f"{case:<14}{what:<52}{size:>8.1f}{res['seconds']:>9.1f}"
                 f"{res['peak_mb']:>10,.0f}{res['start_mb']:>11,.0f}  {extra}"
             )
-            path.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
