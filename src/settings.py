@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Mapping
@@ -85,3 +86,16 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     except ValueError:
         return default
     return value if math.isfinite(value) else default
+
+
+def warn_budget_usd() -> float:
+    """`Settings.warn_budget_usd`, cheap enough for every imported row.
+
+    The variable is parsed once per value, not a whole `Settings` per row.
+    """
+    return _warn_budget(os.environ.get("APP_WARN_BUDGET_USD", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _warn_budget(raw: str) -> float:
+    return Settings.from_env({"APP_WARN_BUDGET_USD": raw}).warn_budget_usd
