@@ -29,7 +29,7 @@ def main() -> None:
     # Imported here so that `python dashboard.py` starts the server first.
     from src.widgets.frame import app_frame
     from src.widgets.i18n import t
-    from src.widgets.present import apply_presentation_mode
+    from src.widgets.present import apply_presentation_mode, render_presentation_bar
 
     st.set_page_config(page_title="Portfolio dashboard", page_icon="🌍", layout="wide")
     apply_presentation_mode()
@@ -44,7 +44,12 @@ def main() -> None:
         )
         for path, title, icon in PAGES
     ]
-    st.navigation(pages).run()
+    current = st.navigation(pages)
+    listed = [
+        p for p, (path, _, _) in zip(pages, PAGES, strict=True) if path not in HIDDEN
+    ]
+    render_presentation_bar(current, listed)
+    current.run()
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ render_results(rows, cache.side_tables(dataset), iso3=iso3)
 st.subheader(t("overview.projects"))
 render_project_table(
     rows,
-    as_of=ctx.meta.as_of,
+    meta=ctx.meta,
     caption=f"{iso3}; {ctx.caption}",
     key=state.COUNTRY_DOWNLOAD,
 )

@@ -1,4 +1,4 @@
-"""Data quality: what is missing, derived or suspicious in the active dataset."""
+"""Data quality: what is missing, derived or suspicious in the current selection."""
 
 import streamlit as st
 
@@ -9,6 +9,7 @@ from src.widgets.i18n import t
 ctx = context()
 st.title(t("quality.title"))
 st.caption(t("quality.intro"))
-quality.render_quality_report(ctx.portfolio)
-quality.render_corrections(ctx.portfolio)
+st.caption(t("overview.selection", filters=ctx.caption_md))
+quality.render_quality_report(ctx.selection)
+quality.render_corrections(ctx.selection)
 quality.render_problems()

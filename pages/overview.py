@@ -60,5 +60,5 @@ render_money_over_time(ctx.selection, cache.side_tables(dataset), where="overvie
 
 # Projects
 st.subheader(t("overview.projects"))
-render_project_table(ctx.selection, as_of=ctx.meta.as_of, caption=ctx.caption)
-render_provenance(ctx.selection)
+render_project_table(ctx.selection, meta=ctx.meta, caption=ctx.caption)
+render_provenance(ctx.selection, ctx.meta)

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from collections.abc import Mapping
@@ -33,6 +34,12 @@ class Settings:
             file may hold (a larger file is refused, not cut).
         warn_budget_usd: `APP_WARN_BUDGET_USD`, a project budget above this is
             imported with a warning (above `imports.rules.MAX_USD` it is refused).
+        run_timeout_s: `APP_RUN_TIMEOUT_S`, the seconds a page's simulation
+            (baseline and scenario together) may take before it is stopped
+            with a message; 0 for no limit.
+        import_timeout_s: `APP_IMPORT_TIMEOUT_S`, the same for validating an
+            upload on the Data page (checked at each progress step: every 500
+            IATI activities and after each file).
     """
 
     data_dir: Path
@@ -41,6 +48,8 @@ class Settings:
     max_upload_mb: float = 200.0
     max_import_rows: int = 500_000
     warn_budget_usd: float = 10e9
+    run_timeout_s: float = 60.0
+    import_timeout_s: float = 300.0
 
     @property
     def cache_dir(self) -> Path:
@@ -61,6 +70,8 @@ class Settings:
             max_upload_mb=max(_number(env, "APP_MAX_UPLOAD_MB", 200.0), 0.0),
             max_import_rows=int(_number(env, "APP_MAX_IMPORT_ROWS", 500_000)),
             warn_budget_usd=_number(env, "APP_WARN_BUDGET_USD", 10e9),
+            run_timeout_s=max(_number(env, "APP_RUN_TIMEOUT_S", 60.0), 0.0),
+            import_timeout_s=max(_number(env, "APP_IMPORT_TIMEOUT_S", 300.0), 0.0),
         )
 
 
@@ -75,3 +86,16 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     except ValueError:
         return default
     return value if math.isfinite(value) else default
+
+
+def warn_budget_usd() -> float:
+    """`Settings.warn_budget_usd`, cheap enough for every imported row.
+
+    The variable is parsed once per value, not a whole `Settings` per row.
+    """
+    return _warn_budget(os.environ.get("APP_WARN_BUDGET_USD", ""))
+
+
+@functools.lru_cache(maxsize=8)
+def _warn_budget(raw: str) -> float:
+    return Settings.from_env({"APP_WARN_BUDGET_USD": raw}).warn_budget_usd

@@ -8,8 +8,10 @@ import pandas as pd
 
 from src.briefing.scenarios import ScenarioResult
 from src.i18n import format_number, format_percent, translate
+from src.portfolio.export import source_line
 from src.portfolio.quality import derived_counts
 from src.portfolio.risk import risk_formula
+from src.portfolio.schema import PortfolioMeta
 
 
 def risk_formula_line(lang: str) -> str:
@@ -33,9 +35,16 @@ def risk_formula_line(lang: str) -> str:
 
 
 def method_lines(
-    df: pd.DataFrame, lang: str, scenarios: Sequence[ScenarioResult] = ()
+    df: pd.DataFrame,
+    lang: str,
+    scenarios: Sequence[ScenarioResult] = (),
+    *,
+    meta: PortfolioMeta,
 ) -> tuple[str, ...]:
-    """The bullet lines of the methods-and-caveats slide."""
+    """The bullet lines of the methods-and-caveats slide.
+
+    The sources line names an imported dataset's own files (`meta.files`).
+    """
     counts = {k: format_number(v, lang) for k, v in derived_counts(df).items()}
     lines = [
         translate("brief.derived", lang, **counts),
@@ -60,5 +69,5 @@ def method_lines(
         lines.append(translate("brief.model_caveat", lang))
     else:
         lines.append(translate("brief.model_none", lang))
-    lines.append(translate("brief.sources", lang))
+    lines.append(source_line(meta, lang, long=True))
     return tuple(lines)

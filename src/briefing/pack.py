@@ -28,6 +28,7 @@ from src.i18n import (
     translate,
 )
 from src.portfolio import schema as S
+from src.portfolio.export import source_line
 from src.portfolio.filters import FilterSpec, country_label
 from src.portfolio.schema import PortfolioMeta
 from src.portfolio.summary import Kpis, breakdown, by_country, kpis
@@ -309,7 +310,7 @@ def build_pack(
                 t("export.filters", filters=filters),
                 t("brief.dataset", name=meta.name, fingerprint=meta.fingerprint),
                 t("export.as_of", date=as_of),
-                t("export.source"),
+                source_line(meta, lang),
             ),
         )
     ]
@@ -347,7 +348,7 @@ def build_pack(
                 Slide(
                     kind="methods",
                     title=t("brief.methods"),
-                    lines=methods.method_lines(sel, lang, scenarios),
+                    lines=methods.method_lines(sel, lang, scenarios, meta=meta),
                 )
             )
     if empty:

@@ -33,6 +33,7 @@ from src.engine.metrics import (
 )
 from src.engine.results import TrialSums, assemble, run_info
 from src.engine.scenario import Scenario
+from src.engine.work_limits import Check
 
 BLOCK = 8  # trials per random-number stream
 ROW_TRIALS = 256  # trials used for the per-row P10/P50/P90 (the first ones)
@@ -91,6 +92,7 @@ def run(
     group_by: tuple[str, ...] = DEFAULT_GROUP_BY,
     on_time_tolerance_months: float | None = None,
     row_quantiles: bool = True,
+    check: Check | None = None,
 ) -> SimulationResult:
     """Simulate the portfolio under a scenario.
 
@@ -110,9 +112,16 @@ def run(
         row_quantiles: compute per-row P10/P50/P90 delay and duration ratio,
             from the first 256 trials (enough for a per-project table; keeps
             memory at rows × 256 float32).
+        check: called after each chunk with (trials done, trials); it may
+            raise to stop the run there (a `work_limits.Deadline`, or the
+            app's session check), so no run outlives its limit or its session
+            by more than one chunk.
 
     Returns:
         A `SimulationResult`.
+
+    Raises:
+        RunTimeoutError: `check` is a `Deadline` and the time ran out.
     """
     validate_portfolio(portfolio)
     cal = calibration if calibration is not None else load_calibration()
@@ -150,6 +159,7 @@ def run(
         chunk_size=chunk_size,
         tolerance=tol,
         row_quantiles=row_quantiles,
+        check=check,
     )
     info = run_info(
         scenario, rows, seed=seed, trials=trials, as_of=as_of.isoformat(), tolerance=tol
@@ -168,6 +178,7 @@ def _simulate(
     chunk_size: int,
     tolerance: float,
     row_quantiles: bool,
+    check: Check | None = None,
 ) -> TrialSums:
     """Run the kernel chunk by chunk and accumulate the per-trial sums.
 
@@ -213,6 +224,8 @@ def _simulate(
         if months is not None and sl.start < row_trials:
             take = min(row_trials, sl.stop) - sl.start
             months[:, sl.start : sl.start + take] = out["months"][:take].T
+        if check is not None:
+            check(min(sl.stop, trials), trials)
     return TrialSums(
         totals=totals[:trials],
         groups=gsums[:trials],

@@ -226,6 +226,10 @@ def syntax_error(exc: etree.XMLSyntaxError, read: int) -> FatalError:
     where = {"line": line, "column": column}
     if "Excessive depth" in detail:
         return FatalError("iati.file.too_deep_at", limit=MAX_DEPTH, **where)
+    if "XML_PARSE_HUGE" in detail:
+        # libxml2's 10 MB cap on one text or attribute value ("try
+        # XML_PARSE_HUGE" is advice for programmers, not for our users)
+        return FatalError("iati.file.too_long_value", read=read, **where)
     if read == 0 and ("Document is empty" in detail or "Start tag expected" in detail):
         return FatalError("iati.file.not_xml", detail=detail, **where)
     return FatalError("iati.file.malformed", detail=detail, read=read, **where)

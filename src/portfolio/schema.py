@@ -176,11 +176,14 @@ class PortfolioMeta:
         fingerprint: a hash of the source files, so saved scenarios can tell
             whether the data changed since they were run.
         name: dataset name ("bundled" for the shipped sample).
+        files: an imported dataset's own source files (their names), which
+            the source lines name; empty for the bundled agencies' files.
     """
 
     as_of: str
     fingerprint: str
     name: str = "bundled"
+    files: tuple[str, ...] = ()
 
 
 # Second table: one row per IATI transaction, keyed by project (the same numbers

@@ -29,6 +29,8 @@ class Kpis:
             none do); rows without spend data are not counted as zero delivery.
         high_risk_share: share of budget in High or Very high risk rows.
         as_of: data date (ISO).
+        spend_reporting: distinct projects that report spending (the ones
+            `delivery_ratio` is measured on).
     """
 
     projects: int
@@ -38,6 +40,7 @@ class Kpis:
     delivery_ratio: float | None
     high_risk_share: float | None
     as_of: str
+    spend_reporting: int = 0
 
 
 def kpis(df: pd.DataFrame, as_of: str) -> Kpis:
@@ -57,6 +60,7 @@ def kpis(df: pd.DataFrame, as_of: str) -> Kpis:
         delivery_ratio=delivery,
         high_risk_share=high / budget if budget > 0 else None,
         as_of=as_of,
+        spend_reporting=int(rep[S.COL_PROJECT_ID].nunique()),
     )
 
 

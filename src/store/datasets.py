@@ -19,13 +19,18 @@ from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.imports.report import ImportReport
 from src.portfolio.schema import PortfolioMeta
 from src.store.db import as_utc, datasets, get_engine, reference_classes, with_retry
-from src.store.errors import empty_on_fault, store_boundary
+from src.store.errors import (
+    StoreNotFoundError,
+    StoreRefusal,
+    empty_on_fault,
+    store_boundary,
+)
 
 RESERVED_NAMES = frozenset({"bundled"})
 MAX_NAME = 200
 
 
-class DatasetNotFoundError(LookupError):
+class DatasetNotFoundError(StoreNotFoundError):
     """No dataset has this name."""
 
 
@@ -54,14 +59,11 @@ def check_name(name: str) -> str:
     """The stripped name, or ValueError when it cannot name a dataset."""
     clean = (name or "").strip()
     if not clean:
-        msg = "a dataset needs a name"
-        raise ValueError(msg)
+        raise StoreRefusal("store.dataset.no_name")
     if len(clean) > MAX_NAME:
-        msg = f"a dataset name has at most {MAX_NAME} characters"
-        raise ValueError(msg)
+        raise StoreRefusal("store.dataset.name_too_long", limit=MAX_NAME)
     if clean.lower() in RESERVED_NAMES:
-        msg = f"{clean!r} is reserved for the bundled dataset; choose another name"
-        raise ValueError(msg)
+        raise StoreRefusal("store.dataset.reserved", name=clean)
     return clean
 
 
@@ -116,8 +118,7 @@ def save_dataset(
                 select(datasets.c.id).where(datasets.c.name == name)
             ).first()
             if exists and not replace:
-                msg = f"a dataset named {name!r} already exists"
-                raise ValueError(msg)
+                raise StoreRefusal("store.dataset.exists", name=name)
             if exists:
                 conn.execute(
                     update(datasets).where(datasets.c.name == name).values(**values)
@@ -177,8 +178,7 @@ def _one(name: str, *cols):  # noqa: ANN002, ANN202 - SQLAlchemy columns and row
     with get_engine().connect() as conn:
         row = conn.execute(select(*cols).where(datasets.c.name == name)).first()
     if row is None:
-        msg = f"no dataset named {name!r}"
-        raise DatasetNotFoundError(msg)
+        raise DatasetNotFoundError("store.dataset.not_found", name=name)
     return row
 
 
@@ -195,6 +195,7 @@ def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
         datasets.c.data_date,
         datasets.c.fingerprint,
         datasets.c.dtypes,
+        datasets.c.provenance,
     )
     df = pd.read_parquet(io.BytesIO(row.table_parquet))
     # Parquet has no second-resolution timestamps: restore the saved units
@@ -205,8 +206,12 @@ def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
             and str(df[col].dtype) != dtype
         ):
             df[col] = df[col].astype(dtype)
+    files = _json(row.provenance).get("files") or []
     return df, PortfolioMeta(
-        as_of=row.data_date, fingerprint=row.fingerprint, name=name
+        as_of=row.data_date,
+        fingerprint=row.fingerprint,
+        name=name,
+        files=tuple(str(f.get("name", "")) for f in files if isinstance(f, dict)),
     )
 
 
@@ -230,8 +235,7 @@ def dataset_info(name: str) -> DatasetInfo:
     with get_engine().connect() as conn:
         r = conn.execute(select(*_INFO_COLUMNS).where(datasets.c.name == name)).first()
     if r is None:
-        msg = f"no dataset named {name!r}"
-        raise DatasetNotFoundError(msg)
+        raise DatasetNotFoundError("store.dataset.not_found", name=name)
     return _info(r)
 
 
@@ -266,14 +270,12 @@ def rename_dataset(old: str, new: str) -> None:
                 select(datasets.c.id).where(datasets.c.name == new)
             ).first()
             if taken and new != old:
-                msg = f"a dataset named {new!r} already exists"
-                raise ValueError(msg)
+                raise StoreRefusal("store.dataset.exists", name=new)
             done = conn.execute(
                 update(datasets).where(datasets.c.name == old).values(name=new)
             ).rowcount
             if not done:
-                msg = f"no dataset named {old!r}"
-                raise DatasetNotFoundError(msg)
+                raise DatasetNotFoundError("store.dataset.not_found", name=old)
             rc = reference_classes
             conn.execute(update(rc).where(rc.c.dataset == old).values(dataset=new))
 

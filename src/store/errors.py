@@ -57,6 +57,36 @@ class StoreError(ValueError):
         super().__init__(store_error_text(self, DEFAULT_LANG))
 
 
+class _Keyed:
+    """A store refusal as a catalog key and its values (English as `str`)."""
+
+    def __init__(self, key: str, /, **params: object) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(translate(key, DEFAULT_LANG, **params))
+
+
+class StoreRefusal(_Keyed, ValueError):
+    """A name the store refuses (empty, too long, reserved, taken)."""
+
+
+class StoreNotFoundError(_Keyed, LookupError):
+    """No stored dataset or scenario has this name."""
+
+
+def store_message(exc: BaseException, lang: str) -> str:
+    """What a store error says, in `lang` (a fault, a refusal or other text).
+
+    >>> store_message(StoreRefusal("store.scenario.no_name"), "fr")
+    'un scénario doit avoir un nom'
+    """
+    if isinstance(exc, StoreError):
+        return store_error_text(exc, lang)
+    if isinstance(exc, _Keyed):
+        return translate(exc.key, lang, **exc.params)
+    return str(exc)
+
+
 def classify(exc: BaseException) -> str:
     """The kind of a database or file error (see `KINDS`).
 

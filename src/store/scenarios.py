@@ -13,12 +13,17 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, insert, select, update
 
 from src.store.db import as_utc, get_engine, scenarios, with_retry
-from src.store.errors import empty_on_fault, store_boundary
+from src.store.errors import (
+    StoreNotFoundError,
+    StoreRefusal,
+    empty_on_fault,
+    store_boundary,
+)
 
 MAX_NAME = 200
 
 
-class ScenarioNotFoundError(LookupError):
+class ScenarioNotFoundError(StoreNotFoundError):
     """No saved scenario has this name."""
 
 
@@ -44,11 +49,9 @@ class ScenarioRecord:
 def _check_name(name: str) -> str:
     clean = (name or "").strip()
     if not clean:
-        msg = "a scenario needs a name"
-        raise ValueError(msg)
+        raise StoreRefusal("store.scenario.no_name")
     if len(clean) > MAX_NAME:
-        msg = f"a scenario name has at most {MAX_NAME} characters"
-        raise ValueError(msg)
+        raise StoreRefusal("store.scenario.name_too_long", limit=MAX_NAME)
     return clean
 
 
@@ -114,8 +117,7 @@ def get_scenario(name: str) -> ScenarioRecord:
     with get_engine().connect() as conn:
         r = conn.execute(select(scenarios).where(scenarios.c.name == name)).first()
     if r is None:
-        msg = f"no saved scenario named {name!r}"
-        raise ScenarioNotFoundError(msg)
+        raise ScenarioNotFoundError("store.scenario.not_found", name=name)
     return ScenarioRecord(
         r.name, r.scenario, r.fingerprint, as_utc(r.created), as_utc(r.updated)
     )
@@ -147,14 +149,12 @@ def rename_scenario(old: str, new: str) -> None:
                 select(scenarios.c.id).where(scenarios.c.name == new)
             ).first()
             if taken and new != old:
-                msg = f"a scenario named {new!r} already exists"
-                raise ValueError(msg)
+                raise StoreRefusal("store.scenario.exists", name=new)
             done = conn.execute(
                 update(scenarios).where(scenarios.c.name == old).values(name=new)
             ).rowcount
             if not done:
-                msg = f"no saved scenario named {old!r}"
-                raise ScenarioNotFoundError(msg)
+                raise ScenarioNotFoundError("store.scenario.not_found", name=old)
 
     with_retry(work)
 

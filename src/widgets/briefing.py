@@ -58,6 +58,7 @@ def pack_choice_input() -> PackChoice:
         default=list(SECTIONS),
         format_func=labeller("brief.section."),
         key=SECTIONS_KEY,
+        select_all=False,
     )
     pack_lang = right.selectbox(
         t("brief.page.lang"), list(LANGUAGES), format_func=LANGUAGES.get, key=LANG_KEY
@@ -74,7 +75,9 @@ def pack_choice_input() -> PackChoice:
     if names is None or not names:
         left.caption(t("brief.page.no_scenarios"))
     else:
-        chosen = left.multiselect(t("brief.page.scenarios"), names, key=SCENARIOS_KEY)
+        chosen = left.multiselect(
+            t("brief.page.scenarios"), names, key=SCENARIOS_KEY, select_all=False
+        )
     return PackChoice(tuple(sections), tuple(chosen), pack_lang, title.strip())
 
 

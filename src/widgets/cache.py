@@ -13,6 +13,7 @@ from src.engine.metrics import SimulationResult
 from src.engine.montecarlo import run
 from src.engine.scenario import Scenario
 from src.engine.sensitivity import assumption_ranges, sensitivity
+from src.engine.work_limits import Check, Deadline
 from src.portfolio.activity_tables import SideTables
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.filters import FilterSpec
@@ -25,6 +26,7 @@ from src.portfolio.load import (
 from src.portfolio.money_summary import MoneySummary, money_summary
 from src.portfolio.schema import PortfolioMeta
 from src.settings import Settings
+from src.widgets import state
 
 BUNDLED = "bundled"
 
@@ -149,19 +151,22 @@ def dataset_names() -> list[str]:
     return [BUNDLED, *(d.name for d in list_datasets())]
 
 
-def scenario_run(dataset: str, spec: FilterSpec, token: str) -> SimulationResult:
+def scenario_run(
+    dataset: str, spec: FilterSpec, token: str, check: Check | None = None
+) -> SimulationResult:
     """One engine run of a scenario (URL token) on the filtered portfolio.
 
     Cached per (dataset content, filters, scenario): moving a lever back to a
     value seen before, or the baseline of any scenario with the same settings,
-    is instant; a replaced dataset is simulated afresh.
+    is instant; a replaced dataset is simulated afresh. `check` (not part of
+    the key) runs between chunks: `session_check`.
     """
-    return _scenario_run(dataset, data_version(dataset), spec, token)
+    return _scenario_run(dataset, data_version(dataset), spec, token, check)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _scenario_run(
-    dataset: str, version: str, spec: FilterSpec, token: str
+    dataset: str, version: str, spec: FilterSpec, token: str, _check: Check | None
 ) -> SimulationResult:
     del version  # part of the cache key only
     df, meta = portfolio(dataset)
@@ -171,7 +176,25 @@ def _scenario_run(
         scenario,
         as_of=date.fromisoformat(meta.as_of),
         calibration=calibration(dataset, scenario.reference),
+        check=_check,
     )
+
+
+def session_check(seconds: float) -> Check:
+    """A between-chunks check: the time limit, and the session's yield point.
+
+    Reading session state is where Streamlit raises its stop or rerun
+    exception in the script thread (a closed tab, a moved slider), so a run
+    whose session ended stops after at most one more chunk instead of
+    computing on; a run past `seconds` raises `RunTimeoutError`.
+    """
+    deadline = Deadline(seconds)
+
+    def check(done: int, trials: int) -> None:
+        st.session_state.get(state.LANG)  # a yield point (stop/rerun raise here)
+        deadline(done, trials)
+
+    return check
 
 
 def calibration(dataset: str, reference: str) -> Calibration:

@@ -69,7 +69,7 @@ def render_country_table(df: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True, column_config={t("col.budget_usd"): money})
     st.download_button(
         t("table.download"),
-        data=lambda: to_csv_bytes(table, [t("coord.countries")]),
+        data=lambda: to_csv_bytes(table),
         file_name="coordination_by_country.csv",
         mime="text/csv",
         key=state.COORD_DOWNLOAD,

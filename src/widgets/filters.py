@@ -196,6 +196,8 @@ def _multi(
             key=key,
             format_func=fmt,
             placeholder=t("filters.any"),
+            # Streamlit's "Select all" is English only, and empty is all here
+            select_all=False,
         )
     )
 

@@ -17,7 +17,7 @@ from src.portfolio.schema import PortfolioMeta
 from src.widgets import cache, routing, state
 from src.widgets.filters import filter_sidebar
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.store_health import render_store_notice
+from src.widgets.store_health import error_text, render_store_notice
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def app_frame() -> Context:
             t(
                 "notice.dataset_failed",
                 name=md_escape(dataset),
-                reason=md_escape(str(exc)),
+                reason=error_text(exc),
             )
         )
         st.stop()

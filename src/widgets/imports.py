@@ -7,6 +7,8 @@ Problem messages are shown in the UI language.
 
 from __future__ import annotations
 
+import time
+
 import pandas as pd
 import streamlit as st
 
@@ -17,12 +19,13 @@ from src.portfolio.imports import (
     max_upload_bytes,
 )
 from src.portfolio.imports.template import template_csv_bytes, template_xlsx_bytes
+from src.settings import Settings
 from src.store.datasets import store_import
 from src.store.errors import StoreError
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.quality import translated_columns
-from src.widgets.store_health import render_store_error
+from src.widgets.store_health import error_text, render_store_error
 
 UPLOAD = "data.upload"
 NAME = "data.name"
@@ -55,13 +58,32 @@ def template_downloads() -> None:
 
 def upload_input() -> list:
     """The file uploader (several files); returns the uploaded files."""
+    mb = max(1, max_upload_bytes() // 2**20)
     files = st.file_uploader(
-        t("data.upload", mb=max_upload_bytes() // 2**20),
+        t("data.upload", mb=mb),
         type=["xml", "csv", "xlsx", "txt"],
         accept_multiple_files=True,
         key=UPLOAD,
+        # the box's own "Limit … per file" then states our limit, not 200 MB;
+        # its English texts are explained in the UI language in the help
+        max_upload_size=mb,
+        help=t("upload.help", mb=mb),
     )
     return list(files or [])
+
+
+class ImportTimeout(BaseException):  # noqa: N818 - a stop, like Streamlit's own
+    """Raised by the progress callback once the import time limit has passed.
+
+    A BaseException, as Streamlit's StopException is: the IATI parser's barrier
+    turns every Exception into a problem of the file, and this must stop the
+    whole import (nothing is kept; the page says why).
+    """
+
+    def __init__(self, done: int, total: int) -> None:
+        super().__init__(done, total)
+        self.done = done
+        self.total = total
 
 
 def validated_report(files: list) -> ImportReport | None:
@@ -74,11 +96,30 @@ def validated_report(files: list) -> ImportReport | None:
     if kept and kept[0] == signature:
         return kept[1]
     bar = st.progress(0.0, text=t("data.validating"))
+    limit = Settings.from_env().import_timeout_s
+    start = time.monotonic()
 
     def progress(done: int, total: int) -> None:
+        # a Streamlit call: where a closed or rerun session stops the import
         bar.progress(min(done / total, 1.0), text=t("data.validating"))
+        if limit > 0 and time.monotonic() - start > limit:
+            raise ImportTimeout(done, total)
 
-    report = import_files(files, on_progress=progress)
+    try:
+        report = import_files(files, on_progress=progress)
+    except ImportTimeout as stop:
+        bar.empty()
+        lang = current_lang()
+        st.error(
+            t(
+                "data.timeout",
+                seconds=format_number(limit, lang, 0 if limit >= 1 else 3),
+                done=format_number(stop.done / 2**20, lang, 1),
+                total=format_number(stop.total / 2**20, lang, 1),
+            ),
+            icon=":material/timer_off:",
+        )
+        return None
     bar.empty()
     st.session_state[REPORT] = (signature, report)
     return report
@@ -143,7 +184,7 @@ def accept_form(report: ImportReport, default_name: str) -> None:
         render_store_error(exc)
         return
     except ValueError as exc:
-        st.error(md_escape(str(exc)))
+        st.error(error_text(exc))
         return
     cache.portfolio.clear()
     cache.build_report.clear()

@@ -26,6 +26,17 @@ def kpi_values(k: Kpis, lang: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def kpi_notes(k: Kpis, lang: str) -> dict[str, str]:
+    """A grey line under a card, by label key: the delivery ratio's coverage."""
+    return {
+        "kpi.delivery": t(
+            "kpi.delivery_coverage",
+            reporting=format_number(k.spend_reporting, lang),
+            projects=format_number(k.projects, lang),
+        )
+    }
+
+
 def render_kpi_row(k: Kpis) -> None:
     """Draw the KPIs as st.metric cards in a row that wraps.
 
@@ -33,12 +44,16 @@ def render_kpi_row(k: Kpis) -> None:
     any window width or language; cards that do not fit go to the next line.
     """
     lang = current_lang()
+    notes = kpi_notes(k, lang)
     with st.container(horizontal=True, gap="small"):
         for label, value, help_key in kpi_values(k, lang):
             # st.metric renders Markdown: escape "$" so it never starts LaTeX.
             st.metric(
                 t(label),
                 value.replace("$", r"\$"),
+                delta=notes.get(label),
+                delta_color="off",
+                delta_arrow="off",
                 help=t(help_key),
                 border=True,
                 width="content",

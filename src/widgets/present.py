@@ -1,4 +1,8 @@
-"""Presentation mode (?present=1): no sidebar or controls, larger figures."""
+"""Presentation mode (?present=1): no sidebar or controls, larger figures.
+
+A bar at the top keeps the way out (the same page and filters without
+``present``) and links to the other pages (staying in presentation mode).
+"""
 
 from __future__ import annotations
 
@@ -40,3 +44,28 @@ def apply_presentation_mode() -> None:
         )
     if presenting():
         st.markdown(_CSS, unsafe_allow_html=True)
+
+
+def render_presentation_bar(current: st.Page, pages: list[st.Page]) -> None:
+    """When presenting: an exit link and one link per listed page.
+
+    Args:
+        current: the page shown (the exit link reopens it, not presenting).
+        pages: the pages to link to, in menu order (hidden ones left out).
+    """
+    if not presenting():
+        return
+    from src.widgets.i18n import t
+
+    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    leave = {k: v for k, v in params.items() if k != state.URL_PRESENT}
+    with st.container(horizontal=True, key=state.PRESENT_BAR):
+        st.page_link(
+            current,
+            label=t("present.exit"),
+            icon=":material/close_fullscreen:",
+            query_params=leave,
+        )
+        for page in pages:
+            if page.url_path != current.url_path:
+                st.page_link(page, query_params=params)

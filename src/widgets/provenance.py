@@ -6,15 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from src.i18n import format_number
+from src.portfolio.export import source_line
 from src.portfolio.quality import derived_counts
-from src.widgets.i18n import current_lang, t
+from src.portfolio.schema import PortfolioMeta
+from src.widgets.i18n import current_lang, md_escape, t
 
 
-def render_provenance(df: pd.DataFrame) -> None:
-    """An expander explaining derived values and listing the sources."""
+def render_provenance(df: pd.DataFrame, meta: PortfolioMeta) -> None:
+    """An expander explaining derived values and listing the sources.
+
+    An imported dataset's sources are its own files, not the bundled agencies'.
+    """
     lang = current_lang()
     counts = {k: format_number(v, lang) for k, v in derived_counts(df).items()}
     with st.expander(t("prov.title"), icon=":material/info:"):
         st.markdown(t("prov.derived", **counts))
         st.markdown(t("prov.risk_formula"))
-        st.markdown(t("prov.sources"))
+        st.markdown(source_line(meta, lang, long=True, escape=md_escape))

@@ -17,7 +17,7 @@ from src.widgets.i18n import current_lang, t
 
 
 def render_quality_report(df: pd.DataFrame) -> None:
-    """One line per check; each expands to the projects concerned."""
+    """One line per check on the rows `df` (the selection), each expandable."""
     report = cache.build_report(st.session_state.get(state.DATASET, cache.BUNDLED))
     checks = quality_report(df, report.build_problems)
     st.dataframe(
@@ -71,6 +71,7 @@ def render_problems() -> None:
     """The parser's and builder's messages, file by file."""
     report = cache.build_report(st.session_state.get(state.DATASET, cache.BUNDLED))
     st.subheader(t("quality.problems"))
+    st.caption(t("quality.problems_scope"))
     st.caption(
         t(
             "quality.counts",

@@ -213,6 +213,7 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
             format_func=labeller("sector."),
             key=_lever_key(i, "sectors"),
             placeholder=t("scen.everywhere"),
+            select_all=False,
         )
         regions = cols[1].multiselect(
             t("filters.region"),
@@ -220,6 +221,7 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
             format_func=labeller("region."),
             key=_lever_key(i, "regions"),
             placeholder=t("scen.everywhere"),
+            select_all=False,
         )
         names = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False))
         countries = cols[2].multiselect(
@@ -228,12 +230,14 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
             format_func=lambda v: names.get(v, v),
             key=_lever_key(i, "countries"),
             placeholder=t("scen.everywhere"),
+            select_all=False,
         )
         agencies = cols[3].multiselect(
             t("filters.agency"),
             agency_options,
             key=_lever_key(i, "agencies"),
             placeholder=t("scen.everywhere"),
+            select_all=False,
         )
     return {
         "kind": kind,

@@ -22,6 +22,7 @@ from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.scenario_editor import NAME, NOTICE, load_into_state
 from src.widgets.scenario_results import HEADLINE, format_metric
+from src.widgets.store_health import error_text
 
 URL_COMPARE = "compare"
 COMPARE = "scen.compare"
@@ -38,7 +39,7 @@ def _load(name: str, fingerprint: str, spec: FilterSpec) -> None:
         record = store.get_scenario(name)
         scenario = Scenario.from_json(record.scenario_json)
     except (LookupError, ValueError) as exc:
-        st.session_state[NOTICE] = t("scen.load_failed", reason=md_escape(str(exc)))
+        st.session_state[NOTICE] = t("scen.load_failed", reason=error_text(exc))
         return
     load_into_state(scenario.with_changes(name=name))
     notices = []
@@ -75,7 +76,7 @@ def _import_file() -> None:
         st.session_state[NOTICE] = t(
             "scen.import_failed",
             file=md_escape(upload.name),
-            reason=md_escape(str(exc)),
+            reason=error_text(exc),
         )
         return
     load_into_state(scenario)
@@ -92,7 +93,7 @@ def render_save(scenario: Scenario, ctx: Context) -> None:
             saved = scenario.with_changes(name=name, filters=ctx.spec.to_dict())
             store.save_scenario(name, saved.to_json(), meta.fingerprint)
         except ValueError as exc:
-            st.error(t("scen.save_failed", reason=md_escape(str(exc))))
+            st.error(t("scen.save_failed", reason=error_text(exc)))
         else:
             st.success(t("scen.saved", name=md_escape(name)))
     left, right = st.columns(2)
@@ -105,7 +106,12 @@ def render_save(scenario: Scenario, ctx: Context) -> None:
         icon=":material/download:",
     )
     right.file_uploader(
-        t("scen.import"), type=["json"], key="scen.import", on_change=_import_file
+        t("scen.import"),
+        type=["json"],
+        key="scen.import",
+        on_change=_import_file,
+        max_upload_size=1,  # a scenario is at most 20,000 characters
+        help=t("upload.help", mb=1),
     )
 
 
@@ -150,7 +156,7 @@ def render_library(ctx: Context) -> None:
         try:
             store.rename_scenario(chosen, new)
         except (LookupError, ValueError) as exc:
-            st.error(t("scen.save_failed", reason=md_escape(str(exc))))
+            st.error(t("scen.save_failed", reason=error_text(exc)))
         else:
             st.rerun()
     cols[3].button(
@@ -178,6 +184,7 @@ def compare_picker() -> list[str]:
         key=COMPARE,
         max_selections=MAX_COMPARED,
         placeholder=t("scen.compare_placeholder"),
+        select_all=False,
     )
     if chosen:
         st.query_params[URL_COMPARE] = chosen

@@ -69,6 +69,7 @@ URL_BUDGET = "budget"
 URL_LANG = "lang"
 URL_METRIC = "metric"
 URL_PRESENT = "present"
+PRESENT_BAR = "present.bar"  # presentation mode's exit and page links
 URL_DATASET = "dataset"
 URL_COUNTRY = "c"  # the country page's country (ISO3)
 URL_PROJECT = "id"  # the project page's IATI identifier

@@ -6,7 +6,7 @@ import streamlit as st
 
 from src.settings import Settings
 from src.store.db import check_store
-from src.store.errors import StoreError, store_error_text
+from src.store.errors import StoreError, store_error_text, store_message
 from src.widgets.i18n import current_lang, md_escape
 
 
@@ -36,3 +36,8 @@ def render_store_notice() -> bool:
 def render_store_error(exc: StoreError) -> None:
     """A failed save or delete, in the UI language."""
     st.error(md_escape(store_error_text(exc, current_lang())))
+
+
+def error_text(exc: BaseException) -> str:
+    """A store refusal or fault (else the error's text), escaped, in the UI language."""
+    return md_escape(store_message(exc, current_lang()))

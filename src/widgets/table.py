@@ -11,7 +11,8 @@ import streamlit as st
 from src.engine.classes import reference_classes
 from src.i18n import country_name
 from src.portfolio import schema as S
-from src.portfolio.export import to_csv_bytes
+from src.portfolio.export import source_line, to_csv_bytes, to_notes_bytes
+from src.portfolio.schema import PortfolioMeta
 from src.widgets import state
 from src.widgets.cache import BUNDLED
 from src.widgets.i18n import current_lang, t
@@ -22,9 +23,11 @@ def build_project_table(
 ) -> pd.DataFrame:
     """The rows as people read them: translated headers, names instead of codes.
 
-    Money stays numeric (USD) so the table sorts and the CSV adds up. With the
-    data date `as_of`, a column gives each row's reference class in the
-    simulation (short, blend, long, or reported when finished).
+    Money stays numeric (USD) so the table sorts and the CSV adds up; spend a
+    project does not report is empty, not 0. Columns say which values are
+    derived (end date source, sector source, location). With the data date
+    `as_of`, a column gives each row's reference class in the simulation
+    (short, blend, long, or reported when finished).
     """
 
     def tr(prefix: str, col: str) -> pd.Series:
@@ -52,8 +55,11 @@ def build_project_table(
             t("col.status"): tr("status.", S.COL_STATUS),
             t("col.start"): pd.to_datetime(df[S.COL_START]).dt.date,
             t("col.end"): pd.to_datetime(df[S.COL_END]).dt.date,
+            t("col.end_source"): tr("end_source.", S.COL_END_SOURCE),
             t("col.budget_usd"): df[S.COL_BUDGET].round(0),
-            t("col.spent_usd"): df[S.COL_SPENT].round(0),
+            t("col.spent_usd"): df[S.COL_SPENT]
+            .where(df[S.COL_SPEND_REPORTED].astype(bool))
+            .round(0),
             t("col.delivery"): (df[S.COL_DELIVERY] * 100).round(1),
             t("col.risk"): tr("risk.", S.COL_RISK),
             t("col.inform"): df[S.COL_INFORM],
@@ -74,19 +80,58 @@ def build_project_table(
 MAX_SHOWN = 5_000
 
 
-def csv_file_name(as_of: str, caption: str) -> str:
-    """A file name carrying the data date and a slug of the filters."""
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", caption).strip("-")[:60] or "all"
-    return f"portfolio_{as_of}_{slug}.csv"
+def csv_file_name(as_of: str, caption: str, suffix: str = ".csv") -> str:
+    """A file name carrying the data date and a slug of the filters.
+
+    Letters keep their accents (Streamlit sends such a name in the RFC 5987
+    form); anything but letters and digits becomes "-".
+    """
+    slug = re.sub(r"[\W_]+", "-", caption).strip("-")[:60] or "all"
+    return f"portfolio_{as_of}_{slug}{suffix}"
+
+
+def table_notes(caption: str, as_of: str, source: str) -> list[str]:
+    """The notes file of the project table: what it is, what is derived."""
+    columns = {
+        name: t("col." + name)
+        for name in (
+            "delivery",
+            "risk",
+            "reference_class",
+            "end",
+            "end_source",
+            "sector",
+            "sector_source",
+            "location",
+            "spent_usd",
+        )
+    }
+    return [
+        t("export.filters", filters=caption),
+        t("export.as_of", date=as_of),
+        source,
+        t("export.derived", **columns),
+        t("export.empty", **columns),
+        t("export.plain"),
+    ]
 
 
 def render_project_table(
-    df: pd.DataFrame, *, as_of: str, caption: str, key: str = state.DOWNLOAD_CSV
+    df: pd.DataFrame,
+    *,
+    meta: PortfolioMeta,
+    caption: str,
+    key: str = state.DOWNLOAD_CSV,
 ) -> None:
-    """Show the table and offer the identical CSV (the CSV has no page links)."""
+    """Show the table and offer the identical CSV (the CSV has no page links).
+
+    Its notes (filters, date, the dataset's own source, derived columns) are
+    a second file, so the CSV itself is plain.
+    """
     from src.widgets.project import project_href
 
     lang = current_lang()
+    as_of = meta.as_of
     table = build_project_table(df, lang, as_of)
     dataset = st.session_state.get(state.DATASET, BUNDLED)
     hrefs = {p: project_href(p, lang, dataset) for p in df[S.COL_PROJECT_ID].unique()}
@@ -109,15 +154,19 @@ def render_project_table(
             ),
         },
     )
-    header = [
-        t("export.filters", filters=caption),
-        t("export.as_of", date=as_of),
-        t("export.source"),
-    ]
-    st.download_button(
+    notes = table_notes(caption, as_of, source_line(meta, lang))
+    left, right = st.columns(2)
+    left.download_button(
         t("table.download"),
-        data=lambda: to_csv_bytes(table, header),  # built only when clicked
+        data=lambda: to_csv_bytes(table),  # built only when clicked
         file_name=csv_file_name(as_of, caption),
         mime="text/csv",
         key=key,
+    )
+    right.download_button(
+        t("table.download_notes"),
+        data=to_notes_bytes(notes),
+        file_name=csv_file_name(as_of, caption, "_notes.txt"),
+        mime="text/plain",
+        key=state.item_key(key, "notes"),
     )

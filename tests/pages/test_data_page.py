@@ -241,3 +241,18 @@ def test_absurd_budgets_and_dates_are_refused_and_every_page_keeps_working():
     for page in ("pages/overview.py", "pages/scenarios.py"):
         bundled = helpers.open_page(page, {"lang": "fr"})
         assert not bundled.exception, (page, bundled.exception)
+
+
+def test_an_import_past_its_time_limit_is_stopped_with_a_translated_message(
+    monkeypatch,
+):
+    monkeypatch.setenv("APP_IMPORT_TIMEOUT_S", "0.000001")
+    at = open_page({"lang": "es"})
+    csv = (FIX / "portfolio_20.csv").read_bytes()
+    at.file_uploader(key="data.upload").set_value(("portfolio_20.csv", csv, "text/csv"))
+    at.run()
+    assert not at.exception, at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("La validación de los archivos se detuvo" in e for e in errors), errors
+    assert not at.metric  # no report: nothing was read into the page
+    assert list_datasets() == []

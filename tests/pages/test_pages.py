@@ -186,3 +186,15 @@ def test_imported_dataset_survives_a_page_switch(app_data_dir):
     assert not at.exception
     assert at.query_params["dataset"] == "kenya"
     assert metric_values(at)["Projects"] == str(small["project_id"].nunique())
+
+
+def test_the_delivery_card_says_it_counts_only_projects_that_report_spending():
+    df, _ = load_bundled_portfolio()
+    reporting = df.loc[df[S.COL_SPEND_REPORTED].astype(bool), S.COL_PROJECT_ID]
+    n_reporting, n_projects = reporting.nunique(), df[S.COL_PROJECT_ID].nunique()
+    assert 0 < n_reporting < n_projects  # the bundled data has both kinds
+    at = run_app()
+    card = next(m for m in at.metric if m.label == "Delivery ratio")
+    assert card.delta == (
+        f"on the {n_reporting:,} of {n_projects:,} projects that report spending"
+    )

@@ -108,3 +108,23 @@ def test_a_saved_scenario_keeps_its_filters_and_says_when_run_on_others():
     notes = [w.value for w in other.warning if "other filters" in w.value]
     assert len(notes) == 1
     assert "Sector: Health" in notes[0]
+
+
+def test_store_refusals_on_the_scenarios_page_are_in_the_ui_language():
+    scenario = Scenario(levers=(Lever("capacity", 25),), trials=200)
+    at = open_page({"lang": "fr", "scenario": scenario.to_token()})
+    at.text_input(key="scen.name").set_value("   ").run()
+    at.button(key="scen.save").click().run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("un scénario doit avoir un nom" in e for e in errors), errors
+
+    saved("A", 10)
+    saved("B", 20)
+    at = open_page({"lang": "es"})
+    at.selectbox(key="scen.pick").set_value("A").run()
+    at.text_input(key="scen.rename_to").set_value("B").run()
+    at.button(key="scen.rename").click().run()
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("ya existe un escenario llamado «B»" in e for e in errors), errors

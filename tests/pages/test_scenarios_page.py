@@ -246,3 +246,17 @@ def test_a_run_over_the_size_limit_is_refused_with_a_message(monkeypatch):
         "limit of 1,000 row-trials per run: use at most 10 trials for this "
         "selection, or a smaller selection."
     ]
+
+
+def test_a_run_past_the_time_limit_stops_with_a_translated_message(monkeypatch):
+    monkeypatch.setenv("APP_RUN_TIMEOUT_S", "0.001")
+    # A lever no other test uses (no cached result), 2,000 trials. The bundled
+    # 1,029 rows take 15 blocks of 8 trials per chunk (131,072 // (1,029 × 8)),
+    # so the limit is seen after the first 120 trials: about 100 fit.
+    scenario = Scenario(levers=(Lever("budget", -35),), trials=2_000)
+    at = open_page({"scenario": scenario.to_token(), "lang": "fr"})
+    assert not at.exception, at.exception
+    [error] = [e.value.replace("\\", "") for e in at.error]
+    assert "La simulation a été arrêtée" in error
+    assert "pour 2\u202f000 tirages" in error
+    assert "au plus environ 100 tirages" in error

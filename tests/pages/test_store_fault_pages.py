@@ -27,3 +27,20 @@ def test_a_damaged_database_leaves_the_pages_usable_in_spanish(corrupt_db, page)
     assert not at.exception, at.exception
     shown = [w.value.replace("\\", "") for w in at.warning]
     assert any("está dañada (file is not a database)" in w for w in shown)
+
+
+def test_a_scenario_save_on_a_read_only_store_is_said_in_the_ui_language(
+    unwritable_dir,
+):
+    from src.engine.scenario import Lever, Scenario
+
+    token = Scenario(levers=(Lever("capacity", 25),), trials=200).to_token()
+    at = helpers.open_page(
+        "pages/scenarios.py", {state.URL_LANG: "fr", "scenario": token}
+    )
+    at.text_input(key="scen.name").set_value("Plus de capacité").run()
+    at.button(key="scen.save").click().run()
+    assert not at.exception, at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("n'est pas accessible en écriture" in e for e in errors), errors
+    assert not any("cannot be written" in e for e in errors)

@@ -519,3 +519,31 @@ def test_undefined_entity_reports_position() -> None:
     assert activities == []
     assert "line 2, column" in report.fatal[0].message
     assert "foo" in report.fatal[0].message
+
+
+@pytest.mark.parametrize(
+    "activity",
+    [
+        b'<iati-activity note="' + b"x" * 10_500_000 + b'"/>',
+        b"<iati-activity><title><narrative>"
+        + b"x" * 10_500_000
+        + b"</narrative></title></iati-activity>",
+    ],
+    ids=["attribute", "text"],
+)
+def test_a_huge_value_in_a_well_formed_file_gets_our_own_message(
+    tmp_path: Path, activity: bytes
+) -> None:
+    path = tmp_path / "huge.xml"
+    first = b"<iati-activity><iati-identifier>XM-OK-1</iati-identifier></iati-activity>"
+    path.write_bytes(
+        b'<iati-activities version="2.03">' + first + activity + b"</iati-activities>"
+    )
+    activities, report = parse_file(path)
+    assert [a.identifier for a in activities] == ["XM-OK-1"]
+    assert len(report.fatal) == 1
+    message = report.fatal[0].message
+    assert "XML_PARSE_HUGE" not in message
+    assert "malformed" not in message
+    assert "10,000,000 characters" in message
+    assert "huge.xml" in message

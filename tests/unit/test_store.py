@@ -119,7 +119,7 @@ def test_dataset_round_trips_exactly(tiny_portfolio):
     assert info.rows == len(tiny_portfolio)
     df, got = D.load_dataset("My data")
     pd.testing.assert_frame_equal(df, tiny_portfolio)
-    assert got == PortfolioMeta("2021-06-01", "0123456789abcdef", "My data")
+    assert got == PortfolioMeta("2021-06-01", "0123456789abcdef", "My data", ("a.csv",))
     assert D.load_dataset_report("My data") == report
     [listed] = D.list_datasets()
     assert (listed.name, listed.provenance) == ("My data", prov)

@@ -184,7 +184,7 @@ class ImportReport:
     def rejected_csv(self, lang: str = DEFAULT_LANG) -> bytes:
         """The rejected rows as CSV with a reason column (formulas neutralised)."""
         rejected = self.rejected_frame(lang)
-        return to_csv_bytes(rejected, [f"Rejected rows: {len(rejected)}"])
+        return to_csv_bytes(rejected)
 
     def fingerprint(self) -> str:
         """Short SHA-256 over the files' names and checksums (and build version)."""
