@@ -25,16 +25,20 @@ def test_presentation_mode_has_an_exit_and_links_to_every_listed_page():
     assert "present" not in exit_query  # … not presenting
     listed = [p for p, _t, _i in dashboard.PAGES if p not in dashboard.HIDDEN]
     others = [p for p in listed if p != "pages/country.py"]
-    assert [label for label, _p, _q in links[1:]] == [
+    bar = links[1 : 1 + len(others)]  # the page's own links follow the bar
+    assert [label for label, _p, _q in bar] == [
         "Overview",
         "Scenarios",
         "Coordination",
+        "Follow the money",
         "Data quality",
         "Data",
         "Briefing",
     ]
-    assert len(links[1:]) == len(others)
-    for _label, _page, query in links[1:]:
+    default = dashboard.PAGES[0][0]  # the default page's link has no path
+    paths = ["" if p == default else p[len("pages/") : -3] for p in others]
+    assert [page for _l, page, _q in bar] == paths
+    for _label, _page, query in bar:
         assert query["present"] == ["1"]
         assert query["sector"] == ["Health"]
 
