@@ -95,7 +95,7 @@ def app_frame() -> Context:
             )
         )
         st.stop()
-    spec, url_notices = filter_sidebar(df)
+    spec, url_notices = filter_sidebar(df, dataset)
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")
     ctx = Context(df, spec.apply(df), spec, meta, spec.describe(current_lang(), df))

@@ -8,6 +8,7 @@ Nothing here draws: `src.widgets.map` renders the deck and reads clicks.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,7 @@ from pydeck.bindings.json_tools import default_serialize
 
 from src.i18n import translate
 from src.portfolio import schema as S
-from src.portfolio.geo import country_shapes
+from src.portfolio.geo import world_shapes
 from src.presentation.bins import (
     CHANGE,
     MAP_METRICS,
@@ -92,7 +93,7 @@ def country_features(
     """
     heading = translate("map.metric." + metric, lang)
     features = []
-    for feat in country_shapes()["features"]:
+    for feat in world_shapes()["features"]:
         iso3 = feat["properties"]["iso3"]
         value = values.get(iso3, np.nan)
         props = {
@@ -132,8 +133,31 @@ def _country_layer(
     )
 
 
+# Given the rows to draw as points, their `point_records` by row label.
+RecordSource = Callable[[pd.DataFrame], Mapping[Any, dict[str, Any]]]
+
+
+def _records(
+    rows: pd.DataFrame, lang: str, records: RecordSource | None
+) -> list[dict[str, Any]]:
+    """The rows' point records: from `records` (by row label) when given."""
+    if records is None:
+        return point_records(rows, lang)
+    if rows.empty:
+        return []
+    known = records(rows)
+    return [
+        {**known[label], "radius": radius}
+        for label, radius in zip(rows.index, rows["radius"], strict=True)
+    ]
+
+
 def _point_layers(
-    points: pd.DataFrame, *, lang: str, max_points: int
+    points: pd.DataFrame,
+    *,
+    lang: str,
+    max_points: int,
+    records: RecordSource | None = None,
 ) -> list[pdk.Layer]:
     """Cells above `max_points` placed rows, else country rings and site dots."""
     pts = points.dropna(subset=[S.COL_LAT, S.COL_LON])
@@ -163,7 +187,7 @@ def _point_layers(
         layers.append(
             pdk.Layer(
                 "ScatterplotLayer",
-                data=point_records(subset, lang),
+                data=_records(subset, lang, records),
                 id=f"points-{precision}",
                 pickable=True,
                 get_position=["lon", "lat"],
@@ -190,6 +214,7 @@ def build_portfolio_deck(
     borders: bool = False,
     max_points: int = MAX_POINTS,
     change: pd.Series | None = None,
+    records: RecordSource | None = None,
 ) -> tuple[pdk.Deck, list[tuple[Rgb, str]]]:
     """The map as a pydeck Deck plus its legend.
 
@@ -203,6 +228,10 @@ def build_portfolio_deck(
             browsers, some projector laptops) outlines cost about 3 s to draw.
         max_points: above this many rows, points are aggregated on a 1° grid.
         change: with metric CHANGE, the value per ISO3 to colour (diverging).
+        records: where the point rows' records come from: called with the rows
+            drawn as points, returns their `point_records` by row label (made
+            once per dataset and language by `src.widgets.cache.point_records`);
+            None formats them here. Their radius is set for this selection.
 
     Returns:
         (deck, legend): layers "ocean" (without web basemap), "countries", then
@@ -230,7 +259,7 @@ def build_portfolio_deck(
     )
     layers = [] if web_basemap else [_ocean_layer()]
     layers.append(_country_layer(features, borders=borders, web_basemap=web_basemap))
-    layers += _point_layers(points, lang=lang, max_points=max_points)
+    layers += _point_layers(points, lang=lang, max_points=max_points, records=records)
     deck = CompactDeck(
         layers=layers,
         initial_view_state=pdk.ViewState(**VIEW),

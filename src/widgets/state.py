@@ -84,3 +84,4 @@ SCEN_ROBUSTNESS = "scen.robustness"
 COORD_HEATMAP = "coord.heatmap"
 COORD_LEVEL = "coord.level"
 COORD_DOWNLOAD = "coord.download"
+SCEN_TABS = "scen.tabs"  # the open tab of the Scenarios page (its label)

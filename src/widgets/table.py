@@ -12,8 +12,7 @@ from src.engine.classes import reference_classes
 from src.i18n import country_name
 from src.portfolio import schema as S
 from src.portfolio.export import to_csv_bytes
-from src.widgets import state
-from src.widgets.cache import BUNDLED
+from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
 
 
@@ -80,18 +79,27 @@ def csv_file_name(as_of: str, caption: str) -> str:
     return f"portfolio_{as_of}_{slug}.csv"
 
 
+def linked_project_table(
+    df: pd.DataFrame, lang: str, as_of: str | None, dataset: str
+) -> pd.DataFrame:
+    """`build_project_table` with a first column linking each row to its page."""
+    from src.widgets.project import project_href
+
+    table = build_project_table(df, lang, as_of)
+    hrefs = {p: project_href(p, lang, dataset) for p in df[S.COL_PROJECT_ID].unique()}
+    links = df[S.COL_PROJECT_ID].map(hrefs).to_numpy()
+    return table.assign(**{t("col.page"): links})[[t("col.page"), *table.columns]]
+
+
 def render_project_table(
     df: pd.DataFrame, *, as_of: str, caption: str, key: str = state.DOWNLOAD_CSV
 ) -> None:
     """Show the table and offer the identical CSV (the CSV has no page links)."""
-    from src.widgets.project import project_href
-
     lang = current_lang()
-    table = build_project_table(df, lang, as_of)
-    dataset = st.session_state.get(state.DATASET, BUNDLED)
-    hrefs = {p: project_href(p, lang, dataset) for p in df[S.COL_PROJECT_ID].unique()}
-    shown = table.assign(**{t("col.page"): df[S.COL_PROJECT_ID].map(hrefs).to_numpy()})
-    shown = shown[[t("col.page"), *table.columns]]
+    dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+    # Built once per dataset and language; a filter change only picks rows.
+    shown = cache.row_view(linked_project_table, df, dataset, lang, as_of, dataset)
+    table = shown.drop(columns=t("col.page"))
     if len(table) > MAX_SHOWN:
         # The browser cannot draw 100k rows quickly; the CSV keeps them all.
         shown = shown.loc[
