@@ -35,15 +35,16 @@ render_search_results(ctx.selection, ctx.spec.query, dataset)
 def world_map() -> None:
     """The map and its controls: changing a control reruns only this part."""
     metric, web, borders = worldmap.metric_selector()
-    deck, legend = build_portfolio_deck(
-        by_country(ctx.selection),
-        ctx.selection,
-        metric=metric,
-        lang=lang,
-        web_basemap=web,
-        borders=borders,
-        records=cache.point_source(dataset, lang),
-    )
+    with st.spinner(t("map.preparing")):  # the first in a process: shapes
+        deck, legend = build_portfolio_deck(
+            by_country(ctx.selection),
+            ctx.selection,
+            metric=metric,
+            lang=lang,
+            web_basemap=web,
+            borders=borders,
+            records=cache.point_source(dataset, lang),
+        )
     worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
     worldmap.render_legend(legend, t("map.metric." + metric))
     worldmap.render_risk_legend(lang)

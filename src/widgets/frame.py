@@ -84,7 +84,9 @@ def app_frame() -> Context:
     render_store_notice()
     dataset = active_dataset(notices)
     try:
-        df, meta = cache.portfolio(dataset)
+        # A fresh server reads the dataset first (seconds for a large one).
+        with st.spinner(t("app.loading")):
+            df, meta = cache.portfolio(dataset)
     except (OSError, ValueError, LookupError) as exc:
         # A broken dataset or PORTFOLIO_FILE: say what is wrong, no traceback.
         st.error(
