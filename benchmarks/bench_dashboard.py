@@ -184,9 +184,10 @@ def measure(
     for step in steps.values():
         step()  # warm the server caches and the browser
     found: dict[str, list[float]] = {name: [] for name in steps}
-    for _ in range(rounds):
+    for r in range(rounds):
         for name, step in steps.items():
             found[name].append(step())
+            print(f"  round {r + 1}: {name} {found[name][-1]:.2f} s", flush=True)
     return found
 
 

@@ -31,26 +31,20 @@ render_search_results(ctx.selection, ctx.spec.query, dataset)
 
 
 # Map
-@st.fragment
-def world_map() -> None:
-    """The map and its controls: changing a control reruns only this part."""
-    metric, web, borders = worldmap.metric_selector()
-    with st.spinner(t("map.preparing")):  # the first in a process: shapes
-        deck, legend = build_portfolio_deck(
-            by_country(ctx.selection),
-            ctx.selection,
-            metric=metric,
-            lang=lang,
-            web_basemap=web,
-            borders=borders,
-            records=cache.point_source(dataset, lang),
-        )
-    worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
-    worldmap.render_legend(legend, t("map.metric." + metric))
-    worldmap.render_risk_legend(lang)
-
-
-world_map()
+metric, web, borders = worldmap.metric_selector()
+with st.spinner(t("map.preparing")):  # the first in a process reads the shapes
+    deck, legend = build_portfolio_deck(
+        by_country(ctx.selection),
+        ctx.selection,
+        metric=metric,
+        lang=lang,
+        web_basemap=web,
+        borders=borders,
+        records=cache.point_source(dataset, lang),
+    )
+worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
+worldmap.render_legend(legend, t("map.metric." + metric))
+worldmap.render_risk_legend(lang)
 
 # Breakdowns
 cols = st.columns(3)

@@ -48,8 +48,6 @@ def on_map_select() -> None:
         iso3 = props.get("iso3")
         if iso3:
             st.session_state[state.FILTER_COUNTRIES] = [iso3]
-            # The map is a fragment: a new filter reruns the whole page.
-            st.rerun()
 
 
 def render_legend(items: list[tuple[Rgb, str]], title: str) -> None:

@@ -1,4 +1,4 @@
-"""A lever move or a map control reruns only its fragment, not the whole page.
+"""A lever move reruns only its fragment, not the whole page.
 
 How it is seen from outside: every run of the whole page sends the sidebar's
 widgets again, and their messages carry the widget keys (here the search box's,
@@ -88,17 +88,3 @@ def test_a_lever_move_reruns_the_results_not_the_page(app_url, page):
     page.wait_for_function(CARD_CHANGED, arg=["Funding gap", before], timeout=60_000)
     page.wait_for_selector(READY, timeout=60_000)
     assert frames.sent_sidebar()
-
-
-def test_a_map_control_reruns_the_map_not_the_page(app_url, page):
-    frames = Frames(page)
-    page.goto(app_url)
-    page.wait_for_selector(READY, timeout=60_000)
-    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=60_000)
-    frames.mark()
-    radio = page.locator("[data-testid='stRadio']")
-    radio.get_by_text("Country risk (INFORM)", exact=True).click()
-    page.wait_for_url("**metric=risk**", timeout=60_000)
-    page.wait_for_selector(READY, timeout=60_000)
-    assert frames.received, "no message recorded after the map control"
-    assert not frames.sent_sidebar(), "the map control reran the whole page"
