@@ -1,33 +1,56 @@
-"""Benchmark: overview render and filter-change time in a real headless browser.
+"""Benchmark: the dashboard's speed in a real headless browser, against a bare page.
 
-Run: .venv/bin/python benchmarks/bench_dashboard.py [--synthetic 100000]
-Starts `streamlit run dashboard.py` on a free port (bundled data, then a
-synthetic portfolio of N projects via PORTFOLIO_FILE), opens it in Debian's
-Chromium with Playwright and prints:
-- first render: page open -> KPIs shown and the map canvas drawn (server warm);
-- filter change: choosing sector "Health" (once the first map draw is done) ->
-  the KPI shows the new total and the run has finished.
-Each figure is the median of 3 runs; the baseline row is a bare Streamlit page
-(one st.write) measured the same way in the same run.
+Run: .venv/bin/python benchmarks/bench_dashboard.py [--synthetic 100000] [--rounds 3]
+
+Starts `streamlit run` servers on free ports: a bare Streamlit page (one
+st.write), the dashboard on the bundled data and the dashboard on a synthetic
+portfolio of N projects (PORTFOLIO_FILE). It opens them in Debian's Chromium
+with Playwright and prints, each the median of `--rounds` measurements:
+
+- first render: page open -> the run finished, KPIs shown and the map canvas
+  drawn (server warm; a fresh browser context each time). The bare page and the
+  dashboard are opened alternately, so both see the same machine load: on a
+  shared machine the ratio is the robust figure;
+- filter change: choosing sector "Health" (once the map is drawn) -> the KPI
+  shows the new total and the run has finished;
+- lever move: on /scenarios with a budget lever (-20 %, then -30 %, ... so
+  that no run is cached), one step of its slider (keyboard) -> the "Funding
+  gap" card shows the new run and the run has finished;
+- shared link: a new server process (caches on disk as a restarted deployment
+  has them), then opening /scenarios?scenario=... -> the result cards shown.
+
+It ends with each figure against its target (issue #12).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from src.engine.scenario import Lever, Scenario  # noqa: E402
 from tests.browser.conftest import CHROMIUM_ARGS, _free_port, chromium_path  # noqa: E402
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+METRIC = "[data-testid='stMetric']"
+MAP = "[data-testid='stDeckGlJsonChart'] canvas"
+TIMEOUT = 180_000
+# A shared scenario link: a budget cut of 20 % everywhere, 200 trials.
+LINK = Scenario(levers=(Lever("budget", -20),), trials=200).to_token()
+CARD_CHANGED = """([label, before]) => {
+    const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+        .find(e => e.innerText.includes(label));
+    return m && m.innerText !== before; }"""
 
 
 def start(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
@@ -43,7 +66,7 @@ def start(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     url = f"http://127.0.0.1:{port}"
     import urllib.request
 
-    for _ in range(300):
+    for _ in range(600):
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=1) as r:
                 if r.read() == b"ok":
@@ -54,78 +77,171 @@ def start(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     raise SystemExit("server did not start")
 
 
+def stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+def _page(browser):
+    return browser.new_page(viewport={"width": 1600, "height": 1200})
+
+
 def first_render(browser, url: str, wait_map: bool = True) -> float:
-    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page = _page(browser)
     start = time.perf_counter()
     page.goto(url)
-    page.wait_for_selector(READY, timeout=120_000)
+    page.wait_for_selector(READY, timeout=TIMEOUT)
     if wait_map:
-        page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
-        page.wait_for_selector(
-            "[data-testid='stDeckGlJsonChart'] canvas", timeout=120_000
-        )
+        page.wait_for_selector(METRIC, timeout=TIMEOUT)
+        page.wait_for_selector(MAP, timeout=TIMEOUT)
     elapsed = time.perf_counter() - start
     page.close()
     return elapsed
 
 
+def _card(page, label: str) -> str:
+    return page.locator(METRIC).filter(has_text=label).first.inner_text()
+
+
 def filter_change(browser, url: str) -> float:
-    page = browser.new_page(viewport={"width": 1600, "height": 1200})
+    page = _page(browser)
     page.goto(url)
-    page.wait_for_selector(READY, timeout=120_000)
-    page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
+    page.wait_for_selector(READY, timeout=TIMEOUT)
+    page.wait_for_selector(METRIC, timeout=TIMEOUT)
     # Let the first map draw finish (a user looks at the page before filtering);
     # otherwise the click waits for deck.gl's initial tessellation.
-    page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=120_000)
+    page.wait_for_selector(MAP, timeout=TIMEOUT)
     page.wait_for_timeout(1500)
-    metric = page.locator("[data-testid='stMetric']").filter(has_text="Total budget")
-    before = metric.first.inner_text()
+    before = _card(page, "Total budget")
     page.locator(
         "[data-testid='stSidebar'] [data-testid='stMultiSelect']"
     ).first.click()
     start = time.perf_counter()
     page.get_by_role("option", name="Health", exact=True).click()
-    page.wait_for_function(
-        """(before) => {
-            const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
-                .find(e => e.innerText.includes('Total budget'));
-            return m && m.innerText !== before; }""",
-        arg=before,
-        timeout=120_000,
-    )
-    page.wait_for_selector(READY, timeout=120_000)
+    page.wait_for_function(CARD_CHANGED, arg=["Total budget", before], timeout=TIMEOUT)
+    page.wait_for_selector(READY, timeout=TIMEOUT)
     elapsed = time.perf_counter() - start
     page.close()
     return elapsed
 
 
-def measure(browser, script: Path, env: dict[str, str], label: str, full: bool):
-    proc, url = start(script, env)
+LEVER_STARTS = itertools.count(-20, -10)  # a new lever value on every call
+
+
+def lever_move(browser, url: str) -> float:
+    page = _page(browser)
+    change = next(LEVER_STARTS)
+    link = Scenario(levers=(Lever("budget", change),), trials=200).to_token()
+    page.goto(f"{url}/scenarios?scenario={link}")
+    page.wait_for_selector(READY, timeout=TIMEOUT)
+    page.wait_for_selector(METRIC, timeout=TIMEOUT)
+    page.wait_for_timeout(1000)
+    before = _card(page, "Funding gap")
+    thumb = (
+        page.locator("[data-testid='stSlider']")
+        .filter(has_text="Change of the remaining budget")
+        .get_by_role("slider")
+    )
+    thumb.focus()
+    start = time.perf_counter()
+    thumb.press("ArrowLeft")  # one step (5 %): a scenario not run before
+    page.wait_for_function(CARD_CHANGED, arg=["Funding gap", before], timeout=TIMEOUT)
+    page.wait_for_selector(READY, timeout=TIMEOUT)
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def shared_link(browser, env: dict[str, str]) -> float:
+    """A fresh server process, then the time from opening the link to results."""
+    proc, url = start(ROOT / "dashboard.py", env)
     try:
-        first_render(browser, url, wait_map=full)  # warm the server caches
-        render = statistics.median(first_render(browser, url, full) for _ in range(3))
-        change = (
-            statistics.median(filter_change(browser, url) for _ in range(3))
-            if full
-            else float("nan")
+        page = _page(browser)
+        start_t = time.perf_counter()
+        page.goto(f"{url}/scenarios?scenario={LINK}")
+        page.locator(METRIC).filter(has_text="Funding gap").first.wait_for(
+            timeout=TIMEOUT
         )
+        page.wait_for_selector(READY, timeout=TIMEOUT)
+        elapsed = time.perf_counter() - start_t
+        page.close()
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-    print(f"{label:<34} first render {render:6.2f} s   filter change {change:6.2f} s")
-    return render, change
+        stop(proc)
+    return elapsed
+
+
+def median(xs: list[float]) -> float:
+    return statistics.median(xs) if xs else float("nan")
+
+
+def measure(
+    rounds: int, steps: dict[str, Callable[[], float]]
+) -> dict[str, list[float]]:
+    """Each step once per round, in turn (so they share the machine's load)."""
+    for step in steps.values():
+        step()  # warm the server caches and the browser
+    found: dict[str, list[float]] = {name: [] for name in steps}
+    for r in range(rounds):
+        for name, step in steps.items():
+            found[name].append(step())
+            print(f"  round {r + 1}: {name} {found[name][-1]:.2f} s", flush=True)
+    return found
+
+
+def report(found: dict[str, list[float]]) -> None:
+    for name, xs in found.items():
+        runs = " ".join(f"{x:.2f}" for x in xs)
+        print(f"{name:<40} {median(xs):6.2f} s   (runs: {runs})")
+    bare_runs = found["render: bare Streamlit page"]
+    bare = median(bare_runs)
+    ratios = {
+        label: [x / b for x, b in zip(xs, bare_runs, strict=True)]
+        for label, xs in found.items()
+        if label.startswith("render: dashboard")
+    }
+    print()
+    for label, rs in ratios.items():
+        print(
+            f"ratio {label[8:]:<34} {median(rs):4.1f}x per round "
+            f"({median(found[label]) / bare:.1f}x of the medians)"
+        )
+    targets = [
+        ("render: dashboard, bundled", None, 2.0),
+        ("filter change: bundled", 0.4, None),
+        ("filter change: synthetic", 1.5, None),
+        ("lever move: bundled", 1.0, None),
+        ("shared /scenarios link, fresh server", 5.0, None),
+    ]
+    print("\ntarget check (issue #12)")
+    for prefix, seconds, ratio in targets:
+        label = next((k for k in found if k.startswith(prefix)), None)
+        if label is None:
+            continue
+        if ratio is not None:
+            value, limit, unit = median(ratios[label]), ratio, "x"
+        else:
+            value, limit, unit = median(found[label]), seconds, " s"
+        verdict = "met" if value <= limit else "NOT met"
+        print(f"  {prefix:<38} {value:5.2f}{unit} <= {limit}{unit}: {verdict}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--synthetic", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     path = chromium_path()
     if not path:
         raise SystemExit("needs Debian's chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
 
+    from tests.conftest import seed_data_dir
+
     tmp = Path(tempfile.mkdtemp(prefix="bench-dash-"))
+    seed_data_dir(tmp)  # the bundled build, as a deployed server has it
     bare = tmp / "bare.py"
     bare.write_text("import streamlit as st\nst.write('hello')\n")
     synth = tmp / "synthetic.parquet"
@@ -134,19 +250,46 @@ def main() -> None:
          str(args.synthetic), "--out", str(synth)],
         cwd=ROOT, check=True, env={**os.environ, "APP_DATA_DIR": str(tmp)},
     )  # fmt: skip
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        base, _ = measure(browser, bare, {}, "baseline: bare Streamlit page", False)
-        env = {"APP_DATA_DIR": str(tmp)}
-        real, _ = measure(
-            browser, ROOT / "dashboard.py", env, "bundled (1,029 projects)", True
-        )
-        env_s = {**env, "PORTFOLIO_FILE": str(synth)}
-        label = f"synthetic ({args.synthetic:,} projects)"
-        syn, _ = measure(browser, ROOT / "dashboard.py", env_s, label, True)
-        browser.close()
-    print(f"ratio bundled / bare page render   {real / base:.1f}x")
-    print(f"ratio synthetic / bare page render {syn / base:.1f}x")
+    env = {"APP_DATA_DIR": str(tmp)}
+    servers = [
+        start(bare, {}),
+        start(ROOT / "dashboard.py", env),
+        start(ROOT / "dashboard.py", {**env, "PORTFOLIO_FILE": str(synth)}),
+    ]
+    (_, bare_url), (_, app_url), (_, syn_url) = servers
+    n = f"{args.synthetic:,}"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+            found = measure(
+                args.rounds,
+                {
+                    "render: bare Streamlit page": lambda: first_render(
+                        browser, bare_url, wait_map=False
+                    ),
+                    "render: dashboard, bundled": lambda: first_render(
+                        browser, app_url
+                    ),
+                    f"render: dashboard, synthetic {n}": lambda: first_render(
+                        browser, syn_url
+                    ),
+                    "filter change: bundled": lambda: filter_change(browser, app_url),
+                    f"filter change: synthetic {n}": lambda: filter_change(
+                        browser, syn_url
+                    ),
+                    "lever move: bundled": lambda: lever_move(browser, app_url),
+                },
+            )
+            found["shared /scenarios link, fresh server"] = [
+                shared_link(browser, env) for _ in range(args.rounds)
+            ]
+            browser.close()
+    finally:
+        for proc, _ in servers:
+            stop(proc)
+    load = os.getloadavg()
+    print(f"\nmachine: {os.cpu_count()} CPUs, load average {load[0]:.1f}")
+    report(found)
 
 
 if __name__ == "__main__":

@@ -29,16 +29,19 @@ render_kpi_row(kpis(ctx.selection, ctx.meta.as_of))
 dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
 render_search_results(ctx.selection, ctx.spec.query, dataset)
 
+
 # Map
 metric, web, borders = worldmap.metric_selector()
-deck, legend = build_portfolio_deck(
-    by_country(ctx.selection),
-    ctx.selection,
-    metric=metric,
-    lang=lang,
-    web_basemap=web,
-    borders=borders,
-)
+with st.spinner(t("map.preparing")):  # the first in a process reads the shapes
+    deck, legend = build_portfolio_deck(
+        by_country(ctx.selection),
+        ctx.selection,
+        metric=metric,
+        lang=lang,
+        web_basemap=web,
+        borders=borders,
+        records=cache.point_source(dataset, lang),
+    )
 worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
 worldmap.render_legend(legend, t("map.metric." + metric))
 worldmap.render_risk_legend(ctx.selection, lang)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Hashable
 from datetime import date
+from typing import TYPE_CHECKING, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -26,9 +29,13 @@ from src.portfolio.load import (
 from src.portfolio.money_summary import MoneySummary, money_summary
 from src.portfolio.schema import PortfolioMeta
 from src.settings import Settings
-from src.widgets import state
+from src.widgets import map_points, state
+
+if TYPE_CHECKING:
+    from src.widgets.map_deck import RecordSource
 
 BUNDLED = "bundled"
+T = TypeVar("T")
 
 
 def data_version(dataset: str) -> str:
@@ -140,6 +147,83 @@ def build_report(dataset: str = BUNDLED) -> DatasetReport:
     from src.store.datasets import load_dataset_report
 
     return load_dataset_report(dataset)
+
+
+def point_records(
+    rows: pd.DataFrame, *, dataset: str, lang: str, **options: object
+) -> dict[object, dict[str, object]]:
+    """The map's point record (position, colour, tooltip) of each row, by label.
+
+    Formatting a tooltip per row was most of a map rerun; each row's record is
+    made once per dataset content and language and kept (records of rows seen
+    before are reused, only new rows are formatted, so a 100k-row dataset only
+    formats the selections small enough to draw as points). `rows` are rows of
+    `portfolio(dataset)` (a filter keeps their labels); the returned mapping
+    holds at least them. Read-only: the deck builder copies what it changes.
+    `options` go to `map_points.point_records` (and into the cache key);
+    `point_source` gives the function `build_portfolio_deck(records=...)` takes.
+    """
+    memo = _point_record_memo(
+        dataset, data_version(dataset), lang, tuple(sorted(options.items()))
+    )
+    missing = rows.loc[[label not in memo for label in rows.index]]
+    if len(missing):
+        fresh = map_points.point_records(missing.assign(radius=0.0), lang, **options)
+        memo.update(zip(missing.index, fresh, strict=True))
+    return memo
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _point_record_memo(
+    dataset: str, version: str, lang: str, options: tuple
+) -> dict[object, dict[str, object]]:
+    del dataset, version, lang, options  # the cache key only
+    return {}
+
+
+def point_source(dataset: str, lang: str, **options: object) -> RecordSource:
+    """`point_records` of `dataset` in `lang`, as the deck builder calls it."""
+    return functools.partial(point_records, dataset=dataset, lang=lang, **options)
+
+
+def of_dataset(build: Callable[..., T], dataset: str, *args: Hashable) -> T:
+    """`build(table, *args)` of the dataset's whole table, made once per content.
+
+    For what depends on the dataset alone (filter choices, year bounds, tables
+    of every row); the result is shared, so callers never change it.
+    """
+    name = f"{build.__module__}.{build.__qualname__}"
+    return _of_dataset(name, dataset, data_version(dataset), args, build)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _of_dataset(
+    name: str, dataset: str, version: str, args: tuple, _build: Callable[..., T]
+) -> T:
+    del name, version  # the cache key only
+    df, _ = portfolio(dataset)
+    return _build(df, *args)
+
+
+def row_view(
+    build: Callable[..., pd.DataFrame],
+    rows: pd.DataFrame,
+    dataset: str,
+    *args: Hashable,
+) -> pd.DataFrame:
+    """`build(rows, *args)`, cut from `build` of the whole dataset made once.
+
+    For row-wise builders (each output row depends on its input row alone, the
+    output has one row per input row, in order): a filter change only picks
+    rows of the cached whole (`of_dataset`). `rows` that are not rows of
+    `portfolio(dataset)` are built directly.
+    """
+    df, _ = portfolio(dataset)
+    positions = df.index.get_indexer(rows.index)
+    if len(rows) and (positions < 0).any():
+        return build(rows, *args)
+    whole = of_dataset(build, dataset, *args)
+    return whole.iloc[positions].reset_index(drop=True)
 
 
 def dataset_names() -> list[str]:

@@ -15,7 +15,7 @@ import streamlit as st
 from src.i18n import country_name, format_money, translate
 from src.portfolio import schema as S
 from src.portfolio.filters import NO_DAC, NO_LIMIT, FilterSpec, sdg_goals
-from src.widgets import state
+from src.widgets import cache, state
 from src.widgets.i18n import current_lang, labeller, md_escape, t
 
 YEAR_BOUNDS = "filters.year_bounds"
@@ -202,10 +202,24 @@ def _multi(
     )
 
 
-def _more_filters(df: pd.DataFrame, opts: dict[str, list[str]]) -> dict[str, object]:
+def _dac_names(df: pd.DataFrame) -> dict[str, str]:
+    return dict(zip(df[S.COL_SECTOR_CODE], df[S.COL_SECTOR_NAME], strict=False))
+
+
+def _country_codes(df: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
+    """ISO3 -> ISO2 and ISO3 -> the data's country name."""
+    return (
+        dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_ISO2], strict=False)),
+        dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False)),
+    )
+
+
+def _more_filters(
+    derive: Callable[[Callable], object], opts: dict[str, list[str]]
+) -> dict[str, object]:
     """Funder, implementer, SDG, DAC sector and humanitarian, in an expander."""
-    groups = dac_options(df)
-    names = dict(zip(df[S.COL_SECTOR_CODE], df[S.COL_SECTOR_NAME], strict=False))
+    groups = derive(dac_options)
+    names = derive(_dac_names)
     lang = current_lang()
     no_dac = t("filters.no_dac")
 
@@ -253,17 +267,26 @@ def _more_filters(df: pd.DataFrame, opts: dict[str, list[str]]) -> dict[str, obj
     }
 
 
-def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
-    """Draw the filters in the sidebar and return the selection and URL notices."""
+def filter_sidebar(
+    df: pd.DataFrame, dataset: str | None = None
+) -> tuple[FilterSpec, list[str]]:
+    """Draw the filters in the sidebar and return the selection and URL notices.
+
+    With `dataset` (whose table `df` is), the choices are derived once per
+    dataset content (`cache.of_dataset`) instead of on every run.
+    """
     notices: list[str] = []
     if not st.session_state.get(state.FILTERS_READY):
         notices = read_url(df)
         st.session_state[state.FILTERS_READY] = True
         st.session_state[state.NOTICES] = notices
+
+    def derive(build: Callable) -> object:
+        return build(df) if dataset is None else cache.of_dataset(build, dataset)
+
     lang = current_lang()
-    opts = _options(df)
-    names = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_ISO2], strict=False))
-    fallback = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False))
+    opts = derive(_options)
+    names, fallback = derive(_country_codes)
     sb = st.sidebar
     sb.subheader(t("filters.title"))
     with sb:
@@ -306,8 +329,8 @@ def filter_sidebar(df: pd.DataFrame) -> tuple[FilterSpec, list[str]]:
             t("filters.status"),
             labeller("status."),
         )
-        more = _more_filters(df, opts)
-        low, high = year_bounds(df)
+        more = _more_filters(derive, opts)
+        low, high = derive(year_bounds)
         span = st.session_state.get(state.FILTER_YEARS, (low, high))
         if st.session_state.get(YEAR_BOUNDS, (low, high)) != (low, high):
             span = (low, high)  # another dataset: its own full range

@@ -84,7 +84,9 @@ def app_frame() -> Context:
     render_store_notice()
     dataset = active_dataset(notices)
     try:
-        df, meta = cache.portfolio(dataset)
+        # A fresh server reads the dataset first (seconds for a large one).
+        with st.spinner(t("app.loading")):
+            df, meta = cache.portfolio(dataset)
     except (OSError, ValueError, LookupError) as exc:
         # A broken dataset or PORTFOLIO_FILE: say what is wrong, no traceback.
         st.error(
@@ -95,7 +97,7 @@ def app_frame() -> Context:
             )
         )
         st.stop()
-    spec, url_notices = filter_sidebar(df)
+    spec, url_notices = filter_sidebar(df, dataset)
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")
     ctx = Context(df, spec.apply(df), spec, meta, spec.describe(current_lang(), df))

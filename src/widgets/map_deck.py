@@ -8,6 +8,7 @@ Nothing here draws: `src.widgets.map` renders the deck and reads clicks.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -18,7 +19,7 @@ from pydeck.bindings.json_tools import default_serialize
 from src.i18n import format_number, translate
 from src.portfolio import schema as S
 from src.portfolio.coordination import actors_by_country
-from src.portfolio.geo import country_shapes
+from src.portfolio.geo import world_shapes
 from src.presentation.bins import (
     CHANGE,
     MAP_METRICS,
@@ -105,7 +106,7 @@ def country_features(
     """
     heading = translate("map.metric." + metric, lang)
     features = []
-    for feat in country_shapes()["features"]:
+    for feat in world_shapes()["features"]:
         iso3 = feat["properties"]["iso3"]
         value = values.get(iso3, np.nan)
         if pd.isna(value) and metric in SCORE_METRICS and iso3 in names.index:
@@ -181,8 +182,35 @@ def _dots(layer_id: str, data: list[dict[str, Any]], **style: Any) -> pdk.Layer:
     )
 
 
+# Given the rows to draw as points, their `point_records` by row label.
+RecordSource = Callable[[pd.DataFrame], Mapping[Any, dict[str, Any]]]
+
+
+def _records(
+    rows: pd.DataFrame, lang: str, records: RecordSource | None, clickable: bool
+) -> list[dict[str, Any]]:
+    """The rows' point records: from `records` (by row label) when given.
+
+    `records` must have been made with the same `clickable` (its tooltips).
+    """
+    if records is None:
+        return point_records(rows, lang, clickable=clickable)
+    if rows.empty:
+        return []
+    known = records(rows)
+    return [
+        {**known[label], "radius": radius}
+        for label, radius in zip(rows.index, rows["radius"], strict=True)
+    ]
+
+
 def _point_layers(
-    points: pd.DataFrame, *, lang: str, max_points: int, clickable: bool
+    points: pd.DataFrame,
+    *,
+    lang: str,
+    max_points: int,
+    clickable: bool,
+    records: RecordSource | None = None,
 ) -> list[pdk.Layer]:
     """Cells above `max_points` placed rows, else country rings and site dots.
 
@@ -227,7 +255,7 @@ def _point_layers(
         layers.append(
             _dots(
                 f"points-{precision}",
-                point_records(subset, lang, clickable=clickable),
+                _records(subset, lang, records, clickable),
                 pickable=True,
                 filled=filled,
                 get_fill_color="color",
@@ -250,6 +278,7 @@ def build_portfolio_deck(
     max_points: int = MAX_POINTS,
     change: pd.Series | None = None,
     clickable: bool = True,
+    records: RecordSource | None = None,
 ) -> tuple[pdk.Deck, list[tuple[Rgb, str]]]:
     """The map as a pydeck Deck plus its legend.
 
@@ -265,6 +294,10 @@ def build_portfolio_deck(
         change: with metric CHANGE, the value per ISO3 to colour (diverging).
         clickable: the map is drawn with a click handler (point tooltips then
             say a click opens the project).
+        records: where the point rows' records come from: called with the rows
+            drawn as points, returns their `point_records` by row label (made
+            once per dataset and language by `src.widgets.cache.point_records`);
+            None formats them here. Their radius is set for this selection.
 
     Returns:
         (deck, legend): layers "ocean" (without web basemap), "countries", then
@@ -302,7 +335,7 @@ def build_portfolio_deck(
     layers = [] if web_basemap else [_ocean_layer()]
     layers.append(_country_layer(features, borders=borders, web_basemap=web_basemap))
     layers += _point_layers(
-        points, lang=lang, max_points=max_points, clickable=clickable
+        points, lang=lang, max_points=max_points, clickable=clickable, records=records
     )
     deck = CompactDeck(
         layers=layers,

@@ -168,6 +168,11 @@ def render_library(ctx: Context) -> None:
     )
 
 
+def compare_linked() -> bool:
+    """Whether the URL asks to compare saved scenarios (?compare=)."""
+    return URL_COMPARE in st.query_params
+
+
 def compare_picker() -> list[str]:
     """Choose up to four saved scenarios to compare (mirrored in ?compare=)."""
     names = [r.name for r in store.list_scenarios()]

@@ -104,3 +104,4 @@ CONT_RUNWAY = "cont.runway"
 CONT_NEW = "cont.new_vs_continuing"
 CONT_BRIEF = "cont.brief"  # the country brief CSV (coordination + continuity)
 COUNTRY_COORD = "country.coord"  # the Country page's coordination summary
+SCEN_TABS = "scen.tabs"  # the open tab of the Scenarios page (its label)

@@ -13,8 +13,7 @@ from src.i18n import country_name
 from src.portfolio import schema as S
 from src.portfolio.export import source_line, to_csv_bytes, to_notes_bytes
 from src.portfolio.schema import PortfolioMeta
-from src.widgets import state
-from src.widgets.cache import BUNDLED
+from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
 
 
@@ -116,6 +115,18 @@ def table_notes(caption: str, as_of: str, source: str) -> list[str]:
     ]
 
 
+def linked_project_table(
+    df: pd.DataFrame, lang: str, as_of: str | None, dataset: str
+) -> pd.DataFrame:
+    """`build_project_table` with a first column linking each row to its page."""
+    from src.widgets.project import project_href
+
+    table = build_project_table(df, lang, as_of)
+    hrefs = {p: project_href(p, lang, dataset) for p in df[S.COL_PROJECT_ID].unique()}
+    links = df[S.COL_PROJECT_ID].map(hrefs).to_numpy()
+    return table.assign(**{t("col.page"): links})[[t("col.page"), *table.columns]]
+
+
 def render_project_table(
     df: pd.DataFrame,
     *,
@@ -128,15 +139,12 @@ def render_project_table(
     Its notes (filters, date, the dataset's own source, derived columns) are
     a second file, so the CSV itself is plain.
     """
-    from src.widgets.project import project_href
-
     lang = current_lang()
     as_of = meta.as_of
-    table = build_project_table(df, lang, as_of)
-    dataset = st.session_state.get(state.DATASET, BUNDLED)
-    hrefs = {p: project_href(p, lang, dataset) for p in df[S.COL_PROJECT_ID].unique()}
-    shown = table.assign(**{t("col.page"): df[S.COL_PROJECT_ID].map(hrefs).to_numpy()})
-    shown = shown[[t("col.page"), *table.columns]]
+    dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+    # Built once per dataset and language; a filter change only picks rows.
+    shown = cache.row_view(linked_project_table, df, dataset, lang, as_of, dataset)
+    table = shown.drop(columns=t("col.page"))
     if len(table) > MAX_SHOWN:
         # The browser cannot draw 100k rows quickly; the CSV keeps them all.
         shown = shown.loc[

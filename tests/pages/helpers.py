@@ -30,3 +30,12 @@ def chart_specs(at: AppTest) -> list[dict]:
     """The Vega-Lite specs of the app's charts (AppTest's element name for
     `st.altair_chart` has changed between Streamlit versions; 1.67: this one)."""
     return [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+
+
+def open_tab(at: AppTest, key: str, label: str) -> AppTest:
+    """Open the tab `label` of lazy tabs `key` (only the open tab is drawn),
+    as a click on it does, and rerun."""
+    at.session_state[key] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at

@@ -6,8 +6,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from src.engine.scenario import Lever, Scenario
+from src.i18n import translate
 from src.portfolio.load import load_bundled_portfolio
 from src.store import scenarios as store
+from src.widgets.state import SCEN_TABS
 from tests.pages import helpers
 
 
@@ -17,7 +19,11 @@ def _own_store(app_data_dir):
 
 
 def open_page(params: dict[str, object] | None = None) -> AppTest:
-    return helpers.open_page("pages/scenarios.py", params)
+    """The Scenarios page on its Save tab (the save form and the library)."""
+    at = helpers.open_page("pages/scenarios.py", params)
+    if "compare" in (params or {}):
+        return at  # a comparison link opens the Compare tab
+    return helpers.open_tab(at, SCEN_TABS, translate("scen.tab.save", "en"))
 
 
 def fingerprint() -> str:

@@ -9,9 +9,10 @@ from streamlit.testing.v1 import AppTest
 from src.engine.calibration import load_calibration
 from src.engine.montecarlo import run
 from src.engine.scenario import BASELINE, Lever, Scenario
-from src.i18n import format_money, format_percent
+from src.i18n import format_money, format_percent, translate
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import load_bundled_portfolio
+from src.widgets.state import SCEN_TABS
 from tests.pages import helpers
 
 
@@ -99,6 +100,7 @@ def test_french_scenarios_page():
     assert at.title[0].value.startswith("Et si ?")
     assert "Achèvement à temps" in cards(at)
     # The Assumptions tab: the French table, one row per calibration parameter.
+    helpers.open_tab(at, SCEN_TABS, translate("scen.tab.assumptions", "fr"))
     params = next(d.value for d in at.dataframe if "Paramètre" in d.value.columns)
     assert len(params) == len(load_calibration().params)
     assert "Taux d'utilisation de la capacité (référence)" in set(params["Paramètre"])
@@ -109,8 +111,8 @@ def test_the_assumptions_tab_shows_the_out_of_sample_checks_of_each_class():
 
     from src.engine.calibration.validation import VALIDATION_FILE
 
-    at = open_page()
-    assert not at.exception
+    tab = translate("scen.tab.assumptions", "en")
+    at = helpers.open_tab(open_page(), SCEN_TABS, tab)
     checks = json.loads(VALIDATION_FILE.read_text(encoding="utf-8"))["checks"]
     tables = [df.value for df in at.dataframe]
     coverage = next(t for t in tables if "Inside P10–P90" in t.columns)

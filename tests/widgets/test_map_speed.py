@@ -1,0 +1,84 @@
+"""The map's speed paths: reused point records and the coarse world shapes."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from src.portfolio import geo
+from src.portfolio import schema as S
+from src.portfolio.summary import by_country
+from src.widgets.map_deck import build_portfolio_deck
+
+
+def _layer(deck, layer_id: str) -> dict:
+    spec = json.loads(deck.to_json())
+    return next(layer for layer in spec["layers"] if layer["id"] == layer_id)
+
+
+def test_point_records_come_from_the_source_with_this_selections_radius(
+    tiny_portfolio,
+):
+    asked: list[list[object]] = []
+
+    def source(rows):
+        asked.append(list(rows.index))
+        return {label: {"title": f"row {label}", "body": ""} for label in rows.index}
+
+    # Two site rows of which one has a budget four times the other's: the
+    # largest dot is 22 px, the other 2.5 + 19.5 * sqrt(1/4) = 12.25 px.
+    rows = tiny_portfolio.iloc[:2].assign(
+        **{S.COL_PRECISION: "site", S.COL_BUDGET: [1_000.0, 4_000.0]}
+    )
+    deck, _ = build_portfolio_deck(
+        by_country(rows), rows, metric="budget", lang="en", records=source
+    )
+    data = _layer(deck, "points-site")["data"]
+    assert [d["title"] for d in data] == [f"row {i}" for i in rows.index]
+    assert [d["radius"] for d in data] == pytest.approx([12.25, 22.0])
+    assert asked == [list(rows.index)]  # the site rows; no country-level rows
+    assert _layer(deck, "points-country")["data"] == []
+
+
+def test_the_record_source_is_not_asked_when_points_are_cells(tiny_portfolio):
+    def source(rows):
+        raise AssertionError("cells need no per-row records")
+
+    deck, _ = build_portfolio_deck(
+        by_country(tiny_portfolio),
+        tiny_portfolio,
+        metric="budget",
+        lang="en",
+        max_points=1,
+        records=source,
+    )
+    assert _layer(deck, "cells")["data"]
+
+
+def _vertices(shapes: dict) -> int:
+    return sum(
+        len(ring)
+        for feature in shapes["features"]
+        for polygon in feature["geometry"]["coordinates"]
+        for ring in polygon
+    )
+
+
+def test_world_shapes_keep_every_country_with_fewer_vertices_and_are_kept_on_disk(
+    app_data_dir,
+):
+    geo.world_shapes.cache_clear()
+    fine = geo.country_shapes()
+    world = geo.world_shapes()
+    assert [f["properties"] for f in world["features"]] == [
+        f["properties"] for f in fine["features"]
+    ]
+    assert _vertices(world) < 0.6 * _vertices(fine)
+    (kept,) = (app_data_dir / "cache").glob("world-shapes-*.json")
+    assert json.loads(kept.read_text(encoding="utf-8")) == world
+    # A new process reads the file instead of simplifying again.
+    kept.write_text(json.dumps({"type": "FeatureCollection", "features": []}))
+    geo.world_shapes.cache_clear()
+    assert geo.world_shapes()["features"] == []
+    geo.world_shapes.cache_clear()
