@@ -183,3 +183,57 @@ def test_database_url_overrides_the_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("APP_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
     SC.save_scenario("s", "{}", "f")
     assert (tmp_path / "other.db").exists()
+
+
+def _race(*works) -> list[object]:
+    """Run the callables at once (one thread each); their results or errors."""
+    barrier = threading.Barrier(len(works))
+    results: list[object] = [None] * len(works)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = works[i]()
+        except Exception as exc:  # noqa: BLE001 - compared by the caller
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def test_two_writers_saving_the_same_names_keep_one_row_per_name():
+    def writer(thread: int):
+        return lambda: [
+            SC.save_scenario(f"same-{i:02d}", _scenario(i, thread), "fp")
+            for i in range(40)
+        ]
+
+    results = _race(writer(1), writer(2))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    saved = SC.list_scenarios()
+    assert sorted(s.name for s in saved) == [f"same-{i:02d}" for i in range(40)]
+    for rec in saved:  # each row is one writer's whole save, not a mixture
+        body = json.loads(rec.scenario_json)
+        assert body == json.loads(_scenario(int(rec.name[-2:]), body["thread"]))
+
+
+def test_a_concurrent_rename_and_delete_leave_one_consistent_state():
+    for round_ in range(15):
+        SC.save_scenario("plan", f'{{"round": {round_}}}', "fp")
+        renamed, deleted = _race(
+            lambda: SC.rename_scenario("plan", "renamed"),
+            lambda: SC.delete_scenario("plan"),
+        )
+        names = [s.name for s in SC.list_scenarios()]
+        if deleted is True:  # the delete came first: the rename found nothing
+            assert isinstance(renamed, SC.ScenarioNotFoundError), renamed
+            assert names == []
+        else:  # the rename came first: the delete found no "plan"
+            assert (renamed, deleted) == (None, False)
+            assert names == ["renamed"]
+            assert SC.load_scenario("renamed") == f'{{"round": {round_}}}'
+            SC.delete_scenario("renamed")

@@ -97,3 +97,11 @@ def test_a_read_only_server_is_found_by_the_health_check(postgres_server, server
 )
 def test_each_postgresql_error_has_its_kind(error, kind):
     assert classify(error) == kind
+
+
+def test_no_postgresql_on_the_machine_fails_naming_what_to_install(monkeypatch):
+    monkeypatch.setattr(pg, "bin_dir", lambda: None)
+    with pytest.raises(pg.PostgresUnavailableError) as caught:
+        pg.throwaway_cluster().__enter__()
+    assert "apt-get install -y postgresql" in str(caught.value)
+    assert pg.ENV in str(caught.value)
