@@ -216,11 +216,12 @@ def _transient(exc: DBAPIError) -> bool:
     A lock (SQLite), a serialization failure or deadlock (PostgreSQL), or a
     unique name taken meanwhile.
     """
-    if isinstance(exc, IntegrityError):
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    text = str(exc.orig).lower()
+    if isinstance(exc, IntegrityError):  # PostgreSQL 23505, SQLite's words
+        return sqlstate == "23505" or "unique constraint" in text
+    if sqlstate in _TRANSIENT_SQLSTATES:
         return True
-    if getattr(exc.orig, "sqlstate", None) in _TRANSIENT_SQLSTATES:
-        return True
-    text = str(exc).lower()
     return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
 
 
