@@ -3,6 +3,7 @@ a fresh app data folder."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from collections.abc import Iterator
@@ -53,6 +54,46 @@ def app_data_dir(tmp_path, monkeypatch) -> Iterator[Path]:
     db.dispose_engines()
     yield tmp_path
     db.dispose_engines()
+
+
+STORE_BACKENDS = ("sqlite", "postgresql")
+"""Every database the store runs on; store and page tests run on each."""
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A real PostgreSQL server's URL (`tests.postgres`); fails if there is none."""
+    from tests import postgres as pg
+
+    url = os.environ.get(pg.ENV)
+    cluster = contextlib.nullcontext(url) if url else pg.throwaway_cluster()
+    try:
+        if url:
+            pg.check_server(url)
+        server = cluster.__enter__()
+    except pg.PostgresUnavailableError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    try:
+        yield server
+    finally:
+        cluster.__exit__(None, None, None)
+
+
+@pytest.fixture(params=STORE_BACKENDS)
+def store_backend(request, app_data_dir, monkeypatch) -> Iterator[str]:
+    """A fresh store on each backend: SQLite in `app_data_dir`, or an empty
+    schema of the PostgreSQL server (APP_DATABASE_URL). Yields the backend."""
+    from src.store import db
+    from tests import postgres as pg
+
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    with pg.fresh_schema(request.getfixturevalue("postgres_server")) as url:
+        monkeypatch.setenv("APP_DATABASE_URL", url)
+        db.dispose_engines()
+        yield request.param
+        db.dispose_engines()
 
 
 def make_rows(rows: list[dict[str, object]], as_of: date = date(2021, 6, 1)):

@@ -7,6 +7,12 @@ The database is `APP_DATABASE_URL` (any SQLAlchemy URL, for example
 SQLite runs in WAL mode with a busy timeout, and every transaction starts with
 ``BEGIN IMMEDIATE``: two browser sessions (threads) or two processes writing at
 the same time queue for the write lock instead of failing, so no save is lost.
+PostgreSQL (psycopg 3) runs the same statements at READ COMMITTED; two writers
+racing for one name meet the unique constraint, and `with_retry` runs the loser
+again, which then sees the winner's row (as it would have behind SQLite's lock).
+
+The schema is made and upgraded by Alembic (`src.store.migrate`) when a
+process first opens the database, never by ``create_all``.
 """
 
 from __future__ import annotations
@@ -31,13 +37,20 @@ from sqlalchemy import (
     create_engine,
     event,
 )
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from src.settings import Settings
+from src.store import migrate
 from src.store.errors import StoreError, as_store_error, store_boundary
 
 BUSY_TIMEOUT_S = 30.0
 """How long a writer waits for another writer's lock before giving up."""
+
+CONNECT_TIMEOUT_S = 10.0
+"""How long a connection to a database server may take (PostgreSQL)."""
+
+# SQLSTATEs after which the whole transaction is worth running again.
+_TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})  # serialization, deadlock
 
 metadata = MetaData()
 
@@ -124,7 +137,7 @@ def _sqlite_setup(engine: Engine) -> None:
 def get_engine(url: str | None = None) -> Engine:
     """The engine for `url` (default `database_url()`), created once per process.
 
-    The tables are created when missing.
+    The schema is migrated to the newest revision (`migrate.upgrade`).
     """
     url = url or database_url()
     with _LOCK:
@@ -133,12 +146,20 @@ def get_engine(url: str | None = None) -> Engine:
             is_sqlite = url.startswith("sqlite")
             engine = create_engine(
                 url,
-                connect_args={"timeout": BUSY_TIMEOUT_S} if is_sqlite else {},
+                connect_args=(
+                    {"timeout": BUSY_TIMEOUT_S}
+                    if is_sqlite
+                    else {"connect_timeout": int(CONNECT_TIMEOUT_S)}
+                ),
                 pool_pre_ping=not is_sqlite,
             )
             if is_sqlite:
                 _sqlite_setup(engine)
-            metadata.create_all(engine)
+            try:
+                migrate.upgrade(engine)
+            except BaseException:
+                engine.dispose()
+                raise
             _ENGINES[url] = engine
     return engine
 
@@ -159,6 +180,8 @@ def check_store() -> StoreError | None:
             if conn.dialect.name == "sqlite":
                 version = conn.exec_driver_sql("PRAGMA user_version").scalar()
                 conn.exec_driver_sql(f"PRAGMA user_version = {int(version or 0)}")
+            else:  # a read-only server or transaction refuses any UPDATE
+                conn.exec_driver_sql("UPDATE datasets SET rows = rows WHERE id < 0")
             conn.rollback()
     except Exception as exc:  # noqa: BLE001 - the health check reports any fault
         return as_store_error(exc)
@@ -166,8 +189,17 @@ def check_store() -> StoreError | None:
 
 
 def as_utc(value: datetime) -> datetime:
-    """A stored timestamp as an aware UTC datetime (SQLite drops the zone)."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    """A stored timestamp as an aware UTC datetime.
+
+    SQLite drops the zone; PostgreSQL returns the session's time zone.
+
+    >>> from datetime import timedelta, timezone
+    >>> as_utc(datetime(2026, 1, 1, 12)).isoformat()
+    '2026-01-01T12:00:00+00:00'
+    >>> as_utc(datetime(2026, 1, 1, 13, tzinfo=timezone(timedelta(hours=1)))).hour
+    12
+    """
+    return value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def dispose_engines() -> None:
@@ -178,8 +210,27 @@ def dispose_engines() -> None:
         _ENGINES.clear()
 
 
+def _transient(exc: DBAPIError) -> bool:
+    """A lost race worth running again.
+
+    A lock (SQLite), a serialization failure or deadlock (PostgreSQL), or a
+    unique name taken meanwhile.
+    """
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    text = str(exc.orig).lower()
+    if isinstance(exc, IntegrityError):  # PostgreSQL 23505, SQLite's words
+        return sqlstate == "23505" or "unique constraint" in text
+    if sqlstate in _TRANSIENT_SQLSTATES:
+        return True
+    return isinstance(exc, OperationalError) and ("locked" in text or "busy" in text)
+
+
 def with_retry(work: Callable[[], T], *, attempts: int = 5) -> T:
-    """Run `work`, retrying when the database reports a transient lock.
+    """Run `work`, retrying when the database reports a transient conflict.
+
+    `work` decides afresh on each try (it reads, then writes), so a save that
+    lost a race for a new name overwrites the winner's row as the second of
+    two sequential saves would.
 
     Args:
         work: a function that opens its own transaction.
@@ -191,9 +242,8 @@ def with_retry(work: Callable[[], T], *, attempts: int = 5) -> T:
     for attempt in range(attempts):
         try:
             return work()
-        except OperationalError as exc:
-            locked = "locked" in str(exc).lower() or "busy" in str(exc).lower()
-            if not locked or attempt == attempts - 1:
+        except DBAPIError as exc:
+            if not _transient(exc) or attempt == attempts - 1:
                 raise
             time.sleep(0.05 * (attempt + 1))
     msg = "unreachable"

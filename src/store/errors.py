@@ -1,12 +1,15 @@
 """Storage faults as messages: every database error translated at the store boundary.
 
 Each public function of the store runs under `store_boundary`, which turns a
-SQLAlchemy, SQLite-driver or file-system error into a `StoreError`: a kind
-(disk full, read-only, corrupt, busy, unavailable), its catalog key
-(``store.error.<kind>``: what happened and what to do) and the driver's words
-as detail. `StoreError` is a `ValueError`, so every caller that shows a bad
-name's message also shows a storage fault's, never a traceback; the CLI exits 2
-with its one line; pages translate it with `store_error_text`.
+SQLAlchemy, SQLite or PostgreSQL (psycopg) driver or file-system error into a
+`StoreError`: a kind (disk full, read-only, corrupt, busy, unreachable server,
+refused sign-in, foreign schema, unavailable), its catalog key (what happened
+and what to do: ``store.error.<kind>``, or ``store.error.server.<kind>`` when
+the database is a server, whose faults are not about a data folder) and the
+driver's words as detail. `StoreError` is a `ValueError`, so every caller
+that shows a bad name's message also shows a storage fault's, never a
+traceback; the CLI exits 2 with its one line; pages translate it with
+`store_error_text`.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+import psycopg
 from sqlalchemy.exc import SQLAlchemyError
 
 from src.i18n import DEFAULT_LANG, translate
@@ -24,10 +28,54 @@ from src.i18n import DEFAULT_LANG, translate
 P = ParamSpec("P")
 T = TypeVar("T")
 
-KINDS = ("disk_full", "read_only", "corrupt", "busy", "unavailable")
+KINDS = (
+    "disk_full",
+    "read_only",
+    "corrupt",
+    "busy",
+    "unreachable",
+    "auth_failed",
+    "schema",
+    "unavailable",
+)
+SERVER_KINDS = frozenset({"disk_full", "read_only", "corrupt", "unavailable"})
+"""Kinds whose message differs for a database server (no folder to name)."""
+
+# PostgreSQL SQLSTATE classes and codes (the first match wins).
+_SQLSTATES = (
+    ("disk_full", ("53100",)),  # disk_full
+    ("read_only", ("25006",)),  # read_only_sql_transaction
+    ("auth_failed", ("28", "3D000", "42501")),  # auth, no database, no privilege
+    ("busy", ("40001", "40P01", "55P03", "53300", "57014")),  # conflicts, load
+    ("unreachable", ("08", "57P")),  # connection exceptions, server shutdown
+    ("corrupt", ("XX001", "XX002")),  # data_corrupted, index_corrupted
+)
 
 _MARKERS = (
     ("disk_full", ("database or disk is full", "no space left")),
+    (
+        "auth_failed",
+        (
+            "password authentication failed",
+            "no pg_hba.conf entry",
+            "authentication failed",
+            "no password supplied",
+        ),
+    ),
+    (
+        "unreachable",
+        (
+            "connection refused",
+            "could not connect",
+            "connection failed",
+            "could not translate host name",
+            "name or service not known",
+            "timeout expired",
+            "server closed the connection",
+            "the database system is starting up",
+            "the database system is shutting down",
+        ),
+    ),
     (
         "read_only",
         (
@@ -53,7 +101,7 @@ class StoreError(ValueError):
     def __init__(self, kind: str, detail: str) -> None:
         self.kind = kind
         self.detail = detail
-        self.key = f"store.error.{kind}"
+        self.key = _key_and_place(kind)[0]
         super().__init__(store_error_text(self, DEFAULT_LANG))
 
 
@@ -95,6 +143,10 @@ def classify(exc: BaseException) -> str:
     >>> classify(sqlite3.DatabaseError("file is not a database"))
     'corrupt'
     """
+    code = _sqlstate(exc)
+    for kind, prefixes in _SQLSTATES:
+        if code and code.startswith(prefixes):
+            return kind
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return "disk_full"
     if isinstance(exc, PermissionError) or (
@@ -106,6 +158,12 @@ def classify(exc: BaseException) -> str:
         if any(m in text for m in markers):
             return kind
     return "unavailable"
+
+
+def _sqlstate(exc: BaseException) -> str | None:
+    """The PostgreSQL SQLSTATE of a psycopg error (wrapped or not), if any."""
+    orig = getattr(exc, "orig", None) or exc
+    return getattr(orig, "sqlstate", None)
 
 
 def _detail(exc: BaseException) -> str:
@@ -131,7 +189,7 @@ def store_boundary(func: Callable[P, T]) -> Callable[P, T]:
             return func(*args, **kwargs)
         except StoreError:
             raise
-        except (SQLAlchemyError, sqlite3.Error, OSError) as exc:
+        except (SQLAlchemyError, sqlite3.Error, psycopg.Error, OSError) as exc:
             raise as_store_error(exc) from exc
 
     return wrapper
@@ -156,9 +214,39 @@ def empty_on_fault(func: Callable[P, list[T]]) -> Callable[P, list[T]]:
     return wrapper
 
 
-def store_error_text(exc: StoreError, lang: str) -> str:
-    """The fault in `lang`: what happened and what to do."""
+def database_place(url: str, data_dir: object) -> tuple[bool, str]:
+    """(is a server, where it is said to be) for a database URL, no password.
+
+    >>> database_place("postgresql+psycopg://app:secret@db:5432/portfolio", "/x")
+    (True, 'PostgreSQL db:5432/portfolio (user app)')
+    >>> database_place("sqlite:////srv/app.db", "/srv")
+    (False, '/srv')
+    """
+    from sqlalchemy.engine import make_url
+
+    if url.startswith("sqlite"):
+        return False, str(data_dir)
+    try:
+        u = make_url(url)
+    except Exception:  # noqa: BLE001 - a bad URL is itself the fault
+        return True, "APP_DATABASE_URL"
+    backend = u.get_backend_name()
+    name = "PostgreSQL" if backend == "postgresql" else backend
+    host = f"{u.host or 'localhost'}:{u.port or 5432}/{u.database or ''}"
+    return True, f"{name} {host}" + (f" (user {u.username})" if u.username else "")
+
+
+def _key_and_place(kind: str) -> tuple[str, str]:
     from src.settings import Settings
 
-    where = str(Settings.from_env().data_dir)
-    return translate(exc.key, lang, where=where, detail=exc.detail)
+    settings = Settings.from_env()
+    server, where = database_place(settings.database_url, settings.data_dir)
+    if server and kind in SERVER_KINDS:
+        return f"store.error.server.{kind}", where
+    return f"store.error.{kind}", where
+
+
+def store_error_text(exc: StoreError, lang: str) -> str:
+    """The fault in `lang`: what happened and what to do."""
+    key, where = _key_and_place(exc.kind)
+    return translate(key, lang, where=where, detail=exc.detail)

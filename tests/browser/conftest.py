@@ -78,14 +78,19 @@ SERVER_OPTIONS = [
 
 
 @contextlib.contextmanager
-def running_app(launcher: str, data_dir: Path) -> Iterator[str]:
-    """A fresh app server on a free localhost port; yields its URL."""
+def running_app(
+    launcher: str, data_dir: Path, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """A fresh app server on a free localhost port; yields its URL.
+
+    `env` adds to the environment (e.g. APP_DATABASE_URL of a shared database).
+    """
     seed_data_dir(data_dir)  # no rebuild of the bundled portfolio on first request
     port = _free_port()
     proc = subprocess.Popen(
         [*LAUNCHERS[launcher], *SERVER_OPTIONS, "--server.port", str(port)],
         cwd=ROOT,
-        env={**os.environ, "APP_DATA_DIR": str(data_dir)},
+        env={**os.environ, "APP_DATA_DIR": str(data_dir), **(env or {})},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -1,4 +1,4 @@
-"""Scenarios page with the embedded store: save, list, load, delete, compare."""
+"""Scenarios page on SQLite and PostgreSQL: save, list, load, delete, compare."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from tests.pages import helpers
 
 
 @pytest.fixture(autouse=True)
-def _own_store(app_data_dir):
-    return app_data_dir
+def _own_store(store_backend):
+    return store_backend
 
 
 def open_page(params: dict[str, object] | None = None) -> AppTest:

@@ -1,8 +1,9 @@
-"""The embedded store: concurrent saves, restarts and exact round trips."""
+"""The store on SQLite and PostgreSQL: concurrent saves, restarts, round trips."""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -20,8 +21,16 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture(autouse=True)
-def _fresh_store(app_data_dir):
-    return app_data_dir
+def _fresh_store(store_backend):
+    return store_backend
+
+
+def child_env(data_dir) -> dict[str, str]:
+    """The environment of a child process using this test's store."""
+    env = {"APP_DATA_DIR": str(data_dir), "PATH": ""}
+    if os.environ.get("APP_DATABASE_URL"):
+        env["APP_DATABASE_URL"] = os.environ["APP_DATABASE_URL"]
+    return env
 
 
 def _scenario(i: int, thread: int) -> str:
@@ -61,7 +70,7 @@ def test_two_processes_saving_concurrently_lose_nothing(tmp_path):
         "p = sys.argv[1]\n"
         "for i in range(50): save_scenario(f'{p}-{i}', '{\"i\": %d}' % i, 'fp')\n"
     )
-    env = {"APP_DATA_DIR": str(tmp_path), "PATH": ""}
+    env = child_env(tmp_path)
     procs = [
         subprocess.Popen([sys.executable, "-c", code, p], cwd=ROOT, env=env)
         for p in ("a", "b")
@@ -81,7 +90,7 @@ def test_store_survives_a_process_restart(tmp_path):
     out = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={"APP_DATA_DIR": str(tmp_path), "PATH": ""},
+        env=child_env(tmp_path),
         capture_output=True,
         text=True,
         check=True,
@@ -158,6 +167,10 @@ def test_dataset_names_are_checked_and_unique(tiny_portfolio):
         D.load_dataset("y")
 
 
+SQLITE_ONLY = pytest.mark.parametrize("store_backend", ["sqlite"], indirect=True)
+
+
+@SQLITE_ONLY
 def test_sqlite_runs_in_wal_mode(tmp_path):
     with db.get_engine().connect() as conn:
         mode = conn.exec_driver_sql("PRAGMA journal_mode").scalar()
@@ -165,7 +178,62 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
     assert (tmp_path / "app.db").exists()
 
 
+@SQLITE_ONLY
 def test_database_url_overrides_the_data_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("APP_DATABASE_URL", f"sqlite:///{tmp_path / 'other.db'}")
     SC.save_scenario("s", "{}", "f")
     assert (tmp_path / "other.db").exists()
+
+
+def _race(*works) -> list[object]:
+    """Run the callables at once (one thread each); their results or errors."""
+    barrier = threading.Barrier(len(works))
+    results: list[object] = [None] * len(works)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        try:
+            results[i] = works[i]()
+        except Exception as exc:  # noqa: BLE001 - compared by the caller
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(works))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return results
+
+
+def test_two_writers_saving_the_same_names_keep_one_row_per_name():
+    def writer(thread: int):
+        return lambda: [
+            SC.save_scenario(f"same-{i:02d}", _scenario(i, thread), "fp")
+            for i in range(40)
+        ]
+
+    results = _race(writer(1), writer(2))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    saved = SC.list_scenarios()
+    assert sorted(s.name for s in saved) == [f"same-{i:02d}" for i in range(40)]
+    for rec in saved:  # each row is one writer's whole save, not a mixture
+        body = json.loads(rec.scenario_json)
+        assert body == json.loads(_scenario(int(rec.name[-2:]), body["thread"]))
+
+
+def test_a_concurrent_rename_and_delete_leave_one_consistent_state():
+    for round_ in range(15):
+        SC.save_scenario("plan", f'{{"round": {round_}}}', "fp")
+        renamed, deleted = _race(
+            lambda: SC.rename_scenario("plan", "renamed"),
+            lambda: SC.delete_scenario("plan"),
+        )
+        names = [s.name for s in SC.list_scenarios()]
+        if deleted is True:  # the delete came first: the rename found nothing
+            assert isinstance(renamed, SC.ScenarioNotFoundError), renamed
+            assert names == []
+        else:  # the rename came first: the delete found no "plan"
+            assert (renamed, deleted) == (None, False)
+            assert names == ["renamed"]
+            assert SC.load_scenario("renamed") == f'{{"round": {round_}}}'
+            SC.delete_scenario("renamed")
