@@ -24,6 +24,7 @@ from src.portfolio.activity_tables import SideTables, budget_table
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, labeller, t
+from src.widgets.layout import card_row
 from src.widgets.scenario_editor import FAST_TRIALS, open_in_scenarios
 
 RUNWAY_ROWS = 40  # the Gantt shows the projects ending soonest
@@ -62,7 +63,7 @@ def render_cliff(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None
     """The cliff at 12, 24 and 36 months as metrics."""
     lang = current_lang()
     cliff = C.cliff(rows, budgets, as_of)
-    cols = st.columns(len(cliff))
+    cols = card_row(len(cliff))
     for col, r in zip(cols, cliff.itertuples(index=False), strict=True):
         col.metric(
             t("cont.cliff", months=r.months),
@@ -101,7 +102,7 @@ def render_cliff_scenario(
         return
     base = BASELINE.with_changes(trials=FAST_TRIALS)
     end, extend = cliff_scenarios(rows, budgets, as_of, months=months, base=base)
-    cols = st.columns(2)
+    cols = card_row(2)
     if cols[0].button(
         t("cont.scenario_end", n=n),
         key=state.CONT_SCEN_END,
@@ -126,7 +127,7 @@ def render_shares(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> Non
     lang = current_lang()
     my = C.multi_year(rows)
     fv = C.forward_visibility(rows, budgets, as_of)
-    cols = st.columns(1 + len(fv))
+    cols = card_row(1 + len(fv))
     cols[0].metric(
         t("cont.multi_year"),
         format_percent(my["share_budget"], lang),

@@ -11,6 +11,7 @@ from src.portfolio.filters import FilterSpec
 from src.widgets import state
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.layout import card_row
 
 
 def display_name(df: pd.DataFrame, iso3: str) -> str:
@@ -64,8 +65,7 @@ def render_context(df: pd.DataFrame, iso3: str) -> None:
     row = df.loc[df[S.COL_COUNTRY] == iso3].iloc[0]
     # Blocks as wide as their content, wrapping to the next line when the
     # window is narrow: no label is cut, in any language.
-    row_box = st.container(horizontal=True, gap="large")
-    cols = [row_box.container(width="content") for _ in range(4)]
+    cols = card_row(4)
     inform = row[S.COL_INFORM]
     inform_class = row[S.COL_INFORM_CLASS]
     cols[0].metric(

@@ -17,6 +17,7 @@ from src.portfolio.export import to_csv_bytes
 from src.widgets import state
 from src.widgets.continuity import budgets_of
 from src.widgets.i18n import current_lang, t
+from src.widgets.layout import card_row
 
 
 def brief_table(brief: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -85,7 +86,7 @@ def render_country_summary(
     conc = conc[conc[S.COL_COUNTRY].isin(set(rows[S.COL_COUNTRY]))]
     cliff = C.cliff(rows, budgets_of(side), date.fromisoformat(as_of))
     c12 = cliff.iloc[0]
-    cols = st.columns(4)
+    cols = card_row(4)
     if len(conc) == 1:
         r = conc.iloc[0]
         cols[0].metric(t("coord.col.actors"), format_number(r["actors"], lang))

@@ -30,3 +30,14 @@ def lazy_tabs(
         with tab:
             if tab.open:
                 draw()
+
+
+def card_row(n: int) -> list:
+    """`n` blocks in a row that wraps, each as wide as its content.
+
+    For metric cards: a figure or label is never cut ("US$3,893…") at any
+    window width or in any language; blocks that do not fit go to the next
+    line (`st.columns` would give each a fixed share of the width instead).
+    """
+    row = st.container(horizontal=True, gap="small")
+    return [row.container(width="content") for _ in range(n)]

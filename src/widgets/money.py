@@ -22,6 +22,7 @@ from src.portfolio.money_summary import MoneySummary
 from src.widgets import cache, state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.layout import card_row
 from src.widgets.money_fixes import render_fix_list
 
 # Okabe-Ito for the categories (local actors in the warm colours), grey for
@@ -277,11 +278,9 @@ def render_follow_the_money(
         return
     st.caption(t("money.intro"))
     cards = kpi_cards(m, lang)
-    for chunk in (cards[:4], cards[4:]):
-        cols = st.columns(4)
-        for col, (label, value, caption) in zip(cols, chunk, strict=False):
-            col.metric(label, value.replace("$", r"\$"), border=True)
-            col.caption(md_escape(caption))
+    for col, (label, value, caption) in zip(card_row(len(cards)), cards, strict=True):
+        col.metric(label, value.replace("$", r"\$"), border=True)
+        col.caption(md_escape(caption))
     if ge is not None and pd.notna(ge):
         st.caption(md_escape(t("money.ge", ge=format_number(ge, lang, 2))))
     hum = m.humanitarian.verified

@@ -15,6 +15,7 @@ from src.portfolio.export import source_line, to_csv_bytes, to_notes_bytes
 from src.portfolio.schema import PortfolioMeta
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
+from src.widgets.layout import card_row
 
 
 def build_project_table(
@@ -163,7 +164,7 @@ def render_project_table(
         },
     )
     notes = table_notes(caption, as_of, source_line(meta, lang))
-    left, right = st.columns(2)
+    left, right = card_row(2)
     left.download_button(
         t("table.download"),
         data=lambda: to_csv_bytes(table),  # built only when clicked
