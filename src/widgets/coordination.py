@@ -8,7 +8,9 @@ import streamlit as st
 
 from src.i18n import country_name, format_money, format_number, format_percent
 from src.portfolio import coordination as C
+from src.portfolio import overlap as O
 from src.portfolio import schema as S
+from src.portfolio.activity_tables import SideTables
 from src.portfolio.export import to_csv_bytes
 from src.widgets import state
 from src.widgets.charts import localised
@@ -174,6 +176,54 @@ def render_country_detail(
                 t("coord.col.significant"): [
                     t("coord.yes") if v else t("coord.no") for v in rel["significant"]
                 ],
+            }
+        ),
+        hide_index=True,
+    )
+
+
+def render_overlap(rows: pd.DataFrame, side: SideTables | None) -> None:
+    """Sub-national overlap in one country: actors in the same sector nearby.
+
+    Args:
+        rows: the country's rows under the current filters.
+        side: the dataset's side tables (None: no details, no sites).
+    """
+    lang = current_lang()
+    st.subheader(t("coord.overlap"))
+    if side is None:
+        st.info(t("coord.overlap_none"), icon=":material/location_off:")
+        return
+    site_table, cover = O.sites(rows, side.details)
+    st.caption(
+        t(
+            "coord.overlap_note",
+            with_sites=format_number(cover.with_sites, lang),
+            projects=format_number(cover.projects, lang),
+            sites=format_number(cover.sites, lang),
+            multi=format_number(cover.multi_country_sites, lang),
+            regional=format_number(cover.regional_sites, lang),
+        )
+    )
+    if site_table.empty:
+        st.info(t("coord.overlap_none"), icon=":material/location_off:")
+        return
+    km = st.select_slider(
+        t("coord.overlap_km"),
+        options=list(O.DISTANCES_KM),
+        value=O.DEFAULT_KM,
+        format_func=lambda v: t("coord.km", km=format_number(v, lang)),
+        key=state.COORD_OVERLAP_KM,
+    )
+    table = O.overlap(site_table, float(km))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("col.sector"): [t("sector." + s) for s in table[S.COL_SECTOR_GROUP]],
+                t("coord.col.sites"): table["sites"],
+                t("coord.col.actors"): table["actors"],
+                t("coord.col.overlapping"): table["overlapping_sites"],
+                t("coord.col.pairs"): table["actor_pairs"],
             }
         ),
         hide_index=True,

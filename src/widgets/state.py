@@ -91,6 +91,7 @@ SCEN_ROBUSTNESS = "scen.robustness"
 COORD_HEATMAP = "coord.heatmap"
 COORD_LEVEL = "coord.level"
 COORD_DOWNLOAD = "coord.download"
+COORD_OVERLAP_KM = "coord.overlap_km"  # distance of the sub-national overlap
 
 # Follow the money (its page and the Country page): item_key(KEY, where)
 MONEY_CATEGORY_CHART = "money.category_chart"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
+from src.i18n import translate
 from src.portfolio import coordination as C
+from src.portfolio import overlap as O
 from src.portfolio.filters import FilterSpec
-from src.portfolio.load import load_bundled_portfolio
+from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
+from src.widgets import state
 from tests.pages import helpers
 
 
@@ -39,3 +44,24 @@ def test_one_country_shows_its_significance_table_in_french():
     assert sig["Significative (OCDE)"].tolist() == [
         "oui" if v else "non" for v in rel["significant"]
     ]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_one_country_shows_its_sub_national_overlap(lang):
+    at = helpers.open_page("pages/coordination.py", {"lang": lang, "c": "BGD"})
+    assert not at.exception, at.exception
+    df, _ = load_bundled_portfolio()
+    rows = df[df["country_iso3"] == "BGD"]
+    details = load_bundled_side_tables().details
+    expected = O.overlap(O.sites(rows, details)[0], O.DEFAULT_KM)
+    overlapping = translate("coord.col.overlapping", lang)
+    table = next(d.value for d in at.dataframe if overlapping in d.value.columns)
+    assert table[overlapping].tolist() == expected["overlapping_sites"].tolist()
+    assert table[overlapping].sum() > 0  # Bangladesh: IOM, UNICEF, UNDP nearby
+    slider = at.select_slider(key=state.COORD_OVERLAP_KM)
+    slider.set_value(1).run()
+    table = next(d.value for d in at.dataframe if overlapping in d.value.columns)
+    assert (
+        table[overlapping].sum()
+        == O.overlap(O.sites(rows, details)[0], 1)["overlapping_sites"].sum()
+    )

@@ -22,6 +22,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="actors, concentration, OECD significance and funding cliff by country",
     )
     add_filter_args(p)
+    p.add_argument(
+        "--km",
+        type=float,
+        default=None,
+        help="with --country: sub-national overlap within this distance (km, > 0;"
+        " default 10)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_coordination)
 
@@ -36,17 +43,22 @@ def cmd_coordination(args: argparse.Namespace) -> int:
 
     from src.portfolio import continuity
     from src.portfolio import coordination as C
+    from src.portfolio import overlap as O
     from src.portfolio import schema as S
     from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
 
     spec = filters_from_args(args)
+    km = O.DEFAULT_KM if args.km is None else args.km
+    if not km > 0:
+        raise ValueError(f"--km must be a positive distance in km, got {args.km}")
     df, meta = load_bundled_portfolio()
     check_values(spec, df)
     # Shares of all aid are taken over every country under the other filters.
     reference = spec.with_changes(countries=()).apply(df)
     sel = spec.apply(df)
     as_of = date.fromisoformat(meta.as_of)
-    budgets = load_bundled_side_tables().budgets
+    side = load_bundled_side_tables()
+    budgets = side.budgets
     table = C.country_table(reference).merge(
         continuity.cliff_by_country(reference, budgets, as_of),
         on=S.COL_COUNTRY,
@@ -69,6 +81,12 @@ def cmd_coordination(args: argparse.Namespace) -> int:
     if spec.countries:
         data["sectors"] = records(C.concentration(sel, by=(S.COL_COUNTRY, "sector")))
         data["relations"] = records(rel)
+        site_table, site_cover = O.sites(sel, side.details)
+        data["overlap"] = {
+            "km": km,
+            "coverage": asdict(site_cover),
+            "sectors": records(O.overlap(site_table, km)),
+        }
     if args.json:
         print(json.dumps(data, indent=1, default=str, allow_nan=False))
         return 0
