@@ -57,6 +57,32 @@ class StoreError(ValueError):
         super().__init__(store_error_text(self, DEFAULT_LANG))
 
 
+class DatasetNotFoundError(LookupError):
+    """No dataset the actor can see has this id or name."""
+
+
+class ScenarioNotFoundError(LookupError):
+    """No saved scenario the actor can see has this id or name."""
+
+
+class AccessDenied(StoreError):
+    """The acting user may not do this (see `src.store.principal`).
+
+    Args:
+        reason: the catalog key's end (``store.denied.<reason>``).
+        params: the message's placeholders (names shown to the user who typed
+            or sees them, never another organisation's).
+    """
+
+    def __init__(self, reason: str, **params: object) -> None:
+        self.params = params
+        ValueError.__init__(self)
+        self.kind = "forbidden"
+        self.detail = reason
+        self.key = f"store.denied.{reason}"
+        self.args = (store_error_text(self, DEFAULT_LANG),)
+
+
 def classify(exc: BaseException) -> str:
     """The kind of a database or file error (see `KINDS`).
 
@@ -131,4 +157,5 @@ def store_error_text(exc: StoreError, lang: str) -> str:
     from src.settings import Settings
 
     where = str(Settings.from_env().data_dir)
-    return translate(exc.key, lang, where=where, detail=exc.detail)
+    params = getattr(exc, "params", {})
+    return translate(exc.key, lang, where=where, detail=exc.detail, **params)
