@@ -33,6 +33,10 @@ class Settings:
             file may hold (a larger file is refused, not cut).
         warn_budget_usd: `APP_WARN_BUDGET_USD`, a project budget above this is
             imported with a warning (above `imports.rules.MAX_USD` it is refused).
+        orgs_file: `APP_ORGS_FILE`, the organisations and the claims that map
+            signed-in users to them (TOML, see `src.store.orgs`), or None.
+        groups_claim: `APP_GROUPS_CLAIM`, the identity token's claim that lists
+            the user's groups (default ``groups``).
     """
 
     data_dir: Path
@@ -41,6 +45,8 @@ class Settings:
     max_upload_mb: float = 200.0
     max_import_rows: int = 500_000
     warn_budget_usd: float = 10e9
+    orgs_file: Path | None = None
+    groups_claim: str = "groups"
 
     @property
     def cache_dir(self) -> Path:
@@ -61,6 +67,8 @@ class Settings:
             max_upload_mb=max(_number(env, "APP_MAX_UPLOAD_MB", 200.0), 0.0),
             max_import_rows=int(_number(env, "APP_MAX_IMPORT_ROWS", 500_000)),
             warn_budget_usd=_number(env, "APP_WARN_BUDGET_USD", 10e9),
+            orgs_file=Path(env["APP_ORGS_FILE"]) if env.get("APP_ORGS_FILE") else None,
+            groups_claim=env.get("APP_GROUPS_CLAIM") or "groups",
         )
 
 

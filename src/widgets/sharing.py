@@ -1,0 +1,131 @@
+"""Delete with confirmation, sharing and restoring, for datasets and scenarios.
+
+The store decides who may do what (`src.store.access`); these widgets only
+offer what the acting user may do and show the store's refusal otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from src.i18n import format_date
+from src.store import access
+from src.store.errors import StoreError, store_error_text
+from src.widgets import state
+from src.widgets.auth import principal
+from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.store_health import render_store_error
+
+
+def ask_delete(kind: str, item: str) -> None:
+    """Callback of a delete button: ask for confirmation first."""
+    st.session_state[state.CONFIRM] = (kind, item)
+
+
+def _confirmed(delete: Callable[[], None]) -> None:
+    """Callback of "yes, delete": runs before the page's widgets are drawn."""
+    st.session_state.pop(state.CONFIRM, None)
+    try:
+        delete()
+    except StoreError as exc:
+        st.session_state[state.CONFIRM_ERROR] = store_error_text(exc, current_lang())
+
+
+def _cancelled() -> None:
+    st.session_state.pop(state.CONFIRM, None)
+
+
+def render_confirm(kind: str, item: str, name: str, delete: Callable[[], None]) -> None:
+    """The confirmation of a pending deletion of `item` (nothing otherwise).
+
+    Args:
+        kind: "dataset" or "scenario".
+        item: its public id.
+        name: its name (shown escaped).
+        delete: does the deletion (the store refuses what the user may not do).
+    """
+    refused = st.session_state.pop(state.CONFIRM_ERROR, None)
+    if refused:
+        st.error(md_escape(refused))
+    if st.session_state.get(state.CONFIRM) != (kind, item):
+        return
+    st.warning(
+        t("confirm.delete", name=md_escape(name), days=access.RESTORE_DAYS),
+        icon=":material/delete:",
+    )
+    yes, no = st.columns(2)
+    yes.button(
+        t("confirm.yes"),
+        key=state.CONFIRM_YES,
+        type="primary",
+        on_click=_confirmed,
+        args=(delete,),
+    )
+    no.button(t("confirm.no"), key=state.CONFIRM_NO, on_click=_cancelled)
+
+
+def render_share(kind: str, item: str) -> None:
+    """An admin's sharing of one item with other organisations (read-only)."""
+    actor = principal()
+    if not actor.is_admin:
+        return
+    from src.store.orgs import list_orgs
+
+    others = {i: n for i, n in list_orgs() if i != actor.org}
+    shared = access.shared_with(kind, item, actor)
+    if shared:
+        st.caption(
+            t("share.with", orgs=md_escape(", ".join(others.get(o, o) for o in shared)))
+        )
+    if not others:
+        return
+    left, mid, right = st.columns([2, 1, 1])
+    org = left.selectbox(
+        t("share.org"),
+        list(others),
+        format_func=others.get,
+        key=state.item_key(state.SHARE_ORG, kind),
+    )
+    try:
+        if mid.button(t("share.share"), key=state.item_key(state.SHARE_BUTTON, kind)):
+            access.share(kind, item, actor, org)
+            st.rerun()
+        if org in shared and right.button(
+            t("share.unshare"), key=state.item_key(state.UNSHARE_BUTTON, kind)
+        ):
+            access.unshare(kind, item, actor, org)
+            st.rerun()
+    except StoreError as exc:
+        render_store_error(exc)
+
+
+def render_deleted(kind: str) -> None:
+    """An admin's list of the organisation's deleted items, with restore."""
+    items = access.list_deleted(kind, principal())
+    if not items:
+        return
+    with st.expander(t("deleted.title", n=len(items)), icon=":material/restore:"):
+        for i, item in enumerate(items):
+            left, right = st.columns([3, 1])
+            left.markdown(
+                t(
+                    "deleted.item",
+                    name=md_escape(item.name),
+                    user=md_escape(item.deleted_by),
+                    until=format_date(item.purge_after.date(), current_lang()),
+                )
+            )
+            if right.button(
+                t("deleted.restore"),
+                key=state.item_key(state.RESTORE_BUTTON, f"{kind}.{i}"),
+            ):
+                try:
+                    access.restore(kind, item.id, principal())
+                except StoreError as exc:
+                    render_store_error(exc)
+                except (ValueError, LookupError) as exc:
+                    st.error(md_escape(str(exc)))
+                else:
+                    st.rerun()
