@@ -26,33 +26,16 @@ AUTH = {
     "client_secret": "s3cret",
     "server_metadata_url": "http://localhost:1/.well-known/openid-configuration",
 }
-ORGS_TOML = """
-[[organisation]]
-id = "ngo-a"
-name = "NGO A"
-domains = ["a.example"]
-role = "analyst"
-admins = ["alice@a.example"]
-
-[[organisation]]
-id = "gov-b"
-name = "Ministry B"
-country = "KEN"
-domains = ["b.example"]
-role = "viewer"
-admins = ["bob@b.example"]
-"""
+ORGS_FILE = ROOT / "tests/fixtures/auth/orgs.toml"
 ALICE = {"is_logged_in": True, "sub": "alice", "email": "alice@a.example"}
 BOB = {"is_logged_in": True, "sub": "bob", "email": "bob@b.example"}
 CAROL = {"is_logged_in": True, "sub": "carol", "email": "carol@b.example"}
 
 
 @pytest.fixture(autouse=True)
-def _orgs(app_data_dir, tmp_path, monkeypatch):
-    path = tmp_path / "orgs.toml"
-    path.write_text(ORGS_TOML, encoding="utf-8")
-    monkeypatch.setenv("APP_ORGS_FILE", str(path))
-    orgs.load_orgs_file(path)
+def _orgs(app_data_dir, monkeypatch):
+    monkeypatch.setenv("APP_ORGS_FILE", str(ORGS_FILE))
+    orgs.load_orgs_file(ORGS_FILE)
 
 
 def open_as(user: dict | None, page: str | None = None, params=None) -> AppTest:
