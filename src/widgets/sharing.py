@@ -11,7 +11,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from src.i18n import format_date
-from src.store import access
+from src.store import access, shares
 from src.store.errors import StoreError, store_error_text
 from src.widgets import state
 from src.widgets.auth import principal
@@ -74,7 +74,7 @@ def render_share(kind: str, item: str) -> None:
     from src.store.orgs import list_orgs
 
     others = {i: n for i, n in list_orgs() if i != actor.org}
-    shared = access.shared_with(kind, item, actor)
+    shared = shares.shared_with(kind, item, actor)
     if shared:
         st.caption(
             t("share.with", orgs=md_escape(", ".join(others.get(o, o) for o in shared)))
@@ -90,12 +90,12 @@ def render_share(kind: str, item: str) -> None:
     )
     try:
         if mid.button(t("share.share"), key=state.item_key(state.SHARE_BUTTON, kind)):
-            access.share(kind, item, actor, org)
+            shares.share(kind, item, actor, org)
             st.rerun()
         if org in shared and right.button(
             t("share.unshare"), key=state.item_key(state.UNSHARE_BUTTON, kind)
         ):
-            access.unshare(kind, item, actor, org)
+            shares.unshare(kind, item, actor, org)
             st.rerun()
     except StoreError as exc:
         render_store_error(exc)

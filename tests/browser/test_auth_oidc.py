@@ -20,7 +20,11 @@ from src.store.orgs import principal_for
 from tests.browser.conftest import free_port, running_app
 from tests.conftest import ROOT
 
-pytestmark = pytest.mark.browser
+# The mock provider (test-only, third party) uses Authlib APIs Authlib deprecates.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 WAIT_MS = 120_000

@@ -12,8 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.load import load_bundled_portfolio
-from src.store import access, orgs
 from src.store import datasets as D
+from src.store import orgs, shares
 from src.store import scenarios as SC
 from src.widgets import state
 from src.widgets.i18n import md_escape
@@ -117,7 +117,7 @@ def test_another_organisation_sees_neither_dataset_nor_scenario():
 
 def test_a_shared_scenario_is_listed_read_only_without_delete():
     alice, _, rec = _alice_data()
-    access.share("scenario", rec.id, alice, "gov-b")
+    shares.share("scenario", rec.id, alice, "gov-b")
     at = open_as(CAROL, "pages/scenarios.py")
     assert at.selectbox(key="scen.pick").options == ["A plan"]
     assert "read-only" in texts(at)

@@ -8,7 +8,7 @@ import pytest
 
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.schema import PortfolioMeta
-from src.store import access, orgs
+from src.store import access, orgs, shares
 from src.store import datasets as D
 from src.store import scenarios as SC
 from src.store.errors import AccessDenied
@@ -169,9 +169,9 @@ def test_a_shared_scenario_is_read_only_for_the_other_organisation(people):
     a, admin_a, b = people["analyst_a"], people["admin_a"], people["viewer_b"]
     rec = _save(a, "shared plan", '{"v": 7}')
     with pytest.raises(AccessDenied, match="Only an admin"):
-        access.share("scenario", rec.id, a, "gov-b")
-    access.share("scenario", rec.id, admin_a, "gov-b")
-    assert access.shared_with("scenario", rec.id, admin_a) == ["gov-b"]
+        shares.share("scenario", rec.id, a, "gov-b")
+    shares.share("scenario", rec.id, admin_a, "gov-b")
+    assert shares.shared_with("scenario", rec.id, admin_a) == ["gov-b"]
     seen = SC.list_scenarios(actor=b)
     assert [(r.name, r.writable, r.org) for r in seen] == [
         ("shared plan", False, "ngo-a")
@@ -180,7 +180,7 @@ def test_a_shared_scenario_is_read_only_for_the_other_organisation(people):
     for change in (
         lambda: SC.delete_scenario(rec.id, actor=b),
         lambda: SC.rename_scenario(rec.id, "ours", actor=b),
-        lambda: access.share("scenario", rec.id, people["admin_b"], "gov-b"),
+        lambda: shares.share("scenario", rec.id, people["admin_b"], "gov-b"),
     ):
         with pytest.raises(AccessDenied, match="read-only|Only an admin"):
             change()
@@ -188,16 +188,16 @@ def test_a_shared_scenario_is_read_only_for_the_other_organisation(people):
     _save(people["admin_b"], "shared plan", '{"v": "b"}')
     assert SC.load_scenario(rec.id, actor=a) == '{"v": 7}'
     assert SC.load_scenario("shared plan", actor=people["admin_b"]) == '{"v": "b"}'
-    access.unshare("scenario", rec.id, admin_a, "gov-b")
+    shares.unshare("scenario", rec.id, admin_a, "gov-b")
     assert [r.org for r in SC.list_scenarios(actor=b)] == ["gov-b"]
     with pytest.raises(LookupError, match="no organisation 'nope'"):
-        access.share("scenario", rec.id, admin_a, "nope")
+        shares.share("scenario", rec.id, admin_a, "nope")
 
 
 def test_a_public_dataset_is_visible_to_everyone_signed_in(people, tiny_portfolio):
     info = _dataset(people["analyst_a"], "open data", tiny_portfolio)
     assert D.list_datasets(actor=people["nobody"]) == []
-    access.set_public("dataset", info.id, people["admin_a"], True)
+    shares.set_public("dataset", info.id, people["admin_a"], True)
     seen = D.list_datasets(actor=people["nobody"])
     assert [(d.name, d.writable) for d in seen] == [("open data", False)]
     df, meta = D.load_dataset(info.id, actor=people["viewer_b"])
@@ -239,7 +239,7 @@ def test_create_share_delete_and_restore_are_audited(people):
     before = datetime.now(UTC)
     rec = _save(a, "plan")
     _save(a, "plan", '{"v": 2}')
-    access.share("scenario", rec.id, admin, "gov-b")
+    shares.share("scenario", rec.id, admin, "gov-b")
     SC.rename_scenario(rec.id, "plan 2", actor=a)
     SC.delete_scenario(rec.id, actor=a)
     access.restore("scenario", rec.id, admin)
