@@ -102,9 +102,11 @@ def load_orgs(entries: list[dict], where: str = "organisations") -> int:
                         )
                     )
                 for email in org["admins"]:
+                    claim = f"admin:{email}"
+                    conn.execute(delete(org_claims).where(org_claims.c.claim == claim))
                     conn.execute(
                         insert(org_claims).values(
-                            claim=f"admin:{email}", org_id=org["id"], role="admin"
+                            claim=claim, org_id=org["id"], role="admin"
                         )
                     )
 

@@ -262,3 +262,11 @@ def test_public_ids_are_random_tokens(people):
     assert len(set(ids)) == 20
     # 16 random bytes, URL-safe: nothing to count up from
     assert all(len(i) == 22 and set(i) <= set(URL_SAFE) for i in ids)
+
+
+def test_loading_the_organisations_again_updates_them_and_moves_claims():
+    assert orgs.load_orgs(ORGS) == 2  # the app reloads an edited file
+    orgs.load_orgs([dict(ORGS[1], domains=["a.example"], country=None)])
+    newcomer = orgs.principal_for("sub-9", "new@a.example", [])
+    assert (newcomer.org, newcomer.role, newcomer.country) == ("gov-b", "viewer", None)
+    assert orgs.list_orgs() == [("gov-b", "Ministry B"), ("ngo-a", "NGO A")]
