@@ -210,3 +210,4 @@ def render_datasets() -> None:
             if d.org == actor.org:
                 sharing.render_share("dataset", d.id)
     sharing.render_deleted("dataset")
+    sharing.render_audit()

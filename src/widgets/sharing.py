@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pandas as pd
 import streamlit as st
 
 from src.i18n import format_date
@@ -129,3 +130,28 @@ def render_deleted(kind: str) -> None:
                     st.error(md_escape(str(exc)))
                 else:
                     st.rerun()
+
+
+def render_audit() -> None:
+    """An admin's view of the organisation's audit trail (newest 100 rows)."""
+    rows = access.audit_trail(principal(), limit=100)
+    if not rows:
+        return
+    lang = current_lang()
+    with st.expander(t("audit.title", n=len(rows)), icon=":material/history:"):
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("audit.col.when"): [
+                        f"{format_date(r.at.date(), lang)} {r.at:%H:%M} UTC"
+                        for r in rows
+                    ],
+                    t("audit.col.who"): [r.user for r in rows],
+                    t("audit.col.action"): [r.action for r in rows],
+                    t("audit.col.kind"): [r.kind for r in rows],
+                    t("audit.col.name"): [r.name for r in rows],
+                    t("audit.col.detail"): [r.detail for r in rows],
+                }
+            ),
+            hide_index=True,
+        )

@@ -142,3 +142,19 @@ def test_a_viewer_cannot_import_and_an_analyst_can():
     at.run()
     assert any("cannot import" in i.value for i in at.info)
     assert not [b for b in at.button if b.key == "data.accept"]
+
+
+def test_an_admin_sees_deleted_items_and_the_audit_trail_others_do_not():
+    alice, info, rec = _alice_data()
+    D.delete_dataset(info.id, actor=alice)
+    at = open_as(ALICE, "pages/data.py")
+    labels = [e.label for e in at.expander]
+    assert "Deleted items (1), restorable" in labels
+    assert "Audit trail of your organisation (last 3)" in labels
+    trail = at.dataframe[-1].value
+    assert list(trail["Action"]) == ["delete", "create", "create"]
+    assert set(trail["Who"]) == {"alice"}
+    at.button(key=state.item_key(state.RESTORE_BUTTON, "dataset.0")).click().run()
+    assert [d.name for d in D.list_datasets(actor=alice)] == ["partnerA-confidential"]
+    at = open_as(CAROL, "pages/data.py")
+    assert not [e for e in at.expander if "Audit" in e.label or "Deleted" in e.label]
