@@ -58,6 +58,9 @@ def test_save_list_load_and_delete_a_scenario():
 
     at.button(key="scen.delete").click().run()
     assert not at.exception
+    assert len(store.list_scenarios()) == 1  # deletion asks first
+    at.button(key="ui.confirm.yes").click().run()
+    assert not at.exception
     assert store.list_scenarios() == []
 
 
