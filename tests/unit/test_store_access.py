@@ -1,4 +1,5 @@
-"""Authorisation in the store: organisations, roles, sharing, soft delete, audit."""
+"""Authorisation in the store (SQLite and PostgreSQL): organisations, roles, sharing,
+soft delete, audit."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ ORGS = [
 
 
 @pytest.fixture(autouse=True)
-def _orgs(store_dir):
+def _orgs(store_backend):
     assert orgs.load_orgs(ORGS) == 2
 
 
