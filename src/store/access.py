@@ -158,6 +158,19 @@ def not_found(kind: str, ref: str) -> StoreNotFoundError:
     return error(f"store.{kind}.not_found", name=ref)
 
 
+def change(conn: Connection, kind: str, row, **values: object) -> bool:  # noqa: ANN001
+    """Update the live item `row` as it was found; False when it changed meanwhile.
+
+    The UPDATE repeats what was found (id, name, not deleted): on PostgreSQL
+    (READ COMMITTED) an UPDATE that waited for a concurrent writer's lock checks
+    its WHERE again on the row that writer left, so an item renamed or deleted
+    meanwhile is left alone instead of being changed under its old name.
+    """
+    t = TABLES[kind]
+    found = and_(t.c.id == row.id, t.c.name == row.name, t.c.deleted_at.is_(None))
+    return conn.execute(update(t).where(found).values(**values)).rowcount == 1
+
+
 def changeable(conn: Connection, kind: str, ref: str, actor: Principal):  # noqa: ANN201
     """The visible row `ref` that `actor` may change; raises otherwise."""
     row = find(conn, kind, ref, actor)
@@ -174,7 +187,6 @@ def soft_delete(kind: str, ref: str, actor: Principal) -> bool:
     A ref the actor cannot see deletes nothing (False), as one that does not
     exist; one it can see but not change raises `AccessDenied`.
     """
-    t = TABLES[kind]
 
     def work() -> bool:
         with get_engine().begin() as conn:
@@ -182,11 +194,9 @@ def soft_delete(kind: str, ref: str, actor: Principal) -> bool:
             if row is None:
                 return False
             require_change(actor, row)
-            conn.execute(
-                update(t)
-                .where(t.c.id == row.id)
-                .values(deleted_at=datetime.now(UTC), deleted_by=actor.user)
-            )
+            now = datetime.now(UTC)
+            if not change(conn, kind, row, deleted_at=now, deleted_by=actor.user):
+                return False  # renamed or deleted meanwhile: not `ref` any more
             record(conn, actor, "delete", kind, row.public_id, row.name)
             return True
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.imports.report import ImportReport
@@ -130,12 +130,10 @@ def save_dataset(
             exists = access.name_taken(conn, KIND, actor.org, name)
             if exists and not replace:
                 raise StoreRefusal("store.dataset.exists", name=name)
-            if exists:
-                if not actor.may_change(exists.org_id, exists.owner):
-                    raise AccessDenied("name_taken", name=name)
-                conn.execute(
-                    update(datasets).where(datasets.c.id == exists.id).values(**values)
-                )
+            if exists and not actor.may_change(exists.org_id, exists.owner):
+                raise AccessDenied("name_taken", name=name)
+            # (one deleted or renamed meanwhile is not replaced: a new one is made)
+            if exists and access.change(conn, KIND, exists, **values):
                 access.record(conn, actor, "replace", KIND, exists.public_id, name)
                 return exists.public_id
             public_id = access.new_public_id()
@@ -307,9 +305,8 @@ def rename_dataset(old: str, new: str, *, actor: Principal = LOCAL) -> None:
             taken = access.name_taken(conn, KIND, row.org_id, new)
             if taken and taken.id != row.id:
                 raise StoreRefusal("store.dataset.exists", name=new)
-            conn.execute(
-                update(datasets).where(datasets.c.id == row.id).values(name=new)
-            )
+            if not access.change(conn, KIND, row, name=new):
+                raise access.not_found(KIND, old)  # renamed or deleted meanwhile
             access.record(conn, actor, "rename", KIND, row.public_id, new, row.name)
 
     with_retry(work)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 
 from src.store import access
 from src.store.db import as_utc, get_engine, scenarios, with_retry
@@ -108,31 +108,29 @@ def save_scenario(
     def work() -> tuple[datetime, str]:
         with get_engine().begin() as conn:
             row = access.name_taken(conn, KIND, actor.org, name)
-            if row is None:
-                public_id = access.new_public_id()
-                conn.execute(
-                    insert(scenarios).values(
-                        name=name,
-                        created=now,
-                        public_id=public_id,
-                        org_id=actor.org,
-                        owner=actor.user,
-                        public=False,
-                        **values,
-                    )
-                )
-                access.record(conn, actor, "create", KIND, public_id, name)
-                return now, public_id
-            if not actor.may_change(row.org_id, row.owner):
+            if row is not None and not actor.may_change(row.org_id, row.owner):
                 raise access.AccessDenied("name_taken", name=name)
+            # (one deleted or renamed meanwhile is not replaced: a new one is made)
+            if row is not None and access.change(conn, KIND, row, **values):
+                access.record(conn, actor, "replace", KIND, row.public_id, name)
+                created = conn.execute(
+                    select(scenarios.c.created).where(scenarios.c.id == row.id)
+                ).scalar_one()
+                return as_utc(created), row.public_id
+            public_id = access.new_public_id()
             conn.execute(
-                update(scenarios).where(scenarios.c.id == row.id).values(**values)
+                insert(scenarios).values(
+                    name=name,
+                    created=now,
+                    public_id=public_id,
+                    org_id=actor.org,
+                    owner=actor.user,
+                    public=False,
+                    **values,
+                )
             )
-            access.record(conn, actor, "replace", KIND, row.public_id, name)
-            created = conn.execute(
-                select(scenarios.c.created).where(scenarios.c.id == row.id)
-            ).scalar_one()
-            return as_utc(created), row.public_id
+            access.record(conn, actor, "create", KIND, public_id, name)
+            return now, public_id
 
     created, public_id = with_retry(work)
     return ScenarioRecord(
@@ -193,9 +191,8 @@ def rename_scenario(old: str, new: str, *, actor: Principal = LOCAL) -> None:
             taken = access.name_taken(conn, KIND, row.org_id, new)
             if taken and taken.id != row.id:
                 raise StoreRefusal("store.scenario.exists", name=new)
-            conn.execute(
-                update(scenarios).where(scenarios.c.id == row.id).values(name=new)
-            )
+            if not access.change(conn, KIND, row, name=new):
+                raise access.not_found(KIND, old)  # renamed or deleted meanwhile
             access.record(conn, actor, "rename", KIND, row.public_id, new, row.name)
 
     with_retry(work)

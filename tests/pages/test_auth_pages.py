@@ -1,5 +1,5 @@
-"""Pages with sign-in configured: the sign-in screen, who is signed in,
-organisations' privacy, read-only sharing and the country restriction.
+"""Pages with sign-in configured (SQLite and PostgreSQL): the sign-in screen, who is
+signed in, organisations' privacy, read-only sharing and the country restriction.
 
 AppTest simulates Streamlit's sign-in: ``at.secrets["auth"]`` configures it and
 ``at.user`` is what the app reads as ``st.user``.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from src.i18n import translate
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.load import load_bundled_portfolio
 from src.store import datasets as D
@@ -18,6 +19,7 @@ from src.store import scenarios as SC
 from src.widgets import state
 from src.widgets.i18n import md_escape
 from tests.conftest import ROOT
+from tests.pages import helpers
 
 AUTH = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
@@ -33,7 +35,7 @@ CAROL = {"is_logged_in": True, "sub": "carol", "email": "carol@b.example"}
 
 
 @pytest.fixture(autouse=True)
-def _orgs(app_data_dir, monkeypatch):
+def _orgs(store_backend, monkeypatch):
     monkeypatch.setenv("APP_ORGS_FILE", str(ORGS_FILE))
     orgs.load_orgs_file(ORGS_FILE)
 
@@ -49,6 +51,11 @@ def open_as(user: dict | None, page: str | None = None, params=None) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def saved_tab(at: AppTest) -> AppTest:
+    """The Scenarios page on its Save tab (the library; tabs are drawn lazily)."""
+    return helpers.open_tab(at, state.SCEN_TABS, translate("scen.tab.save", "en"))
 
 
 def texts(at: AppTest) -> str:
@@ -107,8 +114,9 @@ def test_another_organisation_sees_neither_dataset_nor_scenario():
     assert at.session_state[state.DATASET] == "bundled"
     assert any(md_escape(info.id) in w.value for w in at.warning)
     assert "partnerA" not in texts(at)
-    at = open_as(BOB, "pages/scenarios.py")
+    at = saved_tab(open_as(BOB, "pages/scenarios.py"))
     assert "A plan" not in texts(at)
+    assert any(c.value == "No saved scenario yet." for c in at.caption)
     # and the owner does see both
     at = open_as(ALICE, None, {"dataset": info.id})
     assert at.session_state[state.DATASET] == info.id
@@ -118,7 +126,7 @@ def test_another_organisation_sees_neither_dataset_nor_scenario():
 def test_a_shared_scenario_is_listed_read_only_without_delete():
     alice, _, rec = _alice_data()
     shares.share("scenario", rec.id, alice, "gov-b")
-    at = open_as(CAROL, "pages/scenarios.py")
+    at = saved_tab(open_as(CAROL, "pages/scenarios.py"))
     assert at.selectbox(key="scen.pick").options == ["A plan"]
     assert "read-only" in texts(at)
     assert not [b for b in at.button if b.key == "scen.delete"]

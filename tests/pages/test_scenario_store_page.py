@@ -23,7 +23,8 @@ def open_page(params: dict[str, object] | None = None) -> AppTest:
     at = helpers.open_page("pages/scenarios.py", params)
     if "compare" in (params or {}):
         return at  # a comparison link opens the Compare tab
-    return helpers.open_tab(at, SCEN_TABS, translate("scen.tab.save", "en"))
+    lang = str((params or {}).get("lang", "en"))  # the tab's label is translated
+    return helpers.open_tab(at, SCEN_TABS, translate("scen.tab.save", lang))
 
 
 def fingerprint() -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import dashboard
+from src.i18n import translate
 from src.widgets import state
 from tests.pages import helpers
 
@@ -38,6 +39,7 @@ def test_a_scenario_save_on_a_read_only_store_is_said_in_the_ui_language(
     at = helpers.open_page(
         "pages/scenarios.py", {state.URL_LANG: "fr", "scenario": token}
     )
+    at = helpers.open_tab(at, state.SCEN_TABS, translate("scen.tab.save", "fr"))
     at.text_input(key="scen.name").set_value("Plus de capacité").run()
     at.button(key="scen.save").click().run()
     assert not at.exception, at.exception
