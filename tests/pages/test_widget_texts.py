@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from src.i18n import translate
 from src.widgets import state
 from tests.pages import helpers
 
@@ -30,6 +31,7 @@ def test_the_uploaders_state_the_apps_limit_and_explain_themselves_in_french(
     assert "jusqu'à 50 Mo" in upload.proto.help
     assert "« Browse files » : parcourir" in upload.proto.help
     at = helpers.open_page("pages/scenarios.py", {state.URL_LANG: "es"})
+    at = helpers.open_tab(at, state.SCEN_TABS, translate("scen.tab.save", "es"))
     [scenario] = at.get("file_uploader")
     assert scenario.proto.max_upload_size_mb == 1
     assert "hasta 1 MB" in scenario.proto.help
