@@ -158,6 +158,25 @@ def not_found(kind: str, ref: str) -> StoreNotFoundError:
     return error(f"store.{kind}.not_found", name=ref)
 
 
+def create(
+    conn: Connection, kind: str, actor: Principal, name: str, **values: object
+) -> str:
+    """Insert a private item of the actor's organisation; its new public id."""
+    public_id = new_public_id()
+    conn.execute(
+        insert(TABLES[kind]).values(
+            name=name,
+            public_id=public_id,
+            org_id=actor.org,
+            owner=actor.user,
+            public=False,
+            **values,
+        )
+    )
+    record(conn, actor, "create", kind, public_id, name)
+    return public_id
+
+
 def change(conn: Connection, kind: str, row, **values: object) -> bool:  # noqa: ANN001
     """Update the live item `row` as it was found; False when it changed meanwhile.
 

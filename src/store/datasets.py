@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.imports.report import ImportReport
@@ -136,19 +136,7 @@ def save_dataset(
             if exists and access.change(conn, KIND, exists, **values):
                 access.record(conn, actor, "replace", KIND, exists.public_id, name)
                 return exists.public_id
-            public_id = access.new_public_id()
-            conn.execute(
-                insert(datasets).values(
-                    name=name,
-                    public_id=public_id,
-                    org_id=actor.org,
-                    owner=actor.user,
-                    public=False,
-                    **values,
-                )
-            )
-            access.record(conn, actor, "create", KIND, public_id, name)
-            return public_id
+            return access.create(conn, KIND, actor, name, **values)
 
     public_id = with_retry(work)
     return DatasetInfo(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from src.store import access
 from src.store.db import as_utc, get_engine, scenarios, with_retry
@@ -117,20 +117,7 @@ def save_scenario(
                     select(scenarios.c.created).where(scenarios.c.id == row.id)
                 ).scalar_one()
                 return as_utc(created), row.public_id
-            public_id = access.new_public_id()
-            conn.execute(
-                insert(scenarios).values(
-                    name=name,
-                    created=now,
-                    public_id=public_id,
-                    org_id=actor.org,
-                    owner=actor.user,
-                    public=False,
-                    **values,
-                )
-            )
-            access.record(conn, actor, "create", KIND, public_id, name)
-            return now, public_id
+            return now, access.create(conn, KIND, actor, name, created=now, **values)
 
     created, public_id = with_retry(work)
     return ScenarioRecord(
