@@ -200,8 +200,16 @@ def render_library(ctx: Context) -> None:
 
 
 def compare_linked() -> bool:
-    """Whether the URL asks to compare saved scenarios (?compare=)."""
-    return URL_COMPARE in st.query_params
+    """Whether the page was opened by a link asking to compare (?compare=).
+
+    Decided at the session's first look and kept: the picker rewrites
+    ?compare= (it drops names not saved here, or all of them), and a changed
+    default would make the tabs a new widget, reopened at its default instead
+    of the tab the user clicked.
+    """
+    if state.COMPARE_LINKED not in st.session_state:
+        st.session_state[state.COMPARE_LINKED] = URL_COMPARE in st.query_params
+    return st.session_state[state.COMPARE_LINKED]
 
 
 def compare_picker() -> list[str]:

@@ -81,19 +81,20 @@ SERVER_OPTIONS = [
 def running_app(
     launcher: str,
     data_dir: Path,
+    env: dict[str, str] | None = None,
     *,
     port: int | None = None,
     options: tuple[str, ...] = (),
-    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """A fresh app server on a free localhost port; yields its URL.
 
     Args:
         launcher: a key of `LAUNCHERS`.
         data_dir: its APP_DATA_DIR (seeded with the bundled cache).
+        env: more environment variables (e.g. APP_DATABASE_URL of a shared
+            database).
         port: the port (default: a free one).
         options: more Streamlit options (e.g. ``--secrets.files``).
-        env: more environment variables.
     """
     seed_data_dir(data_dir)  # no rebuild of the bundled portfolio on first request
     port = port or free_port()
