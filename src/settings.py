@@ -40,6 +40,10 @@ class Settings:
         import_timeout_s: `APP_IMPORT_TIMEOUT_S`, the same for validating an
             upload on the Data page (checked at each progress step: every 500
             IATI activities and after each file).
+        orgs_file: `APP_ORGS_FILE`, the organisations and the claims that map
+            signed-in users to them (TOML, see `src.store.orgs`), or None.
+        groups_claim: `APP_GROUPS_CLAIM`, the identity token's claim that lists
+            the user's groups (default ``groups``).
     """
 
     data_dir: Path
@@ -50,6 +54,8 @@ class Settings:
     warn_budget_usd: float = 10e9
     run_timeout_s: float = 60.0
     import_timeout_s: float = 300.0
+    orgs_file: Path | None = None
+    groups_claim: str = "groups"
 
     @property
     def cache_dir(self) -> Path:
@@ -72,6 +78,8 @@ class Settings:
             warn_budget_usd=_number(env, "APP_WARN_BUDGET_USD", 10e9),
             run_timeout_s=max(_number(env, "APP_RUN_TIMEOUT_S", 60.0), 0.0),
             import_timeout_s=max(_number(env, "APP_IMPORT_TIMEOUT_S", 300.0), 0.0),
+            orgs_file=Path(env["APP_ORGS_FILE"]) if env.get("APP_ORGS_FILE") else None,
+            groups_claim=env.get("APP_GROUPS_CLAIM") or "groups",
         )
 
 

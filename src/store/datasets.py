@@ -13,25 +13,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.imports.report import ImportReport
 from src.portfolio.schema import PortfolioMeta
-from src.store.db import as_utc, datasets, get_engine, reference_classes, with_retry
+from src.store import access
+from src.store.db import as_utc, datasets, get_engine, with_retry
 from src.store.errors import (
-    StoreNotFoundError,
+    AccessDenied,
+    DatasetNotFoundError,
     StoreRefusal,
     empty_on_fault,
     store_boundary,
 )
+from src.store.principal import LOCAL, Principal
 
 RESERVED_NAMES = frozenset({"bundled"})
 MAX_NAME = 200
+KIND = "dataset"
 
-
-class DatasetNotFoundError(StoreNotFoundError):
-    """No dataset has this name."""
+__all__ = ["DatasetInfo", "DatasetNotFoundError", "save_dataset"]
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,15 @@ class DatasetInfo:
     """One stored dataset, without its table.
 
     Attributes:
-        name: unique name (also the ``?dataset=`` URL value).
+        name: its name (unique among the organisation's live datasets).
         created: when it was imported (UTC).
         data_date: the data date, yyyy-mm-dd.
         fingerprint: hash of the source files (saved scenarios compare it).
         rows: rows in the table.
         provenance: files (name, bytes, sha256), import date and counts.
+        id: the random public id (the ``?dataset=`` URL value).
+        org: the organisation it belongs to.
+        writable: whether the acting user may replace, rename or delete it.
     """
 
     name: str
@@ -53,6 +58,9 @@ class DatasetInfo:
     fingerprint: str
     rows: int
     provenance: dict[str, object] = field(default_factory=dict)
+    id: str = ""
+    org: str = ""
+    writable: bool = True
 
 
 def check_name(name: str) -> str:
@@ -82,8 +90,9 @@ def save_dataset(
     provenance: dict[str, object],
     report: DatasetReport,
     replace: bool = False,
+    actor: Principal = LOCAL,
 ) -> DatasetInfo:
-    """Store a dataset under `name`.
+    """Store a dataset under `name` in the actor's organisation.
 
     Args:
         name: the dataset name (not "bundled").
@@ -91,15 +100,19 @@ def save_dataset(
         meta: its data date and fingerprint (`meta.name` is ignored).
         provenance: JSON-able provenance (files, sizes, checksums, counts).
         report: the import report (stored as `DatasetReport.to_json`).
-        replace: overwrite a dataset of the same name instead of failing.
+        replace: overwrite a dataset of the same name instead of failing
+            (only one the actor may change).
+        actor: who imports.
 
     Returns:
         The stored dataset's description.
 
     Raises:
+        AccessDenied: the actor may not import, or not replace that one.
         ValueError: bad name, or the name is taken and `replace` is False.
     """
     name = check_name(name)
+    access.require_create(actor)
     now = datetime.now(UTC)
     values = {
         "created": now,
@@ -112,21 +125,20 @@ def save_dataset(
         "dtypes": json.dumps({str(c): str(t) for c, t in df.dtypes.items()}),
     }
 
-    def work() -> None:
+    def work() -> str:
         with get_engine().begin() as conn:
-            exists = conn.execute(
-                select(datasets.c.id).where(datasets.c.name == name)
-            ).first()
+            exists = access.name_taken(conn, KIND, actor.org, name)
             if exists and not replace:
                 raise StoreRefusal("store.dataset.exists", name=name)
-            if exists:
-                conn.execute(
-                    update(datasets).where(datasets.c.name == name).values(**values)
-                )
-            else:
-                conn.execute(insert(datasets).values(name=name, **values))
+            if exists and not actor.may_change(exists.org_id, exists.owner):
+                raise AccessDenied("name_taken", name=name)
+            # (one deleted or renamed meanwhile is not replaced: a new one is made)
+            if exists and access.change(conn, KIND, exists, **values):
+                access.record(conn, actor, "replace", KIND, exists.public_id, name)
+                return exists.public_id
+            return access.create(conn, KIND, actor, name, **values)
 
-    with_retry(work)
+    public_id = with_retry(work)
     return DatasetInfo(
         name,
         now,
@@ -134,6 +146,8 @@ def save_dataset(
         meta.fingerprint,
         len(df),
         json.loads(values["provenance"]),
+        public_id,
+        actor.org or "",
     )
 
 
@@ -145,25 +159,36 @@ _INFO_COLUMNS = (
     datasets.c.fingerprint,
     datasets.c.rows,
     datasets.c.provenance,
+    datasets.c.public_id,
+    datasets.c.org_id,
+    datasets.c.owner,
 )
 
 
-def _info(r) -> DatasetInfo:  # noqa: ANN001 - a SQLAlchemy row
+def _info(r, actor: Principal) -> DatasetInfo:  # noqa: ANN001 - a SQLAlchemy row
     return DatasetInfo(
-        r.name, as_utc(r.created), r.data_date, r.fingerprint, r.rows, _json(r[5])
+        r.name,
+        as_utc(r.created),
+        r.data_date,
+        r.fingerprint,
+        r.rows,
+        _json(r.provenance),
+        r.public_id,
+        r.org_id,
+        actor.may_change(r.org_id, r.owner),
     )
 
 
 @empty_on_fault
-def list_datasets() -> list[DatasetInfo]:
-    """Every stored dataset, newest first (tables are not loaded)."""
+def list_datasets(*, actor: Principal = LOCAL) -> list[DatasetInfo]:
+    """The datasets the actor can see, newest first (tables are not loaded)."""
     with get_engine().connect() as conn:
         rows = conn.execute(
-            select(*_INFO_COLUMNS).order_by(
-                datasets.c.created.desc(), datasets.c.id.desc()
-            )
+            select(*_INFO_COLUMNS)
+            .where(access.visible(KIND, actor))
+            .order_by(datasets.c.created.desc(), datasets.c.id.desc())
         ).all()
-    return [_info(r) for r in rows]
+    return [_info(r, actor) for r in rows]
 
 
 def _json(text: str) -> dict[str, object]:
@@ -174,23 +199,27 @@ def _json(text: str) -> dict[str, object]:
     return value if isinstance(value, dict) else {}
 
 
-def _one(name: str, *cols):  # noqa: ANN002, ANN202 - SQLAlchemy columns and row
+def _one(ref: str, actor: Principal, *cols):  # noqa: ANN002, ANN202 - columns, row
     with get_engine().connect() as conn:
-        row = conn.execute(select(*cols).where(datasets.c.name == name)).first()
+        row = access.find(conn, KIND, ref, actor, *cols)
     if row is None:
-        raise DatasetNotFoundError("store.dataset.not_found", name=name)
+        raise DatasetNotFoundError("store.dataset.not_found", name=ref)
     return row
 
 
 @store_boundary
-def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
-    """The table and metadata of a stored dataset.
+def load_dataset(
+    ref: str, *, actor: Principal = LOCAL
+) -> tuple[pd.DataFrame, PortfolioMeta]:
+    """The table and metadata of a stored dataset (`ref`: id or name).
 
     Raises:
-        DatasetNotFoundError: no dataset has this name.
+        DatasetNotFoundError: no dataset the actor can see is `ref`.
     """
     row = _one(
-        name,
+        ref,
+        actor,
+        datasets.c.name,
         datasets.c.table_parquet,
         datasets.c.data_date,
         datasets.c.fingerprint,
@@ -210,81 +239,74 @@ def load_dataset(name: str) -> tuple[pd.DataFrame, PortfolioMeta]:
     return df, PortfolioMeta(
         as_of=row.data_date,
         fingerprint=row.fingerprint,
-        name=name,
+        name=row.name,
         files=tuple(str(f.get("name", "")) for f in files if isinstance(f, dict)),
     )
 
 
 @store_boundary
-def load_dataset_report(name: str) -> DatasetReport:
+def load_dataset_report(ref: str, *, actor: Principal = LOCAL) -> DatasetReport:
     """The import report stored with a dataset (as `load_bundled_report`).
 
     Raises:
-        DatasetNotFoundError: no dataset has this name.
+        DatasetNotFoundError: no dataset the actor can see is `ref`.
     """
-    return DatasetReport.from_json(_json(_one(name, datasets.c.report).report))
+    return DatasetReport.from_json(_json(_one(ref, actor, datasets.c.report).report))
 
 
 @store_boundary
-def dataset_info(name: str) -> DatasetInfo:
-    """The description of one dataset.
+def dataset_info(ref: str, *, actor: Principal = LOCAL) -> DatasetInfo:
+    """The description of one dataset (`ref`: id or name).
 
     Raises:
-        DatasetNotFoundError: no dataset has this name.
+        DatasetNotFoundError: no dataset the actor can see is `ref`.
     """
-    with get_engine().connect() as conn:
-        r = conn.execute(select(*_INFO_COLUMNS).where(datasets.c.name == name)).first()
-    if r is None:
-        raise DatasetNotFoundError("store.dataset.not_found", name=name)
-    return _info(r)
+    return _info(_one(ref, actor, *_INFO_COLUMNS), actor)
 
 
 @store_boundary
-def delete_dataset(name: str) -> bool:
-    """Delete a dataset (and its own reference class); True when one was deleted."""
+def delete_dataset(ref: str, *, actor: Principal = LOCAL) -> bool:
+    """Delete (softly: an admin may restore it) a dataset; True when one was.
 
-    def work() -> int:
-        with get_engine().begin() as conn:
-            rc = reference_classes
-            conn.execute(delete(rc).where(rc.c.dataset == name))
-            return conn.execute(
-                delete(datasets).where(datasets.c.name == name)
-            ).rowcount
-
-    return bool(with_retry(work))
-
-
-@store_boundary
-def rename_dataset(old: str, new: str) -> None:
-    """Rename a dataset.
+    Its own reference class goes with it when it is purged.
 
     Raises:
-        DatasetNotFoundError: `old` does not exist.
+        AccessDenied: the actor sees it but may not delete it.
+    """
+    return access.soft_delete(KIND, ref, actor)
+
+
+@store_boundary
+def rename_dataset(old: str, new: str, *, actor: Principal = LOCAL) -> None:
+    """Rename a dataset (`old`: id or name).
+
+    Raises:
+        DatasetNotFoundError: the actor can see no dataset `old`.
+        AccessDenied: the actor may not change it.
         ValueError: `new` is not a valid name or is taken.
     """
     new = check_name(new)
 
     def work() -> None:
         with get_engine().begin() as conn:
-            taken = conn.execute(
-                select(datasets.c.id).where(datasets.c.name == new)
-            ).first()
-            if taken and new != old:
+            row = access.changeable(conn, KIND, old, actor)
+            taken = access.name_taken(conn, KIND, row.org_id, new)
+            if taken and taken.id != row.id:
                 raise StoreRefusal("store.dataset.exists", name=new)
-            done = conn.execute(
-                update(datasets).where(datasets.c.name == old).values(name=new)
-            ).rowcount
-            if not done:
-                raise DatasetNotFoundError("store.dataset.not_found", name=old)
-            rc = reference_classes
-            conn.execute(update(rc).where(rc.c.dataset == old).values(dataset=new))
+            if not access.change(conn, KIND, row, name=new):
+                raise access.not_found(KIND, old)  # renamed or deleted meanwhile
+            access.record(conn, actor, "rename", KIND, row.public_id, new, row.name)
 
     with_retry(work)
 
 
 @store_boundary
 def store_import(
-    report: ImportReport, name: str, *, replace: bool = False
+    report: ImportReport,
+    name: str,
+    *,
+    replace: bool = False,
+    actor: Principal = LOCAL,
 ) -> DatasetInfo:
     """Save an import's accepted rows as a named dataset with its provenance.
 
@@ -299,4 +321,5 @@ def store_import(
         provenance=report.provenance(),
         report=report.to_dataset_report(),
         replace=replace,
+        actor=actor,
     )

@@ -25,12 +25,16 @@ from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import (
+    Boolean,
     Column,
     DateTime,
     Engine,
+    ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -54,11 +58,41 @@ _TRANSIENT_SQLSTATES = frozenset({"40001", "40P01"})  # serialization, deadlock
 
 metadata = MetaData()
 
+
+def _owned() -> list:
+    """The columns of an item that belongs to an organisation (see access.py).
+
+    ``public_id`` is a random token (links and URLs use it, never the integer
+    key); ``deleted_at`` marks a soft deletion, restorable for 30 days.
+    """
+    return [
+        Column("public_id", String(32), nullable=False, unique=True),
+        Column("org_id", String(64), nullable=False, index=True),
+        Column("owner", String(320), nullable=False),
+        Column("public", Boolean, nullable=False, default=False),
+        Column("deleted_at", DateTime(timezone=True), nullable=True),
+        Column("deleted_by", String(320), nullable=True),
+    ]
+
+
+def _live_name_index(table: Table) -> Index:
+    """One live item per (organisation, name); deleted ones keep their name."""
+    live = table.c.deleted_at.is_(None)
+    return Index(
+        f"uq_{table.name}_org_name_live",
+        table.c.org_id,
+        table.c.name,
+        unique=True,
+        sqlite_where=live,
+        postgresql_where=live,
+    )
+
+
 datasets = Table(
     "datasets",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("data_date", String(10), nullable=False),  # yyyy-mm-dd
     Column("fingerprint", String(64), nullable=False),
@@ -67,30 +101,92 @@ datasets = Table(
     Column("report", Text, nullable=False),  # JSON: load.load_bundled_report shape
     Column("table_parquet", LargeBinary, nullable=False),
     Column("dtypes", Text, nullable=False),  # JSON column -> dtype, restored on load
+    *_owned(),
 )
+_live_name_index(datasets)
 
 scenarios = Table(
     "scenarios",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("name", String(200), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
     Column("scenario", Text, nullable=False),  # opaque JSON text
     Column("fingerprint", String(64), nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("updated", DateTime(timezone=True), nullable=False),
+    *_owned(),
 )
+_live_name_index(scenarios)
 
-# A reference class fitted on a dataset's own projects (one per dataset; kept
-# only while the dataset's fingerprint is the one it was fitted on).
+# A reference class fitted on a dataset's own projects (one per dataset, by the
+# dataset's public id; kept only while the fingerprint is the one it was fitted on).
 reference_classes = Table(
     "reference_classes",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("dataset", String(200), nullable=False, unique=True),
+    Column("dataset", String(32), nullable=False, unique=True),
     Column("fingerprint", String(64), nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
     Column("entry", Text, nullable=False),  # JSON: the calibration class entry
     Column("check_json", Text, nullable=False),  # JSON: its cross-validation
+)
+
+# Organisations; `country` (ISO3) restricts a partner government to its country.
+organisations = Table(
+    "organisations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(3), nullable=True),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+# Which claim value (an e-mail domain, or a group) puts a user in which
+# organisation, with the role a new member gets.
+org_claims = Table(
+    "org_claims",
+    metadata,
+    Column("claim", String(320), primary_key=True),
+    Column("org_id", String(64), ForeignKey("organisations.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+)
+
+# A user's organisation and role (made on first sign-in from `org_claims`;
+# an admin may change the role).
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("user_key", String(320), primary_key=True),
+    Column("org_id", String(64), ForeignKey("organisations.id"), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("email", String(320), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+)
+
+# An item ("dataset" / "scenario", by integer key) shared read-only with an org.
+shares = Table(
+    "shares",
+    metadata,
+    Column("kind", String(16), nullable=False),
+    Column("item_id", Integer, nullable=False),
+    Column("org_id", String(64), ForeignKey("organisations.id"), nullable=False),
+    Column("created", DateTime(timezone=True), nullable=False),
+    PrimaryKeyConstraint("kind", "item_id", "org_id"),
+)
+
+# Who did what, when: every create, replace, rename, share, delete, restore.
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("user_key", String(320), nullable=False),
+    Column("org_id", String(64), nullable=True),
+    Column("action", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("item", String(32), nullable=False),  # the item's public id
+    Column("name", String(200), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
 )
 
 _ENGINES: dict[str, Engine] = {}

@@ -115,11 +115,36 @@ class _Keyed:
 
 
 class StoreRefusal(_Keyed, ValueError):
-    """A name the store refuses (empty, too long, reserved, taken)."""
+    """What the store refuses: a name (empty, too long, reserved, taken) or an act."""
 
 
 class StoreNotFoundError(_Keyed, LookupError):
-    """No stored dataset or scenario has this name."""
+    """No stored dataset or scenario the actor can see has this id or name."""
+
+
+class DatasetNotFoundError(StoreNotFoundError):
+    """No dataset the actor can see has this id or name."""
+
+
+class ScenarioNotFoundError(StoreNotFoundError):
+    """No saved scenario the actor can see has this id or name."""
+
+
+class AccessDenied(StoreRefusal):
+    """The acting user may not do this (see `src.store.principal`).
+
+    Args:
+        reason: the catalog key's end (``store.denied.<reason>``).
+        params: the message's placeholders (names shown to the user who typed
+            or sees them, never another organisation's).
+
+    >>> AccessDenied("restore").key
+    'store.denied.restore'
+    """
+
+    def __init__(self, reason: str, /, **params: object) -> None:
+        self.reason = reason
+        super().__init__(f"store.denied.{reason}", **params)
 
 
 def store_message(exc: BaseException, lang: str) -> str:

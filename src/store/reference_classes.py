@@ -1,4 +1,8 @@
-"""Reference classes fitted on an imported dataset's own projects, stored with it."""
+"""Reference classes fitted on an imported dataset's own projects, stored with it.
+
+A class is keyed by its dataset's public id; the functions take the dataset's
+ref (id or name) and the acting user, who must be able to see the dataset.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 
+from src.store import access
 from src.store.db import as_utc, get_engine, reference_classes, with_retry
-from src.store.errors import store_boundary
+from src.store.errors import DatasetNotFoundError, store_boundary
+from src.store.principal import LOCAL, Principal
 
 
 @dataclass(frozen=True)
@@ -18,7 +24,7 @@ class StoredClass:
     """A dataset's own reference class.
 
     Attributes:
-        dataset: the dataset's name.
+        dataset: the dataset's public id.
         fingerprint: the dataset fingerprint the class was fitted on.
         created: when it was fitted (UTC).
         entry: the calibration class entry (`Calibration.with_class("own", …)`).
@@ -34,9 +40,21 @@ class StoredClass:
 
 @store_boundary
 def save_own_class(
-    dataset: str, fingerprint: str, entry: dict[str, Any], check: dict[str, Any]
+    dataset: str,
+    fingerprint: str,
+    entry: dict[str, Any],
+    check: dict[str, Any],
+    *,
+    actor: Principal = LOCAL,
 ) -> StoredClass:
-    """Store (or replace) the own reference class of `dataset`."""
+    """Store (or replace) the own reference class of `dataset` (id or name).
+
+    Raises:
+        DatasetNotFoundError: the actor can see no such dataset.
+        AccessDenied: the actor may not write (a viewer).
+    """
+    access.require_create(actor)
+    dataset = _public_id(dataset, actor)
     now = datetime.now(UTC)
     values = {
         "fingerprint": fingerprint,
@@ -58,10 +76,28 @@ def save_own_class(
     return StoredClass(dataset, fingerprint, now, entry, check)
 
 
+def _public_id(ref: str, actor: Principal) -> str:
+    with get_engine().connect() as conn:
+        row = access.find(conn, "dataset", ref, actor, access.datasets.c.public_id)
+    if row is None:
+        raise access.not_found("dataset", ref)
+    return row.public_id
+
+
 @store_boundary
-def load_own_class(dataset: str, fingerprint: str) -> StoredClass | None:
-    """The stored class of `dataset`, or None (none fitted, or data replaced)."""
+def load_own_class(
+    dataset: str, fingerprint: str, *, actor: Principal = LOCAL
+) -> StoredClass | None:
+    """The stored class of `dataset`, or None.
+
+    None when none was fitted, the data was replaced since, or the actor can
+    see no such dataset.
+    """
     t = reference_classes
+    try:
+        dataset = _public_id(dataset, actor)
+    except DatasetNotFoundError:
+        return None
     with get_engine().connect() as conn:
         row = conn.execute(select(t).where(t.c.dataset == dataset)).first()
     if row is None or row.fingerprint != fingerprint:
@@ -73,15 +109,3 @@ def load_own_class(dataset: str, fingerprint: str) -> StoredClass | None:
         json.loads(row.entry),
         json.loads(row.check_json),
     )
-
-
-@store_boundary
-def delete_own_class(dataset: str) -> None:
-    """Remove the class of `dataset` (when the dataset is deleted)."""
-
-    def work() -> None:
-        with get_engine().begin() as conn:
-            t = reference_classes
-            conn.execute(delete(t).where(t.c.dataset == dataset))
-
-    with_retry(work)

@@ -2,7 +2,9 @@
 
 The store does not interpret the scenario: the scenario page serialises and
 parses it. `fingerprint` records the portfolio the scenario was run on, so the
-page can warn when the data changed since.
+page can warn when the data changed since. A scenario belongs to the
+organisation of the user who saved it; who may see and change it is decided in
+`src.store.access` (every function takes the acting `Principal`).
 """
 
 from __future__ import annotations
@@ -10,33 +12,38 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select
 
+from src.store import access
 from src.store.db import as_utc, get_engine, scenarios, with_retry
 from src.store.errors import (
-    StoreNotFoundError,
+    ScenarioNotFoundError,
     StoreRefusal,
     empty_on_fault,
     store_boundary,
 )
+from src.store.principal import LOCAL, Principal
 
 MAX_NAME = 200
+KIND = "scenario"
 
-
-class ScenarioNotFoundError(StoreNotFoundError):
-    """No saved scenario has this name."""
+__all__ = ["ScenarioNotFoundError", "ScenarioRecord", "save_scenario"]
 
 
 @dataclass(frozen=True)
 class ScenarioRecord:
-    """One saved scenario.
+    """One saved scenario, as the acting user sees it.
 
     Attributes:
-        name: unique name.
+        name: its name (unique among the organisation's live scenarios).
         scenario_json: the scenario as saved (JSON text).
         fingerprint: the portfolio fingerprint it was run on.
         created: first saved (UTC).
         updated: last saved (UTC).
+        id: the random public id (links use it).
+        org: the organisation it belongs to.
+        writable: whether the acting user may rename, replace or delete it
+            (False for one shared with the user's organisation).
     """
 
     name: str
@@ -44,6 +51,22 @@ class ScenarioRecord:
     fingerprint: str
     created: datetime
     updated: datetime
+    id: str = ""
+    org: str = ""
+    writable: bool = True
+
+
+def _record(r, actor: Principal) -> ScenarioRecord:  # noqa: ANN001 - a row
+    return ScenarioRecord(
+        r.name,
+        r.scenario,
+        r.fingerprint,
+        as_utc(r.created),
+        as_utc(r.updated),
+        r.public_id,
+        r.org_id,
+        actor.may_change(r.org_id, r.owner),
+    )
 
 
 def _check_name(name: str) -> str:
@@ -56,117 +79,117 @@ def _check_name(name: str) -> str:
 
 
 @store_boundary
-def save_scenario(name: str, scenario_json: str, fingerprint: str) -> ScenarioRecord:
-    """Save (insert or overwrite) a scenario under `name`.
+def save_scenario(
+    name: str, scenario_json: str, fingerprint: str, *, actor: Principal = LOCAL
+) -> ScenarioRecord:
+    """Save a scenario under `name` in the actor's organisation.
+
+    Saving again under the name of one's own scenario replaces it; the name
+    of a scenario another member saved is refused (never overwritten) unless
+    the actor is an admin.
 
     Args:
         name: the scenario name.
         scenario_json: the scenario JSON text (stored as is).
         fingerprint: the portfolio fingerprint the scenario was run on.
+        actor: who saves.
 
     Returns:
         The saved record.
-    """
-    name = _check_name(name)
-    now = datetime.now(UTC)
-
-    def work() -> datetime:
-        with get_engine().begin() as conn:
-            row = conn.execute(
-                select(scenarios.c.created).where(scenarios.c.name == name)
-            ).first()
-            values = {
-                "scenario": scenario_json,
-                "fingerprint": fingerprint,
-                "updated": now,
-            }
-            if row is None:
-                conn.execute(insert(scenarios).values(name=name, created=now, **values))
-                return now
-            conn.execute(
-                update(scenarios).where(scenarios.c.name == name).values(**values)
-            )
-            return as_utc(row.created)
-
-    created = with_retry(work)
-    return ScenarioRecord(name, scenario_json, fingerprint, created, now)
-
-
-@empty_on_fault
-def list_scenarios() -> list[ScenarioRecord]:
-    """Every saved scenario, most recently saved first."""
-    with get_engine().connect() as conn:
-        rows = conn.execute(
-            select(scenarios).order_by(scenarios.c.updated.desc(), scenarios.c.id)
-        ).all()
-    return [
-        ScenarioRecord(
-            r.name, r.scenario, r.fingerprint, as_utc(r.created), as_utc(r.updated)
-        )
-        for r in rows
-    ]
-
-
-@store_boundary
-def get_scenario(name: str) -> ScenarioRecord:
-    """The saved record (JSON, fingerprint, dates).
 
     Raises:
-        ScenarioNotFoundError: no scenario has this name.
+        AccessDenied: the actor may not save, or the name is someone else's.
     """
-    with get_engine().connect() as conn:
-        r = conn.execute(select(scenarios).where(scenarios.c.name == name)).first()
-    if r is None:
-        raise ScenarioNotFoundError("store.scenario.not_found", name=name)
+    name = _check_name(name)
+    access.require_create(actor)
+    now = datetime.now(UTC)
+    values = {"scenario": scenario_json, "fingerprint": fingerprint, "updated": now}
+
+    def work() -> tuple[datetime, str]:
+        with get_engine().begin() as conn:
+            row = access.name_taken(conn, KIND, actor.org, name)
+            if row is not None and not actor.may_change(row.org_id, row.owner):
+                raise access.AccessDenied("name_taken", name=name)
+            # (one deleted or renamed meanwhile is not replaced: a new one is made)
+            if row is not None and access.change(conn, KIND, row, **values):
+                access.record(conn, actor, "replace", KIND, row.public_id, name)
+                created = conn.execute(
+                    select(scenarios.c.created).where(scenarios.c.id == row.id)
+                ).scalar_one()
+                return as_utc(created), row.public_id
+            return now, access.create(conn, KIND, actor, name, created=now, **values)
+
+    created, public_id = with_retry(work)
     return ScenarioRecord(
-        r.name, r.scenario, r.fingerprint, as_utc(r.created), as_utc(r.updated)
+        name, scenario_json, fingerprint, created, now, public_id, actor.org or ""
     )
 
 
+@empty_on_fault
+def list_scenarios(*, actor: Principal = LOCAL) -> list[ScenarioRecord]:
+    """The scenarios the actor can see, most recently saved first."""
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            select(scenarios)
+            .where(access.visible(KIND, actor))
+            .order_by(scenarios.c.updated.desc(), scenarios.c.id)
+        ).all()
+    return [_record(r, actor) for r in rows]
+
+
 @store_boundary
-def load_scenario(name: str) -> str:
-    """The scenario JSON text saved under `name`.
+def get_scenario(ref: str, *, actor: Principal = LOCAL) -> ScenarioRecord:
+    """The saved record (JSON, fingerprint, dates) of `ref` (id or name).
 
     Raises:
-        ScenarioNotFoundError: no scenario has this name.
+        ScenarioNotFoundError: no scenario the actor can see is `ref`.
     """
-    return get_scenario(name).scenario_json
+    with get_engine().connect() as conn:
+        r = access.find(conn, KIND, ref, actor)
+    if r is None:
+        raise ScenarioNotFoundError("store.scenario.not_found", name=ref)
+    return _record(r, actor)
 
 
 @store_boundary
-def rename_scenario(old: str, new: str) -> None:
-    """Rename a saved scenario.
+def load_scenario(ref: str, *, actor: Principal = LOCAL) -> str:
+    """The scenario JSON text saved as `ref` (id or name).
 
     Raises:
-        ScenarioNotFoundError: `old` does not exist.
-        ValueError: `new` is empty or already taken.
+        ScenarioNotFoundError: no scenario the actor can see is `ref`.
+    """
+    return get_scenario(ref, actor=actor).scenario_json
+
+
+@store_boundary
+def rename_scenario(old: str, new: str, *, actor: Principal = LOCAL) -> None:
+    """Rename a saved scenario (`old`: id or name).
+
+    Raises:
+        ScenarioNotFoundError: the actor can see no scenario `old`.
+        AccessDenied: the actor may not change it.
+        ValueError: `new` is empty or already taken in the organisation.
     """
     new = _check_name(new)
 
     def work() -> None:
         with get_engine().begin() as conn:
-            taken = conn.execute(
-                select(scenarios.c.id).where(scenarios.c.name == new)
-            ).first()
-            if taken and new != old:
+            row = access.changeable(conn, KIND, old, actor)
+            taken = access.name_taken(conn, KIND, row.org_id, new)
+            if taken and taken.id != row.id:
                 raise StoreRefusal("store.scenario.exists", name=new)
-            done = conn.execute(
-                update(scenarios).where(scenarios.c.name == old).values(name=new)
-            ).rowcount
-            if not done:
-                raise ScenarioNotFoundError("store.scenario.not_found", name=old)
+            if not access.change(conn, KIND, row, name=new):
+                raise access.not_found(KIND, old)  # renamed or deleted meanwhile
+            access.record(conn, actor, "rename", KIND, row.public_id, new, row.name)
 
     with_retry(work)
 
 
 @store_boundary
-def delete_scenario(name: str) -> bool:
-    """Delete a saved scenario; True when one was deleted."""
+def delete_scenario(ref: str, *, actor: Principal = LOCAL) -> bool:
+    """Delete (softly: an admin may restore it) a scenario; True when one was.
 
-    def work() -> int:
-        with get_engine().begin() as conn:
-            return conn.execute(
-                delete(scenarios).where(scenarios.c.name == name)
-            ).rowcount
-
-    return bool(with_retry(work))
+    Raises:
+        AccessDenied: the actor sees it but may not delete it.
+    """
+    return access.soft_delete(KIND, ref, actor)

@@ -43,7 +43,10 @@ def saved_scenario_names() -> list[str] | None:
         from src.store.scenarios import list_scenarios
     except ImportError:
         return None
-    return [str(getattr(item, "name", item)) for item in list_scenarios()]
+    from src.widgets.auth import principal
+
+    names = (str(item.name) for item in list_scenarios(actor=principal()))
+    return list(dict.fromkeys(names))
 
 
 def pack_choice_input() -> PackChoice:
@@ -81,15 +84,23 @@ def pack_choice_input() -> PackChoice:
     return PackChoice(tuple(sections), tuple(chosen), pack_lang, title.strip())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
 def _scenario_result(dataset: str, spec, name: str):
-    """Run a saved scenario on the selection (cached per data, filters and name)."""
+    """Run the saved scenario `name` the user can see on the selection."""
+    from src.store.scenarios import get_scenario
+    from src.widgets.auth import principal
+
+    record = get_scenario(name, actor=principal())
+    return _run_saved(dataset, spec, record.name, record.scenario_json)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _run_saved(dataset: str, spec, name: str, scenario_json: str):
+    """Run a saved scenario (cached per data, filters, name and content)."""
     from src.briefing.scenarios import as_scenario, run_scenario
-    from src.store.scenarios import load_scenario
     from src.widgets import cache
 
     df, meta = cache.portfolio(dataset)
-    scenario = as_scenario(load_scenario(name), name)
+    scenario = as_scenario(scenario_json, name)
     return run_scenario(spec.apply(df), scenario, as_of=meta.as_of, filters=spec)
 
 
@@ -120,7 +131,7 @@ def build_pack_for(ctx: Context, choice: PackChoice):
         for name in choice.scenarios:
             try:
                 results.append(_scenario_result(dataset, ctx.spec, name))
-            except (ValueError, KeyError, OSError) as exc:
+            except (ValueError, LookupError, OSError) as exc:
                 st.warning(
                     t("brief.page.scenario_error", name=md_escape(name), error=exc)
                 )

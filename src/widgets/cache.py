@@ -30,6 +30,7 @@ from src.portfolio.money_summary import MoneySummary, money_summary
 from src.portfolio.schema import PortfolioMeta
 from src.settings import Settings
 from src.widgets import map_points, state
+from src.widgets.auth import principal
 
 if TYPE_CHECKING:
     from src.widgets.map_deck import RecordSource
@@ -37,23 +38,29 @@ if TYPE_CHECKING:
 BUNDLED = "bundled"
 T = TypeVar("T")
 
+# An imported dataset is named by its random public id in every cache key, the
+# session and the URL (names are unique only within an organisation). Each
+# rerun asks the store whether the acting user may see it (`data_version`):
+# a cached table is reached only with the version that check returns.
+
 
 def data_version(dataset: str) -> str:
     """What identifies a dataset's current content, for cache keys.
 
     An imported dataset replaced under the same name (`import --replace`, in
     another process too) gets a new fingerprint and creation time, so every
-    cached table and run keyed on it is recomputed at once.
+    cached table and run keyed on it is recomputed at once. A dataset the
+    acting user cannot see is "missing".
     """
     if dataset == BUNDLED:
         return BUNDLED
     from src.store.datasets import DatasetNotFoundError, dataset_info
 
     try:
-        info = dataset_info(dataset)
+        info = dataset_info(dataset, actor=principal())
     except (DatasetNotFoundError, ValueError):
         return "missing"  # loading it then says what is wrong
-    return f"{info.fingerprint}:{info.created.isoformat()}"
+    return f"{info.id}:{info.fingerprint}:{info.created.isoformat()}"
 
 
 def portfolio(dataset: str = BUNDLED) -> tuple[pd.DataFrame, PortfolioMeta]:
@@ -76,7 +83,7 @@ def _portfolio(dataset: str, version: str) -> tuple[pd.DataFrame, PortfolioMeta]
         return load_bundled_portfolio()
     from src.store.datasets import load_dataset
 
-    return load_dataset(dataset)
+    return load_dataset(dataset, actor=principal())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -139,14 +146,19 @@ def _fix_your_data(
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def build_report(dataset: str = BUNDLED) -> DatasetReport:
     """The parse and build problems recorded with a dataset."""
+    return _build_report(dataset, data_version(dataset))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _build_report(dataset: str, version: str) -> DatasetReport:
+    del version  # part of the cache key only
     if dataset == BUNDLED:
         return load_bundled_report()
     from src.store.datasets import load_dataset_report
 
-    return load_dataset_report(dataset)
+    return load_dataset_report(dataset, actor=principal())
 
 
 def point_records(
@@ -226,13 +238,27 @@ def row_view(
     return whole.iloc[positions].reset_index(drop=True)
 
 
-def dataset_names() -> list[str]:
-    """Bundled first, then the imported datasets in the store."""
+def resolve_dataset(ref: str) -> str | None:
+    """The id of the dataset `ref` (id, or name in an old link), or None.
+
+    None when the acting user can see no such dataset: the same answer for
+    one that exists elsewhere as for one that does not.
+    """
+    if ref == BUNDLED:
+        return BUNDLED
+    from src.store.datasets import DatasetNotFoundError, dataset_info
+
     try:
-        from src.store.datasets import list_datasets
-    except ImportError:  # the store arrives with the import feature
-        return [BUNDLED]
-    return [BUNDLED, *(d.name for d in list_datasets())]
+        return dataset_info(ref, actor=principal()).id
+    except (DatasetNotFoundError, ValueError):
+        return None
+
+
+def datasets() -> dict[str, str]:
+    """Id -> name of the datasets the acting user can see, bundled first."""
+    from src.store.datasets import list_datasets
+
+    return {BUNDLED: BUNDLED} | {d.id: d.name for d in list_datasets(actor=principal())}
 
 
 def scenario_run(
@@ -299,7 +325,7 @@ def own_class(dataset: str):  # noqa: ANN201 - StoredClass | None
     from src.store.reference_classes import load_own_class
 
     _, meta = portfolio(dataset)
-    return load_own_class(dataset, meta.fingerprint)
+    return load_own_class(dataset, meta.fingerprint, actor=principal())
 
 
 def scenario_sensitivity(

@@ -6,15 +6,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 import streamlit as st
 
 from src.i18n import LANGUAGES
+from src.portfolio import schema as S
 from src.portfolio.filters import FilterSpec
 from src.portfolio.schema import PortfolioMeta
 from src.widgets import cache, routing, state
+from src.widgets.auth import require_sign_in
 from src.widgets.filters import filter_sidebar
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.store_health import error_text, render_store_notice
@@ -50,18 +52,20 @@ def language_switch() -> None:
 
 
 def active_dataset(notices: list[str]) -> str:
-    """The active dataset: ?dataset= in the URL, else the session's, else bundled.
+    """The active dataset's id: ?dataset= in the URL, else the session's, else bundled.
 
     Streamlit drops query parameters when the user switches page, so the session
-    keeps the dataset and writes it back to the URL on every run.
+    keeps the dataset and writes it back to the URL on every run. A link may
+    name a dataset by id or (older links) by name; the URL then gets the id.
+    One the user cannot see is "not known", as one that does not exist.
     """
-    names = cache.dataset_names()
-    wanted = st.query_params.get(state.URL_DATASET)
+    asked = st.query_params.get(state.URL_DATASET)
+    if asked is None:
+        asked = st.session_state.get(state.DATASET, cache.BUNDLED)
+    wanted = cache.resolve_dataset(asked)
     if wanted is None:
-        wanted = st.session_state.get(state.DATASET, cache.BUNDLED)
-    if wanted not in names:
         notices.append(
-            t("notice.bad_value", param=state.URL_DATASET, value=md_escape(wanted))
+            t("notice.bad_value", param=state.URL_DATASET, value=md_escape(asked))
         )
         wanted = cache.BUNDLED
     st.session_state[state.DATASET] = wanted
@@ -82,6 +86,7 @@ def app_frame() -> Context:
             t("notice.bad_value", param=state.URL_LANG, value=md_escape(url_lang))
         )
     render_store_notice()
+    actor = require_sign_in()
     dataset = active_dataset(notices)
     try:
         # A fresh server reads the dataset first (seconds for a large one).
@@ -92,17 +97,42 @@ def app_frame() -> Context:
         st.error(
             t(
                 "notice.dataset_failed",
-                name=md_escape(dataset),
+                name=md_escape(meta_name(dataset)),
                 reason=error_text(exc),
             )
         )
         st.stop()
-    spec, url_notices = filter_sidebar(df, dataset)
+    if actor.country:
+        df = restricted(df, actor.country)
+    # the choices cached per dataset are of its whole table: not a restricted view
+    spec, url_notices = filter_sidebar(df, None if actor.country else dataset)
+    if actor.country:
+        spec = replace(spec, countries=(actor.country,))
     for notice in [*notices, *url_notices]:
         st.warning(notice, icon=":material/link_off:")
     ctx = Context(df, spec.apply(df), spec, meta, spec.describe(current_lang(), df))
     st.session_state[state.CONTEXT] = ctx
     return ctx
+
+
+def meta_name(dataset: str) -> str:
+    """A dataset's display name (its id when the store cannot say)."""
+    return cache.datasets().get(dataset, dataset)
+
+
+def restricted(df: pd.DataFrame, iso3: str) -> pd.DataFrame:
+    """Only the rows of `iso3`, said in the sidebar (a partner government's view).
+
+    The frame also forces the country into the `FilterSpec`, so every figure,
+    scenario run and briefing built from the page context is that country's.
+    """
+    rows = FilterSpec(countries=(iso3,)).apply(df)
+    names = rows[S.COL_COUNTRY_NAME].dropna() if S.COL_COUNTRY_NAME in rows else []
+    name = str(names.iloc[0]) if len(names) else iso3
+    st.sidebar.info(
+        t("auth.restricted", country=md_escape(name)), icon=":material/lock:"
+    )
+    return rows
 
 
 def context() -> Context:

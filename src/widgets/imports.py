@@ -21,11 +21,11 @@ from src.portfolio.imports import (
 from src.portfolio.imports.template import template_csv_bytes, template_xlsx_bytes
 from src.settings import Settings
 from src.store.datasets import store_import
-from src.store.errors import StoreError
-from src.widgets import cache, state
+from src.widgets import cache, sharing, state
+from src.widgets.auth import principal
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.quality import translated_columns
-from src.widgets.store_health import error_text, render_store_error
+from src.widgets.store_health import render_store_error
 
 UPLOAD = "data.upload"
 NAME = "data.name"
@@ -160,13 +160,13 @@ def render_report(report: ImportReport) -> None:
         )
 
 
-def switch_dataset(name: str) -> None:
-    """Make `name` the app's dataset (in the URL) and rerun."""
-    if name == cache.BUNDLED:
+def switch_dataset(dataset: str) -> None:
+    """Make `dataset` (an id, or "bundled") the app's dataset (in the URL); rerun."""
+    if dataset == cache.BUNDLED:
         st.query_params.pop(state.URL_DATASET, None)
     else:
-        st.query_params[state.URL_DATASET] = name
-    st.session_state[state.DATASET] = name
+        st.query_params[state.URL_DATASET] = dataset
+    st.session_state[state.DATASET] = dataset
     st.rerun()
 
 
@@ -175,38 +175,38 @@ def accept_form(report: ImportReport, default_name: str) -> None:
     if not report.accepted:
         st.error(t("data.nothing_accepted"))
         return
+    if not principal().can_create:
+        st.info(t("data.cannot_import"), icon=":material/lock:")
+        return
     name = st.text_input(t("data.name"), value=default_name, max_chars=200, key=NAME)
     if not st.button(t("data.use"), type="primary", key=ACCEPT):
         return
     try:
-        store_import(report, name)
-    except StoreError as exc:
+        info = store_import(report, name, actor=principal())
+    except (ValueError, LookupError) as exc:  # a refusal or a storage fault
         render_store_error(exc)
         return
-    except ValueError as exc:
-        st.error(error_text(exc))
-        return
-    cache.portfolio.clear()
-    cache.build_report.clear()
     st.session_state.pop(REPORT, None)
-    st.session_state[NOTICE] = name
-    switch_dataset(name.strip())
+    st.session_state[NOTICE] = info.name
+    switch_dataset(info.id)
 
 
 def render_datasets() -> None:
-    """The imported datasets with provenance, switch and delete buttons."""
+    """The datasets the user can see: provenance, switch, share and delete."""
     from src.store.datasets import delete_dataset, list_datasets
 
+    actor = principal()
     active = st.session_state.get(state.DATASET, cache.BUNDLED)
     notice = st.session_state.pop(NOTICE, None)
     if notice:
         st.success(t("data.saved", name=md_escape(notice)))
-    st.caption(t("data.active", name=md_escape(active)))
+    items = list_datasets(actor=actor)
+    names = {d.id: d.name for d in items}
+    st.caption(t("data.active", name=md_escape(names.get(active, active))))
     if active != cache.BUNDLED and st.button(
         t("data.back_bundled"), icon=":material/undo:", key=BUNDLED_BUTTON
     ):
         switch_dataset(cache.BUNDLED)
-    items = list_datasets()
     if not items:
         st.info(t("data.no_datasets"))
     for i, d in enumerate(items):
@@ -214,6 +214,7 @@ def render_datasets() -> None:
             st.markdown(
                 f"**{md_escape(d.name)}** · "
                 + t("data.info", rows=d.rows, date=d.data_date, created=d.created)
+                + ("" if d.org == actor.org else " · " + t("data.shared_read_only"))
             )
             files = d.provenance.get("files", [])
             st.dataframe(
@@ -221,22 +222,29 @@ def render_datasets() -> None:
                 hide_index=True,
             )
             left, right = st.columns(2)
-            if d.name != active and left.button(
+            if d.id != active and left.button(
                 t("data.switch"),
                 key=state.item_key(state.DATA_SWITCH, i),
                 icon=":material/swap_horiz:",
             ):
-                switch_dataset(d.name)
-            if right.button(
-                t("data.delete"),
-                key=state.item_key(state.DATA_DELETE, i),
-                icon=":material/delete:",
-            ):
-                try:
-                    delete_dataset(d.name)
-                except StoreError as exc:
-                    render_store_error(exc)
-                    return
-                cache.portfolio.clear()
-                cache.build_report.clear()
-                switch_dataset(cache.BUNDLED if d.name == active else active)
+                switch_dataset(d.id)
+            if d.writable:
+                right.button(
+                    t("data.delete"),
+                    key=state.item_key(state.DATA_DELETE, i),
+                    icon=":material/delete:",
+                    on_click=sharing.ask_delete,
+                    args=("dataset", d.id),
+                )
+
+                def delete(item: str = d.id) -> None:
+                    delete_dataset(item, actor=actor)
+                    if item == active:
+                        st.query_params.pop(state.URL_DATASET, None)
+                        st.session_state[state.DATASET] = cache.BUNDLED
+
+                sharing.render_confirm("dataset", d.id, d.name, delete)
+            if d.org == actor.org:
+                sharing.render_share("dataset", d.id)
+    sharing.render_deleted("dataset")
+    sharing.render_audit()

@@ -11,6 +11,7 @@ from src.i18n import format_number
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
 from src.widgets.model_quality import coverage_table
+from src.widgets.store_health import render_store_error
 
 FIT_BUTTON = state.OWN_CLASS_FIT
 
@@ -61,7 +62,19 @@ def render_own_class() -> None:
     except NotEnoughProjectsError as exc:
         st.info(t("own.not_enough", found=exc.found, needed=exc.needed))
         return
-    save_own_class(dataset, meta.fingerprint, own.entry, own.check.to_dict())
+    from src.widgets.auth import principal
+
+    try:
+        save_own_class(
+            dataset,
+            meta.fingerprint,
+            own.entry,
+            own.check.to_dict(),
+            actor=principal(),
+        )
+    except (ValueError, LookupError) as exc:  # a refusal or a storage fault
+        render_store_error(exc)
+        return
     cache.scenario_run.clear()
     cache.scenario_sensitivity.clear()
     st.rerun()

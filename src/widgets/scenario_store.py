@@ -16,7 +16,8 @@ from src.engine.scenario import Scenario
 from src.i18n import format_date
 from src.portfolio.filters import FilterSpec
 from src.store import scenarios as store
-from src.widgets import cache, state
+from src.widgets import cache, sharing, state
+from src.widgets.auth import principal
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
@@ -36,11 +37,12 @@ def _load(name: str, fingerprint: str, spec: FilterSpec) -> None:
     made on other filters than the current ones (it is then re-run on these).
     """
     try:
-        record = store.get_scenario(name)
+        record = store.get_scenario(name, actor=principal())
         scenario = Scenario.from_json(record.scenario_json)
     except (LookupError, ValueError) as exc:
         st.session_state[NOTICE] = t("scen.load_failed", reason=error_text(exc))
         return
+    name = record.name  # `name` may be the id
     load_into_state(scenario.with_changes(name=name))
     notices = []
     if record.fingerprint != fingerprint:
@@ -59,8 +61,8 @@ def _load(name: str, fingerprint: str, spec: FilterSpec) -> None:
     st.session_state[NOTICE] = " ".join(notices)
 
 
-def _delete(name: str) -> None:
-    store.delete_scenario(name)
+def _delete(item: str, name: str) -> None:
+    store.delete_scenario(item, actor=principal())
     st.session_state[COMPARE] = [
         n for n in st.session_state.get(COMPARE, []) if n != name
     ]
@@ -85,17 +87,10 @@ def _import_file() -> None:
 
 def render_save(scenario: Scenario, ctx: Context) -> None:
     """Save under a name (with the filters it is made on), export, import."""
-    meta = ctx.meta
-    cols = st.columns([3, 1])
-    name = cols[0].text_input(t("scen.save_name"), key=NAME, max_chars=store.MAX_NAME)
-    if cols[1].button(t("scen.save"), key="scen.save", icon=":material/save:"):
-        try:
-            saved = scenario.with_changes(name=name, filters=ctx.spec.to_dict())
-            store.save_scenario(name, saved.to_json(), meta.fingerprint)
-        except ValueError as exc:
-            st.error(t("scen.save_failed", reason=error_text(exc)))
-        else:
-            st.success(t("scen.saved", name=md_escape(name)))
+    if not principal().can_create:
+        st.info(t("scen.cannot_save"), icon=":material/lock:")
+    else:
+        _save_form(scenario, ctx)
     left, right = st.columns(2)
     left.download_button(
         t("scen.export"),
@@ -115,10 +110,26 @@ def render_save(scenario: Scenario, ctx: Context) -> None:
     )
 
 
+def _save_form(scenario: Scenario, ctx: Context) -> None:
+    cols = st.columns([3, 1])
+    name = cols[0].text_input(t("scen.save_name"), key=NAME, max_chars=store.MAX_NAME)
+    if cols[1].button(t("scen.save"), key="scen.save", icon=":material/save:"):
+        try:
+            saved = scenario.with_changes(name=name, filters=ctx.spec.to_dict())
+            store.save_scenario(
+                name, saved.to_json(), ctx.meta.fingerprint, actor=principal()
+            )
+        except ValueError as exc:
+            st.error(t("scen.save_failed", reason=error_text(exc)))
+        else:
+            st.success(t("scen.saved", name=md_escape(name)))
+
+
 def render_library(ctx: Context) -> None:
     """The saved scenarios with load, rename and delete."""
     meta = ctx.meta
-    records = store.list_scenarios()
+    actor = principal()
+    records = store.list_scenarios(actor=actor)
     if not records:
         st.caption(t("scen.none_saved"))
         return
@@ -134,27 +145,41 @@ def render_library(ctx: Context) -> None:
                     "✓" if r.fingerprint == meta.fingerprint else t("scen.other_data")
                     for r in records
                 ],
+                t("scen.col.access"): [
+                    t("scen.editable") if r.writable else t("scen.read_only")
+                    for r in records
+                ],
             }
         ),
         hide_index=True,
     )
-    names = [r.name for r in records]
-    chosen = st.selectbox(t("scen.pick_saved"), names, key="scen.pick")
+    by_id = {r.id: r for r in records}
+    picked = st.selectbox(
+        t("scen.pick_saved"),
+        list(by_id),
+        format_func=lambda i: by_id[i].name,
+        key="scen.pick",
+    )
+    record = by_id[picked]
+    chosen = record.name
     cols = st.columns([1, 2, 1, 1])
     cols[0].button(
         t("scen.load"),
         key="scen.load",
         on_click=_load,
-        args=(chosen, meta.fingerprint, ctx.spec),
+        args=(record.id, meta.fingerprint, ctx.spec),
         icon=":material/upload:",
     )
+    if not record.writable:
+        st.caption(t("scen.read_only_note"))
+        return
     new = cols[1].text_input(
         t("scen.new_name"), key="scen.rename_to", label_visibility="collapsed",
         placeholder=t("scen.new_name"),
     )  # fmt: skip
     if cols[2].button(t("scen.rename"), key="scen.rename") and new:
         try:
-            store.rename_scenario(chosen, new)
+            store.rename_scenario(record.id, new, actor=actor)
         except (LookupError, ValueError) as exc:
             st.error(t("scen.save_failed", reason=error_text(exc)))
         else:
@@ -162,20 +187,35 @@ def render_library(ctx: Context) -> None:
     cols[3].button(
         t("scen.delete"),
         key="scen.delete",
-        on_click=_delete,
-        args=(chosen,),
+        on_click=sharing.ask_delete,
+        args=("scenario", record.id),
         icon=":material/delete:",
     )
+    sharing.render_confirm(
+        "scenario", record.id, chosen, lambda: _delete(record.id, chosen)
+    )
+    if record.org == actor.org:
+        sharing.render_share("scenario", record.id)
+    sharing.render_deleted("scenario")
 
 
 def compare_linked() -> bool:
-    """Whether the URL asks to compare saved scenarios (?compare=)."""
-    return URL_COMPARE in st.query_params
+    """Whether the page was opened by a link asking to compare (?compare=).
+
+    Decided at the session's first look and kept: the picker rewrites
+    ?compare= (it drops names not saved here, or all of them), and a changed
+    default would make the tabs a new widget, reopened at its default instead
+    of the tab the user clicked.
+    """
+    if state.COMPARE_LINKED not in st.session_state:
+        st.session_state[state.COMPARE_LINKED] = URL_COMPARE in st.query_params
+    return st.session_state[state.COMPARE_LINKED]
 
 
 def compare_picker() -> list[str]:
     """Choose up to four saved scenarios to compare (mirrored in ?compare=)."""
-    names = [r.name for r in store.list_scenarios()]
+    # by name, the organisation's own first (names repeat across organisations)
+    names = list(dict.fromkeys(r.name for r in store.list_scenarios(actor=principal())))
     if COMPARE not in st.session_state:
         wanted = st.query_params.get_all(URL_COMPARE)
         unknown = [n for n in wanted if n not in names]
@@ -212,7 +252,7 @@ def comparison_table(
     curves = []
     base_done = False
     for name in names:
-        scenario = Scenario.from_json(store.load_scenario(name))
+        scenario = Scenario.from_json(store.load_scenario(name, actor=principal()))
         base = cache.scenario_run(dataset, ctx.spec, scenario.baseline().to_token())
         scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token())
         comp = combine(base, scen)

@@ -106,3 +106,15 @@ CONT_NEW = "cont.new_vs_continuing"
 CONT_BRIEF = "cont.brief"  # the country brief CSV (coordination + continuity)
 COUNTRY_COORD = "country.coord"  # the Country page's coordination summary
 SCEN_TABS = "scen.tabs"  # the open tab of the Scenarios page (its label)
+COMPARE_LINKED = "scen.compare_linked"  # opened by a ?compare= link (first look)
+PRINCIPAL = "auth.principal"  # (user key, Principal) of the signed-in user
+SIGN_IN = "auth.sign_in"
+SIGN_OUT = "auth.sign_out"
+CONFIRM = "ui.confirm"  # (kind, id) of the item whose deletion awaits confirmation
+CONFIRM_YES = "ui.confirm.yes"
+CONFIRM_NO = "ui.confirm.no"
+SHARE_ORG = "share.org"  # item_key(SHARE_ORG, kind)
+SHARE_BUTTON = "share.button"  # item_key(SHARE_BUTTON, kind)
+UNSHARE_BUTTON = "share.unshare"  # item_key(UNSHARE_BUTTON, kind)
+RESTORE_BUTTON = "restore"  # item_key(RESTORE_BUTTON, kind, i)
+CONFIRM_ERROR = "ui.confirm.error"  # a refused deletion's message, shown once

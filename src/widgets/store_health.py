@@ -33,9 +33,9 @@ def render_store_notice() -> bool:
     return False
 
 
-def render_store_error(exc: StoreError) -> None:
-    """A failed save or delete, in the UI language."""
-    st.error(md_escape(store_error_text(exc, current_lang())))
+def render_store_error(exc: BaseException) -> None:
+    """A failed or refused save, share or delete, in the UI language."""
+    st.error(error_text(exc))
 
 
 def error_text(exc: BaseException) -> str:

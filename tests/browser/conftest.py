@@ -34,7 +34,7 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -79,16 +79,27 @@ SERVER_OPTIONS = [
 
 @contextlib.contextmanager
 def running_app(
-    launcher: str, data_dir: Path, env: dict[str, str] | None = None
+    launcher: str,
+    data_dir: Path,
+    env: dict[str, str] | None = None,
+    *,
+    port: int | None = None,
+    options: tuple[str, ...] = (),
 ) -> Iterator[str]:
     """A fresh app server on a free localhost port; yields its URL.
 
-    `env` adds to the environment (e.g. APP_DATABASE_URL of a shared database).
+    Args:
+        launcher: a key of `LAUNCHERS`.
+        data_dir: its APP_DATA_DIR (seeded with the bundled cache).
+        env: more environment variables (e.g. APP_DATABASE_URL of a shared
+            database).
+        port: the port (default: a free one).
+        options: more Streamlit options (e.g. ``--secrets.files``).
     """
     seed_data_dir(data_dir)  # no rebuild of the bundled portfolio on first request
-    port = _free_port()
+    port = port or free_port()
     proc = subprocess.Popen(
-        [*LAUNCHERS[launcher], *SERVER_OPTIONS, "--server.port", str(port)],
+        [*LAUNCHERS[launcher], *SERVER_OPTIONS, *options, "--server.port", str(port)],
         cwd=ROOT,
         env={**os.environ, "APP_DATA_DIR": str(data_dir), **(env or {})},
         stdout=subprocess.PIPE,

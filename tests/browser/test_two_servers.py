@@ -103,8 +103,11 @@ def test_a_scenario_saved_on_one_server_is_listed_on_the_other(two_servers, brow
     # Server A renames it while server B deletes it.
     _goto_library(page_a, f"{a}/scenarios")
     _fill(page_a, "New name", "Renamed plan")
-    page_a.get_by_role("button", name="Rename", exact=True).click()
     page_b.get_by_role("button", name="Delete", exact=True).click()
+    confirm = page_b.get_by_role("button", name="Yes, delete", exact=True)
+    confirm.wait_for(timeout=60_000)  # every deletion asks first
+    page_a.get_by_role("button", name="Rename", exact=True).click()
+    confirm.click()
     _wait_text(page_a, "Not saved", "No saved scenario yet.", picked="Renamed plan")
     _wait_text(page_b, "No saved scenario yet.", picked="Renamed plan")
 
@@ -112,6 +115,7 @@ def test_a_scenario_saved_on_one_server_is_listed_on_the_other(two_servers, brow
     assert names in ([], ["Renamed plan"])
     for page, url in ((page_a, a), (page_b, b)):
         _goto_library(page, f"{url}/scenarios")
+        _wait_text(page, "No saved scenario yet.", picked=names[0] if names else "")
         assert _saved_names_shown(page) == names
         assert page.locator("[data-testid='stException']").count() == 0
         page.close()

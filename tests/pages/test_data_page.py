@@ -53,9 +53,11 @@ def test_upload_shows_the_report_then_accept_switches_the_app():
     at.button(key="data.accept").click()
     at.run()
     assert not at.exception, at.exception
-    assert [d.name for d in list_datasets()] == [name]
-    assert at.query_params["dataset"] in (name, [name])
-    assert at.session_state["ui.dataset"] == name
+    [info] = list_datasets()
+    assert info.name == name
+    # links carry the dataset's random id, not its name
+    assert at.query_params["dataset"] in (info.id, [info.id])
+    assert at.session_state["ui.dataset"] == info.id
     ctx = at.session_state[state.CONTEXT]
     assert len(ctx.portfolio) == 11
     assert ctx.meta.name == name
@@ -95,7 +97,7 @@ def test_hostile_upload_is_refused_without_crashing():
 def test_switch_back_to_bundled_and_delete():
     df, meta = load_bundled_portfolio()
     name = f"small-{uuid.uuid4().hex[:6]}"
-    save_dataset(
+    info = save_dataset(
         name,
         df.head(20),
         PortfolioMeta(meta.as_of, "f" * 16, name),
@@ -113,8 +115,13 @@ def test_switch_back_to_bundled_and_delete():
     assert len(at.session_state[state.CONTEXT].portfolio) == len(df)
     at.button(key="data.switch.0").click()
     at.run()
-    assert at.session_state["ui.dataset"] == name
+    assert at.session_state["ui.dataset"] == info.id
     at.button(key="data.delete.0").click()
+    at.run()
+    assert not at.exception, at.exception
+    assert len(list_datasets()) == 1  # deletion asks first
+    assert at.warning[-1].value.startswith("Delete “small\\-")
+    at.button(key="ui.confirm.yes").click()
     at.run()
     assert not at.exception, at.exception
     assert list_datasets() == []

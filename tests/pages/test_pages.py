@@ -177,14 +177,15 @@ def test_imported_dataset_survives_a_page_switch(app_data_dir):
 
     df, meta = load_bundled_portfolio()
     small = df[df["country_iso3"] == "KEN"].reset_index(drop=True)
-    save_dataset("kenya", small, meta, provenance={}, report=DatasetReport())
-    at = run_app({"dataset": "kenya"})
+    info = save_dataset("kenya", small, meta, provenance={}, report=DatasetReport())
+    at = run_app({"dataset": "kenya"})  # an old link, by name
+    assert at.query_params["dataset"] == info.id
     assert metric_values(at)["Projects"] == str(small["project_id"].nunique())
     del at.query_params["dataset"]  # what a sidebar page switch does
     at.switch_page("pages/country.py")
     at.run()
     assert not at.exception
-    assert at.query_params["dataset"] == "kenya"
+    assert at.query_params["dataset"] == info.id
     assert metric_values(at)["Projects"] == str(small["project_id"].nunique())
 
 

@@ -23,7 +23,7 @@ def open_page(params: dict[str, object] | None = None) -> AppTest:
     at = helpers.open_page("pages/scenarios.py", params)
     if "compare" in (params or {}):
         return at  # a comparison link opens the Compare tab
-    lang = str((params or {}).get("lang", "en"))
+    lang = str((params or {}).get("lang", "en"))  # the tab's label is translated
     return helpers.open_tab(at, SCEN_TABS, translate("scen.tab.save", lang))
 
 
@@ -58,6 +58,9 @@ def test_save_list_load_and_delete_a_scenario():
     assert at.selectbox(key="scen.lever.0.kind").value == "capacity"
 
     at.button(key="scen.delete").click().run()
+    assert not at.exception
+    assert len(store.list_scenarios()) == 1  # deletion asks first
+    at.button(key="ui.confirm.yes").click().run()
     assert not at.exception
     assert store.list_scenarios() == []
 

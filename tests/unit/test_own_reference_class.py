@@ -97,7 +97,10 @@ def test_fewer_than_30_projects_give_a_clear_message(tmp_path):
     assert err.value.found == 17
 
 
-def test_a_class_fitted_on_other_data_is_not_used_after_the_data_change():
+def test_a_class_fitted_on_other_data_is_not_used_after_the_data_change(tmp_path):
+    path = tmp_path / "x.csv"
+    _write_csv(path, n_closed=3, n_running=1)
+    store_import(import_files([path], as_of=AS_OF), "x")
     save_own_class("x", "fingerprint-1", {"fit": {}}, {})
     assert load_own_class("x", "fingerprint-2") is None
     assert load_own_class("x", "fingerprint-1") is not None

@@ -1,0 +1,232 @@
+"""Organisations, the claims that place a user in one, and members' roles.
+
+A deployment lists its organisations in a TOML file (`APP_ORGS_FILE`, see
+README "Sign-in and organisations"), loaded into the `organisations` and
+`org_claims` tables by `load_orgs_file`::
+
+    [[organisation]]
+    id = "ministry-ke"
+    name = "Ministry of Finance, Kenya"
+    country = "KEN"              # optional: restricted to one country
+    domains = ["treasury.go.ke"] # e-mail domains of its members
+    groups = ["partner-ke"]      # or values of the groups claim
+    role = "viewer"              # the role a new member gets
+    admins = ["ps@treasury.go.ke"]
+
+On sign-in, `principal_for` finds the user's membership, or makes one from
+the first claim that matches (the e-mail domain, then each group); an admin
+may then change a member's role (`set_role`).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select, update
+
+from src.store.access import record, require_admin
+from src.store.db import get_engine, memberships, org_claims, organisations, with_retry
+from src.store.errors import store_boundary
+from src.store.principal import ROLES, Principal
+
+
+def _clean_claim(value: str) -> str:
+    return value.strip().lower()
+
+
+def _check_org(entry: dict, where: str) -> dict:
+    org_id = str(entry.get("id") or "").strip()
+    if not org_id:
+        msg = f"{where}: an organisation needs an id"
+        raise ValueError(msg)
+    role = entry.get("role", "viewer")
+    if role not in ROLES:
+        msg = f"{where} ({org_id}): role {role!r} is not one of {', '.join(ROLES)}"
+        raise ValueError(msg)
+    country = entry.get("country")
+    if country is not None and (len(str(country)) != 3 or not str(country).isalpha()):
+        msg = f"{where} ({org_id}): country {country!r} is not an ISO3 code"
+        raise ValueError(msg)
+    return {
+        "id": org_id,
+        "name": str(entry.get("name") or org_id),
+        "country": str(country).upper() if country else None,
+        "role": role,
+        "claims": [_clean_claim(d) for d in entry.get("domains", [])]
+        + [_clean_claim(f"group:{g}") for g in entry.get("groups", [])],
+        "admins": [_clean_claim(a) for a in entry.get("admins", [])],
+    }
+
+
+@store_boundary
+def load_orgs(entries: list[dict], where: str = "organisations") -> int:
+    """Create or update the organisations and their claims; how many.
+
+    Args:
+        entries: ``[[organisation]]`` tables (see the module docstring).
+        where: named in error messages (the file).
+
+    Raises:
+        ValueError: an entry without id, with an unknown role or a bad country.
+    """
+    orgs = [_check_org(e, where) for e in entries]
+    now = datetime.now(UTC)
+
+    def work() -> None:
+        with get_engine().begin() as conn:
+            for org in orgs:
+                values = {"name": org["name"], "country": org["country"]}
+                known = conn.execute(
+                    select(organisations.c.id).where(organisations.c.id == org["id"])
+                ).first()
+                if known:
+                    conn.execute(
+                        update(organisations)
+                        .where(organisations.c.id == org["id"])
+                        .values(**values)
+                    )
+                else:
+                    conn.execute(
+                        insert(organisations).values(
+                            id=org["id"], created=now, **values
+                        )
+                    )
+                conn.execute(delete(org_claims).where(org_claims.c.org_id == org["id"]))
+                for claim in org["claims"]:
+                    conn.execute(delete(org_claims).where(org_claims.c.claim == claim))
+                    conn.execute(
+                        insert(org_claims).values(
+                            claim=claim, org_id=org["id"], role=org["role"]
+                        )
+                    )
+                for email in org["admins"]:
+                    claim = f"admin:{email}"
+                    conn.execute(delete(org_claims).where(org_claims.c.claim == claim))
+                    conn.execute(
+                        insert(org_claims).values(
+                            claim=claim, org_id=org["id"], role="admin"
+                        )
+                    )
+
+    with_retry(work)
+    return len(orgs)
+
+
+def load_orgs_file(path: Path) -> int:
+    """`load_orgs` from a TOML file with ``[[organisation]]`` tables.
+
+    Raises:
+        ValueError: the file cannot be read or parsed, or an entry is wrong.
+    """
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        msg = f"organisations file {path}: {exc}"
+        raise ValueError(msg) from exc
+    return load_orgs(list(data.get("organisation", [])), where=str(path))
+
+
+def _candidates(email: str, groups: list[str]) -> list[str]:
+    email = _clean_claim(email)
+    found = [f"admin:{email}"] if email else []
+    if "@" in email:
+        found.append(email.rsplit("@", 1)[1])
+    return found + [_clean_claim(f"group:{g}") for g in groups]
+
+
+@store_boundary
+def principal_for(user_key: str, email: str, groups: list[str]) -> Principal:
+    """The signed-in user as a `Principal` (membership made on first sign-in).
+
+    Args:
+        user_key: a stable id of the user (the ``sub`` claim, else e-mail).
+        email: the e-mail claim ("" when absent).
+        groups: the groups claim's values.
+
+    Returns:
+        The principal; with ``org=None`` when no organisation claims the user.
+    """
+    now = datetime.now(UTC)
+
+    def work() -> Principal:
+        with get_engine().begin() as conn:
+            member = conn.execute(
+                select(memberships).where(memberships.c.user_key == user_key)
+            ).first()
+            if member is None:
+                for claim in _candidates(email, groups):
+                    match = conn.execute(
+                        select(org_claims).where(org_claims.c.claim == claim)
+                    ).first()
+                    if match is not None:
+                        break
+                else:
+                    return Principal(user=user_key, org=None, email=email)
+                conn.execute(
+                    insert(memberships).values(
+                        user_key=user_key,
+                        org_id=match.org_id,
+                        role=match.role,
+                        email=email,
+                        created=now,
+                    )
+                )
+                member = match
+            org = conn.execute(
+                select(organisations).where(organisations.c.id == member.org_id)
+            ).first()
+        return Principal(
+            user=user_key,
+            org=member.org_id,
+            role=member.role,
+            country=org.country if org else None,
+            email=email,
+            org_name=org.name if org else member.org_id,
+        )
+
+    return with_retry(work)
+
+
+@store_boundary
+def set_role(actor: Principal, user_key: str, role: str) -> None:
+    """Change a member's role (admins of the member's organisation).
+
+    Raises:
+        AccessDenied: not an admin.
+        LookupError: no member of the actor's organisation is `user_key`.
+        ValueError: unknown role.
+    """
+    require_admin(actor, "members")
+    if role not in ROLES:
+        msg = f"role {role!r} is not one of {', '.join(ROLES)}"
+        raise ValueError(msg)
+
+    def work() -> None:
+        with get_engine().begin() as conn:
+            done = conn.execute(
+                update(memberships)
+                .where(
+                    memberships.c.user_key == user_key,
+                    memberships.c.org_id == actor.org,
+                )
+                .values(role=role)
+            ).rowcount
+            if not done:
+                msg = f"no member {user_key!r} in your organisation"
+                raise LookupError(msg)
+            record(conn, actor, "role", "member", user_key[:32], user_key[:200], role)
+
+    with_retry(work)
+
+
+def list_orgs() -> list[tuple[str, str]]:
+    """(id, name) of every organisation, by name (to pick whom to share with)."""
+    with get_engine().connect() as conn:
+        rows = conn.execute(
+            select(organisations.c.id, organisations.c.name).order_by(
+                organisations.c.name
+            )
+        ).all()
+    return [(r.id, r.name) for r in rows]
