@@ -186,6 +186,14 @@ def test_moving_a_budget_slider_changes_the_scenario_results(
     slider.focus()
     for _ in range(4):
         page.keyboard.press("ArrowLeft")
+    # Each key press may rerun the (fragment) results on its own: wait until the
+    # summary names the last value, then until the cards show a changed figure.
+    page.wait_for_function(
+        """() => {
+            const s = document.querySelector('[data-testid="stAlertContentInfo"]');
+            return s && s.innerText.includes('-40'); }""",
+        timeout=60_000,
+    )
     page.wait_for_function(
         """(before) => {
             const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
