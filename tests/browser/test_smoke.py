@@ -176,6 +176,8 @@ def test_moving_a_budget_slider_changes_the_scenario_results(
     )
     page = new_page(f"{app_url}/scenarios?scenario={scenario.to_token()}", 1400)
     page.wait_for_selector("[data-testid='stMetric']", timeout=60_000)
+    # The first run must be over: a key press during it is lost to that run.
+    page.wait_for_selector(READY, timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
     before = _kpi(page, "Delivered scope")
     summary = page.locator("[data-testid='stAlertContentInfo']").first
