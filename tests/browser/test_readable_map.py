@@ -66,6 +66,12 @@ def test_no_kpi_figure_or_label_is_cut_at_laptop_widths(app_url, browser, width,
     for path in PAGES:
         sep = "&" if "?" in path else "?"
         page = _open(browser, f"{app_url}{path}{sep}lang={lang}", width)
+        # The cards arrive one by one: wait for the row of seven, not the first.
+        page.wait_for_function(
+            """() => document.querySelectorAll(
+                '[data-testid="stMetricValue"]').length >= 7""",
+            timeout=90_000,
+        )
         values = page.locator("[data-testid='stMetricValue']").all_inner_texts()
         assert len(values) >= 7, values  # the seven KPIs are drawn
         assert page.evaluate(KPI_CUT) == [], (width, lang, path)

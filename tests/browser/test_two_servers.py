@@ -55,6 +55,15 @@ def _goto_library(page, url: str) -> None:
     page.goto(url)
     page.wait_for_selector(READY, timeout=60_000)
     page.get_by_role("tab", name=SAVE_TAB).click()
+    # The tabs are lazy: the click reruns the page to draw the Save tab.
+    page.wait_for_function(
+        """() => {
+            const m = document.querySelector('[data-testid="stMain"]');
+            return m && (m.innerText.includes("No saved scenario yet.")
+                || document.querySelector('input[aria-label="Saved scenario"]')); }""",
+        timeout=60_000,
+    )
+    page.wait_for_selector(READY, timeout=60_000)
 
 
 def _wait_text(page, *texts: str, picked: str = "") -> None:
