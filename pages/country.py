@@ -57,7 +57,7 @@ money.render_follow_the_money(
     where="country",
     ge=money.country_ge(rows),
 )
-render_results(rows, cache.side_tables(dataset), iso3=iso3)
+render_results(rows, cache.result_indicators(dataset), iso3=iso3)
 st.subheader(t("overview.projects"))
 render_project_table(
     rows,

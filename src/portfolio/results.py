@@ -20,6 +20,7 @@ import pandas as pd
 
 from src.i18n import translate
 from src.portfolio import schema as S
+from src.portfolio.money_fixes import FIX_COLUMNS
 
 OUTPUT, OUTCOME, IMPACT = "1", "2", "3"  # IATI ResultType
 RUNGS: tuple[str, ...] = ("all", "output", "outcome", "impact", "numeric")
@@ -321,16 +322,6 @@ def ascending_findings(rows: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
             "conflicts",
         ]
     ]
-
-
-FIX_COLUMNS: tuple[str, ...] = (
-    "publisher",
-    "indicator",
-    "missing",
-    "total",
-    "unit",
-    "what",
-)
 
 
 def fix_rows(rows: pd.DataFrame, table: pd.DataFrame, lang: str = "en") -> pd.DataFrame:

@@ -117,6 +117,24 @@ def _money_figures(dataset: str, version: str, spec: FilterSpec) -> MoneySummary
     return money_summary(spec.apply(df), df, side)
 
 
+def result_indicators(dataset: str) -> pd.DataFrame | None:
+    """The dataset's result indicators, values read (`results.indicators`).
+
+    None when the dataset keeps no details (a canonical CSV). Made once per
+    dataset content: the Country page and the fix-your-data list share it.
+    """
+    return _result_indicators(dataset, data_version(dataset))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _result_indicators(dataset: str, version: str) -> pd.DataFrame | None:
+    del version  # part of the cache key only
+    from src.portfolio import results
+
+    side = side_tables(dataset)
+    return None if side is None else results.indicators(side.details)
+
+
 def fix_your_data(dataset: str, spec: FilterSpec, lang: str) -> pd.DataFrame:
     """The fix-your-data list of a selection: the money and the results families.
 
@@ -142,7 +160,7 @@ def _fix_your_data(
     df, _ = portfolio(dataset)
     rows = spec.apply(df)
     return fix_list(
-        money.fixes, results.fix_rows(rows, results.indicators(side.details), lang)
+        money.fixes, results.fix_rows(rows, result_indicators(dataset), lang)
     )
 
 

@@ -13,7 +13,6 @@ import streamlit as st
 
 from src.i18n import format_money, format_number, format_percent, translate
 from src.portfolio import results as R
-from src.portfolio.activity_tables import SideTables
 from src.portfolio.context_trends import hdi_trend
 from src.presentation.palettes import BAR, hex_color
 from src.widgets import state
@@ -134,20 +133,22 @@ def _ascending_captions(findings: pd.DataFrame, lang: str) -> list[str]:
     return out
 
 
-def render_results(rows: pd.DataFrame, side: SideTables | None, *, iso3: str) -> None:
+def render_results(
+    rows: pd.DataFrame, table: pd.DataFrame | None, *, iso3: str
+) -> None:
     """The results ladder of `rows` and the country's national context trend.
 
     Args:
         rows: the portfolio rows shown (under the sidebar filters).
-        side: the dataset's side tables; None when it publishes no details.
+        table: the dataset's indicator table (`cache.result_indicators`);
+            None when it publishes no details.
         iso3: the country, for the context trend.
     """
     lang = current_lang()
     st.subheader(t("results.title"))
-    if side is None:
+    if table is None:
         st.info(t("results.not_published"), icon=":material/checklist:")
         return
-    table = R.indicators(side.details)
     ladder = R.ladder(rows, table)
     cov = R.coverage(rows, table)
     st.caption(t("results.intro"))
