@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 import pandas as pd
@@ -47,8 +48,21 @@ def language_switch() -> None:
         list(LANGUAGES),
         format_func=LANGUAGES.get,
         key=state.LANG,
+        on_change=_relabel,
     )
     st.query_params[state.URL_LANG] = st.session_state[state.LANG]
+
+
+def _relabel() -> None:
+    """Callback of the language switch: set the translated select boxes again.
+
+    Their values stay; setting them makes Streamlit send them to the browser
+    with the new language's labels.
+    """
+    pattern = re.compile("|".join(f"(?:{p})" for p in state.RELABELLED))
+    for key in list(st.session_state):
+        if isinstance(key, str) and pattern.fullmatch(key):
+            st.session_state[key] = st.session_state[key]
 
 
 def active_dataset(notices: list[str]) -> str:

@@ -125,6 +125,26 @@ def _save_form(scenario: Scenario, ctx: Context) -> None:
             st.success(t("scen.saved", name=md_escape(name)))
 
 
+def _rename(item: str) -> None:
+    """Callback: rename the picked scenario to the name typed beside it.
+
+    The pick is set again (same id, new name): the browser's box shows the
+    label it was last sent, and a changed label alone does not redraw it.
+    """
+    new = st.session_state.get(state.SCEN_RENAME_TO, "")
+    if not new:
+        return
+    try:
+        store.rename_scenario(item, new, actor=principal())
+    except (LookupError, ValueError) as exc:
+        st.session_state[state.SCEN_RENAME_ERROR] = t(
+            "scen.save_failed", reason=error_text(exc)
+        )
+    else:
+        st.session_state[state.SCEN_PICK] = item
+        st.session_state[state.SCEN_RENAME_TO] = ""
+
+
 def render_library(ctx: Context) -> None:
     """The saved scenarios with load, rename and delete."""
     meta = ctx.meta
@@ -132,6 +152,7 @@ def render_library(ctx: Context) -> None:
     records = store.list_scenarios(actor=actor)
     if not records:
         st.caption(t("scen.none_saved"))
+        sharing.render_deleted("scenario")  # the last one deleted stays restorable
         return
     lang = current_lang()
     st.dataframe(
@@ -154,11 +175,13 @@ def render_library(ctx: Context) -> None:
         hide_index=True,
     )
     by_id = {r.id: r for r in records}
+    if st.session_state.get(state.SCEN_PICK) not in by_id:
+        st.session_state.pop(state.SCEN_PICK, None)  # deleted meanwhile
     picked = st.selectbox(
         t("scen.pick_saved"),
         list(by_id),
         format_func=lambda i: by_id[i].name,
-        key="scen.pick",
+        key=state.SCEN_PICK,
     )
     record = by_id[picked]
     chosen = record.name
@@ -173,17 +196,16 @@ def render_library(ctx: Context) -> None:
     if not record.writable:
         st.caption(t("scen.read_only_note"))
         return
-    new = cols[1].text_input(
-        t("scen.new_name"), key="scen.rename_to", label_visibility="collapsed",
+    cols[1].text_input(
+        t("scen.new_name"), key=state.SCEN_RENAME_TO, label_visibility="collapsed",
         placeholder=t("scen.new_name"),
     )  # fmt: skip
-    if cols[2].button(t("scen.rename"), key="scen.rename") and new:
-        try:
-            store.rename_scenario(record.id, new, actor=actor)
-        except (LookupError, ValueError) as exc:
-            st.error(t("scen.save_failed", reason=error_text(exc)))
-        else:
-            st.rerun()
+    cols[2].button(
+        t("scen.rename"), key=state.SCEN_RENAME, on_click=_rename, args=(record.id,)
+    )
+    refused = st.session_state.pop(state.SCEN_RENAME_ERROR, None)
+    if refused:
+        st.error(refused)  # escaped by error_text
     cols[3].button(
         t("scen.delete"),
         key="scen.delete",

@@ -118,3 +118,11 @@ SHARE_BUTTON = "share.button"  # item_key(SHARE_BUTTON, kind)
 UNSHARE_BUTTON = "share.unshare"  # item_key(UNSHARE_BUTTON, kind)
 RESTORE_BUTTON = "restore"  # item_key(RESTORE_BUTTON, kind, i)
 CONFIRM_ERROR = "ui.confirm.error"  # a refused deletion's message, shown once
+# Select boxes whose option labels are in the UI language: the language switch
+# sends their values again, since a select box keeps showing the label it was
+# last sent with its value (here "Levier = Implementation capacity").
+RELABELLED = (r"scen\.lever\.\d+\.kind", r"scen\.policy", r"country\.select")
+SCEN_PICK = "scen.pick"  # the saved scenario picked in the library (its id)
+SCEN_RENAME_TO = "scen.rename_to"
+SCEN_RENAME = "scen.rename"
+SCEN_RENAME_ERROR = "scen.rename.error"  # a refused rename's message, shown once

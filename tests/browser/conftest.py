@@ -118,6 +118,43 @@ def running_app(
             proc.kill()
 
 
+READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def page_state(page) -> str:
+    """What the page shows, for a failure message: URL, run state, main text."""
+    try:
+        run = page.locator("[data-testid='stApp']").get_attribute(
+            "data-test-script-state", timeout=2_000
+        )
+        main = page.locator("[data-testid='stMain']").inner_text(timeout=2_000)
+    except Exception as exc:  # noqa: BLE001 - only for the report
+        return f"url={page.url} (page state unreadable: {exc})"
+    return f"url={page.url}\nscript state={run}\nmain text:\n{main[:3000]}"
+
+
+def wait_until(page, js: str, arg=None, *, timeout: float = 60_000, what: str = ""):
+    """Wait until the JS predicate `js` holds; on timeout fail with the page state."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(js, arg=arg, timeout=timeout)
+    except PlaywrightTimeout:
+        waited = f"waited {timeout / 1000:.0f} s for {what or js}"
+        pytest.fail(f"{waited}\n{page_state(page)}")
+
+
+def wait_ready(page, *, timeout: float = 60_000) -> None:
+    """Wait until the app's script run is over; on timeout fail with the page state."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_selector(READY, timeout=timeout)
+    except PlaywrightTimeout:
+        ended = f"the run did not end in {timeout / 1000:.0f} s"
+        pytest.fail(f"{ended}\n{page_state(page)}")
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """The app started as `make run` does (`python dashboard.py`)."""

@@ -11,11 +11,13 @@ import re
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import expect
 
 from src.i18n import format_money
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.summary import kpis
+from tests.browser.conftest import wait_ready, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -68,17 +70,21 @@ def _norm(text: str) -> str:
 def click_until(page, x: float, y: float, done: str, tries: int = 30) -> None:
     """Click (x, y) until the JS condition `done` holds.
 
-    deck.gl takes clicks once its first frame is drawn: click until the state
-    changes, not once after a fixed sleep.
+    deck.gl takes clicks once its first frame is drawn: click until a click is
+    taken (the app starts a run, or `done` holds at once), never again after
+    that (a second click on the same shape would deselect it), then wait for
+    `done` and fail with what the page shows.
     """
+    taken = f"""() => ({done})() || document.querySelector(
+        '[data-testid="stApp"]').dataset.testScriptState !== 'notRunning'"""
     for _ in range(tries):
         page.mouse.click(x, y)
         try:
-            page.wait_for_function(done, timeout=1_000)
-            return
+            page.wait_for_function(taken, timeout=1_000)
+            break
         except PlaywrightTimeout:
             continue
-    assert page.evaluate(done), "the map never took the click"
+    wait_until(page, done, what="the state the map click sets")
 
 
 def _map_point(box: dict[str, float], lat: float, lon: float) -> tuple[float, float]:
@@ -137,8 +143,9 @@ def test_clicking_a_country_on_the_map_filters_to_it(app_url, new_page):
     x, y = _map_point(page.locator(MAP).bounding_box(), lat=62.0, lon=100.0)
     has_country = "() => new URL(location.href).searchParams.get('country') !== null"
     click_until(page, x, y, has_country)
-    page.wait_for_selector(READY, timeout=60_000)
     assert "country=RUS" in page.url
+    _wait_kpi(page, "Countries", "1")
+    wait_ready(page)
     assert _kpi(page, "Countries") == "1"
 
 
@@ -218,3 +225,24 @@ def test_moving_a_budget_slider_changes_the_scenario_results(
     assert _kpi(page, "Delivered scope") != before
     assert "-40" in summary.inner_text()
     page.screenshot(path=str(shots_dir / "scenario.png"), full_page=True)
+
+
+def test_switching_the_language_relabels_the_chosen_options(app_url, new_page):
+    from src.engine.scenario import Lever, Scenario
+    from src.i18n import translate
+
+    scenario = Scenario(levers=(Lever("capacity", 25),), trials=200, name="L")
+    page = new_page(f"{app_url}/scenarios?scenario={scenario.to_token()}", 1400)
+    lever = page.get_by_role("combobox", name=translate("scen.kind", "en"))
+    expect(lever).to_have_value(translate("scen.kind.capacity", "en"), timeout=60_000)
+    wait_ready(page)
+    switch = page.get_by_role("combobox", name="Language / Langue")
+    switch.click()
+    page.get_by_role("option", name="Français").click()
+    lever = page.get_by_role("combobox", name=translate("scen.kind", "fr"))
+    policy = page.get_by_role("combobox", name=translate("scen.policy", "fr"))
+    # the values stay, shown with the new language's labels
+    expect(lever).to_have_value(translate("scen.kind.capacity", "fr"), timeout=60_000)
+    expect(policy).to_have_value(translate("scen.policy.descope", "fr"), timeout=60_000)
+    wait_ready(page)
+    assert page.locator("[data-testid='stException']").count() == 0

@@ -2,8 +2,10 @@
 
 Two Streamlit processes on two localhost ports, each with its own data folder,
 use one database (a fresh schema of the tests' PostgreSQL server): a scenario
-saved in a browser on one is listed on the other, and a rename on one racing a
-delete on the other leaves one state that both servers show.
+saved in a browser on one is listed on the other; a rename on one, a delete on
+the other (from a page drawn before the rename), a stale page's next action and
+a restore each leave one state that both servers show. (A rename racing a delete
+is tested at the store, on both databases: test_store.py.)
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from src.engine.scenario import Lever, Scenario
 from src.store import db
 from src.store import scenarios as store
 from tests import postgres as pg
-from tests.browser.conftest import running_app
+from tests.browser.conftest import running_app, wait_ready, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -69,16 +71,17 @@ def _goto_library(page, url: str) -> None:
 def _wait_text(page, *texts: str, picked: str = "") -> None:
     """Wait until the page shows one of `texts` (or has `picked` as its saved
     scenario) and has finished its run."""
-    page.wait_for_function(
+    wait_until(
+        page,
         """([ts, picked]) => {
             const m = document.querySelector('[data-testid="stMain"]');
             const pick = document.querySelector('input[aria-label="Saved scenario"]');
             return m && (ts.some((t) => m.innerText.includes(t))
                 || (picked && pick && pick.value === picked)); }""",
-        arg=[list(texts), picked],
-        timeout=60_000,
+        [list(texts), picked],
+        what=f"one of {texts} or {picked!r} picked",
     )
-    page.wait_for_selector(READY, timeout=60_000)
+    wait_ready(page)
 
 
 def _saved_names_shown(page) -> list[str]:
@@ -109,22 +112,36 @@ def test_a_scenario_saved_on_one_server_is_listed_on_the_other(two_servers, brow
     page_b = _open(browser, f"{b}/scenarios")
     assert _saved_names_shown(page_b) == ["Shared plan"]
 
-    # Server A renames it while server B deletes it.
+    # Server A renames it; B's page, drawn before, still shows the old name.
     _goto_library(page_a, f"{a}/scenarios")
     _fill(page_a, "New name", "Renamed plan")
-    page_b.get_by_role("button", name="Delete", exact=True).click()
-    confirm = page_b.get_by_role("button", name="Yes, delete", exact=True)
-    confirm.wait_for(timeout=60_000)  # every deletion asks first
     page_a.get_by_role("button", name="Rename", exact=True).click()
-    confirm.click()
-    _wait_text(page_a, "Not saved", "No saved scenario yet.", picked="Renamed plan")
-    _wait_text(page_b, "No saved scenario yet.", picked="Renamed plan")
+    _wait_text(page_a, picked="Renamed plan")
+    assert [r.name for r in store.list_scenarios()] == ["Renamed plan"]
+    assert _saved_names_shown(page_b) == ["Shared plan"]
 
-    names = [r.name for r in store.list_scenarios()]
-    assert names in ([], ["Renamed plan"])
-    for page, url in ((page_a, a), (page_b, b)):
-        _goto_library(page, f"{url}/scenarios")
-        _wait_text(page, "No saved scenario yet.", picked=names[0] if names else "")
-        assert _saved_names_shown(page) == names
+    # B's Delete reruns its page from the database: the confirmation names the
+    # scenario as A renamed it (every deletion asks first).
+    page_b.get_by_role("button", name="Delete", exact=True).click()
+    _wait_text(page_b, "Delete “Renamed plan”?")
+    page_b.get_by_role("button", name="Yes, delete", exact=True).click()
+    _wait_text(page_b, "No saved scenario yet.")
+    assert store.list_scenarios() == []
+
+    # A's page still shows what B deleted: its next action (a click on Rename
+    # with no new name) reruns from the database and finds nothing to act on.
+    page_a.get_by_role("button", name="Rename", exact=True).click()
+    _wait_text(page_a, "No saved scenario yet.")
+    assert store.list_scenarios() == []
+
+    # An admin on A restores it; B lists it again under its new name.
+    page_a.get_by_text("Deleted items (1), restorable").click()
+    page_a.get_by_role("button", name="Restore", exact=True).click()
+    _wait_text(page_a, picked="Renamed plan")
+    assert [r.name for r in store.list_scenarios()] == ["Renamed plan"]
+    _goto_library(page_b, f"{b}/scenarios")
+    _wait_text(page_b, picked="Renamed plan")
+    assert _saved_names_shown(page_b) == ["Renamed plan"]
+    for page in (page_a, page_b):
         assert page.locator("[data-testid='stException']").count() == 0
         page.close()

@@ -64,6 +64,14 @@ def test_save_list_load_and_delete_a_scenario():
     assert not at.exception
     assert store.list_scenarios() == []
 
+    # The last scenario deleted is still restorable (the library is empty).
+    assert any("No saved scenario yet." in c.value for c in at.caption)
+    [restore] = [b for b in at.button if b.label == "Restore"]
+    restore.click().run()
+    assert not at.exception
+    assert [r.name for r in store.list_scenarios()] == ["More capacity"]
+    assert at.selectbox(key="scen.pick").options == ["More capacity"]
+
 
 def test_loading_a_scenario_saved_on_other_data_warns():
     store.save_scenario(
