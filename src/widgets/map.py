@@ -31,23 +31,34 @@ __all__ = [
 ]
 
 
+def _selection_key() -> str:
+    return state.item_key(
+        state.MAP_SELECTION, st.session_state.get(state.MAP_GENERATION, 0)
+    )
+
+
 def on_map_select() -> None:
     """Callback: a click on a dot opens its project; on a country, filters to it.
 
     A callback cannot switch page, so a dot's project is noted for `render_map`.
+    A click acted on gives the next run a new map widget, without the selection:
+    otherwise the redrawn deck reports what now lies under the old click (after
+    a country click, the dot of a project in that country).
     """
-    event = st.session_state.get(state.MAP_SELECTION)
+    event = st.session_state.get(_selection_key())
     objects = (getattr(event, "selection", None) or {}).get("objects", {})
     dots = [*objects.get("points-site", []), *objects.get("points-country", [])]
+    picked = objects.get("countries") or []
+    iso3 = picked[0].get("properties", picked[0]).get("iso3") if picked else None
     if dots and dots[0].get("project_id"):
         st.session_state[state.MAP_OPEN_PROJECT] = dots[0]["project_id"]
+    elif iso3:
+        st.session_state[state.FILTER_COUNTRIES] = [iso3]
+    else:
         return
-    picked = objects.get("countries") or []
-    if picked:
-        props = picked[0].get("properties", picked[0])
-        iso3 = props.get("iso3")
-        if iso3:
-            st.session_state[state.FILTER_COUNTRIES] = [iso3]
+    st.session_state[state.MAP_GENERATION] = (
+        st.session_state.get(state.MAP_GENERATION, 0) + 1
+    )
 
 
 def render_legend(
@@ -92,7 +103,7 @@ def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
         height=height,
         on_select=on_map_select,
         selection_mode="single-object",
-        key=state.MAP_SELECTION,
+        key=_selection_key(),
         alt=alt,
     )
     project_id = st.session_state.pop(state.MAP_OPEN_PROJECT, None)

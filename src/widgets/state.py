@@ -23,7 +23,10 @@ FILTER_DAC = "filters.dac"
 FILTER_HUMANITARIAN = "filters.humanitarian"
 FILTER_RESET = "filters.reset"
 MAP_METRIC = "map.metric"
-MAP_SELECTION = "map.selection"
+MAP_SELECTION = "map.selection"  # item_key(MAP_SELECTION, generation)
+# A new map widget after each click it acted on: the browser re-picks the old
+# click's position in the redrawn deck, and would open the dot now there.
+MAP_GENERATION = "map.generation"
 MAP_BORDERS = "map.borders"  # toggle: country outlines
 MAP_WEB = "map.web"  # toggle: the web basemap (external requests)
 COUNTRY_SELECT = "country.select"
