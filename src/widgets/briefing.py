@@ -17,6 +17,7 @@ from src.i18n import LANGUAGES
 from src.widgets import cache, state
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, labeller, md_escape, t
+from src.widgets.layout import card_row
 
 SECTIONS_KEY = "briefing.sections"
 SCENARIOS_KEY = "briefing.scenarios"
@@ -184,9 +185,9 @@ def render_preview(pack) -> None:
                 f"**{md_escape(t('brief.page.slide', n=n, title=slide.title))}**"
             )
             if slide.kpis:
-                cols = st.columns(4)
-                for i, (label, value) in enumerate(slide.kpis):
-                    cols[i % 4].metric(label, value)
+                cols = card_row(len(slide.kpis))
+                for col, (label, value) in zip(cols, slide.kpis, strict=True):
+                    col.metric(label, value)
             if slide.image is not None:
                 st.image(slide.image, caption=md_escape(slide.image_alt[:300]) or None)
             if slide.table is not None:

@@ -12,6 +12,7 @@ from src.engine.scenario import Scenario
 from src.i18n import format_money, format_number
 from src.presentation.metrics import format_metric
 from src.widgets.i18n import current_lang, t
+from src.widgets.layout import card_row
 
 # Metrics where a fall is good news (the delta is coloured the other way).
 LOWER_IS_BETTER = ("median_delay_months", "cost_overrun_pct", "funding_gap_usd")
@@ -103,7 +104,8 @@ def render_metric_cards(comp: Comparison) -> None:
         for m in HEADLINE
     ]
     cards.insert(4, ("delivery_y1", *year1, d1["p50"], d1["p10"], d1["p90"]))
-    cols = st.columns(2)
+    # a row that wraps: a card as wide as its figure is never cut (FR, ES)
+    cols = card_row(len(cards))
     for i, (metric, base, scen, diff, low, high) in enumerate(cards):
         unit = "funding_gap_usd" if metric == "delivery_y1" else metric
         rng = t(
@@ -115,7 +117,7 @@ def render_metric_cards(comp: Comparison) -> None:
         value = f"{format_metric(unit, base, lang)} → {format_metric(unit, scen, lang)}"
         delta = f"{format_metric(unit, diff, lang, delta=True)} ({rng})"
         colour = "inverse" if metric in LOWER_IS_BETTER else "normal"
-        cols[i % 2].metric(
+        cols[i].metric(
             t("metric." + metric),
             value.replace("$", r"\$"),
             delta=delta.replace("$", r"\$"),

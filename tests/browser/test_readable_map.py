@@ -24,7 +24,8 @@ PAGES = ("/", "/country?c=KEN")
 CUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
     .filter(e => getComputedStyle(e).textOverflow === 'ellipsis'
                  && e.scrollWidth > e.clientWidth)
-    .map(e => e.innerText.slice(0, 80))"""
+    .map(e => e.innerText.slice(0, 80))
+    .filter(text => text.trim())"""
 # Every KPI value and everything inside it fits its box.
 KPI_CUT = """() => [...document.querySelectorAll('[data-testid="stMetricValue"]')]
     .flatMap(el => [el, ...el.querySelectorAll('*')])
@@ -76,6 +77,33 @@ def test_no_kpi_figure_or_label_is_cut_at_laptop_widths(app_url, browser, width,
         assert len(values) >= 7, values  # the seven KPIs are drawn
         assert page.evaluate(KPI_CUT) == [], (width, lang, path)
         assert page.evaluate(CUT) == [], (width, lang, path)
+        page.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_no_card_or_toggle_is_cut_on_the_other_pages_at_1280(app_url, browser, lang):
+    from src.engine.scenario import Lever, Scenario
+
+    token = Scenario(
+        levers=(Lever("budget", -20, sectors=("Health",)),), trials=200
+    ).to_token()
+    for path, cards in (
+        (f"/scenarios?scenario={token}", 6),  # the six result cards
+        ("/briefing", 7),  # the cover slide's seven figures
+        ("/coordination", 0),
+        ("/money", 0),
+    ):
+        sep = "&" if "?" in path else "?"
+        page = _open(browser, f"{app_url}{path}{sep}lang={lang}", 1280)
+        page.wait_for_function(
+            """(n) => document.querySelectorAll(
+                '[data-testid="stMetricValue"]').length >= n""",
+            arg=cards,
+            timeout=90_000,
+        )
+        page.wait_for_selector(READY, timeout=90_000)
+        assert page.evaluate(KPI_CUT) == [], (lang, path)
+        assert page.evaluate(CUT) == [], (lang, path)
         page.close()
 
 
