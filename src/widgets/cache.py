@@ -86,14 +86,24 @@ def _portfolio(dataset: str, version: str) -> tuple[pd.DataFrame, PortfolioMeta]
     return load_dataset(dataset, actor=principal())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def side_tables(dataset: str = BUNDLED) -> SideTables | None:
-    """The transactions and details built with a dataset; None when it has none.
+    """The transactions, details and budgets of a dataset; None when it has none.
 
-    Only the bundled IATI build keeps them: a canonical CSV/Parquet file
-    (PORTFOLIO_FILE, imports) publishes no transactions.
+    The bundled IATI build and IATI imports keep them; a canonical CSV/Parquet
+    file (PORTFOLIO_FILE, CSV/.xlsx imports) publishes none. Cached per
+    dataset content (`data_version`).
     """
-    if dataset != BUNDLED or Settings.from_env().portfolio_file:
+    return _side_tables(dataset, data_version(dataset))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _side_tables(dataset: str, version: str) -> SideTables | None:
+    del version  # part of the cache key only
+    if dataset != BUNDLED:
+        from src.store.datasets import load_dataset_side_tables
+
+        return load_dataset_side_tables(dataset, actor=principal())
+    if Settings.from_env().portfolio_file:
         return None
     return load_bundled_side_tables()
 
