@@ -70,3 +70,35 @@ def test_the_continuity_section_reads_the_budgets_of_an_imported_iati_dataset():
     sheet = store_import(import_files([CSV]), "sheet")
     at = helpers.open_page("pages/coordination.py", {"dataset": sheet.id, "c": "KEN"})
     assert _budget_warning(at)  # a CSV publishes no budget periods: unknown
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_quality_page_counts_the_repaired_result_values(lang):
+    from src.i18n import translate
+
+    info = store_import(import_files([FIXTURE]), "partner")
+    at = helpers.open_page("pages/data_quality.py", {"dataset": info.id, "lang": lang})
+    col = translate("quality.col.repair", lang)
+    table = next(d.value for d in at.dataframe if col in d.value.columns)
+    shown = {
+        r[col]: (
+            r[translate("quality.col.values", lang)],
+            r[translate("quality.col.indicators", lang)],
+        )
+        for _, r in table.iterrows()
+    }
+    # XM-MR-A: "2020:3000" and "2020:2160"; XM-MR-B: "5,000" and "4,500"
+    assert shown == {
+        translate("quality.repair.year", lang): ("2", "1"),
+        translate("quality.repair.separators", lang): ("2", "1"),
+    }
+    checks = next(
+        d.value
+        for d in at.dataframe
+        if translate("quality.check", lang) in d.value.columns
+    )
+    line = checks[
+        checks[translate("quality.check", lang)]
+        == translate("quality.result_repaired", lang)
+    ]
+    assert line[translate("quality.projects", lang)].tolist() == [2]
