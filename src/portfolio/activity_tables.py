@@ -43,6 +43,8 @@ def transaction_table(records: list[Record] | pd.DataFrame) -> pd.DataFrame:
         tx[col] = tx[col].astype(float)
     for col in S.TX_TEXT_COLUMNS:
         tx[col] = tx[col].fillna("").astype(str)
+    # a table stored before the column existed counted every row it could
+    tx[S.TX_COUNTED] = tx[S.TX_COUNTED].astype(object).fillna(True).astype(bool)
     return tx
 
 
@@ -98,13 +100,16 @@ class SideTables:
 def transaction_records(act: Activity, usd: list[float | None]) -> list[Record]:
     """One record per transaction; `usd` from `rows._money_totals` (same order).
 
-    Types the totals do not count (None in `usd`) are converted here, silently:
-    they are shown on the project page, never added to a KPI. The type is the
-    one counted (`corrections.counted_types`), the published one beside it.
+    Rows the totals do not count (None in `usd`: their type, or incoming money
+    counted another way) are converted here, silently, and marked not
+    `counted`: they are shown on the project page, never added to a KPI. The
+    type is the one counted (`corrections.counted_types`), the published one
+    beside it. The aid type is the row's own, else the activity's default.
     """
     records = []
     kinds = counted_types(act)
     for t, value, (kind, fix) in zip(act.transactions, usd, kinds, strict=True):
+        counted = value is not None
         if value is None:
             when = t.value.value_date or t.date
             year = when.year if when else None
@@ -123,11 +128,21 @@ def transaction_records(act: Activity, usd: list[float | None]) -> list[Record]:
                 S.TX_PROVIDER: t.provider,
                 S.TX_RECEIVER: t.receiver,
                 S.TX_CHANNEL: t.channel,
+                S.TX_COUNTED: counted,
+                S.TX_AID_TYPE: t.aid_type or act.default_aid_type,
+                S.TX_AID_TYPE_FROM: _aid_type_from(t.aid_type, act.default_aid_type),
                 **_org_columns(t.provider_org, _PROVIDER),
                 **_org_columns(t.receiver_org, _RECEIVER),
             }
         )
     return records
+
+
+def _aid_type_from(own: str, default: str) -> str:
+    """Where a transaction's aid type comes from: "transaction", "activity" or ""."""
+    if own:
+        return "transaction"
+    return "activity" if default else ""
 
 
 _PROVIDER = (

@@ -37,6 +37,11 @@ def test_the_money_page_measures_an_imported_iati_dataset():
     assert shown["Localisation, verified"] == "46.7%"
     assert shown["Localisation, typed receivers"] == "70.0%"
     assert not any("publishes no transactions" in i.value for i in at.info)
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    assert any(
+        "8 of 8 incoming and outgoing transactions carry an aid type (2 their own" in c
+        for c in captions
+    )
 
 
 def test_the_country_page_shows_the_results_of_an_imported_iati_dataset():

@@ -71,6 +71,9 @@ def cmd_money(args: argparse.Namespace) -> int:
     print(f"  typed receivers (coverage): {_pct(loc['typed'])}")
     hum = data["localisation_humanitarian"]
     print(f"humanitarian, verified: {_pct(hum['verified'])} (Grand Bargain 25%)")
+    aid = data["aid_type_coverage"]
+    print(f"aid type stated (pooled funds by B03/B04): {_pct(aid['stated'])}")
+    print(f"  own aid-type on the transaction: {_pct(aid['own'])}")
     print(f"traceability up (provider-activity-id): {_pct(tr['up'])}")
     print(f"traceability down (receiver-activity-id): {_pct(tr['down'])}")
     print(f"pass-through (disbursed / outgoing): {_pct(data['pass_through'])}")
