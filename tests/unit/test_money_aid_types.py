@@ -130,3 +130,16 @@ def test_the_bundled_aid_types_match_the_xml():
     got = tx[S.TX_AID_TYPE_FROM].value_counts().to_dict()
     assert {k: v for k, v in expected.items() if v} == got
     assert expected["transaction"] == pooled_own == 257  # IOM's incoming, all B03
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_the_project_page_says_which_incoming_row_is_not_added_again(imported, lang):
+    from src.i18n import translate
+    from src.widgets.project_lists import build_transaction_table
+
+    _, side = imported
+    tx = side.transactions[side.transactions[S.COL_PROJECT_ID] == "XM-MR-A"]
+    table = build_transaction_table(tx, lang)
+    note = translate("tx.counted_once", lang)
+    marked = [v for v in table[translate("tx.type", lang)] if note in v]
+    assert marked == [f"{translate('tx_type.1', lang)} ({note})"]  # the 1,000 funds
