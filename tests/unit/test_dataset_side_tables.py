@@ -6,6 +6,8 @@ parser; CSV imports keep none ("not published", never zero).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from alembic import command
 from lxml import etree
@@ -143,3 +145,23 @@ def test_a_dataset_stored_before_r0003_loads_and_says_it_keeps_no_side_tables(
         columns = {c["name"] for c in inspect(conn).get_columns("datasets")}
     assert not columns & set(D.SIDE_COLUMNS)
     db.dispose_engines()
+
+
+def test_the_cli_measures_an_imported_iati_dataset_and_not_a_csv(capsys):
+    from src.cli.main import main
+
+    assert main(["import", str(FIXTURE), "--name", "partner"]) == 0
+    assert main(["import", str(CSV), "--name", "sheet"]) == 0
+    capsys.readouterr()
+    assert main(["money", "--dataset", "partner", "--json"]) == 0
+    money = json.loads(capsys.readouterr().out)
+    verified = money["localisation"]["verified"]
+    # hand-computed: 400 + 300 to local actors of 1,500 outgoing
+    assert (verified["usd"], verified["of_usd"]) == (700.0, 1500.0)
+    assert main(["results", "--dataset", "partner", "--json"]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert results["coverage"]["repaired"] == 4  # 2020:3000, 2020:2160, 5,000, 4,500
+    assert main(["money", "--dataset", "sheet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["published"] is False
+    assert main(["results", "--dataset", "sheet", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["published"] is False
