@@ -87,25 +87,17 @@ def _portfolio(dataset: str, version: str) -> tuple[pd.DataFrame, PortfolioMeta]
 
 
 def side_tables(dataset: str = BUNDLED) -> SideTables | None:
-    """The transactions, details and budgets of a dataset; None when it has none.
-
-    The bundled IATI build and IATI imports keep them; a canonical CSV/Parquet
-    file (PORTFOLIO_FILE, CSV/.xlsx imports) publishes none. Cached per
-    dataset content (`data_version`).
-    """
+    """Transactions, details and budgets (None: a CSV import, PORTFOLIO_FILE)."""
     return _side_tables(dataset, data_version(dataset))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _side_tables(dataset: str, version: str) -> SideTables | None:
-    del version  # part of the cache key only
-    if dataset != BUNDLED:
-        from src.store.datasets import load_dataset_side_tables
+    if version != BUNDLED:  # imported: its IATI files' tables (store r0003), or None
+        from src.store.datasets import load_dataset_side_tables as load
 
-        return load_dataset_side_tables(dataset, actor=principal())
-    if Settings.from_env().portfolio_file:
-        return None
-    return load_bundled_side_tables()
+        return load(dataset, actor=principal())
+    return None if Settings.from_env().portfolio_file else load_bundled_side_tables()
 
 
 def money_figures(dataset: str, spec: FilterSpec) -> MoneySummary | None:
