@@ -107,3 +107,23 @@ def test_the_quality_page_counts_the_repaired_result_values(lang):
         == translate("quality.result_repaired", lang)
     ]
     assert line[translate("quality.projects", lang)].tolist() == [2]
+
+
+def test_an_iati_file_uploaded_on_the_data_page_keeps_its_transactions():
+    from src.store.datasets import list_datasets
+
+    at = helpers.open_page("pages/data.py")
+    upload = ("money_results.xml", FIXTURE.read_bytes(), "application/xml")
+    at.file_uploader(key="data.upload").set_value(upload)
+    at.run()
+    assert not at.exception, at.exception
+    at.text_input(key="data.name").set_value("uploaded")
+    at.button(key="data.accept").click()
+    at.run()
+    assert not at.exception, at.exception
+    [info] = list_datasets()
+    at.switch_page("pages/money.py")
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["ui.dataset"] == info.id
+    assert _metrics(at)["Localisation, verified"] == "46.7%"
