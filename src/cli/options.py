@@ -8,6 +8,7 @@ import json
 import pandas as pd
 
 from src.portfolio import schema as S
+from src.portfolio.activity_tables import SideTables
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.filters import FilterSpec
 
@@ -54,6 +55,24 @@ def load_portfolio(name: str) -> tuple[pd.DataFrame, S.PortfolioMeta]:
         raise _unknown(name) from None
     try:
         return load_dataset(name)
+    except DatasetNotFoundError:
+        raise _unknown(name) from None
+
+
+def load_side_tables(name: str) -> SideTables | None:
+    """The transactions, details and budgets of a dataset (None: it has none).
+
+    Raises:
+        ValueError: no dataset has this name.
+    """
+    if name == BUNDLED:
+        from src.portfolio.load import load_bundled_side_tables
+
+        return load_bundled_side_tables()
+    from src.store.datasets import DatasetNotFoundError, load_dataset_side_tables
+
+    try:
+        return load_dataset_side_tables(name)
     except DatasetNotFoundError:
         raise _unknown(name) from None
 

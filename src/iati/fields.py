@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from src.iati import details
@@ -271,7 +271,23 @@ def _transaction(elem: Any, ctx: Ctx) -> Transaction | None:
         provider_org=provider,
         receiver_org=receiver,
         channel="" if channel is None else (channel.get("code") or "").strip(),
+        aid_type=_dac_aid_type(elem.iterchildren("aid-type")),
     )
+
+
+def _dac_aid_type(elems: Iterable[Any]) -> str:
+    """The code of the first aid type in vocabulary 1 (DAC; the default), or ""."""
+    for elem in elems:
+        vocab = (elem.get("vocabulary") or "1").strip() or "1"
+        code = (elem.get("code") or "").strip().upper()
+        if vocab == "1" and code:
+            return code
+    return ""
+
+
+def _default_aid_type(elem: Any, act: Activity, _ctx: Ctx) -> None:
+    """The activity's DAC default aid type (the first given in vocabulary 1)."""
+    act.default_aid_type = act.default_aid_type or _dac_aid_type([elem])
 
 
 def _org(elem: Any | None, activity_attr: str, lang: str) -> OrgRef | None:
@@ -348,6 +364,7 @@ _FIELDS: dict[str, Callable[[Any, Activity, Ctx], None]] = {
     "recipient-region": _region,
     "sector": _activity_sector,
     "tag": _tag,
+    "default-aid-type": _default_aid_type,
     "budget": _appending(_budget, "budgets"),
     "planned-disbursement": _appending(_planned_disbursement, "planned_disbursements"),
     "transaction": _appending(_transaction, "transactions"),

@@ -87,6 +87,7 @@ class Transaction:
     provider_org: OrgRef | None = None  # None when no <provider-org>
     receiver_org: OrgRef | None = None  # None when no <receiver-org>
     channel: str = ""  # IATI DisbursementChannel code ("" when not given)
+    aid_type: str = ""  # <aid-type> code of vocabulary 1 (DAC), "" when none
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,9 @@ class Activity:
     participants: list[Participant] = field(default_factory=list)  # every role
     documents: list[Document] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)  # of the results
+    # <default-aid-type> code of vocabulary 1 (DAC): the type of every transaction
+    # that states none ("" when not given)
+    default_aid_type: str = ""
     # (type, text) of each <description>: 1 general, 2 objectives, 3 targets, 4 other
     descriptions: list[tuple[str, str]] = field(default_factory=list)
 

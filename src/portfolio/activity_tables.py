@@ -22,17 +22,40 @@ from src.portfolio.rows import effective_budgets
 Record = dict[str, object]
 
 
-def budget_table(records: list[Record]) -> pd.DataFrame:
-    """The typed budgets table (`schema.BUDGET_COLUMNS`) from records."""
-    bg = pd.DataFrame(records, columns=list(S.BUDGET_COLUMNS))
+def budget_table(records: list[Record] | pd.DataFrame) -> pd.DataFrame:
+    """The typed budgets table (`schema.BUDGET_COLUMNS`) from records or a frame."""
+    bg = pd.DataFrame(records).reindex(columns=list(S.BUDGET_COLUMNS))
     for col in (S.BG_START, S.BG_END):
         bg[col] = pd.to_datetime(bg[col])
     for col in (S.BG_VALUE, S.BG_USD):
         bg[col] = bg[col].astype(float)
     for col in (S.COL_PROJECT_ID, S.BG_KIND, S.BG_TYPE, S.BG_STATUS, S.BG_CURRENCY):
         bg[col] = bg[col].fillna("").astype(str)
-    bg[S.BG_COUNTED] = bg[S.BG_COUNTED].fillna(False).astype(bool)
+    bg[S.BG_COUNTED] = bg[S.BG_COUNTED].astype(object).fillna(False).astype(bool)
     return bg
+
+
+def transaction_table(records: list[Record] | pd.DataFrame) -> pd.DataFrame:
+    """The typed transactions table (`schema.TRANSACTION_COLUMNS`)."""
+    tx = pd.DataFrame(records).reindex(columns=list(S.TRANSACTION_COLUMNS))
+    tx[S.TX_DATE] = pd.to_datetime(tx[S.TX_DATE])
+    for col in (S.TX_VALUE, S.TX_USD):
+        tx[col] = tx[col].astype(float)
+    for col in S.TX_TEXT_COLUMNS:
+        tx[col] = tx[col].fillna("").astype(str)
+    # a table stored before the column existed counted every row it could
+    tx[S.TX_COUNTED] = tx[S.TX_COUNTED].astype(object).fillna(True).astype(bool)
+    return tx
+
+
+def detail_table(records: list[Record] | pd.DataFrame) -> pd.DataFrame:
+    """The typed details table (`schema.DETAIL_COLUMNS`)."""
+    dt = pd.DataFrame(records).reindex(columns=list(S.DETAIL_COLUMNS))
+    for col in (S.DT_SHARE, S.DT_LAT, S.DT_LON):
+        dt[col] = dt[col].astype(float)
+    for col in set(S.DETAIL_COLUMNS) - {S.DT_SHARE, S.DT_LAT, S.DT_LON}:
+        dt[col] = dt[col].astype(object).fillna("").astype(str)
+    return dt
 
 
 @dataclass(frozen=True)
@@ -50,23 +73,20 @@ class SideTables:
     @classmethod
     def from_records(
         cls,
-        transactions: list[Record],
-        details: list[Record],
-        budgets: list[Record] | None = None,
+        transactions: list[Record] | pd.DataFrame,
+        details: list[Record] | pd.DataFrame,
+        budgets: list[Record] | pd.DataFrame | None = None,
     ) -> SideTables:
-        """Typed tables from record lists (empty lists give empty tables)."""
-        tx = pd.DataFrame(transactions, columns=list(S.TRANSACTION_COLUMNS))
-        tx[S.TX_DATE] = pd.to_datetime(tx[S.TX_DATE])
-        for col in (S.TX_VALUE, S.TX_USD):
-            tx[col] = tx[col].astype(float)
-        for col in S.TX_TEXT_COLUMNS:
-            tx[col] = tx[col].fillna("").astype(str)
-        dt = pd.DataFrame(details, columns=list(S.DETAIL_COLUMNS))
-        for col in (S.DT_SHARE, S.DT_LAT, S.DT_LON):
-            dt[col] = dt[col].astype(float)
-        for col in set(S.DETAIL_COLUMNS) - {S.DT_SHARE, S.DT_LAT, S.DT_LON}:
-            dt[col] = dt[col].astype(object).fillna("").astype(str)
-        return cls(tx, dt, budget_table(budgets or []))
+        """Typed tables from record lists (empty lists give empty tables).
+
+        Frames read back from storage go through the same typing: a column a
+        later build added is filled as unknown ("" or NaN), never missing.
+        """
+        return cls(
+            transaction_table(transactions),
+            detail_table(details),
+            budget_table(budgets if budgets is not None else []),
+        )
 
     def of_project(self, project_id: str) -> SideTables:
         """The rows of one project."""
@@ -80,13 +100,16 @@ class SideTables:
 def transaction_records(act: Activity, usd: list[float | None]) -> list[Record]:
     """One record per transaction; `usd` from `rows._money_totals` (same order).
 
-    Types the totals do not count (None in `usd`) are converted here, silently:
-    they are shown on the project page, never added to a KPI. The type is the
-    one counted (`corrections.counted_types`), the published one beside it.
+    Rows the totals do not count (None in `usd`: their type, or incoming money
+    counted another way) are converted here, silently, and marked not
+    `counted`: they are shown on the project page, never added to a KPI. The
+    type is the one counted (`corrections.counted_types`), the published one
+    beside it. The aid type is the row's own, else the activity's default.
     """
     records = []
     kinds = counted_types(act)
     for t, value, (kind, fix) in zip(act.transactions, usd, kinds, strict=True):
+        counted = value is not None
         if value is None:
             when = t.value.value_date or t.date
             year = when.year if when else None
@@ -105,11 +128,21 @@ def transaction_records(act: Activity, usd: list[float | None]) -> list[Record]:
                 S.TX_PROVIDER: t.provider,
                 S.TX_RECEIVER: t.receiver,
                 S.TX_CHANNEL: t.channel,
+                S.TX_COUNTED: counted,
+                S.TX_AID_TYPE: t.aid_type or act.default_aid_type,
+                S.TX_AID_TYPE_FROM: _aid_type_from(t.aid_type, act.default_aid_type),
                 **_org_columns(t.provider_org, _PROVIDER),
                 **_org_columns(t.receiver_org, _RECEIVER),
             }
         )
     return records
+
+
+def _aid_type_from(own: str, default: str) -> str:
+    """Where a transaction's aid type comes from: "transaction", "activity" or ""."""
+    if own:
+        return "transaction"
+    return "activity" if default else ""
 
 
 _PROVIDER = (

@@ -13,6 +13,10 @@ Both rules are generic (no publisher is named in code); each corrected
 transaction is counted in the build report (`rows._money_totals`) and so in the
 Data quality report. The transactions table keeps the type as published beside
 the type counted (`schema.TX_REPORTED_TYPE`, `schema.TX_CORRECTION`).
+
+Then, when adding up incoming money, the same money published two ways (an
+incoming commitment and the incoming funds received on it, or a pledge) is
+counted once: `counted_incoming`.
 """
 
 from __future__ import annotations
@@ -33,6 +37,9 @@ CORRECTION_KEYS = {
 OUTGOING_COMMITMENT = "2"
 INCOMING_FUNDS = "1"
 INCOMING_COMMITMENT = "11"
+INCOMING_PLEDGE = "13"
+INCOMING_TYPES: tuple[str, ...] = (INCOMING_FUNDS, INCOMING_COMMITMENT, INCOMING_PLEDGE)
+"""Incoming money, in the order preferred on a tie in `counted_incoming`."""
 NOT_COUNTED = ""
 """Type counted for a duplicate: none (like a transaction with no type code)."""
 
@@ -105,3 +112,56 @@ def counted_types(act: Activity) -> list[tuple[str, str]]:
         else:
             out.append((t.type, ""))
     return out
+
+
+def _provider_key(t: Transaction) -> str:
+    """Who the money came from: the provider's ref, else its name ("" unnamed)."""
+    org = t.provider_org
+    if org is None:
+        return ""
+    return org.ref.strip() or org.name.strip().casefold()
+
+
+def counted_incoming(
+    act: Activity, kinds: list[str], usd: list[float | None]
+) -> list[bool]:
+    """Whether each transaction's money counts, once, in the incoming total.
+
+    A publisher may report the money of one provider both as incoming
+    commitments (11) and as the incoming funds received on them (1), or as a
+    pledge (13): adding the types counts that money twice. Per provider (ref,
+    else name; every unnamed row is one provider), only the rows of the type
+    with the larger USD total count (on a tie: funds, then commitments, then
+    pledges). Transactions of any other type are True (this rule leaves them).
+
+    Args:
+        act: the activity.
+        kinds: the type counted of each transaction (`counted_types`).
+        usd: each transaction's USD (None or NaN count as 0 here).
+
+    >>> from datetime import date
+    >>> from src.iati.model import Money, OrgRef
+    >>> d = OrgRef(ref="D")
+    >>> tx = [Transaction(k, date(2020, 1, 1), Money(v, "USD", None),
+    ...       provider_org=d) for k, v in (("11", 15.0), ("1", 10.0), ("3", 4.0))]
+    >>> act = Activity("A", "", "Me", "ME", "USD", transactions=tx)
+    >>> counted_incoming(act, ["11", "1", "3"], [15.0, 10.0, 4.0])
+    [True, False, True]
+    """
+    totals: dict[tuple[str, str], float] = {}
+    for t, kind, value in zip(act.transactions, kinds, usd, strict=True):
+        if kind in INCOMING_TYPES:
+            key = (_provider_key(t), kind)
+            amount = value if value is not None and value == value else 0.0
+            totals[key] = totals.get(key, 0.0) + amount
+    chosen: dict[str, str] = {}
+    for kind in INCOMING_TYPES:  # the tie order: the first seen keeps its place
+        for (provider, k), amount in totals.items():
+            if k == kind and (
+                provider not in chosen or amount > totals[(provider, chosen[provider])]
+            ):
+                chosen[provider] = kind
+    return [
+        kind not in INCOMING_TYPES or chosen[_provider_key(t)] == kind
+        for t, kind in zip(act.transactions, kinds, strict=True)
+    ]

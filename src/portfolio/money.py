@@ -126,8 +126,10 @@ _TEXT = (
     S.TX_RECEIVER_NAME,
     S.TX_RECEIVER_TYPE,
     S.TX_RECEIVER_ACTIVITY,
+    S.TX_AID_TYPE,
+    S.TX_AID_TYPE_FROM,
 )
-_USED = (*_TEXT, S.TX_USD)
+_USED = (*_TEXT, S.TX_USD, S.TX_COUNTED)
 
 
 def selected_transactions(

@@ -11,7 +11,9 @@ definitions in docs/INDICATORS.md.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from src.portfolio import money as M
@@ -36,6 +38,11 @@ ROUTES: tuple[str, ...] = (DIRECT, POOLED, ONE_INTERMEDIARY, SEVERAL, UNKNOWN_RO
 FUNDER_TYPES = frozenset({"10", "11", "15", "60", "70", "71", "72", "73"})
 POOLED_REF_PREFIXES = ("XM-OCHA-CBPF", "XM-OCHA-CERF")
 _POOLED_NAME = re.compile(r"pooled fund|\bCBPF\b|\bCERF\b", re.IGNORECASE)
+POOLED_AID_TYPES = frozenset({"B03", "B04"})
+"""DAC aid types (vocabulary 1): B03 contributions to specific-purpose
+programmes and funds managed by implementing partners (multi-donor
+single-entity funds, such as the UN country-based pooled funds), B04 basket
+funds / pooled funding."""
 
 
 def is_pooled_fund(ref: str, name: str) -> bool:
@@ -46,6 +53,47 @@ def is_pooled_fund(ref: str, name: str) -> bool:
     """
     return str(ref).startswith(POOLED_REF_PREFIXES) or bool(
         _POOLED_NAME.search(str(name))
+    )
+
+
+def pooled_incoming(inc: pd.DataFrame) -> pd.Series:
+    """True for incoming rows from a pooled fund or programme.
+
+    By the provider (`is_pooled_fund`: OCHA fund refs, "pooled fund" names) or
+    by the row's DAC aid type (its own, else the activity's default) in
+    `POOLED_AID_TYPES`.
+    """
+    by_org = [
+        is_pooled_fund(r, n)
+        for r, n in zip(inc[S.TX_PROVIDER_REF], inc[S.TX_PROVIDER_NAME], strict=True)
+    ]
+    by_type = inc[S.TX_AID_TYPE].isin(POOLED_AID_TYPES).to_numpy()
+    return pd.Series(np.asarray(by_org, dtype=bool) | by_type, index=inc.index)
+
+
+@dataclass(frozen=True)
+class AidTypeCoverage:
+    """How many incoming and outgoing transactions carry a DAC aid type.
+
+    Attributes:
+        stated: with an aid type, the row's own or the activity's default ÷
+            all incoming and outgoing transactions (USD and count).
+        own: with their own ``<aid-type>`` ÷ the same.
+        pooled: with a pooled aid type (`POOLED_AID_TYPES`) ÷ the same.
+    """
+
+    stated: M.Share
+    own: M.Share
+    pooled: M.Share
+
+
+def aid_type_coverage(tx: pd.DataFrame) -> AidTypeCoverage:
+    """The aid-type coverage of `money.selected_transactions` rows."""
+    moved = pd.concat([M.incoming(tx), M.outgoing(tx)])
+    return AidTypeCoverage(
+        stated=M.share_of(moved[moved[S.TX_AID_TYPE] != ""], moved),
+        own=M.share_of(moved[moved[S.TX_AID_TYPE_FROM] == "transaction"], moved),
+        pooled=M.share_of(moved[moved[S.TX_AID_TYPE].isin(POOLED_AID_TYPES)], moved),
     )
 
 
@@ -62,8 +110,10 @@ def chains(all_tx: pd.DataFrame, loaded: set[str] | None = None) -> pd.DataFrame
         Indexed by project_id: hops (transfers from the first organisation
         seen to this activity; 0 when no incoming money is published), status
         (`CHAIN_STATUSES`),
-        incoming_usd, pooled_usd (from a pooled fund), relayed_usd (from a
-        loaded activity that itself received money), pooled_publisher (bool).
+        incoming_usd (incoming money counted once: `schema.TX_COUNTED`),
+        pooled_usd (of it, from a pooled fund or programme: `pooled_incoming`),
+        relayed_usd (from a loaded activity that itself received money),
+        pooled_publisher (bool).
     """
     pubs = all_tx.drop_duplicates(S.COL_PROJECT_ID).set_index(S.COL_PROJECT_ID)
     inc = M.incoming(all_tx)
@@ -77,11 +127,8 @@ def chains(all_tx: pd.DataFrame, loaded: set[str] | None = None) -> pd.DataFrame
     result = [memo[pid] for pid in ids]
     out = pd.DataFrame(result, index=pd.Index(ids, name=S.COL_PROJECT_ID))
     out.columns = ["hops", "status"]
-    usd = inc[S.TX_USD].fillna(0.0)
-    pooled = [
-        is_pooled_fund(r, n)
-        for r, n in zip(inc[S.TX_PROVIDER_REF], inc[S.TX_PROVIDER_NAME], strict=True)
-    ]
+    usd = inc[S.TX_USD].fillna(0.0).where(inc[S.TX_COUNTED], 0.0)
+    pooled = pooled_incoming(inc)
     relayed = inc[S.TX_PROVIDER_ACTIVITY].map(
         lambda link: bool(link) and out["status"].get(link, ORIGIN) != ORIGIN
     )
@@ -89,11 +136,7 @@ def chains(all_tx: pd.DataFrame, loaded: set[str] | None = None) -> pd.DataFrame
     out["incoming_usd"] = usd.groupby(by).sum().reindex(ids, fill_value=0.0)
     out["pooled_usd"] = usd.where(pooled, 0.0).groupby(by).sum().reindex(ids).fillna(0)
     out["relayed_usd"] = (
-        usd.where(relayed & ~pd.Series(pooled, index=inc.index), 0.0)
-        .groupby(by)
-        .sum()
-        .reindex(ids)
-        .fillna(0.0)
+        usd.where(relayed & ~pooled, 0.0).groupby(by).sum().reindex(ids).fillna(0.0)
     )
     out["pooled_publisher"] = [
         is_pooled_fund(r, n)
@@ -171,7 +214,9 @@ def routes(tx: pd.DataFrame, chain: pd.DataFrame) -> dict[str, float]:
     that itself received it, i.e. several intermediaries; any other provider,
     one intermediary: the publisher). With no incoming money published it is
     direct when the publisher originates money (`FUNDER_TYPES`), else not
-    determinable. A pooled fund's own outgoing money is "pooled".
+    determinable. A pooled fund's own outgoing money is "pooled", and so is
+    money whose DAC aid type (the row's, else the activity's default) is a
+    contribution to pooled programmes and funds (`POOLED_AID_TYPES`).
 
     Args:
         tx: `money.selected_transactions` of the selection.
@@ -183,6 +228,9 @@ def routes(tx: pd.DataFrame, chain: pd.DataFrame) -> dict[str, float]:
     out = M.outgoing(tx)
     local = out[out[M.CATEGORY].isin(M.LOCAL_CATEGORIES)]
     totals = dict.fromkeys(ROUTES, 0.0)
+    by_type = local[S.TX_AID_TYPE].isin(POOLED_AID_TYPES)
+    totals[POOLED] += float(local.loc[by_type, M.USD_SHARE].sum())
+    local = local[~by_type]
     per_activity = local.groupby(S.COL_PROJECT_ID)[M.USD_SHARE].sum()
     for pid, usd in per_activity.items():
         c = chain.loc[pid]
@@ -246,7 +294,7 @@ def flow_table(tx: pd.DataFrame) -> pd.DataFrame:
     funder = inc[S.TX_PROVIDER_NAME].where(
         inc[S.TX_PROVIDER_NAME] != "", inc[S.TX_PROVIDER_REF]
     )
-    money = inc[S.TX_USD].fillna(0.0)
+    money = inc[S.TX_USD].fillna(0.0).where(inc[S.TX_COUNTED], 0.0)
     by_funder = money.groupby([inc[S.COL_PROJECT_ID], funder]).sum()
     shares = by_funder / by_funder.groupby(level=0).transform("sum")
     shares = shares[shares.notna() & (shares > 0)]

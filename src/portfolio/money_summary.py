@@ -26,6 +26,8 @@ class MoneySummary:
         localisation: all outgoing money; humanitarian: humanitarian
             activities only (the Grand Bargain target applies to them).
         routes: USD to local actors per route (`money_chain.ROUTES`).
+        aid_types: how many transactions carry a DAC aid type (pooled
+            funds are recognised by it, and by the provider).
         categories: `money.by_category`; hops: `money_chain.hop_counts`;
         flows: `money_chain.flow_table`; publishers: `money.per_publisher`;
         fixes: `money_fixes.fix_list` of the money family.
@@ -34,6 +36,7 @@ class MoneySummary:
     localisation: M.Localisation
     humanitarian: M.Localisation
     routes: dict[str, float]
+    aid_types: C.AidTypeCoverage
     traceability: M.Traceability
     pass_through: M.Share
     implementation: M.Implementation
@@ -54,6 +57,7 @@ class MoneySummary:
             "localisation_humanitarian": asdict(self.humanitarian),
             "grand_bargain_target": M.GRAND_BARGAIN_TARGET,
             "local_routes_usd": self.routes,
+            "aid_type_coverage": asdict(self.aid_types),
             "traceability": asdict(self.traceability),
             "pass_through": asdict(self.pass_through),
             "implementation": asdict(self.implementation),
@@ -84,6 +88,7 @@ def money_summary(
         localisation=M.localisation(tx),
         humanitarian=M.localisation(humanitarian),
         routes=C.routes(tx, chain),
+        aid_types=C.aid_type_coverage(tx),
         traceability=M.traceability(tx, loaded),
         pass_through=M.pass_through(tx),
         implementation=M.implementation(rows, side.details),

@@ -9,6 +9,7 @@ import pandas as pd
 
 from src.portfolio import schema as S
 from src.portfolio.corrections import CORRECTION_KEYS, DUPLICATE, SELF_RECEIVER
+from src.portfolio.results import REPAIRED, VALUE_COLUMNS
 from src.portfolio.rows import OUTSIDE_KEYS, UNCONVERTED_KEY
 from src.problems import Problem
 
@@ -38,7 +39,9 @@ def _check(df: pd.DataFrame, mask: pd.Series, key: str, label: str) -> QualityCh
 
 
 def quality_report(
-    df: pd.DataFrame, build_problems: Iterable[Problem] = ()
+    df: pd.DataFrame,
+    build_problems: Iterable[Problem] = (),
+    indicators: pd.DataFrame | None = None,
 ) -> list[QualityCheck]:
     """Counts of missing or derived fields in a portfolio table.
 
@@ -46,8 +49,12 @@ def quality_report(
         df: the portfolio table.
         build_problems: the build report's problems, for the checks that only
             the build can see (matched by message key).
+        indicators: `results.indicators` of the dataset, for the check of
+            result values repaired from text; None when it publishes no
+            result indicators (the check is then left out, not counted 0).
     """
     problems = list(build_problems)
+    extra = [] if indicators is None else [_repaired_check(df, indicators)]
 
     def from_build(key: str, label: str, keys: tuple[str, ...]) -> QualityCheck:
         ids = {p.item for p in problems if p.key in keys}
@@ -112,6 +119,73 @@ def quality_report(
             "Commitments repeating incoming funds (left out of totals)",
             (CORRECTION_KEYS[DUPLICATE],),
         ),
+        *extra,
+    ]
+
+
+def _repaired_values(indicators: pd.DataFrame) -> pd.DataFrame:
+    """One row per result value repaired from text.
+
+    Returns:
+        project_id, row (the indicator's position in `indicators`), repairs.
+    """
+    ind = indicators.reset_index(drop=True)
+    parts = [
+        pd.DataFrame(
+            {
+                S.COL_PROJECT_ID: ind.loc[mask, S.COL_PROJECT_ID],
+                "row": ind.index[mask],
+                "repairs": ind.loc[mask, f"{col}_repairs"],
+            }
+        )
+        for col in VALUE_COLUMNS
+        for mask in [ind[f"{col}_state"] == REPAIRED]
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _repaired_check(df: pd.DataFrame, indicators: pd.DataFrame) -> QualityCheck:
+    ids = set(_repaired_values(indicators)[S.COL_PROJECT_ID])
+    return _check(
+        df,
+        df[S.COL_PROJECT_ID].isin(ids),
+        "result_repaired",
+        "Result values repaired from text (read as numbers)",
+    )
+
+
+REPAIR_COLUMNS: tuple[str, ...] = ("publisher", "repairs", "values", "indicators")
+
+
+def result_repairs(df: pd.DataFrame, indicators: pd.DataFrame) -> pd.DataFrame:
+    """Result values read as numbers only after a repair, per publisher and rule.
+
+    A value such as ``2020:2,160`` is read as 2160 by the rules of
+    `results.read_value` (year prefix, separators, percent sign); the results
+    ladder and achievement use the repaired number, flagged as such.
+
+    Args:
+        df: the portfolio rows (the selection; names each project's publisher).
+        indicators: `results.indicators` of the dataset.
+
+    Returns:
+        Columns `REPAIR_COLUMNS`: publisher, repairs (the rules applied,
+        "+"-joined, as `results.Value.repairs`), values (baseline, target and
+        actual values repaired), indicators (with at least one); sorted by
+        publisher and rule. Empty when nothing was repaired.
+    """
+    publisher = df.drop_duplicates(S.COL_PROJECT_ID).set_index(S.COL_PROJECT_ID)[
+        S.COL_AGENCY
+    ]
+    rep = _repaired_values(indicators)
+    rep = rep[rep[S.COL_PROJECT_ID].isin(publisher.index)]
+    rep["publisher"] = rep[S.COL_PROJECT_ID].map(publisher).astype(str)
+    out = rep.groupby(["publisher", "repairs"], as_index=False).agg(
+        values=(S.COL_PROJECT_ID, "size"), indicators=("row", "nunique")
+    )
+    out = out.astype({"values": int, "indicators": int})
+    return out.sort_values(["publisher", "repairs"], ignore_index=True)[
+        list(REPAIR_COLUMNS)
     ]
 
 

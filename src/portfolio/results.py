@@ -28,7 +28,8 @@ RUNGS: tuple[str, ...] = ("all", "output", "outcome", "impact", "numeric")
 outcome or impact indicator, and with one indicator whose baseline, target and
 actual are all numbers (impact is counted beside the ladder, not on it)."""
 
-_VALUES = (S.DT_BASELINE, S.DT_TARGET, S.DT_ACTUAL)
+VALUE_COLUMNS = (S.DT_BASELINE, S.DT_TARGET, S.DT_ACTUAL)
+_VALUES = VALUE_COLUMNS
 # Value states after repair
 NUMBER, REPAIRED, TEXT, MISSING = "number", "repaired", "text", "missing"
 AMBIGUOUS = "ambiguous"  # dot-grouped digits: thousands or decimals, not read

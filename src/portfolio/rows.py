@@ -18,14 +18,18 @@ import pandas as pd
 from src.iati.model import Activity, Budget, Location, Money
 from src.portfolio import schema as S
 from src.portfolio.codelists import activity_status_names
-from src.portfolio.corrections import CORRECTION_KEYS, counted_types
+from src.portfolio.corrections import (
+    CORRECTION_KEYS,
+    INCOMING_TYPES,
+    counted_incoming,
+    counted_types,
+)
 from src.portfolio.fx import NEAREST_YEAR, NO_RATE, to_usd
 from src.portfolio.sectors import choose_sector
 from src.problems import Problem
 
 SPEND_TYPES = frozenset({"3", "4"})  # disbursement, expenditure
 COMMIT_TYPES = frozenset({"2"})
-INCOMING_TYPES = frozenset({"1", "11", "13"})
 _TOTAL_OF_TYPE = {
     **dict.fromkeys(SPEND_TYPES, S.COL_SPENT),
     **dict.fromkeys(COMMIT_TYPES, S.COL_COMMITTED),
@@ -182,30 +186,39 @@ def _money_totals(
     """USD budget, spent, committed and incoming, and whether spend is reported.
 
     With `usd`, each transaction's USD value is appended to it, in order: the
-    value counted in the totals, NaN when it has no rate, None for the types
+    value counted in the totals, NaN when it has no rate, None for the rows
     the totals do not count (so `activity_tables` reads the same numbers).
     Types are those counted after `corrections.counted_types`; each correction
     is recorded in `rep` (one problem per activity and kind, with the count).
+    Incoming money reported two ways is counted once
+    (`corrections.counted_incoming`).
     """
     budgets = effective_budgets(act.budgets)
     budget = sum(_convert(b.value, b.period_start, act, "budget", rep) for b in budgets)
     totals = {S.COL_SPENT: 0.0, S.COL_COMMITTED: 0.0, S.COL_INCOMING: 0.0}
     spend_reported = False
     fixed: dict[str, list[float]] = {}
-    for t, (kind, fix) in zip(act.transactions, counted_types(act), strict=True):
-        column = _TOTAL_OF_TYPE.get(kind)
+    kinds = counted_types(act)
+    values: list[float | None] = []  # None: a type no total counts; NaN: no rate
+    for t, (kind, fix) in zip(act.transactions, kinds, strict=True):
         value = None
-        if column is not None:
+        if kind in _TOTAL_OF_TYPE:
             value = _usd(t.value, t.date, act, "transaction", rep)
-            totals[column] += value or 0.0
-            spend_reported = spend_reported or column == S.COL_SPENT
             value = math.nan if value is None else value  # no rate: unknown, not 0
+        values.append(value)
         if fix:
             year = _year(t.value.value_date or t.date)
             conv = to_usd(t.value.amount, t.value.currency, year)
             fixed.setdefault(fix, []).append(conv.usd or 0.0)
-        if usd is not None:
-            usd.append(value)
+    once = counted_incoming(act, [k for k, _ in kinds], values)
+    for (kind, _), value, counted in zip(kinds, values, once, strict=True):
+        if value is None or not counted:
+            continue
+        column = _TOTAL_OF_TYPE[kind]
+        totals[column] += 0.0 if math.isnan(value) else value
+        spend_reported = spend_reported or column == S.COL_SPENT
+    if usd is not None:
+        usd.extend(v if c else None for v, c in zip(values, once, strict=True))
     for fix, values in fixed.items():
         rep.add(
             act,

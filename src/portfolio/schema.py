@@ -211,6 +211,11 @@ TX_RECEIVER_NAME = "receiver_name"
 TX_RECEIVER_TYPE = "receiver_type"
 TX_RECEIVER_ACTIVITY = "receiver_activity_id"  # the receiver's own activity
 TX_CHANNEL = "disbursement_channel"  # IATI DisbursementChannel code
+# In a portfolio total (spent, committed, incoming)? False for the types no total
+# counts and for incoming money already counted another way (`corrections`).
+TX_COUNTED = "counted"
+TX_AID_TYPE = "aid_type"  # DAC aid type (vocabulary 1): the row's, else the default
+TX_AID_TYPE_FROM = "aid_type_from"  # "transaction", "activity" (default) or ""
 TRANSACTION_COLUMNS: tuple[str, ...] = (
     COL_PROJECT_ID,
     TX_TYPE,
@@ -231,9 +236,12 @@ TRANSACTION_COLUMNS: tuple[str, ...] = (
     TX_RECEIVER_TYPE,
     TX_RECEIVER_ACTIVITY,
     TX_CHANNEL,
+    TX_COUNTED,
+    TX_AID_TYPE,
+    TX_AID_TYPE_FROM,
 )
 TX_TEXT_COLUMNS: tuple[str, ...] = tuple(
-    c for c in TRANSACTION_COLUMNS if c not in (TX_DATE, TX_VALUE, TX_USD)
+    c for c in TRANSACTION_COLUMNS if c not in (TX_DATE, TX_VALUE, TX_USD, TX_COUNTED)
 )
 TX_COMMITMENT = "2"
 TX_DISBURSEMENT = "3"

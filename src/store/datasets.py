@@ -3,6 +3,8 @@
 A dataset row holds the canonical table, the data date, a fingerprint, the
 provenance (files with sizes and SHA-256 checksums, import date, counts) and the
 import report (a `DatasetReport`, as `src.portfolio.load.load_bundled_report()`).
+An IATI import also keeps its transactions, details and budgets (`SideTables`,
+one Parquet blob each; NULL for a CSV/.xlsx import, which publishes none).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import select
 
+from src.portfolio.activity_tables import SideTables
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.imports.report import ImportReport
 from src.portfolio.schema import PortfolioMeta
@@ -32,6 +35,7 @@ from src.store.principal import LOCAL, Principal
 RESERVED_NAMES = frozenset({"bundled"})
 MAX_NAME = 200
 KIND = "dataset"
+SIDE_COLUMNS = ("transactions_parquet", "details_parquet", "budgets_parquet")
 
 __all__ = ["DatasetInfo", "DatasetNotFoundError", "save_dataset"]
 
@@ -81,6 +85,14 @@ def _to_parquet(df: pd.DataFrame) -> bytes:
     return buf.getvalue()
 
 
+def _side_values(side: SideTables | None) -> dict[str, bytes | None]:
+    """The side-table columns of a dataset row (all NULL: none published)."""
+    if side is None:
+        return dict.fromkeys(SIDE_COLUMNS)
+    tables = (side.transactions, side.details, side.budgets)
+    return {col: _to_parquet(t) for col, t in zip(SIDE_COLUMNS, tables, strict=True)}
+
+
 @store_boundary
 def save_dataset(
     name: str,
@@ -91,6 +103,7 @@ def save_dataset(
     report: DatasetReport,
     replace: bool = False,
     actor: Principal = LOCAL,
+    side: SideTables | None = None,
 ) -> DatasetInfo:
     """Store a dataset under `name` in the actor's organisation.
 
@@ -103,6 +116,8 @@ def save_dataset(
         replace: overwrite a dataset of the same name instead of failing
             (only one the actor may change).
         actor: who imports.
+        side: the transactions, details and budgets of an IATI import; None
+            when the dataset publishes none (a replaced dataset loses the old).
 
     Returns:
         The stored dataset's description.
@@ -123,6 +138,7 @@ def save_dataset(
         "report": json.dumps(report.to_json(), default=str),
         "table_parquet": _to_parquet(df),
         "dtypes": json.dumps({str(c): str(t) for c, t in df.dtypes.items()}),
+        **_side_values(side),
     }
 
     def work() -> str:
@@ -245,6 +261,40 @@ def load_dataset(
 
 
 @store_boundary
+def load_dataset_side_tables(
+    ref: str, *, actor: Principal = LOCAL
+) -> SideTables | None:
+    """The transactions, details and budgets stored with a dataset.
+
+    Returns:
+        The tables, typed as the bundled build's; None when the dataset keeps
+        none (a CSV/.xlsx import, or one stored before they were kept).
+
+    Raises:
+        DatasetNotFoundError: no dataset the actor can see is `ref`.
+    """
+    row = _one(
+        ref,
+        actor,
+        datasets.c.transactions_parquet,
+        datasets.c.details_parquet,
+        datasets.c.budgets_parquet,
+    )
+    if row.transactions_parquet is None or row.details_parquet is None:
+        return None
+    budgets = (
+        None
+        if row.budgets_parquet is None
+        else pd.read_parquet(io.BytesIO(row.budgets_parquet))
+    )
+    return SideTables.from_records(
+        pd.read_parquet(io.BytesIO(row.transactions_parquet)),
+        pd.read_parquet(io.BytesIO(row.details_parquet)),
+        budgets,
+    )
+
+
+@store_boundary
 def load_dataset_report(ref: str, *, actor: Principal = LOCAL) -> DatasetReport:
     """The import report stored with a dataset (as `load_bundled_report`).
 
@@ -322,4 +372,5 @@ def store_import(
         report=report.to_dataset_report(),
         replace=replace,
         actor=actor,
+        side=report.side_tables,
     )

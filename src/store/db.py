@@ -101,6 +101,11 @@ datasets = Table(
     Column("report", Text, nullable=False),  # JSON: load.load_bundled_report shape
     Column("table_parquet", LargeBinary, nullable=False),
     Column("dtypes", Text, nullable=False),  # JSON column -> dtype, restored on load
+    # the transactions, details and budgets (activity_tables.SideTables) of an
+    # IATI import; NULL when it publishes none (CSV/.xlsx): "not published"
+    Column("transactions_parquet", LargeBinary, nullable=True),
+    Column("details_parquet", LargeBinary, nullable=True),
+    Column("budgets_parquet", LargeBinary, nullable=True),
     *_owned(),
 )
 _live_name_index(datasets)

@@ -86,16 +86,18 @@ def _portfolio(dataset: str, version: str) -> tuple[pd.DataFrame, PortfolioMeta]
     return load_dataset(dataset, actor=principal())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
 def side_tables(dataset: str = BUNDLED) -> SideTables | None:
-    """The transactions and details built with a dataset; None when it has none.
+    """Transactions, details and budgets (None: a CSV import, PORTFOLIO_FILE)."""
+    return _side_tables(dataset, data_version(dataset))
 
-    Only the bundled IATI build keeps them: a canonical CSV/Parquet file
-    (PORTFOLIO_FILE, imports) publishes no transactions.
-    """
-    if dataset != BUNDLED or Settings.from_env().portfolio_file:
-        return None
-    return load_bundled_side_tables()
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _side_tables(dataset: str, version: str) -> SideTables | None:
+    if version != BUNDLED:  # imported: its IATI files' tables (store r0003), or None
+        from src.store.datasets import load_dataset_side_tables as load
+
+        return load(dataset, actor=principal())
+    return None if Settings.from_env().portfolio_file else load_bundled_side_tables()
 
 
 def money_figures(dataset: str, spec: FilterSpec) -> MoneySummary | None:

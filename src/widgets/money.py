@@ -249,7 +249,22 @@ def _routes_text(m: MoneySummary, lang: str) -> str:
         for r in C.ROUTES
         if m.routes[r] > 0
     ]
-    return translate("money.routes", lang, routes="; ".join(parts) or "–")
+    text = translate("money.routes", lang, routes="; ".join(parts) or "–")
+    cov = m.aid_types
+    if not cov.stated.of_count:
+        return text
+    return (
+        text
+        + " "
+        + translate(
+            "money.aid_types",
+            lang,
+            stated=format_number(cov.stated.count, lang),
+            total=format_number(cov.stated.of_count, lang),
+            own=format_number(cov.own.count, lang),
+            pooled=format_number(cov.pooled.count, lang),
+        )
+    )
 
 
 def render_follow_the_money(

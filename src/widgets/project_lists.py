@@ -14,12 +14,17 @@ import streamlit as st
 
 from src.i18n import format_date, format_money_full, format_number, translate
 from src.portfolio import schema as S
+from src.portfolio.corrections import INCOMING_TYPES
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.results import render_project_results
 
 
 def build_transaction_table(tx: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Every transaction, oldest first: date, type, value as reported, USD."""
+    """Every transaction, oldest first: date, type, value as reported, USD.
+
+    Incoming money the totals count through another record of the same
+    provider (`corrections.counted_incoming`) says so beside its type.
+    """
     tx = tx.sort_values(S.TX_DATE, kind="stable")
     tr = lambda key: translate(key, lang)  # noqa: E731
     return pd.DataFrame(
@@ -30,8 +35,17 @@ def build_transaction_table(tx: pd.DataFrame, lang: str) -> pd.DataFrame:
             ],
             tr("tx.type"): [
                 _type_label(c, fix, tr)
-                for c, fix in zip(
-                    tx[S.TX_REPORTED_TYPE], tx[S.TX_CORRECTION], strict=True
+                + (
+                    ""
+                    if ok or k not in INCOMING_TYPES
+                    else f" ({tr('tx.counted_once')})"
+                )
+                for c, fix, k, ok in zip(
+                    tx[S.TX_REPORTED_TYPE],
+                    tx[S.TX_CORRECTION],
+                    tx[S.TX_TYPE],
+                    tx[S.TX_COUNTED],
+                    strict=True,
                 )
             ],
             tr("tx.value"): [

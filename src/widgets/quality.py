@@ -10,7 +10,7 @@ import streamlit as st
 
 from src.i18n import format_money, format_number
 from src.portfolio import schema as S
-from src.portfolio.quality import correction_counts, quality_report
+from src.portfolio.quality import correction_counts, quality_report, result_repairs
 from src.problems import Problem, problem_text
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
@@ -18,8 +18,9 @@ from src.widgets.i18n import current_lang, t
 
 def render_quality_report(df: pd.DataFrame) -> None:
     """One line per check on the rows `df` (the selection), each expandable."""
-    report = cache.build_report(st.session_state.get(state.DATASET, cache.BUNDLED))
-    checks = quality_report(df, report.build_problems)
+    dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+    report = cache.build_report(dataset)
+    checks = quality_report(df, report.build_problems, cache.result_indicators(dataset))
     st.dataframe(
         pd.DataFrame(
             {
@@ -61,6 +62,41 @@ def render_corrections(df: pd.DataFrame) -> None:
                     format_number(v, lang) for v in table["transactions"]
                 ],
                 t("quality.col.usd"): [format_money(v, lang) for v in table["usd"]],
+            }
+        ),
+        hide_index=True,
+    )
+
+
+def render_result_repairs(df: pd.DataFrame) -> None:
+    """Result values read as numbers only after a repair (`quality.result_repairs`).
+
+    Nothing is drawn when none was repaired or no result indicators are
+    published.
+    """
+    indicators = cache.result_indicators(
+        st.session_state.get(state.DATASET, cache.BUNDLED)
+    )
+    table = None if indicators is None else result_repairs(df, indicators)
+    if table is None or table.empty:
+        return
+    lang = current_lang()
+    st.subheader(t("quality.result_repairs"))
+    st.caption(t("quality.result_repairs_note"))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("quality.col.publisher"): table["publisher"],
+                t("quality.col.repair"): [
+                    " + ".join(t("quality.repair." + r) for r in rules.split("+"))
+                    for rules in table["repairs"]
+                ],
+                t("quality.col.values"): [
+                    format_number(v, lang) for v in table["values"]
+                ],
+                t("quality.col.indicators"): [
+                    format_number(v, lang) for v in table["indicators"]
+                ],
             }
         ),
         hide_index=True,

@@ -180,7 +180,12 @@ def test_money_received_as_a_commitment_to_oneself_counts_as_incoming(built):
     assert (fixed[S.TX_TYPE], fixed[S.TX_CORRECTION]) == ("11", "self_receiver")
     row = df[df[S.COL_PROJECT_ID] == "AGY-1"].iloc[0]
     assert row[S.COL_COMMITTED] == 0.0
-    assert row[S.COL_INCOMING] == 1000.0  # 500 funds + 500 commitment received
+    # the 500 committed and the 500 received from DON are the same money: counted
+    # once (a tie: the funds row counts, the commitment is kept but not counted)
+    assert row[S.COL_INCOMING] == 500.0
+    assert not bool(fixed[S.TX_COUNTED])
+    funds = agy[agy[S.TX_TYPE] == "1"].iloc[0]
+    assert bool(funds[S.TX_COUNTED])
 
 
 def test_a_commitment_repeating_incoming_funds_is_in_no_total(built):
@@ -367,6 +372,7 @@ def _linked(links: dict[str, str]) -> pd.DataFrame:
         [
             dict.fromkeys(S.TRANSACTION_COLUMNS, "")
             | {S.COL_PROJECT_ID: pid, S.TX_TYPE: "1", S.TX_USD: 1.0}
+            | {S.TX_COUNTED: True}
             | {S.TX_PROVIDER_ACTIVITY: parent}
             for pid, parent in links.items()
         ]

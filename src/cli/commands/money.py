@@ -1,11 +1,18 @@
-"""The `money` subcommand: localisation, traceability, pass-through (bundled data)."""
+"""The `money` subcommand: localisation, traceability, pass-through of a dataset."""
 
 from __future__ import annotations
 
 import argparse
 import json
 
-from src.cli.options import add_filter_args, check_values, filters_from_args
+from src.cli.options import (
+    add_dataset_arg,
+    add_filter_args,
+    check_values,
+    filters_from_args,
+    load_portfolio,
+    load_side_tables,
+)
 
 ORDER = 36
 
@@ -16,6 +23,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "money",
         help="follow the money: localisation share, traceability, pass-through",
     )
+    add_dataset_arg(p)
     add_filter_args(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_money)
@@ -33,15 +41,26 @@ def _pct(share: dict) -> str:
 
 
 def cmd_money(args: argparse.Namespace) -> int:
-    """Every Follow-the-money figure of the filtered bundled portfolio."""
-    from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
+    """Every Follow-the-money figure of the filtered dataset (default: bundled).
+
+    A dataset that keeps no transactions (a CSV/.xlsx import) prints
+    "published": false and no figure, never zeros.
+    """
     from src.portfolio.money_summary import money_summary
 
     spec = filters_from_args(args)
-    df, _ = load_bundled_portfolio()
+    df, _ = load_portfolio(args.dataset)
     check_values(spec, df)
-    summary = money_summary(spec.apply(df), df, load_bundled_side_tables())
-    data = {"filters": spec.describe(), **summary.to_json()}
+    side = load_side_tables(args.dataset)
+    if side is None:
+        if args.json:
+            data = {"filters": spec.describe(), "published": False}
+            print(json.dumps(data, indent=1))
+        else:
+            print(f"{args.dataset}: no transactions published (IATI files only)")
+        return 0
+    summary = money_summary(spec.apply(df), df, side)
+    data = {"filters": spec.describe(), "published": True, **summary.to_json()}
     if args.json:
         print(json.dumps(data, indent=1, default=str, allow_nan=False))
         return 0
@@ -52,6 +71,9 @@ def cmd_money(args: argparse.Namespace) -> int:
     print(f"  typed receivers (coverage): {_pct(loc['typed'])}")
     hum = data["localisation_humanitarian"]
     print(f"humanitarian, verified: {_pct(hum['verified'])} (Grand Bargain 25%)")
+    aid = data["aid_type_coverage"]
+    print(f"aid type stated (pooled funds by B03/B04): {_pct(aid['stated'])}")
+    print(f"  own aid-type on the transaction: {_pct(aid['own'])}")
     print(f"traceability up (provider-activity-id): {_pct(tr['up'])}")
     print(f"traceability down (receiver-activity-id): {_pct(tr['down'])}")
     print(f"pass-through (disbursed / outgoing): {_pct(data['pass_through'])}")

@@ -6,7 +6,12 @@ import argparse
 import json
 from dataclasses import asdict
 
-from src.cli.options import add_dataset_arg, load_portfolio, load_report
+from src.cli.options import (
+    add_dataset_arg,
+    load_portfolio,
+    load_report,
+    load_side_tables,
+)
 
 ORDER = 30
 
@@ -22,10 +27,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_quality(args: argparse.Namespace) -> int:
     """Data-quality counts of the chosen dataset."""
     from src.portfolio.quality import quality_report
+    from src.portfolio.results import indicators
 
     df, _ = load_portfolio(args.dataset)
     report = load_report(args.dataset)
-    checks = quality_report(df, report.build_problems)
+    side = load_side_tables(args.dataset)
+    table = None if side is None else indicators(side.details)
+    checks = quality_report(df, report.build_problems, table)
     if args.json:
         print(json.dumps([asdict(c) for c in checks], indent=2))
         return 0

@@ -7,12 +7,12 @@ import json
 from dataclasses import asdict
 
 from src.cli.options import (
-    BUNDLED,
     add_dataset_arg,
     add_filter_args,
     check_values,
     filters_from_args,
     load_portfolio,
+    load_side_tables,
     records,
 )
 
@@ -54,11 +54,8 @@ def cmd_results(args: argparse.Namespace) -> int:
     spec = filters_from_args(args)
     df, _ = load_portfolio(args.dataset)
     check_values(spec, df)
-    details = None
-    if args.dataset == BUNDLED:
-        from src.portfolio.load import load_bundled_side_tables
-
-        details = load_bundled_side_tables().details
+    side = load_side_tables(args.dataset)
+    details = None if side is None else side.details
     data = results_data(df, details, spec)
     if args.json:
         print(json.dumps(data, indent=1, default=str, allow_nan=False))

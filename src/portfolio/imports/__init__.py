@@ -20,6 +20,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import pandas as pd
+
+from src.portfolio import schema as S
+from src.portfolio.activity_tables import SideTables
 from src.portfolio.canonical import read_canonical
 from src.portfolio.imports.cells import References
 from src.portfolio.imports.iati import IatiMerge
@@ -89,6 +93,7 @@ def import_files(
         _count_screened(report, screened.rejected)
         parts.append(screened.table)
         seen.add_iati(screened.table)
+        report.side_tables = _kept_side_tables(iati, screened.table)
     rejected, accepted = _check_sheets(sheets, seen, report)
     if accepted:
         parts.append(read_canonical(accepted, as_of=report.as_of))
@@ -103,6 +108,18 @@ def import_files(
     ]
     report.rejected_rows.extend(rejected)
     return report
+
+
+def _kept_side_tables(iati: IatiMerge, table: pd.DataFrame) -> SideTables | None:
+    """The side tables of the IATI activities the canonical rules accepted."""
+    if table.empty:
+        return None
+    side = iati.stream.side_tables()
+    kept = set(table[S.COL_PROJECT_ID])
+    tables = (side.transactions, side.details, side.budgets)
+    return SideTables(
+        *(t[t[S.COL_PROJECT_ID].isin(kept)].reset_index(drop=True) for t in tables)
+    )
 
 
 def _read_all(

@@ -12,6 +12,7 @@ from typing import IO
 
 from src.iati.model import ParseReport
 from src.iati.parser import iter_activities
+from src.portfolio.build import PortfolioStream
 from src.portfolio.dedupe import NewestWins, duplicate_problem
 from src.portfolio.imports.report import FileSummary, Progress
 from src.problems import Problem
@@ -23,10 +24,12 @@ class IatiMerge:
     Each activity becomes its rows as soon as it is parsed; an identifier met
     again is resolved by the one duplicate policy (`dedupe.NewestWins`: newest
     last-updated wins, in the first copy's position), within a file or across.
+    The stream keeps each activity's transactions, details and budgets too
+    (`PortfolioStream.side_tables`), stored with the dataset.
     """
 
     def __init__(self) -> None:
-        self._merge = NewestWins()
+        self._merge = NewestWins(PortfolioStream(side_tables=True))
         self.stream = self._merge.stream
         self.files: list[FileSummary] = []
         self.problems: list[Problem] = []  # parse and duplicate problems

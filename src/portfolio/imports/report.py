@@ -21,6 +21,7 @@ import pandas as pd
 
 from src.i18n import DEFAULT_LANG
 from src.portfolio import schema as S
+from src.portfolio.activity_tables import SideTables
 from src.portfolio.canonical import coerce_types
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.export import to_csv_bytes
@@ -87,6 +88,9 @@ class ImportReport:
         as_of: the data date used for the derived indicators.
         unconverted: IATI values with no exchange rate (file, activity,
             element, amount, currency), as in the bundled report.
+        side_tables: the transactions, details and budgets of the accepted
+            IATI activities; None when no IATI activity was accepted (a CSV
+            or .xlsx publishes none: "not published", not zero).
     """
 
     files: list[FileSummary] = field(default_factory=list)
@@ -95,6 +99,7 @@ class ImportReport:
     rejected_rows: list[RejectedRow] = field(default_factory=list)
     as_of: date = field(default_factory=date.today)
     unconverted: list[dict[str, object]] = field(default_factory=list)
+    side_tables: SideTables | None = None
 
     @property
     def read(self) -> int:
