@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
+import pandas as pd
+
 from src.portfolio.canonical import read_canonical
 from src.portfolio.imports.cells import References
 from src.portfolio.imports.iati import IatiMerge
@@ -91,7 +93,10 @@ def import_files(
         seen.add_iati(screened.table)
     rejected, accepted = _check_sheets(sheets, seen, report)
     if accepted:
-        parts.append(read_canonical(accepted, as_of=report.as_of))
+        rows = (
+            pd.concat(accepted, ignore_index=True) if len(accepted) > 1 else accepted[0]
+        )
+        parts.append(read_canonical(rows, as_of=report.as_of))
     table = combine(parts)
     if table is not None:
         report.table = table
@@ -160,21 +165,22 @@ def _count_screened(report: ImportReport, rejected: list[tuple[str, str]]) -> No
 
 def _check_sheets(
     sheets: list[tuple[FileSummary, Sheet]], seen: SeenIds, report: ImportReport
-) -> tuple[list[RejectedRow], list[dict[str, object]]]:
+) -> tuple[list[RejectedRow], list[pd.DataFrame]]:
     """Check the rows of every sheet; (rejected rows, accepted canonical values)."""
     refs = References.load() if sheets else None
     rejected: list[RejectedRow] = []
-    accepted: list[dict[str, object]] = []
+    accepted: list[pd.DataFrame] = []
     for summary, sheet in sheets:
-        result = check_table(summary.name, sheet.header, sheet.rows, seen, refs)
+        result = check_table(summary.name, sheet, seen, refs)
         if result.refused is not None:
             key, params = result.refused
             refuse(report, summary, key, **params)
             continue
         report.problems.extend(result.problems)
         summary.read = result.read
-        summary.accepted = len(result.accepted)
+        summary.accepted = summary.read - len(result.rejected)
         summary.rejected = len(result.rejected)
         rejected.extend(result.rejected)
-        accepted.extend(result.accepted)
+        if summary.accepted:
+            accepted.append(result.accepted)
     return rejected, accepted

@@ -1,21 +1,32 @@
-"""The row step: check every CSV/.xlsx row with the rules table.
+"""The row step: check every CSV/.xlsx row with the rules table, column-wise.
 
 `check_table` returns a `TableResult`: the accepted rows' canonical values, the
 rejected rows with their errors, and every problem, each naming its row and
 column (a catalog key "import.*" with its params). A row with an error is
 rejected with its errors; a row with only warnings is accepted. A row without
 errors whose (id, country) was already seen is a duplicate (merge.SeenIds).
+
+The sheet is checked as arrays (columns.Columns): each rule flags, in one
+vectorised pass, the rows that may break it (flags.py); only a flagged row is
+read as a `TemplateRow`, and only the rules that flagged it run their own
+`find` on it, so its problems are exactly those of the row-by-row check. The
+accepted rows' canonical values are built column by column.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
+
 from src.portfolio import schema as S
 from src.portfolio.imports.cells import References, TemplateRow
+from src.portfolio.imports.columns import Columns
 from src.portfolio.imports.merge import SeenIds
 from src.portfolio.imports.report import RejectedRow
 from src.portfolio.imports.rules import RULES, check_row
+from src.portfolio.imports.tabular import Sheet
 from src.portfolio.imports.template import TEMPLATE_NAMES
 from src.problems import ERROR, WARNING, Problem
 
@@ -26,32 +37,27 @@ class TableResult:
 
     Attributes:
         problems: every problem, file-level first, then row by row.
-        accepted: canonical values of each accepted row (`read_canonical` input).
+        accepted: canonical values of the accepted rows (`read_canonical` input).
         rejected: the rejected rows with their errors.
         read: rows read (blank lines not counted).
         refused: the file-level refusal (key, params), or None.
     """
 
     problems: list[Problem] = field(default_factory=list)
-    accepted: list[dict[str, object]] = field(default_factory=list)
+    accepted: pd.DataFrame | None = None
     rejected: list[RejectedRow] = field(default_factory=list)
     read: int = 0
     refused: tuple[str, dict[str, object]] | None = None
 
 
 def check_table(
-    name: str,
-    header: list[str],
-    rows: list[tuple[int, dict[str, str]]],
-    seen: SeenIds,
-    refs: References | None = None,
+    name: str, sheet: Sheet, seen: SeenIds, refs: References | None = None
 ) -> TableResult:
     """Check every row of one file against the rules table.
 
     Args:
         name: the file name.
-        header: the normalised header.
-        rows: (spreadsheet row number, cells) pairs.
+        sheet: the rows read.
         seen: the (id, country) pairs accepted so far (updated).
         refs: the code lists (default: the reference data).
 
@@ -59,6 +65,7 @@ def check_table(
         The file's `TableResult`.
     """
     result = TableResult()
+    header = sheet.header
     missing = [c for c in S.REQUIRED_INPUT_COLUMNS if c not in header]
     if missing:
         result.refused = (
@@ -73,23 +80,45 @@ def check_table(
         result.problems.append(
             Problem("import.unknown_columns", params, name, "", columns, WARNING)
         )
-    refs = refs or References.load()
-    for number, rec in rows:
-        if not any(str(v).strip() for k, v in rec.items() if not k.startswith("__")):
-            continue  # blank line
-        result.read += 1
-        row = TemplateRow(number, rec, name, refs)
-        problems = check_row(row, RULES)
-        if not any(p.severity == ERROR for p in problems) and row.item:
-            duplicate = seen.offer(row)
-            if duplicate is not None:
-                problems.append(duplicate)
+    cols = Columns(sheet, name, refs or References.load())
+    counted = ~cols.blank()
+    result.read = int(counted.sum())
+    found = _flagged(cols, counted)
+    failed = np.zeros(cols.size, dtype=bool)
+    for index, problems in found.items():
+        failed[index] = any(p.severity == ERROR for p in problems)
+    numbers, items, countries = sheet.numbers, cols.item, cols.country
+    for index in np.flatnonzero(counted & ~failed & (items != "")):
+        duplicate = seen.offer_pair(
+            name, numbers[index], items[index], countries[index]
+        )
+        if duplicate is not None:
+            found.setdefault(int(index), []).append(duplicate)
+            failed[index] = True
+    for index in sorted(found):
+        problems = found[index]
         result.problems.extend(problems)
         errors = tuple(p for p in problems if p.severity == ERROR)
         if errors:
+            row = TemplateRow(numbers[index], sheet.record(index), name, cols.refs)
             result.rejected.append(
-                RejectedRow(name, number, row.item, row.texts(), errors)
+                RejectedRow(name, row.number, row.item, row.texts(), errors)
             )
-        else:
-            result.accepted.append(row.canonical())
+    result.accepted = cols.canonical_frame(counted & ~failed)
     return result
+
+
+def _flagged(cols: Columns, counted: np.ndarray) -> dict[int, list[Problem]]:
+    """Row index -> the rule problems of each counted row a rule flagged."""
+    masks = np.stack([rule.flags(cols) & counted for rule in RULES])
+    found: dict[int, list[Problem]] = {}
+    for index in np.flatnonzero(masks.any(axis=0)):
+        row = TemplateRow(
+            cols.sheet.numbers[index], cols.sheet.record(index), cols.file, cols.refs
+        )
+        problems = check_row(
+            row, [r for r, m in zip(RULES, masks, strict=True) if m[index]]
+        )
+        if problems:
+            found[int(index)] = problems
+    return found
