@@ -173,11 +173,21 @@ class Columns:
     # -- rows and their canonical values -------------------------------------
 
     def blank(self) -> Mask:
-        """Rows with no text in any column (blank lines, not counted)."""
+        """Rows with no text in any column (blank lines, not counted).
+
+        Columns are scanned one after the other, each only on the rows still
+        blank (after the first column, usually none).
+        """
         out = np.ones(self.size, dtype=bool)
         for col in dict.fromkeys(self.sheet.header):
-            if not col.startswith("__"):
+            if col.startswith("__") or not out.any():
+                continue
+            if col == S.COL_PROJECT_ID:
                 out &= self.map(col, _is_blank, bool)
+                continue
+            cells = self.sheet.column(col)
+            still = np.flatnonzero(out)
+            out[still] = [_is_blank(cells[i]) for i in still]
         return out
 
     def template_any(self, fn: Callable[[str], bool]) -> Mask:

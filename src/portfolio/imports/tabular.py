@@ -12,6 +12,7 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -37,7 +38,7 @@ class Sheet:
 
     raw_header: list[str]
     numbers: list[int]
-    values: list[list[str]]
+    values: list[Sequence[str]]
     encoding: str = ""
     problems: list[Problem] = field(default_factory=list)
     widths: dict[int, int] = field(default_factory=dict)
@@ -77,14 +78,14 @@ class Sheet:
 
 def _columnar(
     header: list[str], rows: list[list[str]]
-) -> tuple[list[list[str]], dict[int, int]]:
+) -> tuple[list[Sequence[str]], dict[int, int]]:
     """Rows as one list per header position, and the widths of uneven rows."""
     width = len(header)
     widths = {i: len(r) for i, r in enumerate(rows) if len(r) != width}
     for i in widths:
         rows[i] = (rows[i] + [""] * width)[:width]
-    values = [list(col) for col in zip(*rows, strict=True)] if rows else []
-    return values or [[] for _ in header], widths
+    values = list(zip(*rows, strict=True)) if rows else []
+    return values or [() for _ in header], widths
 
 
 def _check_rows(count: int, limit: int) -> None:
