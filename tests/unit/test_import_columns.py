@@ -133,3 +133,40 @@ def test_a_large_clean_file_is_accepted_whole_with_its_values():
     report = import_files([named_bytes("big.csv", data)], as_of=date(2022, 1, 1))
     assert (report.read, report.accepted, report.problems) == (5_000, 5_000, [])
     assert report.table[S.COL_BUDGET].sum() == sum(1000 + i for i in range(5_000))
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_single_large_csv_can_be_stopped_while_it_is_read():
+    # The app's progress callback is where a closed session or the time limit
+    # stops an import: it is called every 10,000 rows of one file, not only
+    # after it, so a stop comes in the middle of the read.
+    header = ",".join(BASE)
+    line = "P-{i},Clinics,SEN,Health,2021-01-15,2023-12-31,1000,0"
+    body = "\n".join(line.format(i=i) for i in range(35_000))
+    data = f"{header}\n{body}\n".encode()
+    calls = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append((done, total))
+        if len(calls) == 2:
+            raise _Stop
+
+    with pytest.raises(_Stop):
+        import_files([named_bytes("big.csv", data)], on_progress=progress)
+    assert calls == [(0, len(data)), (0, len(data))]  # rows 10,000 and 20,000
+
+
+def test_the_row_check_of_a_file_has_yield_points_too():
+    data = f"{','.join(BASE)}\nP-1,Clinics,SEN,Health,2021-01-15,2023-12-31,1000,0\n"
+    calls = []
+    report = import_files(
+        [named_bytes("one.csv", data.encode())],
+        on_progress=lambda done, total: calls.append((done, total)),
+    )
+    assert report.accepted == 1
+    # one call after the file is read, then one per rule of the row check
+    assert len(calls) >= 1 + len(RULES)
+    assert set(calls) == {(len(data), len(data))}

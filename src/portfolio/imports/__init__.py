@@ -39,7 +39,7 @@ from src.portfolio.imports.report import (
 )
 from src.portfolio.imports.rows import check_table
 from src.portfolio.imports.sniff import Opened, close_all, open_source, sha256, sniff
-from src.portfolio.imports.tabular import Sheet, read_csv, read_xlsx
+from src.portfolio.imports.tabular import Sheet, Tick, read_csv, read_xlsx
 
 __all__ = [
     "FileSummary",
@@ -73,6 +73,7 @@ def import_files(
     report = ImportReport()
     iati = IatiMerge()
     opened = [open_source(s) for s in sources]
+    total = sum(o.size for o in opened) or 1
     try:
         sheets = _read_all(opened, report, iati, on_progress)
     finally:
@@ -91,7 +92,9 @@ def import_files(
         _count_screened(report, screened.rejected)
         parts.append(screened.table)
         seen.add_iati(screened.table)
-    rejected, accepted = _check_sheets(sheets, seen, report)
+    rejected, accepted = _check_sheets(
+        sheets, seen, report, _ticker(on_progress, total, total)
+    )
     if accepted:
         rows = (
             pd.concat(accepted, ignore_index=True) if len(accepted) > 1 else accepted[0]
@@ -134,7 +137,7 @@ def _read_all(
 
                 iati.read(summary, item.handle, progress)
             else:
-                sheet = _read_sheet(summary, item)
+                sheet = _read_sheet(summary, item, _ticker(on_progress, done, total))
                 report.problems.extend(sheet.problems)
                 sheets.append((summary, sheet))
         except FileError as exc:
@@ -145,13 +148,25 @@ def _read_all(
     return sheets
 
 
-def _read_sheet(summary: FileSummary, item: Opened) -> Sheet:
+def _ticker(on_progress: Progress | None, done: int, total: int) -> Tick:
+    """A yield point for the readers and the row check: progress unchanged.
+
+    The app's progress callback is where a closed session or the time limit
+    stops an import, so a single large CSV/.xlsx stops within `TICK_ROWS` rows
+    of reading, or one rule's check, instead of at the file's end.
+    """
+    if on_progress is None:
+        return lambda: None
+    return lambda: on_progress(min(done, total), total)
+
+
+def _read_sheet(summary: FileSummary, item: Opened, tick: Tick) -> Sheet:
     data = item.handle.read()
     if summary.kind == "csv":
-        sheet = read_csv(item.name, data)
+        sheet = read_csv(item.name, data, tick)
         summary.encoding = sheet.encoding
         return sheet
-    return read_xlsx(data)
+    return read_xlsx(data, tick)
 
 
 def _count_screened(report: ImportReport, rejected: list[tuple[str, str]]) -> None:
@@ -164,14 +179,17 @@ def _count_screened(report: ImportReport, rejected: list[tuple[str, str]]) -> No
 
 
 def _check_sheets(
-    sheets: list[tuple[FileSummary, Sheet]], seen: SeenIds, report: ImportReport
+    sheets: list[tuple[FileSummary, Sheet]],
+    seen: SeenIds,
+    report: ImportReport,
+    tick: Tick,
 ) -> tuple[list[RejectedRow], list[pd.DataFrame]]:
     """Check the rows of every sheet; (rejected rows, accepted canonical values)."""
     refs = References.load() if sheets else None
     rejected: list[RejectedRow] = []
     accepted: list[pd.DataFrame] = []
     for summary, sheet in sheets:
-        result = check_table(summary.name, sheet, seen, refs)
+        result = check_table(summary.name, sheet, seen, refs, tick)
         if result.refused is not None:
             key, params = result.refused
             refuse(report, summary, key, **params)

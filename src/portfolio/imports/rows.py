@@ -26,7 +26,7 @@ from src.portfolio.imports.columns import Columns
 from src.portfolio.imports.merge import SeenIds
 from src.portfolio.imports.report import RejectedRow
 from src.portfolio.imports.rules import RULES, check_row
-from src.portfolio.imports.tabular import Sheet
+from src.portfolio.imports.tabular import Sheet, Tick
 from src.portfolio.imports.template import TEMPLATE_NAMES
 from src.problems import ERROR, WARNING, Problem
 
@@ -51,7 +51,11 @@ class TableResult:
 
 
 def check_table(
-    name: str, sheet: Sheet, seen: SeenIds, refs: References | None = None
+    name: str,
+    sheet: Sheet,
+    seen: SeenIds,
+    refs: References | None = None,
+    tick: Tick | None = None,
 ) -> TableResult:
     """Check every row of one file against the rules table.
 
@@ -60,6 +64,7 @@ def check_table(
         sheet: the rows read.
         seen: the (id, country) pairs accepted so far (updated).
         refs: the code lists (default: the reference data).
+        tick: called between steps (after each rule's mask); may raise to stop.
 
     Returns:
         The file's `TableResult`.
@@ -83,7 +88,7 @@ def check_table(
     cols = Columns(sheet, name, refs or References.load())
     counted = ~cols.blank()
     result.read = int(counted.sum())
-    found = _flagged(cols, counted)
+    found = _flagged(cols, counted, tick or (lambda: None))
     failed = np.zeros(cols.size, dtype=bool)
     for index, problems in found.items():
         failed[index] = any(p.severity == ERROR for p in problems)
@@ -95,6 +100,8 @@ def check_table(
         if duplicate is not None:
             found.setdefault(int(index), []).append(duplicate)
             failed[index] = True
+    if tick is not None:
+        tick()
     for index in sorted(found):
         problems = found[index]
         result.problems.extend(problems)
@@ -108,9 +115,14 @@ def check_table(
     return result
 
 
-def _flagged(cols: Columns, counted: np.ndarray) -> dict[int, list[Problem]]:
+def _flagged(
+    cols: Columns, counted: np.ndarray, tick: Tick
+) -> dict[int, list[Problem]]:
     """Row index -> the rule problems of each counted row a rule flagged."""
-    masks = np.stack([rule.flags(cols) & counted for rule in RULES])
+    masks = np.zeros((len(RULES), cols.size), dtype=bool)
+    for at, rule in enumerate(RULES):
+        masks[at] = rule.flags(cols) & counted
+        tick()
     found: dict[int, list[Problem]] = {}
     for index in np.flatnonzero(masks.any(axis=0)):
         row = TemplateRow(

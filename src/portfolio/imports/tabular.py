@@ -12,13 +12,16 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from src.portfolio.imports.report import FileError, max_upload_bytes
 from src.problems import WARNING, Problem
 from src.settings import Settings
+
+Tick = Callable[[], None]
+"""A reader's or checker's yield point: it may raise to stop the import."""
 
 
 @dataclass
@@ -88,10 +91,16 @@ def _columnar(
     return values or [() for _ in header], widths
 
 
-def _check_rows(count: int, limit: int) -> None:
-    """Refuse a file once it has more rows than the import allows (`limit`)."""
+TICK_ROWS = 10_000
+"""Rows read between two calls of a reader's `tick` (where an import may stop)."""
+
+
+def _check_rows(count: int, limit: int, tick: Tick | None = None) -> None:
+    """Refuse a file past `limit` rows; call `tick` every `TICK_ROWS` rows."""
     if count > limit:
         raise FileError("import.file.too_many_rows", limit=f"{limit:,}")
+    if tick is not None and count % TICK_ROWS == 0:
+        tick()
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -115,8 +124,11 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "ISO-8859-1 (Latin-1)"
 
 
-def read_csv(name: str, data: bytes) -> Sheet:
-    """The header and rows of a CSV; leading ``#`` lines skipped."""
+def read_csv(name: str, data: bytes, tick: Tick | None = None) -> Sheet:
+    """The header and rows of a CSV; leading ``#`` lines skipped.
+
+    `tick` is called every `TICK_ROWS` rows; it may raise to stop the read.
+    """
     text, encoding = _decode(data)
     problems = []
     if not encoding.startswith(("UTF-8", "UTF-16")):
@@ -138,7 +150,7 @@ def read_csv(name: str, data: bytes) -> Sheet:
             numbers.append(skip + first)
             rows.append(values)
             first = reader.line_num + 1
-            _check_rows(len(rows), limit)
+            _check_rows(len(rows), limit, tick)
     except csv.Error as exc:
         raise FileError(
             "import.file.bad_csv", line=skip + reader.line_num, detail=str(exc)
@@ -196,8 +208,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(data: bytes) -> Sheet:
-    """The header and rows of the "portfolio" (else first) sheet.
+def read_xlsx(data: bytes, tick: Tick | None = None) -> Sheet:
+    """The header and rows of the "portfolio" (else first) sheet (`tick`: as CSV).
 
     A formula cell is kept as ``__formula__:<column>`` so the row is rejected:
     formulas are never evaluated.
@@ -239,7 +251,7 @@ def read_xlsx(data: bytes) -> Sheet:
                 formulas[len(rows)] = found
             numbers.append(number)
             rows.append(texts)
-            _check_rows(len(rows), limit)
+            _check_rows(len(rows), limit, tick)
     finally:
         book.close()
     if header is None:
