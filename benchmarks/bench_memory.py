@@ -11,6 +11,9 @@ its own) under a wall-clock limit; the parent prints one line per case:
   read, validated and built into the canonical table (`import_files`); then,
   in another child, the same file read by plain `pandas.read_csv` (every
   cell as text), the baseline: the line "csv / read_csv" gives both ratios;
+* csv_rejected: the same CSV with every row's budget "n/a" and its end date
+  "9999-12-31" (two errors per row: the worst case of the column-wise check,
+  which reads each flagged row on its own);
 * xlsx: an .xlsx of --xlsx-rows rows (default 100,000; writing a larger
   workbook for the benchmark takes minutes), imported the same way;
 * levers: a link with the most levers a scenario may hold (20), each on 15
@@ -43,7 +46,9 @@ if str(ROOT) not in sys.path:
 
 from benchmarks.bench_iati_parse import _max_rss_mb  # noqa: E402
 
-CASES = ("sectors_cap", "sectors_over", "csv", "xlsx", "levers", "trials")
+CASES = (
+    "sectors_cap", "sectors_over", "csv", "csv_rejected", "xlsx", "levers", "trials"
+)  # fmt: skip
 
 
 def write_sectors(path: Path, children: int) -> None:
@@ -96,7 +101,7 @@ def _worker(case: str, path: str) -> dict[str, float]:
 
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
         out = {"rows": len(table)}
-    elif case in ("sectors_cap", "sectors_over", "csv", "xlsx"):
+    elif case in ("sectors_cap", "sectors_over", "csv", "csv_rejected", "xlsx"):
         report = import_files([path])
         out = {"accepted": report.accepted, "problems": len(report.problems)}
     elif case == "levers":
@@ -163,6 +168,14 @@ def _inputs(case: str, tmp: Path, args: argparse.Namespace) -> tuple[Path, str]:
         path = tmp / "big.csv"
         tabular_frame(args.csv_rows).to_csv(path, index=False)
         return path, f"{args.csv_rows:,} rows"
+    if case == "csv_rejected":
+        from src.portfolio import schema as S
+
+        path = tmp / "rejected.csv"
+        df = tabular_frame(args.csv_rows)
+        df[S.COL_BUDGET], df[S.COL_END] = "n/a", "9999-12-31"
+        df.to_csv(path, index=False)
+        return path, f"{args.csv_rows:,} rows, 2 errors each"
     if case == "xlsx":
         path = tmp / "big.xlsx"
         tabular_frame(args.xlsx_rows).to_excel(path, index=False, engine="openpyxl")

@@ -3,7 +3,9 @@
 `import_files(sources)` runs the import as a chain of steps, each returning a
 value: sniff (sniff.py: open, checksum, size limit, kind), read (iati.py
 streams IATI files with the hardened parser; tabular.py reads CSV/.xlsx into a
-`Sheet`), check rows (rows.py, with the rules table in rules.py), merge
+`Sheet`, column by column), check rows (rows.py: the rules table in rules.py,
+each rule flagging the rows that may break it over whole columns, flags.py and
+columns.py, then checking those rows one by one), merge
 (merge.py: the canonical rules screen the IATI rows, duplicates, one table) and
 report (report.py: the `ImportReport` with counts, one `Problem` per problem,
 the accepted canonical table and the rejected rows with their reasons).
