@@ -15,6 +15,7 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from src.portfolio.imports.report import FileError, max_upload_bytes
 from src.problems import WARNING, Problem
@@ -47,7 +48,7 @@ class Sheet:
     widths: dict[int, int] = field(default_factory=dict)
     formulas: dict[int, dict[str, str]] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def header(self) -> list[str]:
         """The normalised column names."""
         return [_norm(h) for h in self.raw_header]
@@ -74,7 +75,9 @@ class Sheet:
         """Row `index` as a column -> text record (``__extra__``, formulas)."""
         width = self.widths.get(index, len(self.raw_header))
         cells = [self.values[j][index] for j in range(min(width, len(self.values)))]
-        rec = _as_record(self.raw_header, cells, width)
+        rec = dict(zip(self.header, cells, strict=False))
+        if width > len(self.header):
+            rec["__extra__"] = str(width)
         rec.update(self.formulas.get(index, {}))
         return rec
 
@@ -182,14 +185,6 @@ def _header_line(text: str) -> tuple[int, int, str] | None:
 
 def _norm(header: str) -> str:
     return str(header or "").strip().lstrip("\ufeff").strip().lower()
-
-
-def _as_record(header: list[str], values: list[str], width: int) -> dict[str, str]:
-    """One row's record; `width`: how many values it had."""
-    rec = {_norm(h): v for h, v in zip(header, values, strict=False)}
-    if width > len(header):
-        rec["__extra__"] = str(width)
-    return rec
 
 
 def _cell_text(value: object) -> str:
