@@ -29,9 +29,19 @@ def refs():
 
 
 def _sheet(*records: dict[str, str], first: int = 2) -> Sheet:
-    header = list(dict.fromkeys(k for rec in records for k in rec))
-    values = [tuple(rec.get(h, "") for rec in records) for h in header]
-    return Sheet(header, list(range(first, first + len(records))), values)
+    """A sheet of `records`; "__extra__" and "__formula__:*" say what a reader
+    found (more values than the header; a formula cell)."""
+    plain = [{k: v for k, v in r.items() if not k.startswith("__")} for r in records]
+    header = list(dict.fromkeys(k for rec in plain for k in rec))
+    values = [tuple(rec.get(h, "") for rec in plain) for h in header]
+    sheet = Sheet(header, list(range(first, first + len(records))), values)
+    for i, rec in enumerate(records):
+        if "__extra__" in rec:
+            sheet.widths[i] = int(rec["__extra__"])
+        found = {k: v for k, v in rec.items() if k.startswith("__formula__:")}
+        if found:
+            sheet.formulas[i] = found
+    return sheet
 
 
 def test_every_rule_has_a_vectorised_mask():
@@ -170,3 +180,15 @@ def test_the_row_check_of_a_file_has_yield_points_too():
     # one call after the file is read, then one per rule of the row check
     assert len(calls) >= 1 + len(RULES)
     assert set(calls) == {(len(data), len(data))}
+
+
+def test_a_column_named_like_a_readers_marker_is_only_an_unknown_column():
+    # "__extra__" is how a reader marks a row with too many values; a column
+    # of that name crashed the import (int("x")) before
+    data = f"{','.join(BASE)},__extra__\n"
+    data += "P-1,Clinics,SEN,Health,2021-01-15,2023-12-31,1000,0,x\n"
+    report = import_files([named_bytes("x.csv", data.encode())])
+    assert report.accepted == 1
+    assert [(p.key, p.params) for p in report.problems] == [
+        ("import.unknown_columns", {"row": 1, "columns": "__extra__"})
+    ]

@@ -26,8 +26,6 @@ _SLACK = 1 - 1e-9
 
 def extra_values(cols: Columns) -> Mask:
     """Rows with more values than the header has names."""
-    if "__extra__" in cols.sheet.header:
-        return np.ones(cols.size, dtype=bool)
     width = len(cols.sheet.raw_header)
     wide = [i for i, n in cols.sheet.widths.items() if n > width]
     return _rows(cols, wide)
@@ -35,8 +33,6 @@ def extra_values(cols: Columns) -> Mask:
 
 def formulas(cols: Columns) -> Mask:
     """Rows with a formula cell (.xlsx)."""
-    if any(h.startswith("__formula__:") for h in cols.sheet.header):
-        return np.ones(cols.size, dtype=bool)
     return _rows(cols, list(cols.sheet.formulas))
 
 

@@ -72,10 +72,18 @@ class Sheet:
         return out
 
     def record(self, index: int) -> dict[str, str]:
-        """Row `index` as a column -> text record (``__extra__``, formulas)."""
+        """Row `index` as a column -> text record (``__extra__``, formulas).
+
+        A column whose name starts with ``__`` (an unknown column, warned as
+        such) is left out: such keys are the readers' own markers.
+        """
         width = self.widths.get(index, len(self.raw_header))
         cells = [self.values[j][index] for j in range(min(width, len(self.values)))]
-        rec = dict(zip(self.header, cells, strict=False))
+        rec = {
+            h: v
+            for h, v in zip(self.header, cells, strict=False)
+            if not h.startswith("__")  # the readers' markers, never a column's
+        }
         if width > len(self.header):
             rec["__extra__"] = str(width)
         rec.update(self.formulas.get(index, {}))
