@@ -25,6 +25,7 @@ from src.engine.calibration import Calibration, load_calibration
 from src.engine.metrics import METRICS
 from src.engine.montecarlo import compare, run
 from src.engine.scenario import LEVER_RANGES, Lever, Scenario
+from src.engine.work_limits import Check, Stages
 
 SWING_COLUMNS = (
     "factor_kind", "lever_kind", "target", "parameter", "setting",
@@ -73,6 +74,7 @@ def sensitivity(
     metric: str = "on_time_rate",
     trials: int | None = 200,
     seed: int | None = None,
+    check: Check | None = None,
     **kwargs,
 ) -> pd.DataFrame:
     """One-at-a-time swings of the P50 of `metric` (for a tornado chart).
@@ -80,7 +82,8 @@ def sensitivity(
     Levers are moved by ± half their size (clipped to the valid range; without
     levers, budget −20% ± 10 and capacity +20% ± 10 on the whole portfolio) and
     every parameter with a range between its low and high values. All runs share
-    the seed (common random numbers).
+    the seed (common random numbers). `check` bounds the runs together (a
+    `work_limits.Stages`: one time limit for the whole analysis).
 
     Returns:
         `SWING_COLUMNS`: factor_kind ("lever" / "parameter"), lever_kind (budget,
@@ -93,19 +96,20 @@ def sensitivity(
         msg = f"unknown metric {metric!r}; choose from {list(METRICS)}"
         raise ValueError(msg)
     cal = calibration if calibration is not None else load_calibration()
+    swings, ranges = _swing_levers(scenario), cal.ranges()
     opts = {"as_of": as_of, "trials": trials, "seed": seed, "row_quantiles": False}
-    opts |= kwargs
+    opts |= kwargs | _staged(check, 1 + 2 * len(swings) + 2 * len(ranges))
 
     def p50(scen: Scenario, c: Calibration) -> float:
         return run(portfolio, scen, calibration=c, **opts).headline(metric)
 
     base = p50(scenario, cal)
     out = []
-    for lv, lo, hi, setting in _swing_levers(scenario):
+    for lv, lo, hi, setting in swings:
         out.append(
             ("lever", lv.kind, _target(lv), "", setting, p50(lo, cal), p50(hi, cal))
         )
-    for name, (lo_v, hi_v) in cal.ranges().items():
+    for name, (lo_v, hi_v) in ranges.items():
         key = name.replace(".", "__")
         low = p50(scenario, cal.with_values(**{key: lo_v}))
         high = p50(scenario, cal.with_values(**{key: hi_v}))
@@ -125,12 +129,14 @@ def assumption_ranges(
     as_of: date,
     calibration: Calibration | None = None,
     trials: int | None = None,
+    check: Check | None = None,
     **kwargs,
 ) -> pd.DataFrame:
     """The scenario's change from baseline at each end of each key assumption.
 
     Baseline and scenario are re-run with the same draws (the scenario's seed)
-    at the low and at the high value of one assumption at a time.
+    at the low and at the high value of one assumption at a time; `check`
+    bounds all these runs together (as in `sensitivity`).
 
     Returns:
         Tidy rows: parameter ("" for the calibration as it is), setting
@@ -138,12 +144,13 @@ def assumption_ranges(
         delta_p90 (the P10–P90 of the trial-by-trial change).
     """
     cal = calibration if calibration is not None else load_calibration()
-    opts = {"as_of": as_of, "trials": trials, "row_quantiles": False} | kwargs
     runs = [("", "as fitted", float("nan"), cal)]
     for name, (lo, hi) in cal.ranges(key_only=True).items():
         key = name.replace(".", "__")
         runs.append((name, "low", lo, cal.with_values(**{key: lo})))
         runs.append((name, "high", hi, cal.with_values(**{key: hi})))
+    opts = {"as_of": as_of, "trials": trials, "row_quantiles": False} | kwargs
+    opts |= _staged(check, 2 * len(runs))  # a baseline and a scenario each
     rows = []
     for name, setting, value, c in runs:
         comp = compare(portfolio, scenario.baseline(), scenario, calibration=c, **opts)
@@ -160,6 +167,11 @@ def assumption_ranges(
                 }
             )
     return pd.DataFrame(rows)
+
+
+def _staged(check: Check | None, runs: int) -> dict[str, Check]:
+    """The `check` keyword of each of `runs` runs bounded together ({} if none)."""
+    return {} if check is None else {"check": Stages(check, runs)}
 
 
 @dataclass(frozen=True)

@@ -73,3 +73,38 @@ class Deadline:
         """Raise `RunTimeoutError` when the limit has passed."""
         if self.seconds > 0 and self.clock() - self.start > self.seconds:
             raise RunTimeoutError(self.seconds, done, trials)
+
+
+class Stages:
+    """One `Check` shared by the runs of an analysis (a tornado, assumption runs).
+
+    Passed as the `check` of each of `runs` runs of the same trials, it counts
+    the work done over all of them (a run starts when its trials done go back
+    down) and calls `check` with each run's own progress. When `check` raises
+    `RunTimeoutError`, it is raised again in the units a user can act on: the
+    trials per run that would have fitted, (trials done over all runs) / runs.
+
+    >>> d = Deadline(5.0, clock=iter([0.0, 1.0, 2.0, 9.0]).__next__)
+    >>> stages = Stages(d, runs=4)
+    >>> stages(100, 100); stages(100, 100)  # two runs of 100 trials done
+    >>> stages(60, 100)
+    Traceback (most recent call last):
+    ...
+    src.engine.work_limits.RunTimeoutError: ... stopped after 65 of 100 trials: ...
+    """
+
+    def __init__(self, check: Check, runs: int) -> None:
+        self.check, self.runs = check, max(runs, 1)
+        self.before = 0  # trials of the runs finished
+        self.last = 0  # trials done in the current run
+
+    def __call__(self, done: int, trials: int) -> None:
+        """Count the progress of the current run, then check."""
+        if done <= self.last:  # a new run
+            self.before += self.last
+        self.last = done
+        try:
+            self.check(done, trials)
+        except RunTimeoutError as exc:
+            per_run = (self.before + done) // self.runs
+            raise RunTimeoutError(exc.seconds, per_run, trials) from None

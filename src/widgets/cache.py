@@ -349,48 +349,50 @@ def own_class(dataset: str):  # noqa: ANN201 - StoredClass | None
 
 
 def scenario_sensitivity(
-    dataset: str, spec: FilterSpec, token: str, metric: str
+    dataset: str, spec: FilterSpec, token: str, metric: str, check: Check | None = None
 ) -> pd.DataFrame:
-    """Tornado swings of a metric for a scenario (slow: many runs, cached)."""
-    return _scenario_sensitivity(dataset, data_version(dataset), spec, token, metric)
+    """Tornado swings of a metric (slow: many runs, cached; `check` as in runs)."""
+    version = data_version(dataset)
+    return _scenario_sensitivity(dataset, version, spec, token, metric, check)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scenario_sensitivity(
-    dataset: str, version: str, spec: FilterSpec, token: str, metric: str
+    dataset: str, version: str, spec: FilterSpec, token: str, metric: str, _check
 ) -> pd.DataFrame:
     del version  # part of the cache key only
+    rows, scen, opts = _analysis_inputs(dataset, spec, token)
+    return sensitivity(rows, scen, metric=metric, check=_check, **opts)
+
+
+def _analysis_inputs(
+    dataset: str, spec: FilterSpec, token: str
+) -> tuple[pd.DataFrame, Scenario, dict[str, object]]:
+    """The rows, scenario and run options of a drivers or assumptions analysis."""
     df, meta = portfolio(dataset)
     scen = Scenario.from_token(token)
-    return sensitivity(
-        spec.apply(df).reset_index(drop=True),
-        scen,
-        as_of=date.fromisoformat(meta.as_of),
-        metric=metric,
-        trials=min(scen.trials, 200),
-        calibration=calibration(dataset, scen.reference),
-    )
+    opts = {
+        "as_of": date.fromisoformat(meta.as_of),
+        "trials": min(scen.trials, 200),
+        "calibration": calibration(dataset, scen.reference),
+    }
+    return spec.apply(df).reset_index(drop=True), scen, opts
 
 
-def scenario_assumptions(dataset: str, spec: FilterSpec, token: str) -> pd.DataFrame:
+def scenario_assumptions(
+    dataset: str, spec: FilterSpec, token: str, check: Check | None = None
+) -> pd.DataFrame:
     """A scenario's change at each end of each key assumption (cached)."""
-    return _scenario_assumptions(dataset, data_version(dataset), spec, token)
+    return _scenario_assumptions(dataset, data_version(dataset), spec, token, check)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _scenario_assumptions(
-    dataset: str, version: str, spec: FilterSpec, token: str
+    dataset: str, version: str, spec: FilterSpec, token: str, _check
 ) -> pd.DataFrame:
     del version  # part of the cache key only
-    df, meta = portfolio(dataset)
-    scen = Scenario.from_token(token)
-    return assumption_ranges(
-        spec.apply(df).reset_index(drop=True),
-        scen,
-        as_of=date.fromisoformat(meta.as_of),
-        trials=min(scen.trials, 200),
-        calibration=calibration(dataset, scen.reference),
-    )
+    rows, scen, opts = _analysis_inputs(dataset, spec, token)
+    return assumption_ranges(rows, scen, check=_check, **opts)
 
 
 # Clearing the public names clears their caches (the callers clear after an

@@ -10,15 +10,15 @@ from src.engine.metrics import Comparison
 from src.engine.montecarlo import combine
 from src.engine.narrative import change_summary
 from src.engine.scenario import Scenario
-from src.engine.work_limits import RunTimeoutError
+from src.engine.work_limits import Check
 from src.i18n import format_money, format_number
 from src.portfolio.paths import ROOT
 from src.portfolio.summary import by_country
-from src.settings import Settings
 from src.widgets import cache, model_quality, state
 from src.widgets import map as worldmap
 from src.widgets import scenario_results as results
 from src.widgets.assumptions import build_assumptions_table
+from src.widgets.bounded import bounded
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
@@ -27,33 +27,18 @@ from src.widgets.i18n import current_lang, md_escape, t
 def run_comparison(ctx: Context, scenario: Scenario) -> Comparison:
     """Baseline and scenario from the cache (each run once per settings)."""
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
-    # one time limit for both runs; a closed session stops them between chunks
-    check = cache.session_check(Settings.from_env().run_timeout_s)
-    try:
+
+    def both(check: Check) -> Comparison:  # one time limit for both runs
         with st.spinner(t("scen.running", trials=scenario.trials)):
             base_token = scenario.baseline().to_token()
             base = cache.scenario_run(dataset, ctx.spec, base_token, check)
             scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token(), check)
-    except RunTimeoutError as exc:
-        lang = current_lang()
-        st.error(
-            t(
-                "scen.timeout",
-                seconds=format_number(exc.seconds, lang, 0 if exc.seconds >= 1 else 3),
-                trials=format_number(exc.trials, lang),
-                fits=format_number(exc.fits, lang),
-            ),
-            icon=":material/timer_off:",
-        )
+        return combine(base, scen)
+
+    comp = bounded(both)
+    if comp is None:
         st.stop()
-    except ValueError as exc:
-        # The engine refuses what it cannot do (a run over the size limit, a
-        # lever on a target no row has): say why and stop, never a traceback.
-        st.error(
-            t("scen.cannot_run", reason=md_escape(str(exc))), icon=":material/block:"
-        )
-        st.stop()
-    return combine(base, scen)
+    return comp
 
 
 def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
@@ -144,9 +129,13 @@ def render_drivers(ctx: Context, scenario: Scenario) -> None:
         return
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
     with st.spinner(t("scen.drivers_running")):
-        swings = cache.scenario_sensitivity(
-            dataset, ctx.spec, scenario.to_token(), "mean_delay_months"
+        swings = bounded(
+            lambda check: cache.scenario_sensitivity(
+                dataset, ctx.spec, scenario.to_token(), "mean_delay_months", check
+            )
         )
+    if swings is None:
+        return
     st.altair_chart(
         localised(results.build_tornado(swings)),
         key="scen.tornado",

@@ -9,6 +9,7 @@ from src.engine.scenario import Scenario
 from src.engine.sensitivity import Robustness, robustness
 from src.presentation.metrics import format_metric
 from src.widgets import cache, state
+from src.widgets.bounded import bounded
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, t
 
@@ -63,6 +64,11 @@ def render_robustness(ctx: Context, scenario: Scenario) -> None:
     if not st.toggle(t("rob.run"), key=TOGGLE):
         return
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+    token = scenario.to_token()
     with st.spinner(t("rob.running")):
-        ranges = cache.scenario_assumptions(dataset, ctx.spec, scenario.to_token())
+        ranges = bounded(
+            lambda check: cache.scenario_assumptions(dataset, ctx.spec, token, check)
+        )
+    if ranges is None:
+        return
     st.dataframe(robustness_table(robustness(ranges), current_lang()), hide_index=True)

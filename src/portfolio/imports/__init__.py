@@ -3,7 +3,9 @@
 `import_files(sources)` runs the import as a chain of steps, each returning a
 value: sniff (sniff.py: open, checksum, size limit, kind), read (iati.py
 streams IATI files with the hardened parser; tabular.py reads CSV/.xlsx into a
-`Sheet`), check rows (rows.py, with the rules table in rules.py), merge
+`Sheet`, column by column), check rows (rows.py: the rules table in rules.py,
+each rule flagging the rows that may break it over whole columns, flags.py and
+columns.py, then checking those rows one by one), merge
 (merge.py: the canonical rules screen the IATI rows, duplicates, one table) and
 report (report.py: the `ImportReport` with counts, one `Problem` per problem,
 the accepted canonical table and the rejected rows with their reasons).
@@ -41,7 +43,7 @@ from src.portfolio.imports.report import (
 )
 from src.portfolio.imports.rows import check_table
 from src.portfolio.imports.sniff import Opened, close_all, open_source, sha256, sniff
-from src.portfolio.imports.tabular import Sheet, read_csv, read_xlsx
+from src.portfolio.imports.tabular import Sheet, Tick, read_csv, read_xlsx
 
 __all__ = [
     "FileSummary",
@@ -75,6 +77,7 @@ def import_files(
     report = ImportReport()
     iati = IatiMerge()
     opened = [open_source(s) for s in sources]
+    total = sum(o.size for o in opened) or 1
     try:
         sheets = _read_all(opened, report, iati, on_progress)
     finally:
@@ -94,9 +97,14 @@ def import_files(
         parts.append(screened.table)
         seen.add_iati(screened.table)
         report.side_tables = _kept_side_tables(iati, screened.table)
-    rejected, accepted = _check_sheets(sheets, seen, report)
+    rejected, accepted = _check_sheets(
+        sheets, seen, report, _ticker(on_progress, total, total)
+    )
     if accepted:
-        parts.append(read_canonical(accepted, as_of=report.as_of))
+        rows = (
+            pd.concat(accepted, ignore_index=True) if len(accepted) > 1 else accepted[0]
+        )
+        parts.append(read_canonical(rows, as_of=report.as_of))
     table = combine(parts)
     if table is not None:
         report.table = table
@@ -146,7 +154,7 @@ def _read_all(
 
                 iati.read(summary, item.handle, progress)
             else:
-                sheet = _read_sheet(summary, item)
+                sheet = _read_sheet(summary, item, _ticker(on_progress, done, total))
                 report.problems.extend(sheet.problems)
                 sheets.append((summary, sheet))
         except FileError as exc:
@@ -157,13 +165,25 @@ def _read_all(
     return sheets
 
 
-def _read_sheet(summary: FileSummary, item: Opened) -> Sheet:
+def _ticker(on_progress: Progress | None, done: int, total: int) -> Tick:
+    """A yield point for the readers and the row check: progress unchanged.
+
+    The app's progress callback is where a closed session or the time limit
+    stops an import, so a single large CSV/.xlsx stops within `TICK_ROWS` rows
+    of reading, or one rule's check, instead of at the file's end.
+    """
+    if on_progress is None:
+        return lambda: None
+    return lambda: on_progress(min(done, total), total)
+
+
+def _read_sheet(summary: FileSummary, item: Opened, tick: Tick) -> Sheet:
     data = item.handle.read()
     if summary.kind == "csv":
-        sheet = read_csv(item.name, data)
+        sheet = read_csv(item.name, data, tick)
         summary.encoding = sheet.encoding
         return sheet
-    return read_xlsx(data)
+    return read_xlsx(data, tick)
 
 
 def _count_screened(report: ImportReport, rejected: list[tuple[str, str]]) -> None:
@@ -176,22 +196,26 @@ def _count_screened(report: ImportReport, rejected: list[tuple[str, str]]) -> No
 
 
 def _check_sheets(
-    sheets: list[tuple[FileSummary, Sheet]], seen: SeenIds, report: ImportReport
-) -> tuple[list[RejectedRow], list[dict[str, object]]]:
+    sheets: list[tuple[FileSummary, Sheet]],
+    seen: SeenIds,
+    report: ImportReport,
+    tick: Tick,
+) -> tuple[list[RejectedRow], list[pd.DataFrame]]:
     """Check the rows of every sheet; (rejected rows, accepted canonical values)."""
     refs = References.load() if sheets else None
     rejected: list[RejectedRow] = []
-    accepted: list[dict[str, object]] = []
+    accepted: list[pd.DataFrame] = []
     for summary, sheet in sheets:
-        result = check_table(summary.name, sheet.header, sheet.rows, seen, refs)
+        result = check_table(summary.name, sheet, seen, refs, tick)
         if result.refused is not None:
             key, params = result.refused
             refuse(report, summary, key, **params)
             continue
         report.problems.extend(result.problems)
         summary.read = result.read
-        summary.accepted = len(result.accepted)
+        summary.accepted = summary.read - len(result.rejected)
         summary.rejected = len(result.rejected)
         rejected.extend(result.rejected)
-        accepted.extend(result.accepted)
+        if summary.accepted:
+            accepted.append(result.accepted)
     return rejected, accepted

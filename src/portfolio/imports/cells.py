@@ -84,6 +84,48 @@ def parse_amount(text: str) -> float:
     return value
 
 
+def clean(text: str) -> str:
+    """A cell's text, stripped, control characters removed."""
+    return CONTROL.sub("", text).strip()
+
+
+def date_or_none(text: str) -> date | None:
+    """The date a raw cell holds (a spreadsheet's leading ' removed), or None."""
+    try:
+        return parse_date(clean(text).lstrip("'"))
+    except ValueError:
+        return None
+
+
+def amount_text(text: str) -> str:
+    """A raw amount cell without spaces (thousands separators of some locales)."""
+    return clean(text).lstrip("'").replace("\u00a0", "").replace(" ", "")
+
+
+def amount_or_none(text: str) -> float | None:
+    """The signed amount a raw cell holds; None if empty or not a number."""
+    try:
+        return parse_amount(amount_text(text))
+    except ValueError:
+        return None
+
+
+def coordinate_or_none(text: str) -> float | None:
+    """The latitude or longitude a raw cell holds; None if empty or not a number."""
+    try:
+        return float(clean(text).lstrip("'"))
+    except ValueError:
+        return None
+
+
+def country_of(text: str, refs: References) -> str:
+    """The ISO3 code of a raw country cell (an ISO2 code read as ISO3), or ""."""
+    code = clean(text).upper()
+    if code in refs.iso3:
+        return code
+    return refs.iso2.get(code, "") if len(code) == 2 else ""
+
+
 @dataclass
 class TemplateRow:
     """One CSV/.xlsx row: its raw cells and their values, parsed once.
@@ -103,7 +145,7 @@ class TemplateRow:
 
     def cell(self, col: str) -> str:
         """The cell's text, stripped, control characters removed."""
-        return CONTROL.sub("", self.raw.get(col, "")).strip()
+        return clean(self.raw.get(col, ""))
 
     @property
     def item(self) -> str:
@@ -117,23 +159,16 @@ class TemplateRow:
     def date(self, col: str) -> date | None:
         """The date in `col`; None when empty or not a date."""
         if col not in self._dates:
-            try:
-                self._dates[col] = parse_date(self.date_text(col))
-            except ValueError:
-                self._dates[col] = None
+            self._dates[col] = date_or_none(self.raw.get(col, ""))
         return self._dates[col]
 
     def amount_text(self, col: str) -> str:
         """An amount cell without spaces (thousands separators of some locales)."""
-        text = self.cell(col).lstrip("'")
-        return text.replace("\u00a0", "").replace(" ", "")
+        return amount_text(self.raw.get(col, ""))
 
     def signed_amount(self, col: str) -> float | None:
         """The amount in `col` in its currency; None if empty or not a number."""
-        try:
-            return parse_amount(self.amount_text(col))
-        except ValueError:
-            return None
+        return amount_or_none(self.raw.get(col, ""))
 
     def amount(self, col: str) -> float | None:
         """The amount in `col` in its currency; None if empty, bad or negative."""
@@ -163,18 +198,12 @@ class TemplateRow:
 
     def coordinate(self, col: str) -> float | None:
         """Latitude or longitude; None when empty or not a number."""
-        try:
-            return float(self.cell(col).lstrip("'"))
-        except ValueError:
-            return None
+        return coordinate_or_none(self.raw.get(col, ""))
 
     @property
     def country(self) -> str:
         """The ISO3 code (an ISO2 code read as ISO3); "" when missing or unknown."""
-        code = self.cell(S.COL_COUNTRY).upper()
-        if code in self.refs.iso3:
-            return code
-        return self.refs.iso2.get(code, "") if len(code) == 2 else ""
+        return country_of(self.raw.get(S.COL_COUNTRY, ""), self.refs)
 
     def canonical(self) -> dict[str, object]:
         """The canonical values of an accepted row (`read_canonical` input)."""

@@ -41,22 +41,30 @@ class SeenIds:
         ):
             self._first[(pid, iso3)] = (src, None)
 
-    def offer(self, row) -> Problem | None:  # noqa: ANN001 - cells.TemplateRow
-        """Record `row`, or its duplicate-id error when the pair was seen."""
-        pid, iso3 = row.item, row.country
+    def offer_pair(
+        self, file_name: str, number: int, pid: str, iso3: str
+    ) -> Problem | None:
+        """Record the row's pair, or its duplicate-id error when it was seen.
+
+        Args:
+            file_name: the row's file.
+            number: its spreadsheet row number.
+            pid: its project id.
+            iso3: its country code ("" when none).
+        """
         first = self._first.get((pid, iso3))
         if first is None:
-            self._first[(pid, iso3)] = (row.file, row.number)
+            self._first[(pid, iso3)] = (file_name, number)
             return None
         file, first_row = first  # first_row None: an IATI file
         key = "import.duplicate_id" + ("" if first_row is None else "_row")
         key += "" if iso3 else "_no_country"
-        params: dict[str, object] = {"row": row.number, "id": pid, "file": file}
+        params: dict[str, object] = {"row": number, "id": pid, "file": file}
         if first_row is not None:
             params["first_row"] = first_row
         if iso3:
             params["country"] = iso3
-        return Problem(key, params, row.file, pid, S.COL_PROJECT_ID, ERROR)
+        return Problem(key, params, file_name, pid, S.COL_PROJECT_ID, ERROR)
 
 
 @dataclass

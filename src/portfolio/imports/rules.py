@@ -1,9 +1,8 @@
 """The rules table: every check of an imported row, one object per rule.
 
-A `Rule` both applies itself to a row and names its message (Datasette's
-filters: one object gives the clause and its human wording): `find(row)` gives
-the values of each breach, `check(row)` turns them into `Problem`s with the
-rule's catalog key, field and severity. An error rejects the row, a warning
+Each `Rule` (rule.py) applies itself to a row (`find`, `check`), flags the rows
+of a whole sheet that may break it (`flags`, flags.py) and names its message.
+An error rejects the row, a warning
 keeps it. Rules with an ``iati_key`` read only canonical values (US$, dates),
 so the same objects also screen IATI activities (src/portfolio/imports/
 merge.py), whose messages use the rule's ``iati_key`` (worded per activity).
@@ -18,16 +17,16 @@ file cannot carry them: XML 1.0 forbids them and the parser refuses the file.)
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator
+from typing import Any
 
-from src.i18n import DEFAULT_LANG
 from src.portfolio import schema as S
 from src.portfolio.fx import NEAREST_YEAR
+from src.portfolio.imports import flags as F
 from src.portfolio.imports.cells import CONTROL, DATE_FIELDS, FALSE, TRUE
+from src.portfolio.imports.rule import Params, Row, Rule, check_row, one
 from src.portfolio.imports.template import COL_CURRENCY, TEMPLATE_NAMES
-from src.problems import ERROR, WARNING, Problem, problem_text
+from src.problems import ERROR, WARNING
 from src.settings import warn_budget_usd
 
 MAX_USD = 100e9
@@ -36,97 +35,6 @@ FIRST_YEAR, LAST_YEAR = 1950, 2100
 """The years a project date may fall in."""
 MAX_CELL = 10_000
 """Characters one cell may hold."""
-
-Params = Mapping[str, object]
-
-
-class Row(Protocol):
-    """What a rule reads: a template row (cells.TemplateRow) or an IATI row."""
-
-    number: int | None
-    file: str
-
-    @property
-    def item(self) -> str: ...  # noqa: D102
-
-    def cell(self, col: str) -> str: ...  # noqa: D102
-
-    def date(self, col: str) -> Any: ...  # noqa: D102, ANN401 - date | None
-
-    def usd(self, col: str) -> float | None: ...  # noqa: D102
-
-    def texts(self) -> Mapping[str, str]: ...  # noqa: D102 - text cells as read
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One check and its message.
-
-    Attributes:
-        key: catalog key of the message (``import.*``; ``iati.*`` for IATI rows).
-        field: the column concerned; None when each breach names it (``column``).
-        severity: `ERROR` (the row is rejected) or `WARNING` (kept, flagged).
-        find: the params of each breach of `row` (none when the row passes).
-        iati_key: the key for an IATI activity when the rule reads canonical
-            values only (then it screens IATI rows too), else None.
-    """
-
-    key: str
-    field: str | None
-    severity: str
-    find: Callable[[Any], Iterable[Params]]
-    iati_key: str | None = None
-
-    @property
-    def name(self) -> str:
-        """The rule's identity: its key, and its column when it has one.
-
-        >>> Rule("import.coordinate_range", "lat", ERROR, lambda r: []).name
-        'import.coordinate_range[lat]'
-        """
-        return self.key if self.field is None else f"{self.key}[{self.field}]"
-
-    @property
-    def canonical(self) -> bool:
-        """Whether the rule reads canonical values only (and so checks IATI)."""
-        return self.iati_key is not None
-
-    def check(self, row: Row) -> list[Problem]:
-        """The rule's problems for `row` (empty when it passes)."""
-        key = self.key
-        where: dict[str, object] = {"row": row.number}
-        if row.number is None and self.iati_key:  # an IATI activity: no row
-            key, where = self.iati_key, {}
-        return [
-            Problem(
-                key,
-                {**where, **params},
-                row.file,
-                row.item,
-                self.field or str(params.get("column", "")),
-                self.severity,
-            )
-            for params in self.find(row)
-        ]
-
-    def explain(self, params: Params, lang: str = DEFAULT_LANG) -> str:
-        """The rule's message for a template row breach with `params`."""
-        return problem_text(Problem(self.key, params, severity=self.severity), lang)
-
-
-def check_row(row: Row, rules: Iterable[Rule]) -> list[Problem]:
-    """Every problem of `row` under `rules`, in table order."""
-    return [p for rule in rules for p in rule.check(row)]
-
-
-def _one(test: Callable[[Any], Params | None]) -> Callable[[Any], list[Params]]:
-    """A find function for a rule that a row breaks at most once."""
-
-    def find(row: Any) -> list[Params]:  # noqa: ANN401
-        params = test(row)
-        return [] if params is None else [params]
-
-    return find
 
 
 def _formulas(row: Any) -> Iterator[Params]:  # noqa: ANN401
@@ -175,25 +83,30 @@ def _date_rules(col: str) -> list[Rule]:
             f"import.date_invalid.{col}",
             col,
             ERROR,
-            _one(
+            one(
                 lambda r: (
                     {"value": r.date_text(col)}
                     if r.date_text(col) and r.date(col) is None
                     else None
                 )
             ),
+            flags=F.date_invalid(col),
         ),
         Rule(
             f"import.date_range.{col}",
             col,
             ERROR,
-            _one(lambda r: _out_of_range(r.date(col))),
+            one(lambda r: _out_of_range(r.date(col))),
             iati_key="iati.date_range",
+            flags=F.date_range(col, FIRST_YEAR, LAST_YEAR),
         ),
     ]
     if col in (S.COL_START, S.COL_END):
-        missing = _one(lambda r: {} if not r.date_text(col) else None)
-        rules.insert(0, Rule(f"import.date_missing.{col}", col, ERROR, missing))
+        missing = one(lambda r: {} if not r.date_text(col) else None)
+        flags = F.date_missing(col)
+        rules.insert(
+            0, Rule(f"import.date_missing.{col}", col, ERROR, missing, None, flags)
+        )
     return rules
 
 
@@ -223,19 +136,35 @@ def _amount_rules(col: str, *, required: bool) -> list[Rule]:
         return {"value": f"{value:,.2f}"} if value is not None and value < 0 else None
 
     rules = [
-        Rule(f"import.amount_not_number.{col}", col, ERROR, _one(not_number)),
-        Rule(f"import.amount_negative.{col}", col, ERROR, _one(negative)),
+        Rule(
+            f"import.amount_not_number.{col}",
+            col,
+            ERROR,
+            one(not_number),
+            flags=F.amount_not_number(col),
+        ),
+        Rule(
+            f"import.amount_negative.{col}",
+            col,
+            ERROR,
+            one(negative),
+            flags=F.amount_negative(col),
+        ),
         Rule(
             f"import.amount_too_large.{col}",
             col,
             ERROR,
-            _one(lambda r: _above(r.usd(col), MAX_USD)),
+            one(lambda r: _above(r.usd(col), MAX_USD)),
             iati_key="iati.amount_too_large",
+            flags=F.usd_above(col, lambda: MAX_USD),
         ),
     ]
     if required:
-        missing = _one(lambda r: {} if not r.amount_text(col) else None)
-        rules.insert(0, Rule(f"import.amount_missing.{col}", col, ERROR, missing))
+        missing = one(lambda r: {} if not r.amount_text(col) else None)
+        flags = F.amount_missing(col)
+        rules.insert(
+            0, Rule(f"import.amount_missing.{col}", col, ERROR, missing, None, flags)
+        )
     return rules
 
 
@@ -298,8 +227,20 @@ def _coordinate_rules(col: str, bound: float) -> list[Rule]:
         return {"column": col, "value": str(value), "bound": str(bound)}
 
     return [
-        Rule("import.coordinate_not_number", col, ERROR, _one(not_number)),
-        Rule("import.coordinate_range", col, ERROR, _one(out_of_range)),
+        Rule(
+            "import.coordinate_not_number",
+            col,
+            ERROR,
+            one(not_number),
+            flags=F.coordinate_not_number(col),
+        ),
+        Rule(
+            "import.coordinate_range",
+            col,
+            ERROR,
+            one(out_of_range),
+            flags=F.coordinate_range(col, bound),
+        ),
     ]
 
 
@@ -313,47 +254,65 @@ RULES: tuple[Rule, ...] = (
         "import.extra_values",
         "",
         ERROR,
-        _one(
+        one(
             lambda r: (
                 {"count": int(r.raw["__extra__"])} if "__extra__" in r.raw else None
             )
         ),
+        flags=F.extra_values,
     ),
-    Rule("import.formula", None, ERROR, _formulas),
-    Rule("import.cell_too_long", None, ERROR, _too_long),
-    Rule(
-        "import.control_chars",
-        None,
-        WARNING,
-        _controls,
-    ),
+    Rule("import.formula", None, ERROR, _formulas, flags=F.formulas),
+    Rule("import.cell_too_long", None, ERROR, _too_long, flags=F.too_long(MAX_CELL)),
+    Rule("import.control_chars", None, WARNING, _controls, flags=F.controls),
     Rule(
         "import.id_missing",
         S.COL_PROJECT_ID,
         ERROR,
-        _one(lambda r: {} if not r.item else None),
+        one(lambda r: {} if not r.item else None),
+        flags=F.empty(S.COL_PROJECT_ID),
     ),
     Rule(
         "import.country_missing",
         S.COL_COUNTRY,
         WARNING,
-        _one(lambda r: {} if not r.cell(S.COL_COUNTRY) else None),
+        one(lambda r: {} if not r.cell(S.COL_COUNTRY) else None),
+        flags=F.empty(S.COL_COUNTRY),
     ),
-    Rule("import.country_iso2", S.COL_COUNTRY, WARNING, _one(_country_iso2)),
-    Rule("import.country_unknown", S.COL_COUNTRY, ERROR, _one(_country_unknown)),
-    Rule("import.sector_unknown", S.COL_SECTOR_GROUP, ERROR, _one(_sector_unknown)),
+    Rule(
+        "import.country_iso2",
+        S.COL_COUNTRY,
+        WARNING,
+        one(_country_iso2),
+        flags=F.country_iso2,
+    ),
+    Rule(
+        "import.country_unknown",
+        S.COL_COUNTRY,
+        ERROR,
+        one(_country_unknown),
+        flags=F.country_unknown,
+    ),
+    Rule(
+        "import.sector_unknown",
+        S.COL_SECTOR_GROUP,
+        ERROR,
+        one(_sector_unknown),
+        flags=F.sector_unknown,
+    ),
     *(rule for col in DATE_FIELDS for rule in _date_rules(col)),
     Rule(
         "import.end_before_start",
         S.COL_END,
         ERROR,
-        _one(_ends_before(S.COL_END, S.COL_START)),
+        one(_ends_before(S.COL_END, S.COL_START)),
+        flags=F.ends_before(S.COL_END, S.COL_START),
     ),
     Rule(
         "import.planned_end_before_start",
         S.COL_END_PLANNED,
         ERROR,
-        _one(_ends_before(S.COL_END_PLANNED, S.COL_START_PLANNED)),
+        one(_ends_before(S.COL_END_PLANNED, S.COL_START_PLANNED)),
+        flags=F.ends_before(S.COL_END_PLANNED, S.COL_START_PLANNED),
     ),
     *_amount_rules(S.COL_BUDGET, required=True),
     *_amount_rules(S.COL_SPENT, required=False),
@@ -361,31 +320,52 @@ RULES: tuple[Rule, ...] = (
         "import.budget_large",
         S.COL_BUDGET,
         WARNING,
-        _one(_large_budget),
+        one(_large_budget),
         iati_key="iati.budget_large",
+        flags=F.usd_above(S.COL_BUDGET, warn_budget_usd),
     ),
-    Rule("import.spent_above_budget", S.COL_SPENT, WARNING, _one(_spent_above)),
     Rule(
-        "import.spent_above_zero_budget", S.COL_SPENT, WARNING, _one(_spent_above_zero)
+        "import.spent_above_budget",
+        S.COL_SPENT,
+        WARNING,
+        one(_spent_above),
+        flags=F.spent_above(zero_budget=False),
     ),
-    Rule("import.no_rate", COL_CURRENCY, ERROR, _one(_no_rate)),
+    Rule(
+        "import.spent_above_zero_budget",
+        S.COL_SPENT,
+        WARNING,
+        one(_spent_above_zero),
+        flags=F.spent_above(zero_budget=True),
+    ),
+    Rule("import.no_rate", COL_CURRENCY, ERROR, one(_no_rate), flags=F.no_rate),
     Rule(
         "import.rate_nearest",
         COL_CURRENCY,
         WARNING,
-        _one(lambda r: _nearest_rate(r, year_known=True)),
+        one(lambda r: _nearest_rate(r, year_known=True)),
+        flags=F.nearest_rate(year_known=True),
     ),
     Rule(
         "import.rate_nearest_no_year",
         COL_CURRENCY,
         WARNING,
-        _one(lambda r: _nearest_rate(r, year_known=False)),
+        one(lambda r: _nearest_rate(r, year_known=False)),
+        flags=F.nearest_rate(year_known=False),
     ),
     *_coordinate_rules(S.COL_LAT, 90),
     *_coordinate_rules(S.COL_LON, 180),
-    Rule("import.humanitarian", S.COL_HUMANITARIAN, ERROR, _one(_humanitarian)),
+    Rule(
+        "import.humanitarian",
+        S.COL_HUMANITARIAN,
+        ERROR,
+        one(_humanitarian),
+        flags=F.humanitarian,
+    ),
 )
 """Every rule a template row is checked with, in the order problems are listed."""
+
+__all__ = ["CANONICAL_RULES", "RULES", "Rule", "check_row"]
 
 CANONICAL_RULES = tuple(r for r in RULES if r.canonical)
 """The rules that also screen IATI activities (canonical values only)."""

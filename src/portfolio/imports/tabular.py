@@ -10,36 +10,113 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from src.portfolio.imports.report import FileError, max_upload_bytes
 from src.problems import WARNING, Problem
 from src.settings import Settings
 
+Tick = Callable[[], None]
+"""A reader's or checker's yield point: it may raise to stop the import."""
+
 
 @dataclass
 class Sheet:
-    """What a reader gives.
+    """What a reader gives, column by column.
 
     Attributes:
-        header: normalised column names.
-        rows: (spreadsheet row number, column -> cell text) pairs.
+        header: the header as written (one name per position).
+        numbers: the spreadsheet row number of each row.
+        values: one list per header position: each row's cell text ("" past
+            the end of a short row).
         encoding: how a CSV was decoded ("" for .xlsx).
         problems: warnings about the file as a whole.
+        widths: row index -> values count, for rows not as wide as the header.
+        formulas: row index -> {"__formula__:<column>": formula} (.xlsx).
     """
 
-    header: list[str]
-    rows: list[tuple[int, dict[str, str]]]
+    raw_header: list[str]
+    numbers: list[int]
+    values: list[Sequence[str]]
     encoding: str = ""
     problems: list[Problem] = field(default_factory=list)
+    widths: dict[int, int] = field(default_factory=dict)
+    formulas: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    @cached_property
+    def header(self) -> list[str]:
+        """The normalised column names."""
+        return [_norm(h) for h in self.raw_header]
+
+    def column(self, name: str) -> list[str]:
+        """The cells of the normalised column `name`, as `record` reads them.
+
+        With several columns of that name, a row's value is that of the last
+        one it reaches (as a record keeps the last).
+        """
+        positions = [j for j, h in enumerate(self.header) if h == name]
+        if not positions:
+            return [""] * len(self.numbers)
+        out = list(self.values[positions[0]])
+        for j in positions[1:]:
+            later = self.values[j]
+            out = [
+                later[i] if self.widths.get(i, j + 1) > j else v
+                for i, v in enumerate(out)
+            ]
+        return out
+
+    def record(self, index: int) -> dict[str, str]:
+        """Row `index` as a column -> text record (``__extra__``, formulas).
+
+        A column whose name starts with ``__`` (an unknown column, warned as
+        such) is left out: such keys are the readers' own markers.
+        """
+        width = self.widths.get(index, len(self.raw_header))
+        cells = [self.values[j][index] for j in range(min(width, len(self.values)))]
+        rec = {
+            h: v
+            for h, v in zip(self.header, cells, strict=False)
+            if not h.startswith("__")  # the readers' markers, never a column's
+        }
+        if width > len(self.header):
+            rec["__extra__"] = str(width)
+        rec.update(self.formulas.get(index, {}))
+        return rec
 
 
-def _check_rows(count: int, limit: int) -> None:
-    """Refuse a file once it has more rows than the import allows (`limit`)."""
+def _columnar(
+    header: list[str], rows: list[list[str]]
+) -> tuple[list[Sequence[str]], dict[int, int]]:
+    """Rows as one list per header position, and the widths of uneven rows.
+
+    (The readers keep one string object per distinct cell text: a column of
+    dates or country codes repeats a few hundred values, and 500,000 rows of
+    20 cells as separate objects were most of an import's memory.)
+    """
+    width = len(header)
+    widths = {i: len(r) for i, r in enumerate(rows) if len(r) != width}
+    for i in widths:
+        rows[i] = (rows[i] + [""] * width)[:width]
+    values = list(zip(*rows, strict=True)) if rows else []
+    return values or [() for _ in header], widths
+
+
+TICK_ROWS = 10_000
+"""Rows read between two calls of a reader's `tick` (where an import may stop)."""
+
+
+def _check_rows(count: int, limit: int, tick: Tick | None = None) -> None:
+    """Refuse a file past `limit` rows; call `tick` every `TICK_ROWS` rows."""
     if count > limit:
         raise FileError("import.file.too_many_rows", limit=f"{limit:,}")
+    if tick is not None and count % TICK_ROWS == 0:
+        tick()
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -63,52 +140,65 @@ def _decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "ISO-8859-1 (Latin-1)"
 
 
-def read_csv(name: str, data: bytes) -> Sheet:
-    """The header and rows of a CSV; leading ``#`` lines skipped."""
+def read_csv(name: str, data: bytes, tick: Tick | None = None) -> Sheet:
+    """The header and rows of a CSV; leading ``#`` lines skipped.
+
+    `tick` is called every `TICK_ROWS` rows; it may raise to stop the read.
+    """
     text, encoding = _decode(data)
     problems = []
     if not encoding.startswith(("UTF-8", "UTF-16")):
         params = {"encoding": encoding}
         problems.append(Problem("import.not_utf8", params, name, "", "file", WARNING))
-    lines = text.splitlines(keepends=True)
-    skip = 0
-    while skip < len(lines) and (
-        lines[skip].lstrip().startswith("#") or not lines[skip].strip()
-    ):
-        skip += 1
-    if skip == len(lines):
+    found = _header_line(text)
+    if found is None:
         raise FileError("import.file.no_header")
-    header_line = lines[skip]
+    start, skip, header_line = found
     delimiter = max((",", ";", "\t"), key=header_line.count)
-    reader = csv.reader(io.StringIO("".join(lines[skip:])), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text[start:]), delimiter=delimiter)
     limit = Settings.from_env().max_import_rows
     try:
         header = next(reader)
-        rows: list[tuple[int, dict[str, str]]] = []
-        start = reader.line_num + 1
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        first = reader.line_num + 1
+        seen: dict[str, str] = {}  # one object per distinct text
         for values in reader:
-            rows.append((skip + start, _as_record(header, values)))
-            start = reader.line_num + 1
-            _check_rows(len(rows), limit)
+            numbers.append(skip + first)
+            rows.append([seen.setdefault(v, v) for v in values])
+            first = reader.line_num + 1
+            _check_rows(len(rows), limit, tick)
     except csv.Error as exc:
         raise FileError(
             "import.file.bad_csv", line=skip + reader.line_num, detail=str(exc)
         ) from None
-    return Sheet([_norm(h) for h in header], rows, encoding, problems)
+    values, widths = _columnar(header, rows)
+    return Sheet(header, numbers, values, encoding, problems, widths)
+
+
+_BREAK = re.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+"""Where `str.splitlines` breaks a line."""
+
+
+def _header_line(text: str) -> tuple[int, int, str] | None:
+    """(offset, lines before it, line) of the header, or None.
+
+    The header is the first line that is neither blank nor a ``#`` comment,
+    lines cut as `str.splitlines` cuts them.
+    """
+    pos = skip = 0
+    while pos < len(text):
+        brk = _BREAK.search(text, pos)
+        end = brk.end() if brk else len(text)
+        line = text[pos:end]
+        if line.strip() and not line.lstrip().startswith("#"):
+            return pos, skip, line
+        pos, skip = end, skip + 1
+    return None
 
 
 def _norm(header: str) -> str:
     return str(header or "").strip().lstrip("\ufeff").strip().lower()
-
-
-def _as_record(header: list[str], values: list[str]) -> dict[str, str]:
-    rec = {
-        _norm(h): (v if v is not None else "")
-        for h, v in zip(header, values, strict=False)
-    }
-    if len(values) > len(header):
-        rec["__extra__"] = str(len(values))
-    return rec
 
 
 def _cell_text(value: object) -> str:
@@ -127,8 +217,8 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def read_xlsx(data: bytes) -> Sheet:
-    """The header and rows of the "portfolio" (else first) sheet.
+def read_xlsx(data: bytes, tick: Tick | None = None) -> Sheet:
+    """The header and rows of the "portfolio" (else first) sheet (`tick`: as CSV).
 
     A formula cell is kept as ``__formula__:<column>`` so the row is rejected:
     formulas are never evaluated.
@@ -151,22 +241,31 @@ def read_xlsx(data: bytes) -> Sheet:
         names = book.sheetnames
         sheet = book["portfolio"] if "portfolio" in names else book.worksheets[0]
         header: list[str] | None = None
-        rows: list[tuple[int, dict[str, str]]] = []
+        rows: list[list[str]] = []
+        numbers: list[int] = []
+        formulas: dict[int, dict[str, str]] = {}
+        seen: dict[str, str] = {}  # one object per distinct text
         limit = Settings.from_env().max_import_rows
         for number, cells in enumerate(sheet.iter_rows(), start=1):
             texts = [_cell_text(getattr(c, "value", None)) for c in cells]
+            texts = [seen.setdefault(t, t) for t in texts]
             if header is None:
                 if any(t.strip() for t in texts) and not texts[0].startswith("#"):
                     header = texts
                 continue
-            rec = _as_record(header, texts)
-            for h, c in zip(header, cells, strict=False):
-                if getattr(c, "data_type", "") == "f":
-                    rec[f"__formula__:{_norm(h)}"] = str(c.value)
-            rows.append((number, rec))
-            _check_rows(len(rows), limit)
+            found = {
+                f"__formula__:{_norm(h)}": str(c.value)
+                for h, c in zip(header, cells, strict=False)
+                if getattr(c, "data_type", "") == "f"
+            }
+            if found:
+                formulas[len(rows)] = found
+            numbers.append(number)
+            rows.append(texts)
+            _check_rows(len(rows), limit, tick)
     finally:
         book.close()
     if header is None:
         raise FileError("import.file.sheet_no_header")
-    return Sheet([_norm(h) for h in header], rows)
+    values, widths = _columnar(header, rows)
+    return Sheet(header, numbers, values, widths=widths, formulas=formulas)

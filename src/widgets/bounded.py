@@ -1,0 +1,53 @@
+"""Simulations within the page's limits: a refusal or a timeout is a message.
+
+Every simulation a page starts (the baseline and scenario runs, the drivers'
+tornado, the assumption runs) goes through `bounded`: one time limit
+(`Settings.run_timeout_s`, APP_RUN_TIMEOUT_S) for all the runs of one call, a
+closed or rerun session stopping them between chunks (`cache.session_check`),
+and the engine's size limit (rows × trials per run). Past a limit the user
+reads what to change (fewer trials, a smaller selection), never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import streamlit as st
+
+from src.engine.work_limits import Check, RunTimeoutError
+from src.i18n import format_number
+from src.settings import Settings
+from src.widgets import cache
+from src.widgets.i18n import current_lang, md_escape, t
+
+T = TypeVar("T")
+
+
+def bounded(compute: Callable[[Check], T]) -> T | None:
+    """`compute(check)` under the limits, or None once its message is shown.
+
+    Args:
+        compute: runs the simulations, passing `check` to each of them.
+    """
+    check = cache.session_check(Settings.from_env().run_timeout_s)
+    try:
+        return compute(check)
+    except RunTimeoutError as exc:
+        lang = current_lang()
+        st.error(
+            t(
+                "scen.timeout",
+                seconds=format_number(exc.seconds, lang, 0 if exc.seconds >= 1 else 3),
+                trials=format_number(exc.trials, lang),
+                fits=format_number(exc.fits, lang),
+            ),
+            icon=":material/timer_off:",
+        )
+    except ValueError as exc:
+        # The engine refuses what it cannot do (a run over the size limit, a
+        # lever on a target no row has): say why, never a traceback.
+        st.error(
+            t("scen.cannot_run", reason=md_escape(str(exc))), icon=":material/block:"
+        )
+    return None
