@@ -37,6 +37,21 @@ def absent_targets(portfolio: pd.DataFrame, lever: Lever) -> dict[str, list[str]
     return out
 
 
+class TargetMissingError(ValueError):
+    """A lever targets values no row of the portfolio has.
+
+    Attributes:
+        lever: its position (from 1); missing: target kind -> absent values.
+    """
+
+    def __init__(self, lever: int, missing: dict[str, list[str]]) -> None:
+        self.lever, self.missing = lever, missing
+        named = "; ".join(f"{k} {v}" for k, v in missing.items())
+        super().__init__(
+            f"lever {lever} targets {named}, which no row of the portfolio has"
+        )
+
+
 def check_targets(portfolio: pd.DataFrame, scenario: Scenario) -> None:
     """Refuse a lever whose target is not in the portfolio (an error naming it).
 
@@ -46,9 +61,7 @@ def check_targets(portfolio: pd.DataFrame, scenario: Scenario) -> None:
     for i, lever in enumerate(scenario.levers, start=1):
         missing = absent_targets(portfolio, lever)
         if missing:
-            named = "; ".join(f"{k} {v}" for k, v in missing.items())
-            msg = f"lever {i} targets {named}, which no row of the portfolio has"
-            raise ValueError(msg)
+            raise TargetMissingError(i, missing)
 
 
 def lever_mask(portfolio: pd.DataFrame, lever: Lever) -> np.ndarray:

@@ -33,7 +33,7 @@ from src.engine.metrics import (
 )
 from src.engine.results import TrialSums, assemble, run_info
 from src.engine.scenario import Scenario
-from src.engine.work_limits import Check
+from src.engine.work_limits import Check, RunSizeError
 
 BLOCK = 8  # trials per random-number stream
 ROW_TRIALS = 256  # trials used for the per-row P10/P50/P90 (the first ones)
@@ -55,16 +55,10 @@ def check_run_size(rows: int, trials: int) -> None:
     >>> check_run_size(1_000_000, 2_000)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ValueError: 1,000,000 rows × 2,000 trials is above the limit ... at most 200 ...
+    src.engine.work_limits.RunSizeError: 1,000,000 rows × 2,000 trials ... 200 ...
     """
     if rows * trials > MAX_ROW_TRIALS:
-        fits = max(1, MAX_ROW_TRIALS // max(rows, 1))
-        msg = (
-            f"{rows:,} rows × {trials:,} trials is above the limit of "
-            f"{MAX_ROW_TRIALS:,} row-trials per run: use at most {fits:,} trials "
-            "for this selection, or a smaller selection"
-        )
-        raise ValueError(msg)
+        raise RunSizeError(rows, trials, MAX_ROW_TRIALS)
 
 
 def _draw(seed: int, first_block: int, n_blocks: int, shapes: list[tuple[int, ...]]):

@@ -17,6 +17,24 @@ Check = Callable[[int, int], None]
 """A between-chunks callback: (trials done, trials asked); raises to stop."""
 
 
+class RunSizeError(ValueError):
+    """A run above the rows × trials limit (`montecarlo.MAX_ROW_TRIALS`).
+
+    Attributes:
+        rows, trials: what was asked; limit: the row-trials allowed per run;
+        fits: the most trials that fit for these rows.
+    """
+
+    def __init__(self, rows: int, trials: int, limit: int) -> None:
+        self.rows, self.trials, self.limit = rows, trials, limit
+        self.fits = max(1, limit // max(rows, 1))
+        super().__init__(
+            f"{rows:,} rows × {trials:,} trials is above the limit of "
+            f"{limit:,} row-trials per run: use at most {self.fits:,} trials "
+            "for this selection, or a smaller selection"
+        )
+
+
 class RunTimeoutError(ValueError):
     """A run stopped at its time limit, between two chunks of trials.
 

@@ -15,7 +15,8 @@ from typing import TypeVar
 
 import streamlit as st
 
-from src.engine.work_limits import Check, RunTimeoutError
+from src.engine.levers import TargetMissingError
+from src.engine.work_limits import Check, RunSizeError, RunTimeoutError
 from src.i18n import format_number
 from src.settings import Settings
 from src.widgets import cache
@@ -48,6 +49,23 @@ def bounded(compute: Callable[[Check], T]) -> T | None:
         # The engine refuses what it cannot do (a run over the size limit, a
         # lever on a target no row has): say why, never a traceback.
         st.error(
-            t("scen.cannot_run", reason=md_escape(str(exc))), icon=":material/block:"
+            t("scen.cannot_run", reason=refusal_text(exc)), icon=":material/block:"
         )
     return None
+
+
+def refusal_text(exc: ValueError) -> str:
+    """Why the engine refused a run, in the UI language (Markdown-escaped)."""
+    lang = current_lang()
+    if isinstance(exc, RunSizeError):
+        return t(
+            "scen.too_big",
+            rows=format_number(exc.rows, lang),
+            trials=format_number(exc.trials, lang),
+            limit=format_number(exc.limit, lang),
+            fits=format_number(exc.fits, lang),
+        )
+    if isinstance(exc, TargetMissingError):
+        values = ", ".join(v for vs in exc.missing.values() for v in vs)
+        return t("scen.target_missing", lever=exc.lever, values=md_escape(values))
+    return md_escape(str(exc))  # engine text (English) of a rarer refusal

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from src.engine.calibration import load_calibration
@@ -234,20 +235,38 @@ def test_a_lever_on_an_agency_from_a_link_keeps_its_target():
     assert cards(at)["Median delay"].endswith("→ " + shown)
 
 
-def test_a_run_over_the_size_limit_is_refused_with_a_message(monkeypatch):
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "This scenario cannot be simulated: 98 rows × 200 trials is above the "
+            "limit of 1,000 row-trials per run: use at most 10 trials for this "
+            "selection, or a smaller selection.",
+        ),
+        (
+            "fr",
+            "Ce scénario ne peut pas être simulé : 98 lignes × 200 tirages "
+            "dépassent la limite de 1 000 lignes-tirages par simulation : utilisez "
+            "au plus 10 tirages pour cette sélection, ou une sélection plus petite.",
+        ),
+    ],
+)
+def test_a_run_over_the_size_limit_is_refused_with_a_message(
+    monkeypatch, lang, expected
+):
     from src.engine import montecarlo
     from src.widgets import cache
 
     monkeypatch.setattr(montecarlo, "MAX_ROW_TRIALS", 1_000)
     cache.scenario_run.clear()  # a cached run would not reach the limit
-    at = helpers.open_page("pages/scenarios.py", {"sector": "Health"})
+    at = helpers.open_page("pages/scenarios.py", {"sector": "Health", "lang": lang})
     assert not at.exception, at.exception
-    errors = [e.value.replace("\\", "") for e in at.error]  # Markdown-escaped
-    assert errors == [
-        "This scenario cannot be simulated: 98 rows × 200 trials is above the "
-        "limit of 1,000 row-trials per run: use at most 10 trials for this "
-        "selection, or a smaller selection."
-    ]
+    errors = [
+        e.value.replace("\\", "").replace("\u202f", " ").replace("\xa0", " ")
+        for e in at.error
+    ]  # Markdown-escaped; French numbers and colons use no-break spaces
+    assert errors == [expected]
 
 
 def test_a_run_past_the_time_limit_stops_with_a_translated_message(monkeypatch):

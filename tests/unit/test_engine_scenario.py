@@ -172,3 +172,24 @@ def test_a_15000_deep_link_is_refused_without_recursion():
     body = base64.urlsafe_b64encode(("[" * 15000).encode()).decode().rstrip("=")
     with pytest.raises(ValueError, match="too deep|characters long|nested"):
         Scenario.from_token("v1." + body)
+
+
+def test_a_lever_on_a_target_no_row_has_is_refused_naming_it(tiny_portfolio):
+    from datetime import date
+
+    from src.engine.levers import TargetMissingError
+    from src.engine.montecarlo import run
+    from src.engine.scenario import Lever, Scenario
+
+    scenario = Scenario(
+        levers=(
+            Lever("capacity", 10, sectors=("Health",)),
+            Lever("budget", -10, sectors=("Health", "Energy"), countries=("ATA",)),
+        ),
+        trials=20,
+    )
+    with pytest.raises(TargetMissingError) as caught:
+        run(tiny_portfolio, scenario, as_of=date(2021, 6, 1))
+    assert caught.value.lever == 2
+    assert caught.value.missing == {"sectors": ["Energy"], "countries": ["ATA"]}
+    assert "lever 2 targets" in str(caught.value)
