@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from src.engine.scenario import Lever, Scenario  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, _free_port, chromium_path  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 METRIC = "[data-testid='stMetric']"
@@ -54,7 +54,7 @@ CARD_CHANGED = """([label, before]) => {
 
 
 def start(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script),
          "--server.headless", "true", "--server.port", str(port),

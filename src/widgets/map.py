@@ -12,9 +12,10 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from src.portfolio.summary import by_country
 from src.presentation.bins import CHANGE, MAP_METRICS
 from src.presentation.palettes import Rgb, css_rgb
-from src.widgets import state
+from src.widgets import cache, row_cache, state
 from src.widgets.map_deck import build_portfolio_deck, points_legend
 
 METRICS = MAP_METRICS
@@ -25,6 +26,7 @@ __all__ = [
     "build_portfolio_deck",
     "metric_selector",
     "on_map_select",
+    "portfolio_deck",
     "render_legend",
     "render_map",
     "render_risk_legend",
@@ -48,6 +50,31 @@ def on_map_select() -> None:
         iso3 = props.get("iso3")
         if iso3:
             st.session_state[state.FILTER_COUNTRIES] = [iso3]
+
+
+def portfolio_deck(
+    rows: pd.DataFrame, dataset: str, **controls: object
+) -> tuple[pdk.Deck, list[tuple[Rgb, str]]]:
+    """The overview's deck and legend for rows of `dataset`, built once per input.
+
+    `controls` are `build_portfolio_deck`'s metric, lang, web_basemap and
+    borders. A rerun with the same selection and controls reuses the deck and
+    its JSON (`row_cache`); the point records come from `cache.point_source`.
+    """
+    controls_key = tuple(sorted(controls.items()))
+    return row_cache.of_rows(_dataset_deck, rows, dataset, dataset, controls_key)
+
+
+def _dataset_deck(
+    rows: pd.DataFrame, dataset: str, controls_key: tuple
+) -> tuple[pdk.Deck, list[tuple[Rgb, str]]]:
+    controls = dict(controls_key)
+    return build_portfolio_deck(
+        by_country(rows),
+        rows,
+        **controls,
+        records=cache.point_source(dataset, str(controls["lang"])),
+    )
 
 
 def render_legend(
