@@ -36,6 +36,7 @@ from src.widgets.map_points import (
     cell_records,
     point_radius,
     point_records,
+    position,
 )
 
 MAX_POINTS = 5_000
@@ -247,7 +248,7 @@ def _point_layers(
     pts = pts.assign(radius=point_radius(pts[S.COL_BUDGET]))
     rings = pts[pts[S.COL_PRECISION] == "country"]
     halo = [
-        {"lon": lon, "lat": lat, "radius": r}
+        {"lon": position(lon), "lat": position(lat), "radius": r}
         for lon, lat, r in zip(
             rings[S.COL_LON], rings[S.COL_LAT], rings["radius"], strict=True
         )
