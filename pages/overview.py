@@ -29,20 +29,8 @@ render_kpi_row(row_cache.of_rows(kpis, ctx.selection, dataset, ctx.meta.as_of))
 render_search_results(ctx.selection, ctx.spec.query, dataset)
 
 
-# Map
-metric, web, borders = worldmap.metric_selector()
-with st.spinner(t("map.preparing")):  # the first in a process reads the shapes
-    deck, legend = worldmap.portfolio_deck(
-        ctx.selection,
-        dataset,
-        metric=metric,
-        lang=lang,
-        web_basemap=web,
-        borders=borders,
-    )
-worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
-worldmap.render_legend(legend, t("map.metric." + metric))
-worldmap.render_risk_legend(ctx.selection, lang)
+# Map (a fragment: its controls rerun only the map)
+worldmap.render_overview_map(ctx.selection, dataset, caption=ctx.caption, lang=lang)
 
 # Breakdowns
 cols = st.columns(3)

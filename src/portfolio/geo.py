@@ -9,8 +9,8 @@ source file's 3 MB.
 `world_shapes()` is the coarser set the world map draws (0.2 degree, about one
 pixel at the world view's zoom; rings larger than 2 degrees to 0.1 degree,
 small islands with a few points each: a third of the vertices and bytes),
-simplified once and kept in the cache folder, so a fresh server process reads it instead of
-simplifying again (about 2.5 s on a shared 2-core machine).
+simplified once and kept in the cache folder, so a fresh server process reads
+it instead of simplifying again (about 2.5 s on a shared 2-core machine).
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ __all__ = [
     "portfolio_deck",
     "render_legend",
     "render_map",
+    "render_overview_map",
     "render_risk_legend",
 ]
 
@@ -36,7 +37,9 @@ __all__ = [
 def on_map_select() -> None:
     """Callback: a click on a dot opens its project; on a country, filters to it.
 
-    A callback cannot switch page, so a dot's project is noted for `render_map`.
+    A callback can neither switch page nor rerun the whole app (the map may
+    be in a fragment, whose rerun would not redraw the sidebar filters), so
+    both are noted for `render_map`.
     """
     event = st.session_state.get(state.MAP_SELECTION)
     objects = (getattr(event, "selection", None) or {}).get("objects", {})
@@ -50,6 +53,7 @@ def on_map_select() -> None:
         iso3 = props.get("iso3")
         if iso3:
             st.session_state[state.FILTER_COUNTRIES] = [iso3]
+            st.session_state[state.MAP_PICKED_COUNTRY] = True
 
 
 def portfolio_deck(
@@ -113,7 +117,11 @@ def render_risk_legend(
 
 
 def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
-    """Draw the deck; a click on a country calls `on_map_select`."""
+    """Draw the deck; a click on a country calls `on_map_select`.
+
+    After a country click the whole app reruns (the filters and every figure
+    follow); after a dot click, its project page opens.
+    """
     st.pydeck_chart(
         deck,
         height=height,
@@ -122,12 +130,41 @@ def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
         key=state.MAP_SELECTION,
         alt=alt,
     )
+    if st.session_state.pop(state.MAP_PICKED_COUNTRY, False):
+        st.rerun(scope="app")
     project_id = st.session_state.pop(state.MAP_OPEN_PROJECT, None)
     if project_id:
         from src.widgets.i18n import current_lang
 
         params = {state.URL_PROJECT: project_id, state.URL_LANG: current_lang()}
         st.switch_page(state.PROJECT_PAGE, query_params=params)
+
+
+@st.fragment
+def render_overview_map(
+    rows: pd.DataFrame, dataset: str, *, caption: str, lang: str
+) -> None:
+    """The overview's map with its controls and legends, as a fragment.
+
+    Changing the colouring, the borders or the basemap reruns only this part
+    of the page; a click on a country reruns the app (`render_map`).
+
+    Args:
+        rows: the selection (rows of `dataset`, unchanged).
+        dataset: the active dataset's id.
+        caption: the selection in words (the map's text alternative).
+        lang: UI language.
+    """
+    from src.widgets.i18n import t
+
+    metric, web, borders = metric_selector()
+    with st.spinner(t("map.preparing")):  # the first in a process reads the shapes
+        deck, legend = portfolio_deck(
+            rows, dataset, metric=metric, lang=lang, web_basemap=web, borders=borders
+        )
+    render_map(deck, alt=t("map.alt", filters=caption))
+    render_legend(legend, t("map.metric." + metric))
+    render_risk_legend(rows, lang)
 
 
 def metric_selector() -> tuple[str, bool, bool]:
