@@ -16,6 +16,8 @@ with Playwright and prints, each the median of `--rounds` measurements:
 - lever move: on /scenarios with a budget lever (-20 %, then -30 %, ... so
   that no run is cached), one step of its slider (keyboard) -> the "Funding
   gap" card shows the new run and the run has finished;
+- with --baseline DIR: the first render and filter change of another checkout
+  (e.g. the commit before a change), in the same rounds;
 - shared link: a new server process (caches on disk as a restarted deployment
   has them), then opening /scenarios?scenario=... -> the result cards shown.
 
@@ -39,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from src.engine.scenario import Lever, Scenario  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, _free_port, chromium_path  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
 
 READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 METRIC = "[data-testid='stMetric']"
@@ -53,14 +55,16 @@ CARD_CHANGED = """([label, before]) => {
     return m && m.innerText !== before; }"""
 
 
-def start(script: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
-    port = _free_port()
+def start(
+    script: Path, env: dict[str, str], cwd: Path = ROOT
+) -> tuple[subprocess.Popen, str]:
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(script),
          "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, **env},
+        cwd=cwd, env={**os.environ, **env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -200,7 +204,7 @@ def report(found: dict[str, list[float]]) -> None:
     ratios = {
         label: [x / b for x, b in zip(xs, bare_runs, strict=True)]
         for label, xs in found.items()
-        if label.startswith("render: dashboard")
+        if label.startswith("render: ") and xs is not bare_runs
     }
     print()
     for label, rs in ratios.items():
@@ -232,6 +236,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of the app (e.g. the commit before a change): "
+        "its first render and filter change are measured in the same rounds",
+    )
     args = parser.parse_args()
     path = chromium_path()
     if not path:
@@ -258,6 +268,19 @@ def main() -> None:
     ]
     (_, bare_url), (_, app_url), (_, syn_url) = servers
     n = f"{args.synthetic:,}"
+    baseline: dict[str, Callable[[], float]] = {}
+    if args.baseline:
+        root = args.baseline.resolve()
+        servers.append(start(root / "dashboard.py", env, cwd=root))
+        base_url = servers[-1][1]
+        baseline = {
+            "render: baseline dashboard, bundled": lambda: first_render(
+                browser, base_url
+            ),
+            "filter change: baseline, bundled": lambda: filter_change(
+                browser, base_url
+            ),
+        }
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
@@ -278,6 +301,7 @@ def main() -> None:
                         browser, syn_url
                     ),
                     "lever move: bundled": lambda: lever_move(browser, app_url),
+                    **baseline,
                 },
             )
             found["shared /scenarios link, fresh server"] = [

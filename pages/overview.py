@@ -3,14 +3,13 @@
 import streamlit as st
 
 from src.portfolio import schema as S
-from src.portfolio.summary import by_country, kpis
-from src.widgets import cache, charts, state
+from src.portfolio.summary import kpis
+from src.widgets import cache, charts, row_cache, state
 from src.widgets import map as worldmap
 from src.widgets.flows import render_money_over_time
 from src.widgets.frame import context
 from src.widgets.i18n import current_lang, t
 from src.widgets.kpis import render_kpi_row
-from src.widgets.map_deck import build_portfolio_deck
 from src.widgets.project import render_search_results
 from src.widgets.provenance import render_provenance
 from src.widgets.table import render_project_table
@@ -24,27 +23,14 @@ if ctx.selection.empty:
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")
     st.stop()
 
-# KPI row
-render_kpi_row(kpis(ctx.selection, ctx.meta.as_of))
+# KPI row (the figures of a selection are made once: row_cache)
 dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
+render_kpi_row(row_cache.of_rows(kpis, ctx.selection, dataset, ctx.meta.as_of))
 render_search_results(ctx.selection, ctx.spec.query, dataset)
 
 
-# Map
-metric, web, borders = worldmap.metric_selector()
-with st.spinner(t("map.preparing")):  # the first in a process reads the shapes
-    deck, legend = build_portfolio_deck(
-        by_country(ctx.selection),
-        ctx.selection,
-        metric=metric,
-        lang=lang,
-        web_basemap=web,
-        borders=borders,
-        records=cache.point_source(dataset, lang),
-    )
-worldmap.render_map(deck, alt=t("map.alt", filters=ctx.caption))
-worldmap.render_legend(legend, t("map.metric." + metric))
-worldmap.render_risk_legend(ctx.selection, lang)
+# Map (a fragment: its controls rerun only the map)
+worldmap.render_overview_map(ctx.selection, dataset, caption=ctx.caption, lang=lang)
 
 # Breakdowns
 cols = st.columns(3)
@@ -55,11 +41,17 @@ for col, (column, kind) in zip(
 ):
     with col:
         charts.render_breakdown(
-            ctx.selection, column, kind, key=state.item_key(state.CHART_BREAKDOWN, kind)
+            ctx.selection,
+            column,
+            kind,
+            key=state.item_key(state.CHART_BREAKDOWN, kind),
+            dataset=dataset,
         )
 
 # Money over time
-render_money_over_time(ctx.selection, cache.side_tables(dataset), where="overview")
+render_money_over_time(
+    ctx.selection, cache.side_tables(dataset), where="overview", dataset=dataset
+)
 
 # Projects
 st.subheader(t("overview.projects"))

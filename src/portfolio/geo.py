@@ -7,9 +7,10 @@ kept, small island states included, and the map payload is a fraction of the
 source file's 3 MB.
 
 `world_shapes()` is the coarser set the world map draws (0.2 degree, about one
-pixel at the world view's zoom; half the vertices and bytes), simplified once
-and kept in the cache folder, so a fresh server process reads it instead of
-simplifying again (about 2.5 s on a shared 2-core machine).
+pixel at the world view's zoom; rings larger than 2 degrees to 0.1 degree,
+small islands with a few points each: a third of the vertices and bytes),
+simplified once and kept in the cache folder, so a fresh server process reads
+it instead of simplifying again (about 2.5 s on a shared 2-core machine).
 """
 
 from __future__ import annotations
@@ -117,6 +118,60 @@ def country_shapes(
 # The world view (zoom about 1): a pixel is about 0.3 degree at the equator.
 WORLD_STEP = 0.2
 WORLD_MIN_AREA = 0.1
+# Rings at least this wide or tall (degrees) are sent to 0.1 degree, a third
+# of a pixel at the world view; smaller ones keep 0.01 so islets keep a shape.
+WORLD_COARSE_SPAN = 2.0
+
+
+def _small_ring(ring: list[list[float]]) -> list[list[float]]:
+    """A small ring with as few points as keep it a polygon (at least 4).
+
+    `_simplify_ring` keeps a ring whole when the world step would collapse it
+    (an island a few pixels wide then kept dozens of points): here the
+    tolerance shrinks until 4 points or more remain.
+    """
+    pts = np.asarray(ring, dtype=float)
+    for tolerance in (0.1, 0.05, 0.02):
+        kept = pts[_douglas_peucker(pts, tolerance)]
+        if len(kept) >= 4:
+            return kept.tolist()
+    return ring
+
+
+def _coarse_ring(ring: list[list[float]]) -> list[list[float]]:
+    """A large ring's points at 0.1 degree, repeated points dropped.
+
+    Small rings get fewer points (`_small_ring`) and keep 0.01 degree; a ring
+    that would fall under 4 points is kept as it is. Fewer points and digits
+    make a shorter map spec (the browser parses it character by character).
+    """
+    lons = [pt[0] for pt in ring]
+    lats = [pt[1] for pt in ring]
+    if max(max(lons) - min(lons), max(lats) - min(lats)) < WORLD_COARSE_SPAN:
+        return _small_ring(ring) if len(ring) > 6 else ring
+    coarse: list[list[float]] = []
+    for lon, lat in ring:
+        point = [round(lon, 1), round(lat, 1)]
+        if not coarse or coarse[-1] != point:
+            coarse.append(point)
+    return coarse if len(coarse) >= 4 else ring
+
+
+def _coarse(shapes: dict[str, Any]) -> dict[str, Any]:
+    features = [
+        {
+            **feature,
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [
+                    [_coarse_ring(ring) for ring in poly]
+                    for poly in feature["geometry"]["coordinates"]
+                ],
+            },
+        }
+        for feature in shapes["features"]
+    ]
+    return {"type": "FeatureCollection", "features": features}
 
 
 @cache
@@ -131,7 +186,7 @@ def world_shapes(
     a changed source or setting is simplified afresh; an unwritable cache
     folder only costs the simplification.
     """
-    digest = hashlib.sha256(f"{step}:{min_area}".encode())
+    digest = hashlib.sha256(f"{step}:{min_area}:{WORLD_COARSE_SPAN}".encode())
     digest.update(path.read_bytes())
     name = f"world-shapes-{digest.hexdigest()[:16]}.json"
     try:
@@ -139,7 +194,7 @@ def world_shapes(
         return json.loads(cached.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         pass
-    shapes = country_shapes(path, step, min_area)
+    shapes = _coarse(country_shapes(path, step, min_area))
     try:
         cached = paths.cache_dir() / name
         tmp = cached.with_suffix(".tmp")

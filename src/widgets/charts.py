@@ -11,7 +11,7 @@ from src.portfolio import schema as S
 from src.portfolio.summary import breakdown
 from src.presentation.chart_locale import vega_locale
 from src.presentation.palettes import BAR, RISK_COLORS, Rgb, css_rgb, hex_color
-from src.widgets import state
+from src.widgets import row_cache, state
 from src.widgets.i18n import current_lang, t
 
 
@@ -172,14 +172,22 @@ def render_year_chart(years: pd.DataFrame) -> None:
 BREAKDOWN_ORDER = {"sector": S.ALL_SECTOR_GROUPS, "risk": S.RISK_LEVELS, "region": ()}
 
 
-def render_breakdown(df: pd.DataFrame, column: str, kind: str, *, key: str) -> None:
+def render_breakdown(
+    df: pd.DataFrame, column: str, kind: str, *, key: str, dataset: str | None = None
+) -> None:
     """Heading, bar chart of budget by `column`, and its table.
 
-    `kind` is "sector", "risk" or "region" (labels, order and colours).
+    `kind` is "sector", "risk" or "region" (labels, order and colours). With
+    `dataset` (`df` is a selection of its rows, unchanged), the breakdown is
+    made once per selection (`row_cache`).
     """
     order = BREAKDOWN_ORDER[kind]
     st.subheader(t(f"chart.by_{kind}"))
-    table = translated_breakdown(breakdown(df, column, order), column, kind)
+    if dataset is None:
+        totals = breakdown(df, column, order)
+    else:
+        totals = row_cache.of_rows(breakdown, df, dataset, column, order)
+    table = translated_breakdown(totals, column, kind)
     label = t(f"filters.{kind}")
     chart = build_bar_chart(
         table,

@@ -15,7 +15,7 @@ from src.i18n import format_money, translate
 from src.portfolio import schema as S
 from src.portfolio.activity_tables import SideTables
 from src.portfolio.flows import QUARTER, QUARTER_START, quarterly_flows, undated_usd
-from src.widgets import state
+from src.widgets import cache, row_cache, state
 from src.widgets.charts import localised, render_png_download
 from src.widgets.i18n import current_lang, t
 
@@ -92,7 +92,11 @@ def flow_table(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def render_money_over_time(
-    rows: pd.DataFrame, side: SideTables | None, *, where: str
+    rows: pd.DataFrame,
+    side: SideTables | None,
+    *,
+    where: str,
+    dataset: str | None = None,
 ) -> None:
     """Heading, chart and table of the rows' money per quarter.
 
@@ -100,13 +104,19 @@ def render_money_over_time(
         rows: the portfolio rows shown (a selection, a country, a project).
         side: the dataset's side tables; None when it publishes no transactions.
         where: the page, to key the chart.
+        dataset: the dataset whose side tables `side` are, when `rows` are a
+            selection of its rows (unchanged): the flows are then made once
+            per selection (`row_cache`).
     """
     lang = current_lang()
     st.subheader(t("flows.title"))
     if side is None:
         st.info(t("flows.not_published"), icon=":material/receipt_long:")
         return
-    flows = quarterly_flows(rows, side.transactions)
+    if dataset is None:
+        flows, undated = _selection_flows(rows, side)
+    else:
+        flows, undated = row_cache.of_rows(_dataset_flows, rows, dataset, dataset)
     if flows.empty:
         st.info(t("flows.none"), icon=":material/receipt_long:")
         return
@@ -114,9 +124,25 @@ def render_money_over_time(
     key = state.item_key(state.FLOW_CHART, where)
     st.altair_chart(localised(chart), key=key, alt=t("flows.alt"))
     st.caption(t("flows.caption"))
-    undated = undated_usd(rows, side.transactions)
     if undated:
         st.caption(t("flows.undated", amount=format_money(undated, lang)))
     with st.expander(t("chart.show_table")):
         st.dataframe(flow_table(flows, lang), hide_index=True)
     render_png_download(chart, key=key, name=f"money_over_time_{where}")
+
+
+def _selection_flows(
+    rows: pd.DataFrame, side: SideTables
+) -> tuple[pd.DataFrame, float]:
+    """The rows' quarterly flows and their undated USD."""
+    return (
+        quarterly_flows(rows, side.transactions),
+        undated_usd(rows, side.transactions),
+    )
+
+
+def _dataset_flows(rows: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, float]:
+    side = cache.side_tables(dataset)
+    if side is None:  # not reached: the caller checked the dataset has them
+        return pd.DataFrame(), 0.0
+    return _selection_flows(rows, side)

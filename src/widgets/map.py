@@ -12,9 +12,10 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from src.portfolio.summary import by_country
 from src.presentation.bins import CHANGE, MAP_METRICS
 from src.presentation.palettes import Rgb, css_rgb
-from src.widgets import state
+from src.widgets import cache, row_cache, state
 from src.widgets.map_deck import build_portfolio_deck, points_legend
 
 METRICS = MAP_METRICS
@@ -25,8 +26,10 @@ __all__ = [
     "build_portfolio_deck",
     "metric_selector",
     "on_map_select",
+    "portfolio_deck",
     "render_legend",
     "render_map",
+    "render_overview_map",
     "render_risk_legend",
 ]
 
@@ -40,10 +43,12 @@ def _selection_key() -> str:
 def on_map_select() -> None:
     """Callback: a click on a dot opens its project; on a country, filters to it.
 
-    A callback cannot switch page, so a dot's project is noted for `render_map`.
-    A click acted on gives the next run a new map widget, without the selection:
-    otherwise the redrawn deck reports what now lies under the old click (after
-    a country click, the dot of a project in that country).
+    A callback can neither switch page nor rerun the whole app (the map may
+    be in a fragment, whose rerun would not redraw the sidebar filters), so
+    both are noted for `render_map`. A click acted on gives the next run a new
+    map widget, without the selection: otherwise the redrawn deck reports what
+    now lies under the old click (after a country click, the dot of a project
+    in that country).
     """
     event = st.session_state.get(_selection_key())
     objects = (getattr(event, "selection", None) or {}).get("objects", {})
@@ -58,6 +63,33 @@ def on_map_select() -> None:
         return
     st.session_state[state.MAP_GENERATION] = (
         st.session_state.get(state.MAP_GENERATION, 0) + 1
+    )
+    if iso3 and not dots:
+        st.session_state[state.MAP_PICKED_COUNTRY] = True
+
+
+def portfolio_deck(
+    rows: pd.DataFrame, dataset: str, **controls: object
+) -> tuple[pdk.Deck, list[tuple[Rgb, str]]]:
+    """The overview's deck and legend for rows of `dataset`, built once per input.
+
+    `controls` are `build_portfolio_deck`'s metric, lang, web_basemap and
+    borders. A rerun with the same selection and controls reuses the deck and
+    its JSON (`row_cache`); the point records come from `cache.point_source`.
+    """
+    controls_key = tuple(sorted(controls.items()))
+    return row_cache.of_rows(_dataset_deck, rows, dataset, dataset, controls_key)
+
+
+def _dataset_deck(
+    rows: pd.DataFrame, dataset: str, controls_key: tuple
+) -> tuple[pdk.Deck, list[tuple[Rgb, str]]]:
+    controls = dict(controls_key)
+    return build_portfolio_deck(
+        by_country(rows),
+        rows,
+        **controls,
+        records=cache.point_source(dataset, str(controls["lang"])),
     )
 
 
@@ -97,7 +129,11 @@ def render_risk_legend(
 
 
 def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
-    """Draw the deck; a click on a country calls `on_map_select`."""
+    """Draw the deck; a click on a country calls `on_map_select`.
+
+    After a country click the whole app reruns (the filters and every figure
+    follow); after a dot click, its project page opens.
+    """
     st.pydeck_chart(
         deck,
         height=height,
@@ -106,12 +142,41 @@ def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
         key=_selection_key(),
         alt=alt,
     )
+    if st.session_state.pop(state.MAP_PICKED_COUNTRY, False):
+        st.rerun(scope="app")
     project_id = st.session_state.pop(state.MAP_OPEN_PROJECT, None)
     if project_id:
         from src.widgets.i18n import current_lang
 
         params = {state.URL_PROJECT: project_id, state.URL_LANG: current_lang()}
         st.switch_page(state.PROJECT_PAGE, query_params=params)
+
+
+@st.fragment
+def render_overview_map(
+    rows: pd.DataFrame, dataset: str, *, caption: str, lang: str
+) -> None:
+    """The overview's map with its controls and legends, as a fragment.
+
+    Changing the colouring, the borders or the basemap reruns only this part
+    of the page; a click on a country reruns the app (`render_map`).
+
+    Args:
+        rows: the selection (rows of `dataset`, unchanged).
+        dataset: the active dataset's id.
+        caption: the selection in words (the map's text alternative).
+        lang: UI language.
+    """
+    from src.widgets.i18n import t
+
+    metric, web, borders = metric_selector()
+    with st.spinner(t("map.preparing")):  # the first in a process reads the shapes
+        deck, legend = portfolio_deck(
+            rows, dataset, metric=metric, lang=lang, web_basemap=web, borders=borders
+        )
+    render_map(deck, alt=t("map.alt", filters=caption))
+    render_legend(legend, t("map.metric." + metric))
+    render_risk_legend(rows, lang)
 
 
 def metric_selector() -> tuple[str, bool, bool]:

@@ -8,6 +8,7 @@ Nothing here draws: `src.widgets.map` renders the deck and reads clicks.
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -35,6 +36,7 @@ from src.widgets.map_points import (
     cell_records,
     point_radius,
     point_records,
+    position,
 )
 
 MAX_POINTS = 5_000
@@ -68,18 +70,29 @@ RING_PX = 2
 HALO_PX = 4
 
 
+# Each deck's JSON, made on its first `to_json` (a cached deck is drawn again
+# on every rerun that keeps its inputs). Kept beside the deck, not in it:
+# pydeck would serialise an attribute.
+_JSON: weakref.WeakKeyDictionary[pdk.Deck, str] = weakref.WeakKeyDictionary()
+
+
 class CompactDeck(pdk.Deck):
-    """A Deck whose JSON has no indentation.
+    """A Deck whose JSON has no indentation, made once (decks are not changed).
 
     pydeck pretty-prints with indent=2, which made the world map's spec 10 MB;
-    compact separators cut it several-fold, and the browser parses it faster.
+    compact separators cut it several-fold, and the browser parses it faster
+    (Streamlit's frontend parses it with JSON5, about 0.5 µs a character).
     """
 
     def to_json(self) -> str:
         """Compact JSON for st.pydeck_chart."""
-        return json.dumps(
-            self, sort_keys=True, default=default_serialize, separators=(",", ":")
-        )
+        text = _JSON.get(self)
+        if text is None:
+            text = json.dumps(
+                self, sort_keys=True, default=default_serialize, separators=(",", ":")
+            )
+            _JSON[self] = text
+        return text
 
 
 def country_features(
@@ -235,7 +248,7 @@ def _point_layers(
     pts = pts.assign(radius=point_radius(pts[S.COL_BUDGET]))
     rings = pts[pts[S.COL_PRECISION] == "country"]
     halo = [
-        {"lon": lon, "lat": lat, "radius": r}
+        {"lon": position(lon), "lat": position(lat), "radius": r}
         for lon, lat, r in zip(
             rings[S.COL_LON], rings[S.COL_LAT], rings["radius"], strict=True
         )

@@ -54,10 +54,23 @@ def aggregate_points(points: pd.DataFrame, cell_deg: float = 1.0) -> pd.DataFram
     ]
 
 
+# Decimals sent to the browser: 0.0001 degree is about 11 m, 0.1 px is below
+# what a screen shows; more digits only lengthen the map's JSON (the browser
+# parses it character by character).
+POSITION_DECIMALS = 4
+RADIUS_DECIMALS = 1
+
+
 def point_radius(budget: pd.Series) -> pd.Series:
-    """Pixel radius: area proportional to budget, the largest point 22 px."""
+    """Pixel radius (0.1 px): area proportional to budget, the largest 22 px."""
     top = float(budget.max()) if len(budget) and budget.max() > 0 else 1.0
-    return 2.5 + 19.5 * np.sqrt(budget.clip(lower=0) / top)
+    radius = 2.5 + 19.5 * np.sqrt(budget.clip(lower=0) / top)
+    return radius.round(RADIUS_DECIMALS)
+
+
+def position(value: float) -> float:
+    """A longitude or latitude as sent to the map (about 11 m)."""
+    return round(float(value), POSITION_DECIMALS)
 
 
 def shorten(text: str, limit: int = 120) -> str:
@@ -98,8 +111,8 @@ def point_records(
         records.append(
             {
                 "project_id": rec[S.COL_PROJECT_ID],
-                "lon": rec[S.COL_LON],
-                "lat": rec[S.COL_LAT],
+                "lon": position(rec[S.COL_LON]),
+                "lat": position(rec[S.COL_LAT]),
                 "radius": rec["radius"],
                 "color": _risk_color(rec[S.COL_RISK]),
                 "title": shorten(str(rec[S.COL_TITLE])),
@@ -123,8 +136,8 @@ def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         )
         records.append(
             {
-                "lon": rec[S.COL_LON],
-                "lat": rec[S.COL_LAT],
+                "lon": position(rec[S.COL_LON]),
+                "lat": position(rec[S.COL_LAT]),
                 "radius": rec["radius"],
                 "color": _risk_color(rec[S.COL_RISK]),
                 "title": tip,

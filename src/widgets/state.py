@@ -81,6 +81,7 @@ SCENARIOS_PAGE = "pages/scenarios.py"
 COORDINATION_PAGE = "pages/coordination.py"
 PROJECT_PATH = "project"  # its URL path (st.Page's default: the file name)
 MAP_OPEN_PROJECT = "map.open_project"  # a clicked dot's project, for switch_page
+MAP_PICKED_COUNTRY = "map.picked_country"  # a country click set the filter: rerun
 FLOW_CHART = "flows.chart"  # item_key(FLOW_CHART, where): one per page
 RESULTS_CHART = "results.chart"  # the results ladder (Country page)
 RESULTS_HDI = "results.hdi"  # the national context trend beside it
