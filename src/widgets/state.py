@@ -113,9 +113,11 @@ SIGN_OUT = "auth.sign_out"
 CONFIRM = "ui.confirm"  # (kind, id) of the item whose deletion awaits confirmation
 CONFIRM_YES = "ui.confirm.yes"
 CONFIRM_NO = "ui.confirm.no"
-SHARE_ORG = "share.org"  # item_key(SHARE_ORG, kind)
-SHARE_BUTTON = "share.button"  # item_key(SHARE_BUTTON, kind)
-UNSHARE_BUTTON = "share.unshare"  # item_key(UNSHARE_BUTTON, kind)
+SHARE_ORG = "share.org"  # item_key(SHARE_ORG, f"{kind}.{id}"): one per item
+SHARE_BUTTON = "share.button"  # item_key(SHARE_BUTTON, f"{kind}.{id}")
+UNSHARE_BUTTON = "share.unshare"  # item_key(UNSHARE_BUTTON, f"{kind}.{id}")
+PUBLIC_TOGGLE = "share.public"  # item_key(PUBLIC_TOGGLE, f"{kind}.{id}")
+SHARE_ERROR = "share.error"  # a refused (un)publish's message, shown once
 RESTORE_BUTTON = "restore"  # item_key(RESTORE_BUTTON, kind, i)
 CONFIRM_ERROR = "ui.confirm.error"  # a refused deletion's message, shown once
 # Select boxes whose option labels are in the UI language: the language switch
