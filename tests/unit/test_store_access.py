@@ -9,7 +9,7 @@ import pytest
 
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.schema import PortfolioMeta
-from src.store import access, orgs, shares
+from src.store import access, members, orgs, shares
 from src.store import datasets as D
 from src.store import scenarios as SC
 from src.store.errors import AccessDenied
@@ -72,15 +72,15 @@ def test_claims_place_users_in_organisations_with_their_roles(people):
     assert p["admin_a"].country is None
     assert p["nobody"].org is None
     # the membership is kept: a later sign-in gets the same organisation and role
-    orgs.set_role(p["admin_a"], "sub-2", "viewer")
+    members.set_role(p["admin_a"], "sub-2", "viewer")
     assert orgs.principal_for("sub-2", "ana@a.example", []).role == "viewer"
 
 
 def test_only_an_admin_of_the_same_organisation_sets_roles(people):
     with pytest.raises(AccessDenied, match="Only an admin"):
-        orgs.set_role(people["analyst_a"], "sub-3", "admin")
+        members.set_role(people["analyst_a"], "sub-3", "admin")
     with pytest.raises(LookupError, match="no member"):
-        orgs.set_role(people["admin_b"], "sub-3", "admin")
+        members.set_role(people["admin_b"], "sub-3", "admin")
 
 
 def test_a_bad_organisations_entry_is_named():
