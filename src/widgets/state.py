@@ -123,8 +123,25 @@ CONFIRM_ERROR = "ui.confirm.error"  # a refused deletion's message, shown once
 # Select boxes whose option labels are in the UI language: the language switch
 # sends their values again, since a select box keeps showing the label it was
 # last sent with its value (here "Levier = Implementation capacity").
-RELABELLED = (r"scen\.lever\.\d+\.kind", r"scen\.policy", r"country\.select")
+RELABELLED = (
+    r"scen\.lever\.\d+\.kind",
+    r"scen\.policy",
+    r"country\.select",
+    r"admin\.(member|role|claim_kind|claim_role|claim_pick)",
+)
 SCEN_PICK = "scen.pick"  # the saved scenario picked in the library (its id)
 SCEN_RENAME_TO = "scen.rename_to"
 SCEN_RENAME = "scen.rename"
 SCEN_RENAME_ERROR = "scen.rename.error"  # a refused rename's message, shown once
+
+# Members page (admins): members' roles and the claims that place users
+ADMIN_MEMBER = "admin.member"
+ADMIN_ROLE = "admin.role"
+ADMIN_SET_ROLE = "admin.set_role"
+ADMIN_CLAIM_KIND = "admin.claim_kind"
+ADMIN_CLAIM_VALUE = "admin.claim_value"
+ADMIN_CLAIM_ROLE = "admin.claim_role"
+ADMIN_CLAIM_ADD = "admin.claim_add"
+ADMIN_CLAIM_PICK = "admin.claim_pick"
+ADMIN_CLAIM_REMOVE = "admin.claim_remove"
+ADMIN_NOTICE = "admin.notice"  # (section, ok, text) of the last change, shown once
