@@ -24,8 +24,7 @@ PAGES = [
 ]
 # Reached by links (table, map, search results), not listed in the menu.
 HIDDEN = {"pages/project.py"}
-# Listed only for an organisation's admins with sign-in (others: a notice).
-ADMIN_ONLY = {"pages/admin.py"}
+ADMIN_ONLY = {"pages/admin.py"}  # in the menu for admins only (with sign-in)
 
 
 def main() -> None:
@@ -50,8 +49,7 @@ def main() -> None:
         for path, title, icon in PAGES
     ]
     current = st.navigation(pages)
-    listed = [p for p in pages if p.visibility == "visible"]
-    render_presentation_bar(current, listed)
+    render_presentation_bar(current, [p for p in pages if p.visibility == "visible"])
     current.run()
 
 

@@ -12,7 +12,8 @@ admin may add claims the file does not name; they are kept when the file is
 loaded again, and only the page removes them. A claim the file no longer names
 is removed at the next load unless it was added on the page. "Added on the
 page" is read from the audit trail (the claim's newest "claim+" / "claim-" row
-in its organisation), so no extra column is needed.
+in its organisation; "claim=file" when the file came to name a page-added
+one, which is then the file's), so no extra column is needed.
 
 A claim only places users at their first sign-in: a member keeps their
 organisation and role (`memberships`) until an admin changes the role.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -66,7 +68,7 @@ class Member:
     user: str
     email: str
     role: str
-    since: object  # datetime (UTC)
+    since: datetime  # UTC
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
 
+from src.store.access import record
 from src.store.db import get_engine, memberships, org_claims, organisations, with_retry
 from src.store.errors import store_boundary
 from src.store.members import page_claims
@@ -100,21 +101,19 @@ def load_orgs(entries: list[dict], where: str = "organisations") -> int:
                 conn.execute(
                     delete(org_claims).where(mine, org_claims.c.claim.not_in(kept))
                 )
-                for claim in org["claims"]:
+                named = [(c, org["role"]) for c in org["claims"]] + [
+                    (f"admin:{email}", "admin") for email in org["admins"]
+                ]
+                system = Principal(user="system", org=org["id"])
+                for claim, role in named:
                     conn.execute(delete(org_claims).where(org_claims.c.claim == claim))
                     conn.execute(
                         insert(org_claims).values(
-                            claim=claim, org_id=org["id"], role=org["role"]
+                            claim=claim, org_id=org["id"], role=role
                         )
                     )
-                for email in org["admins"]:
-                    claim = f"admin:{email}"
-                    conn.execute(delete(org_claims).where(org_claims.c.claim == claim))
-                    conn.execute(
-                        insert(org_claims).values(
-                            claim=claim, org_id=org["id"], role="admin"
-                        )
-                    )
+                    if claim in kept:  # added on the page, now the file's
+                        record(conn, system, "claim=file", "claim", "", claim, role)
 
     with_retry(work)
     return len(orgs)

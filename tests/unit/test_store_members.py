@@ -140,3 +140,20 @@ def test_the_file_wins_for_what_it_names_and_page_claims_survive_a_reload(admin)
         "admin:boss@a.example",
         "c.example",
     ]
+
+
+def test_a_page_claim_the_file_comes_to_name_becomes_the_files(admin):
+    members.add_claim(admin, "domain", "c.example", "viewer")
+    orgs.load_orgs([dict(ORGS[0], domains=["a.example", "c.example"]), ORGS[1]])
+    claims = {c.claim: (c.role, c.from_file) for c in members.list_claims(admin)}
+    assert claims["c.example"] == ("analyst", True)  # the file's role for NGO A
+    with pytest.raises(ValueError, match="organisations file"):
+        members.remove_claim(admin, "c.example")
+    latest = access.audit_trail(admin)[0]
+    assert (latest.action, latest.user, latest.name) == (
+        "claim=file",
+        "system",
+        "c.example",
+    )
+    orgs.load_orgs(ORGS)  # and the file dropping it removes it
+    assert "c.example" not in {c.claim for c in members.list_claims(admin)}
