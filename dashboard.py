@@ -20,13 +20,16 @@ PAGES = [
     ("pages/data_quality.py", "nav.quality", ":material/fact_check:"),
     ("pages/data.py", "nav.data", ":material/upload_file:"),
     ("pages/briefing.py", "nav.briefing", ":material/slideshow:"),
+    ("pages/admin.py", "nav.admin", ":material/manage_accounts:"),
 ]
 # Reached by links (table, map, search results), not listed in the menu.
 HIDDEN = {"pages/project.py"}
+ADMIN_ONLY = {"pages/admin.py"}  # in the menu for admins only (with sign-in)
 
 
 def main() -> None:
     # Imported here so that `python dashboard.py` starts the server first.
+    from src.widgets.auth import admin_listed
     from src.widgets.frame import app_frame
     from src.widgets.i18n import t
     from src.widgets.present import apply_presentation_mode, render_presentation_bar
@@ -34,21 +37,19 @@ def main() -> None:
     st.set_page_config(page_title="Portfolio dashboard", page_icon="🌍", layout="wide")
     apply_presentation_mode()
     app_frame()
+    hidden = HIDDEN if admin_listed() else HIDDEN | ADMIN_ONLY
     pages = [
         st.Page(
             path,
             title=t(title),
             icon=icon,
             default=path == PAGES[0][0],
-            visibility="hidden" if path in HIDDEN else "visible",
+            visibility="hidden" if path in hidden else "visible",
         )
         for path, title, icon in PAGES
     ]
     current = st.navigation(pages)
-    listed = [
-        p for p, (path, _, _) in zip(pages, PAGES, strict=True) if path not in HIDDEN
-    ]
-    render_presentation_bar(current, listed)
+    render_presentation_bar(current, [p for p in pages if p.visibility == "visible"])
     current.run()
 
 

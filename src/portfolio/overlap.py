@@ -89,6 +89,10 @@ def sites(
     loc = loc[loc[S.COL_PROJECT_ID].isin(rows[S.COL_PROJECT_ID])]
     countries = rows.groupby(S.COL_PROJECT_ID)[S.COL_COUNTRY].nunique()
     multi = set(countries.index[countries > 1])
+    if S.COL_COUNTRY_SHARE in rows:
+        # a row holding part of its project has the project's other countries'
+        # sites too, also when `rows` are one country's (a restricted view)
+        multi |= set(rows.loc[rows[S.COL_COUNTRY_SHARE] < 1, S.COL_PROJECT_ID])
     placed = loc[~loc[S.COL_PROJECT_ID].isin(multi)]
     first = rows.drop_duplicates(S.COL_PROJECT_ID).set_index(S.COL_PROJECT_ID)
     ids = placed[S.COL_PROJECT_ID]

@@ -15,7 +15,8 @@ README "Sign-in and organisations"), loaded into the `organisations` and
 
 On sign-in, `principal_for` finds the user's membership, or makes one from
 the first claim that matches (the e-mail domain, then each group); an admin
-may then change a member's role (`set_role`).
+may then change a member's role and add claims (`src.store.members`, which
+also says which of the file and the page wins).
 """
 
 from __future__ import annotations
@@ -26,9 +27,10 @@ from pathlib import Path
 
 from sqlalchemy import delete, insert, select, update
 
-from src.store.access import record, require_admin
+from src.store.access import record
 from src.store.db import get_engine, memberships, org_claims, organisations, with_retry
 from src.store.errors import store_boundary
+from src.store.members import page_claims
 from src.store.principal import ROLES, Principal
 
 
@@ -93,22 +95,25 @@ def load_orgs(entries: list[dict], where: str = "organisations") -> int:
                             id=org["id"], created=now, **values
                         )
                     )
-                conn.execute(delete(org_claims).where(org_claims.c.org_id == org["id"]))
-                for claim in org["claims"]:
+                # the file wins for what it names; page-added claims stay
+                kept = page_claims(conn, org["id"])
+                mine = org_claims.c.org_id == org["id"]
+                conn.execute(
+                    delete(org_claims).where(mine, org_claims.c.claim.not_in(kept))
+                )
+                named = [(c, org["role"]) for c in org["claims"]] + [
+                    (f"admin:{email}", "admin") for email in org["admins"]
+                ]
+                system = Principal(user="system", org=org["id"])
+                for claim, role in named:
                     conn.execute(delete(org_claims).where(org_claims.c.claim == claim))
                     conn.execute(
                         insert(org_claims).values(
-                            claim=claim, org_id=org["id"], role=org["role"]
+                            claim=claim, org_id=org["id"], role=role
                         )
                     )
-                for email in org["admins"]:
-                    claim = f"admin:{email}"
-                    conn.execute(delete(org_claims).where(org_claims.c.claim == claim))
-                    conn.execute(
-                        insert(org_claims).values(
-                            claim=claim, org_id=org["id"], role="admin"
-                        )
-                    )
+                    if claim in kept:  # added on the page, now the file's
+                        record(conn, system, "claim=file", "claim", "", claim, role)
 
     with_retry(work)
     return len(orgs)
@@ -187,38 +192,6 @@ def principal_for(user_key: str, email: str, groups: list[str]) -> Principal:
         )
 
     return with_retry(work)
-
-
-@store_boundary
-def set_role(actor: Principal, user_key: str, role: str) -> None:
-    """Change a member's role (admins of the member's organisation).
-
-    Raises:
-        AccessDenied: not an admin.
-        LookupError: no member of the actor's organisation is `user_key`.
-        ValueError: unknown role.
-    """
-    require_admin(actor, "members")
-    if role not in ROLES:
-        msg = f"role {role!r} is not one of {', '.join(ROLES)}"
-        raise ValueError(msg)
-
-    def work() -> None:
-        with get_engine().begin() as conn:
-            done = conn.execute(
-                update(memberships)
-                .where(
-                    memberships.c.user_key == user_key,
-                    memberships.c.org_id == actor.org,
-                )
-                .values(role=role)
-            ).rowcount
-            if not done:
-                msg = f"no member {user_key!r} in your organisation"
-                raise LookupError(msg)
-            record(conn, actor, "role", "member", user_key[:32], user_key[:200], role)
-
-    with_retry(work)
 
 
 def list_orgs() -> list[tuple[str, str]]:

@@ -12,7 +12,12 @@ from sqlalchemy import delete, insert, select, update
 
 from src.store.access import TABLES, changeable, find, record, require_admin
 from src.store.db import get_engine, organisations, shares, with_retry
-from src.store.errors import StoreNotFoundError, empty_on_fault, store_boundary
+from src.store.errors import (
+    StoreError,
+    StoreNotFoundError,
+    empty_on_fault,
+    store_boundary,
+)
 from src.store.principal import Principal
 
 
@@ -76,18 +81,43 @@ def unshare(kind: str, ref: str, actor: Principal, org: str) -> None:
 
 @store_boundary
 def set_public(kind: str, ref: str, actor: Principal, public: bool) -> None:
-    """Make an item visible to everyone signed in, or not (admins)."""
+    """Make an item visible to everyone signed in, or not (admins).
+
+    Audited as "publish" / "unpublish"; asking for what already holds
+    changes and records nothing.
+
+    Raises:
+        AccessDenied: not an admin of the item's organisation.
+        StoreNotFoundError: no such item the actor can see.
+    """
     require_admin(actor, "share")
     t = TABLES[kind]
 
     def work() -> None:
         with get_engine().begin() as conn:
             row = changeable(conn, kind, ref, actor)
+            if bool(row.public) == public:
+                return
             conn.execute(update(t).where(t.c.id == row.id).values(public=public))
             action = "publish" if public else "unpublish"
             record(conn, actor, action, kind, row.public_id, row.name)
 
     with_retry(work)
+
+
+@store_boundary
+def _is_public(kind: str, ref: str, actor: Principal) -> bool:
+    with get_engine().connect() as conn:
+        row = find(conn, kind, ref, actor, TABLES[kind].c.public)
+    return bool(row is not None and row.public)
+
+
+def is_public(kind: str, ref: str, actor: Principal) -> bool:
+    """Whether an item the actor can see is public (False when the store fails)."""
+    try:
+        return _is_public(kind, ref, actor)
+    except StoreError:
+        return False
 
 
 @empty_on_fault

@@ -82,6 +82,15 @@ def principal() -> Principal:
     return actor
 
 
+def admin_listed() -> bool:
+    """Whether the menu lists the Members page: sign-in on, and an admin.
+
+    Without sign-in there are no members to manage (the one local user is
+    admin of everything), so it stays out of a laptop's menu.
+    """
+    return auth_configured() and principal().is_admin
+
+
 def require_sign_in() -> Principal:
     """The sign-in screen until the user is signed in; then who it is.
 

@@ -106,11 +106,19 @@ def _run_saved(dataset: str, spec, name: str, scenario_json: str):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _pack(dataset: str, spec, choice: PackChoice, results: tuple):
+def _pack(dataset: str, spec, choice: PackChoice, results: tuple, country: str | None):
+    """The pack, on `country`'s rows only for a country-restricted organisation.
+
+    The coordination slide compares with every country under the filters:
+    a restricted organisation's pack compares within its own country.
+    """
     from src.briefing import build_pack
+    from src.portfolio.filters import FilterSpec
     from src.widgets import cache
 
     df, meta = cache.portfolio(dataset)
+    if country:
+        df = FilterSpec(countries=(country,)).apply(df)
     side = cache.side_tables(dataset)
     return build_pack(
         df,
@@ -136,7 +144,9 @@ def build_pack_for(ctx: Context, choice: PackChoice):
                 st.warning(
                     t("brief.page.scenario_error", name=md_escape(name), error=exc)
                 )
-    return _pack(dataset, ctx.spec, choice, tuple(results))
+    from src.widgets.auth import principal
+
+    return _pack(dataset, ctx.spec, choice, tuple(results), principal().country)
 
 
 def file_stem(as_of: str, filters: str) -> str:

@@ -191,6 +191,22 @@ def accept_form(report: ImportReport, default_name: str) -> None:
     switch_dataset(info.id)
 
 
+def _describe(d, actor) -> None:  # noqa: ANN001 - DatasetInfo, Principal
+    """A dataset's name, dates and (unless restricted to a country) rows and files."""
+    shared = "" if d.org == actor.org else " · " + t("data.shared_read_only")
+    if actor.country:
+        info = t("data.info_dates", date=d.data_date, created=d.created)
+        st.markdown(f"**{md_escape(d.name)}** · {info}{shared}")
+        return
+    info = t("data.info", rows=d.rows, date=d.data_date, created=d.created)
+    st.markdown(f"**{md_escape(d.name)}** · {info}{shared}")
+    files = d.provenance.get("files", [])
+    st.dataframe(
+        pd.DataFrame(files, columns=["name", "kind", "size", "sha256"]),
+        hide_index=True,
+    )
+
+
 def render_datasets() -> None:
     """The datasets the user can see: provenance, switch, share and delete."""
     from src.store.datasets import delete_dataset, list_datasets
@@ -209,18 +225,11 @@ def render_datasets() -> None:
         switch_dataset(cache.BUNDLED)
     if not items:
         st.info(t("data.no_datasets"))
+    elif actor.country:  # rows and files are of every country's projects
+        st.caption(t("data.restricted"))
     for i, d in enumerate(items):
         with st.container(border=True):
-            st.markdown(
-                f"**{md_escape(d.name)}** · "
-                + t("data.info", rows=d.rows, date=d.data_date, created=d.created)
-                + ("" if d.org == actor.org else " · " + t("data.shared_read_only"))
-            )
-            files = d.provenance.get("files", [])
-            st.dataframe(
-                pd.DataFrame(files, columns=["name", "kind", "size", "sha256"]),
-                hide_index=True,
-            )
+            _describe(d, actor)
             left, right = st.columns(2)
             if d.id != active and left.button(
                 t("data.switch"),

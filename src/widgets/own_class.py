@@ -19,8 +19,13 @@ FIT_BUTTON = state.OWN_CLASS_FIT
 def own_label(dataset: str | None = None) -> str | None:
     """The label of the own class ("your 412 closed projects"), or None.
 
-    `dataset` defaults to the active one.
+    `dataset` defaults to the active one. None for an organisation restricted
+    to one country: the class is fitted on every country's projects.
     """
+    from src.widgets.auth import principal
+
+    if principal().country:
+        return None
     dataset = dataset or st.session_state.get(state.DATASET, cache.BUNDLED)
     stored = cache.own_class(dataset)
     if stored is None:
@@ -42,6 +47,11 @@ def render_own_class() -> None:
     st.header(t("own.title"))
     if dataset == cache.BUNDLED:
         st.caption(t("own.imported_only"))
+        return
+    from src.widgets.auth import principal
+
+    if principal().country:  # its figures are of every country's projects
+        st.caption(t("own.restricted"))
         return
     st.caption(t("own.intro"))
     stored = cache.own_class(dataset)

@@ -103,22 +103,36 @@ def render_result_repairs(df: pd.DataFrame) -> None:
     )
 
 
-def render_problems() -> None:
-    """The parser's and builder's messages, file by file."""
+def render_problems(portfolio: pd.DataFrame) -> None:
+    """The parser's and builder's messages, file by file.
+
+    They are of the whole dataset; an organisation restricted to one country
+    sees only those about its activities (`portfolio`: the page context's
+    table, already that country's rows), not the files' counts.
+    """
+    from src.widgets.auth import principal
+
     report = cache.build_report(st.session_state.get(state.DATASET, cache.BUNDLED))
     st.subheader(t("quality.problems"))
-    st.caption(t("quality.problems_scope"))
-    st.caption(
-        t(
-            "quality.counts",
-            read=format_number(report.activities_read, current_lang()),
-            kept=format_number(report.activities_kept, current_lang()),
+    problems = report.problems
+    country = principal().country
+    if country:
+        mine = set(portfolio[S.COL_PROJECT_ID])
+        problems = [p for p in problems if p.item and p.item in mine]
+        st.caption(t("quality.problems_restricted"))
+    else:
+        st.caption(t("quality.problems_scope"))
+        st.caption(
+            t(
+                "quality.counts",
+                read=format_number(report.activities_read, current_lang()),
+                kept=format_number(report.activities_kept, current_lang()),
+            )
         )
-    )
-    if not report.problems:
+    if not problems:
         st.success(t("quality.no_problems"))
         return
-    frame = problems_frame(report.problems, current_lang())
+    frame = problems_frame(problems, current_lang())
     st.dataframe(translated_columns(frame), hide_index=True)
 
 

@@ -2,7 +2,8 @@
 
 Scenarios live in the embedded store (src.store.scenarios). A saved scenario
 records the fingerprint of the data it was run on; loading it on changed data
-shows a warning. The comparison's scenario names are part of the URL.
+shows a warning. The compared scenarios' ids are part of the URL (older links'
+names are still read, see `scenario_refs`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.scenario_editor import NAME, NOTICE, load_into_state
+from src.widgets.scenario_refs import compare_labels, resolve_refs
 from src.widgets.scenario_results import HEADLINE, format_metric
 from src.widgets.store_health import error_text
 
@@ -63,8 +65,9 @@ def _load(name: str, fingerprint: str, spec: FilterSpec) -> None:
 
 def _delete(item: str, name: str) -> None:
     store.delete_scenario(item, actor=principal())
+    del name  # shown by the confirmation; the comparison keeps ids
     st.session_state[COMPARE] = [
-        n for n in st.session_state.get(COMPARE, []) if n != name
+        i for i in st.session_state.get(COMPARE, []) if i != item
     ]
 
 
@@ -234,20 +237,30 @@ def compare_linked() -> bool:
     return st.session_state[state.COMPARE_LINKED]
 
 
+def _compare_labels(records: list[store.ScenarioRecord]) -> dict[str, str]:
+    """Each id -> the label of a saved scenario (`scenario_refs.compare_labels`)."""
+    from src.store.orgs import list_orgs
+
+    return compare_labels(records, principal(), dict(list_orgs()))
+
+
 def compare_picker() -> list[str]:
-    """Choose up to four saved scenarios to compare (mirrored in ?compare=)."""
-    # by name, the organisation's own first (names repeat across organisations)
-    names = list(dict.fromkeys(r.name for r in store.list_scenarios(actor=principal())))
+    """Choose up to four saved scenarios to compare (their ids, in ?compare=)."""
+    actor = principal()
+    records = store.list_scenarios(actor=actor)
+    labels = _compare_labels(records)
     if COMPARE not in st.session_state:
-        wanted = st.query_params.get_all(URL_COMPARE)
-        unknown = [n for n in wanted if n not in names]
+        wanted, unknown = resolve_refs(
+            st.query_params.get_all(URL_COMPARE), records, actor
+        )
         if unknown:
             st.warning(t("scen.compare_unknown", names=md_escape(", ".join(unknown))))
-        st.session_state[COMPARE] = [n for n in wanted if n in names][:MAX_COMPARED]
-    st.session_state[COMPARE] = [n for n in st.session_state[COMPARE] if n in names]
+        st.session_state[COMPARE] = wanted[:MAX_COMPARED]
+    st.session_state[COMPARE] = [i for i in st.session_state[COMPARE] if i in labels]
     chosen = st.multiselect(
         t("scen.compare_pick"),
-        names,
+        list(labels),
+        format_func=labels.get,
         key=COMPARE,
         max_selections=MAX_COMPARED,
         placeholder=t("scen.compare_placeholder"),
@@ -260,9 +273,7 @@ def compare_picker() -> list[str]:
     return chosen
 
 
-def comparison_table(
-    ctx: Context, names: list[str]
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def comparison_table(ctx: Context, ids: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """P50 of each headline metric and delivery per year, per compared scenario.
 
     Returns:
@@ -270,11 +281,13 @@ def comparison_table(
     """
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
     lang = current_lang()
+    labels = _compare_labels(store.list_scenarios(actor=principal()))
     columns: dict[str, list[str]] = {}
     curves = []
     base_done = False
-    for name in names:
-        scenario = Scenario.from_json(store.load_scenario(name, actor=principal()))
+    for item in ids:
+        scenario = Scenario.from_json(store.load_scenario(item, actor=principal()))
+        name = labels.get(item, item)
         base = cache.scenario_run(dataset, ctx.spec, scenario.baseline().to_token())
         scen = cache.scenario_run(dataset, ctx.spec, scenario.to_token())
         comp = combine(base, scen)
@@ -297,13 +310,17 @@ def comparison_table(
     return table, pd.concat(curves, ignore_index=True)
 
 
-def render_comparison(ctx: Context, names: list[str]) -> None:
-    """One table and one chart for up to four saved scenarios."""
-    if not names:
+def render_comparison(ctx: Context, ids: list[str]) -> None:
+    """One table and one chart for up to four saved scenarios (by id)."""
+    if not ids:
         st.caption(t("scen.compare_hint"))
         return
-    with st.spinner(t("scen.running", trials="…")):
-        table, curves = comparison_table(ctx, names)
+    try:
+        with st.spinner(t("scen.running", trials="…")):
+            table, curves = comparison_table(ctx, ids)
+    except (ValueError, LookupError) as exc:  # unreadable, or deleted meanwhile
+        st.error(t("scen.load_failed", reason=error_text(exc)))
+        return
     st.dataframe(table, hide_index=True)
     chart = (
         alt.Chart(curves.assign(p50m=curves["p50"] / 1e6))

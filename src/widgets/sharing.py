@@ -14,7 +14,7 @@ import streamlit as st
 from src.i18n import format_date
 from src.store import access, shares
 from src.widgets import state
-from src.widgets.auth import principal
+from src.widgets.auth import auth_configured, principal
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.store_health import error_text, render_store_error
 
@@ -66,13 +66,40 @@ def render_confirm(kind: str, item: str, name: str, delete: Callable[[], None]) 
     no.button(t("confirm.no"), key=state.CONFIRM_NO, on_click=_cancelled)
 
 
+def _set_public(kind: str, item: str, key: str) -> None:
+    """Callback of the "public" toggle: the store decides, a refusal is kept."""
+    try:
+        shares.set_public(kind, item, principal(), bool(st.session_state[key]))
+    except (ValueError, LookupError) as exc:  # a refusal or a storage fault
+        st.session_state[state.SHARE_ERROR] = error_text(exc)
+
+
 def render_share(kind: str, item: str) -> None:
-    """An admin's sharing of one item with other organisations (read-only)."""
+    """An admin's sharing of one item: with other organisations, or public.
+
+    Both are read-only for whoever receives them. "Public" (everyone signed
+    in, also users no organisation claims) is offered only with sign-in: on
+    a laptop without it there is nobody else to see it.
+    """
     actor = principal()
     if not actor.is_admin:
         return
     from src.store.orgs import list_orgs
 
+    which = f"{kind}.{item}"  # a list draws one of these per item
+    refused = st.session_state.pop(state.SHARE_ERROR, None)
+    if refused:
+        st.error(refused)  # escaped by error_text
+    if auth_configured():
+        key = state.item_key(state.PUBLIC_TOGGLE, which)
+        st.session_state[key] = shares.is_public(kind, item, actor)
+        st.toggle(
+            t("share.public"),
+            key=key,
+            on_change=_set_public,
+            args=(kind, item, key),
+            help=t("share.public_help"),
+        )
     others = {i: n for i, n in list_orgs() if i != actor.org}
     shared = shares.shared_with(kind, item, actor)
     if shared:
@@ -86,14 +113,14 @@ def render_share(kind: str, item: str) -> None:
         t("share.org"),
         list(others),
         format_func=others.get,
-        key=state.item_key(state.SHARE_ORG, kind),
+        key=state.item_key(state.SHARE_ORG, which),
     )
     try:
-        if mid.button(t("share.share"), key=state.item_key(state.SHARE_BUTTON, kind)):
+        if mid.button(t("share.share"), key=state.item_key(state.SHARE_BUTTON, which)):
             shares.share(kind, item, actor, org)
             st.rerun()
         if org in shared and right.button(
-            t("share.unshare"), key=state.item_key(state.UNSHARE_BUTTON, kind)
+            t("share.unshare"), key=state.item_key(state.UNSHARE_BUTTON, which)
         ):
             shares.unshare(kind, item, actor, org)
             st.rerun()

@@ -117,16 +117,35 @@ SIGN_OUT = "auth.sign_out"
 CONFIRM = "ui.confirm"  # (kind, id) of the item whose deletion awaits confirmation
 CONFIRM_YES = "ui.confirm.yes"
 CONFIRM_NO = "ui.confirm.no"
-SHARE_ORG = "share.org"  # item_key(SHARE_ORG, kind)
-SHARE_BUTTON = "share.button"  # item_key(SHARE_BUTTON, kind)
-UNSHARE_BUTTON = "share.unshare"  # item_key(UNSHARE_BUTTON, kind)
+SHARE_ORG = "share.org"  # item_key(SHARE_ORG, f"{kind}.{id}"): one per item
+SHARE_BUTTON = "share.button"  # item_key(SHARE_BUTTON, f"{kind}.{id}")
+UNSHARE_BUTTON = "share.unshare"  # item_key(UNSHARE_BUTTON, f"{kind}.{id}")
+PUBLIC_TOGGLE = "share.public"  # item_key(PUBLIC_TOGGLE, f"{kind}.{id}")
+SHARE_ERROR = "share.error"  # a refused (un)publish's message, shown once
 RESTORE_BUTTON = "restore"  # item_key(RESTORE_BUTTON, kind, i)
 CONFIRM_ERROR = "ui.confirm.error"  # a refused deletion's message, shown once
 # Select boxes whose option labels are in the UI language: the language switch
 # sends their values again, since a select box keeps showing the label it was
 # last sent with its value (here "Levier = Implementation capacity").
-RELABELLED = (r"scen\.lever\.\d+\.kind", r"scen\.policy", r"country\.select")
+RELABELLED = (
+    r"scen\.lever\.\d+\.kind",
+    r"scen\.policy",
+    r"country\.select",
+    r"admin\.(member|role|claim_kind|claim_role|claim_pick)",
+)
 SCEN_PICK = "scen.pick"  # the saved scenario picked in the library (its id)
 SCEN_RENAME_TO = "scen.rename_to"
 SCEN_RENAME = "scen.rename"
 SCEN_RENAME_ERROR = "scen.rename.error"  # a refused rename's message, shown once
+
+# Members page (admins): members' roles and the claims that place users
+ADMIN_MEMBER = "admin.member"
+ADMIN_ROLE = "admin.role"
+ADMIN_SET_ROLE = "admin.set_role"
+ADMIN_CLAIM_KIND = "admin.claim_kind"
+ADMIN_CLAIM_VALUE = "admin.claim_value"
+ADMIN_CLAIM_ROLE = "admin.claim_role"
+ADMIN_CLAIM_ADD = "admin.claim_add"
+ADMIN_CLAIM_PICK = "admin.claim_pick"
+ADMIN_CLAIM_REMOVE = "admin.claim_remove"
+ADMIN_NOTICE = "admin.notice"  # (section, ok, text) of the last change, shown once

@@ -23,7 +23,8 @@ def test_presentation_mode_has_an_exit_and_links_to_every_listed_page():
     assert exit_page == "country"  # back to the same page …
     assert exit_query["sector"] == ["Health"]  # … with the same filters …
     assert "present" not in exit_query  # … not presenting
-    listed = [p for p, _t, _i in dashboard.PAGES if p not in dashboard.HIDDEN]
+    hidden = dashboard.HIDDEN | dashboard.ADMIN_ONLY  # no sign-in: no admin pages
+    listed = [p for p, _t, _i in dashboard.PAGES if p not in hidden]
     others = [p for p in listed if p != "pages/country.py"]
     bar = links[1 : 1 + len(others)]  # the page's own links follow the bar
     assert [label for label, _p, _q in bar] == [

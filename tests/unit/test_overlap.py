@@ -56,6 +56,14 @@ def test_sites_are_placed_by_project_and_what_is_not_placed_is_counted():
     )
 
 
+def test_a_split_projects_sites_are_not_placed_in_one_countrys_rows_alone():
+    # P1 is 60% Kenya, 40% Uganda; a view of Kenya's rows only still knows it
+    rows = _rows().assign(**{S.COL_COUNTRY_SHARE: [0.6, 1, 1, 1, 1, 1]})
+    table, cover = O.sites(rows[rows[S.COL_COUNTRY] == "KEN"], _details())
+    assert sorted(table[S.COL_PROJECT_ID]) == ["P2", "P3", "P4"]
+    assert cover.multi_country_sites == 1
+
+
 def test_two_actors_within_the_distance_overlap_and_not_beyond():
     table, _ = O.sites(_rows(), _details())
     assert 5.5 < FIVE_POINT_56_KM < 5.6

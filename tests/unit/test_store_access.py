@@ -9,7 +9,7 @@ import pytest
 
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.schema import PortfolioMeta
-from src.store import access, orgs, shares
+from src.store import access, members, orgs, shares
 from src.store import datasets as D
 from src.store import scenarios as SC
 from src.store.errors import AccessDenied
@@ -72,15 +72,15 @@ def test_claims_place_users_in_organisations_with_their_roles(people):
     assert p["admin_a"].country is None
     assert p["nobody"].org is None
     # the membership is kept: a later sign-in gets the same organisation and role
-    orgs.set_role(p["admin_a"], "sub-2", "viewer")
+    members.set_role(p["admin_a"], "sub-2", "viewer")
     assert orgs.principal_for("sub-2", "ana@a.example", []).role == "viewer"
 
 
 def test_only_an_admin_of_the_same_organisation_sets_roles(people):
     with pytest.raises(AccessDenied, match="Only an admin"):
-        orgs.set_role(people["analyst_a"], "sub-3", "admin")
+        members.set_role(people["analyst_a"], "sub-3", "admin")
     with pytest.raises(LookupError, match="no member"):
-        orgs.set_role(people["admin_b"], "sub-3", "admin")
+        members.set_role(people["admin_b"], "sub-3", "admin")
 
 
 def test_a_bad_organisations_entry_is_named():
@@ -271,3 +271,30 @@ def test_loading_the_organisations_again_updates_them_and_moves_claims():
     newcomer = orgs.principal_for("sub-9", "new@a.example", [])
     assert (newcomer.org, newcomer.role, newcomer.country) == ("gov-b", "viewer", None)
     assert orgs.list_orgs() == [("gov-b", "Ministry B"), ("ngo-a", "NGO A")]
+
+
+def test_making_public_and_private_again_is_for_admins_and_audited(people):
+    a, admin, b = people["analyst_a"], people["admin_a"], people["viewer_b"]
+    rec = _save(a, "open plan")
+    with pytest.raises(AccessDenied, match="Only an admin"):
+        shares.set_public("scenario", rec.id, a, True)
+    with pytest.raises(LookupError, match="no saved scenario"):  # B sees none
+        shares.set_public("scenario", rec.id, people["admin_b"], True)
+    assert shares.is_public("scenario", rec.id, admin) is False
+    shares.set_public("scenario", rec.id, admin, True)
+    shares.set_public("scenario", rec.id, admin, True)  # already: nothing recorded
+    assert shares.is_public("scenario", rec.id, b) is True
+    assert [(r.name, r.writable) for r in SC.list_scenarios(actor=b)] == [
+        ("open plan", False)
+    ]
+    with pytest.raises(AccessDenied, match="read-only"):
+        shares.set_public("scenario", rec.id, people["admin_b"], False)
+    shares.set_public("scenario", rec.id, admin, False)
+    assert SC.list_scenarios(actor=b) == []
+    assert shares.is_public("scenario", rec.id, b) is False  # not visible: not public
+    trail = [(r.action, r.user, r.item) for r in reversed(access.audit_trail(admin))]
+    assert trail == [
+        ("create", "sub-2", rec.id),
+        ("publish", "sub-1", rec.id),
+        ("unpublish", "sub-1", rec.id),
+    ]
