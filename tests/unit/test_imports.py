@@ -151,17 +151,6 @@ def test_each_bundled_iati_file_imports_with_the_known_count(name, count):
     assert list(report.table.columns) == list(S.COLUMNS)
 
 
-def test_the_same_activities_imported_twice_are_duplicates_kept_once():
-    path = paths.IATI_DIR / "unops_41AAA_covid19_2021.xml"
-    report = import_files([path, named_bytes("copy.xml", path.read_bytes())])
-    assert (report.read, report.accepted, report.rejected_count) == (170, 85, 85)
-    dups = [p for p in report.errors if "duplicate identifier" in p.message]
-    assert len(dups) == 85
-    assert all(p.file == "copy.xml" for p in dups)
-    assert len(report.rejected_frame()) == 85
-    assert report.table[S.COL_PROJECT_ID].nunique() == 85
-
-
 def test_a_duplicate_keeps_the_newest_version_by_last_updated():
     def activity(stamp: str, title: str) -> bytes:
         return (
@@ -226,11 +215,16 @@ def test_bundled_files_with_copies_keep_each_activity_once_from_its_first_file()
     assert [(f.read, f.accepted) for f in report.files] == list(
         zip(read, kept, strict=True)
     )
+    assert (report.read, report.accepted) == (sum(read), sum(kept))
     assert report.table[S.COL_PROJECT_ID].nunique() == sum(KNOWN_COUNTS.values())
     assert set(report.table[S.COL_SOURCE_FILE]) == {p.name for p in bundled}
-    assert _duplicates_by_file(report) == {
+    dropped = {
         c: KNOWN_COUNTS[p.name] for c, p in zip(copies, bundled[::2], strict=True)
     }
+    assert _duplicates_by_file(report) == dropped
+    assert (
+        report.rejected_count == len(report.rejected_frame()) == sum(dropped.values())
+    )
     first = next(p for p in report.errors if p.key == DUPLICATE_KEY)
     assert f"kept the version from {bundled[0].name}" in first.message
 
