@@ -19,6 +19,7 @@ from src.engine.scenario_limits import (
     MAX_TARGET_VALUES,
     check_text_size,
 )
+from src.records import known_fields
 
 SCHEMA_VERSION = 1
 TOKEN_PREFIX = f"v{SCHEMA_VERSION}."
@@ -173,13 +174,7 @@ class Lever:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Lever:
         """Inverse of `to_dict`; unknown keys raise ValueError."""
-        if not isinstance(data, dict):
-            msg = f"a lever must be an object, got {data!r}"
-            raise ValueError(msg)
-        unknown = set(data) - {"kind", "change", *_TARGET_KEYS}
-        if unknown:
-            msg = f"lever has unknown field(s) {sorted(unknown)}"
-            raise ValueError(msg)
+        known_fields(data, ("kind", "change", *_TARGET_KEYS), "lever")
         if "kind" not in data or "change" not in data:
             msg = f"a lever needs 'kind' and 'change', got {data!r}"
             raise ValueError(msg)
@@ -319,14 +314,7 @@ class Scenario:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Scenario:
         """Inverse of `to_dict`; missing fields take baseline defaults."""
-        if not isinstance(data, dict):
-            msg = f"a scenario must be a JSON object, got {type(data).__name__}"
-            raise ValueError(msg)
-        known = {f.name for f in dataclasses.fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            msg = f"scenario has unknown field(s) {sorted(unknown)}"
-            raise ValueError(msg)
+        known_fields(data, (f.name for f in dataclasses.fields(cls)), "scenario")
         levers = data.get("levers", [])
         if not isinstance(levers, list):
             msg = "scenario 'levers' must be a list"

@@ -14,9 +14,12 @@ import pandas as pd
 from src.i18n import country_name, format_money, translate
 from src.portfolio import schema as S
 from src.portfolio.search import search_mask, terms
+from src.records import known_fields
 
 # Budget upper bounds at or above this mean "no limit" (the sidebar's last step).
 NO_LIMIT = 1e12
+# Fields that are one value, not a list: (type, what it must be, in words)
+_SCALARS = {"query": (str, "text"), "humanitarian": (bool, "true or false")}
 # (field, caption label key, translation prefix of the values or None)
 _CHOICES = (
     ("sectors", "filters.sector", "sector."),
@@ -136,25 +139,13 @@ class FilterSpec:
     @classmethod
     def from_dict(cls, data: dict[str, object]) -> FilterSpec:
         """Inverse of `to_dict`; unknown fields or bad shapes raise ValueError."""
-        if not isinstance(data, dict):
-            msg = f"filters must be an object, got {type(data).__name__}"
-            raise ValueError(msg)
-        known = {f.name for f in fields(cls)}
-        unknown = set(data) - known
-        if unknown:
-            msg = f"filters have unknown field(s) {sorted(unknown)}"
-            raise ValueError(msg)
+        known_fields(data, (f.name for f in fields(cls)), "filters")
         kwargs: dict[str, object] = {}
         for name, value in data.items():
-            if name == "query":
-                if not isinstance(value, str):
-                    msg = f"filter 'query' must be text, got {value!r}"
-                    raise ValueError(msg)
-                kwargs[name] = value
-                continue
-            if name == "humanitarian":
-                if not isinstance(value, bool):
-                    msg = f"filter 'humanitarian' must be true or false, got {value!r}"
+            if name in _SCALARS:
+                kind, words = _SCALARS[name]
+                if not isinstance(value, kind):
+                    msg = f"filter {name!r} must be {words}, got {value!r}"
                     raise ValueError(msg)
                 kwargs[name] = value
                 continue

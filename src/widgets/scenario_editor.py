@@ -21,16 +21,8 @@ from src.engine.scenario import (
 from src.portfolio import schema as S
 from src.widgets import state
 from src.widgets.i18n import labeller, md_escape, t
+from src.widgets.state import lever_key
 
-URL_SCENARIO = "scenario"
-LEVERS = "scen.levers"
-READY = "scen.ready"
-NOTICE = "scen.notice"
-HORIZON = "scen.horizon"
-POLICY = "scen.policy"
-PRECISE = "scen.precise"
-NAME = "scen.name"
-REFERENCE = "scen.reference"
 FAST_TRIALS = 200
 PRECISE_TRIALS = 2_000
 # One range per lever kind, the engine's (src.engine.scenario.LEVER_RANGES).
@@ -38,38 +30,36 @@ SLIDER = {
     kind: (int(lo), int(hi), int(step)) if kind != "risk" else (lo, hi, step)
     for kind, (lo, hi, step) in LEVER_RANGES.items()
 }
-DROPPED = "scen.dropped"  # notices about link values the editor could not show
-
-
-def _lever_key(i: int, part: str) -> str:
-    return f"scen.lever.{i}.{part}"
 
 
 def load_into_state(scenario: Scenario) -> None:
     """Put a scenario into the editor's widgets (URL, store, file)."""
-    for key in [k for k in st.session_state if str(k).startswith("scen.lever.")]:
+    prefix = state.item_key(state.SCEN_LEVER, "")
+    for key in [k for k in st.session_state if str(k).startswith(prefix)]:
         del st.session_state[key]
-    st.session_state[LEVERS] = len(scenario.levers)
+    st.session_state[state.SCEN_LEVERS] = len(scenario.levers)
     for i, lever in enumerate(scenario.levers):
-        st.session_state[_lever_key(i, "kind")] = lever.kind
-        st.session_state[_lever_key(i, "change")] = (
+        st.session_state[lever_key(i, "kind")] = lever.kind
+        st.session_state[lever_key(i, "change")] = (
             float(lever.change) if lever.kind == "risk" else int(round(lever.change))
         )
-        st.session_state[_lever_key(i, "sectors")] = list(lever.sectors)
-        st.session_state[_lever_key(i, "regions")] = list(lever.regions)
-        st.session_state[_lever_key(i, "countries")] = list(lever.countries)
-        st.session_state[_lever_key(i, "agencies")] = list(lever.agencies)
-        st.session_state[_lever_key(i, "projects")] = list(lever.projects)
-    st.session_state[HORIZON] = scenario.horizon_months
-    st.session_state[POLICY] = scenario.budget_policy
-    st.session_state[PRECISE] = scenario.trials > FAST_TRIALS
-    st.session_state[REFERENCE] = scenario.reference
-    st.session_state[NAME] = "" if scenario.name == BASELINE.name else scenario.name
+        st.session_state[lever_key(i, "sectors")] = list(lever.sectors)
+        st.session_state[lever_key(i, "regions")] = list(lever.regions)
+        st.session_state[lever_key(i, "countries")] = list(lever.countries)
+        st.session_state[lever_key(i, "agencies")] = list(lever.agencies)
+        st.session_state[lever_key(i, "projects")] = list(lever.projects)
+    st.session_state[state.SCEN_HORIZON] = scenario.horizon_months
+    st.session_state[state.SCEN_POLICY] = scenario.budget_policy
+    st.session_state[state.SCEN_PRECISE] = scenario.trials > FAST_TRIALS
+    st.session_state[state.SCEN_REFERENCE] = scenario.reference
+    st.session_state[state.SCEN_NAME] = (
+        "" if scenario.name == BASELINE.name else scenario.name
+    )
 
 
 def _read_url() -> None:
-    token = st.query_params.get(URL_SCENARIO)
-    st.session_state[NOTICE] = ""
+    token = st.query_params.get(state.URL_SCENARIO)
+    st.session_state[state.SCEN_NOTICE] = ""
     default = BASELINE.with_changes(trials=FAST_TRIALS)
     if not token:
         load_into_state(default)
@@ -78,75 +68,66 @@ def _read_url() -> None:
         load_into_state(Scenario.from_token(token))
     except ValueError as exc:
         load_into_state(default)
-        st.session_state[NOTICE] = t(
+        st.session_state[state.SCEN_NOTICE] = t(
             "scen.bad_link", value=md_escape(token[:40]), reason=md_escape(str(exc))
         )
 
 
 def _add_lever() -> None:
-    i = st.session_state.get(LEVERS, 0)
-    st.session_state[_lever_key(i, "kind")] = "budget"
-    st.session_state[_lever_key(i, "change")] = 0
-    st.session_state[LEVERS] = i + 1
+    i = st.session_state.get(state.SCEN_LEVERS, 0)
+    st.session_state[lever_key(i, "kind")] = "budget"
+    st.session_state[lever_key(i, "change")] = 0
+    st.session_state[state.SCEN_LEVERS] = i + 1
 
 
 def _remove_lever(index: int) -> None:
-    n = st.session_state.get(LEVERS, 0)
-    parts = (
-        "kind",
-        "change",
-        "sectors",
-        "regions",
-        "countries",
-        "agencies",
-        "projects",
-    )
+    n = st.session_state.get(state.SCEN_LEVERS, 0)
     for i in range(index, n - 1):
-        for part in parts:
-            st.session_state[_lever_key(i, part)] = st.session_state.get(
-                _lever_key(i + 1, part)
+        for part in state.LEVER_PARTS:
+            st.session_state[lever_key(i, part)] = st.session_state.get(
+                lever_key(i + 1, part)
             )
-    for part in parts:
-        st.session_state.pop(_lever_key(n - 1, part), None)
-    st.session_state[LEVERS] = n - 1
+    for part in state.LEVER_PARTS:
+        st.session_state.pop(lever_key(n - 1, part), None)
+    st.session_state[state.SCEN_LEVERS] = n - 1
 
 
 def _on_kind_change(i: int) -> None:
-    kind = st.session_state[_lever_key(i, "kind")]
-    st.session_state[_lever_key(i, "change")] = 0.0 if kind == "risk" else 0
+    kind = st.session_state[lever_key(i, "kind")]
+    st.session_state[lever_key(i, "change")] = 0.0 if kind == "risk" else 0
 
 
 def _fit_to_options(i: int, part: str, options: list[str]) -> None:
     """Drop target values of a loaded lever that the selection does not have."""
-    key = _lever_key(i, part)
+    key = lever_key(i, part)
     values = st.session_state.get(key) or []
     kept = [v for v in values if v in options]
     if len(kept) != len(values):
         dropped = [v for v in values if v not in options]
         st.session_state[key] = kept
-        st.session_state.setdefault(DROPPED, []).append(
+        st.session_state.setdefault(state.SCEN_DROPPED, []).append(
             t("scen.target_dropped", lever=i + 1, values=md_escape(", ".join(dropped)))
         )
 
 
 def _fit_to_slider(i: int, kind: str) -> None:
     """Round a loaded change to the slider's step (and range), saying so."""
-    key = _lever_key(i, "change")
+    key = lever_key(i, "change")
     low, high, step = SLIDER[kind]
     value = st.session_state.get(key, 0)
     fitted = min(max(round(float(value) / step) * step, low), high)
     fitted = float(fitted) if kind == "risk" else int(fitted)
     if fitted != value:
         st.session_state[key] = fitted
-        st.session_state.setdefault(DROPPED, []).append(
+        st.session_state.setdefault(state.SCEN_DROPPED, []).append(
             t("scen.change_rounded", lever=i + 1, value=value, shown=fitted)
         )
 
 
 def open_in_scenarios(scenario: Scenario, lang: str) -> None:
     """Switch to the Scenarios page with `scenario` in the editor (via its link)."""
-    st.session_state.pop(READY, None)  # the editor reads the link again
-    params = {URL_SCENARIO: scenario.to_token(), state.URL_LANG: lang}
+    st.session_state.pop(state.SCEN_READY, None)  # the editor reads the link again
+    params = {state.URL_SCENARIO: scenario.to_token(), state.URL_LANG: lang}
     st.switch_page(state.SCENARIOS_PAGE, query_params=params)
 
 
@@ -156,7 +137,7 @@ def _projects(i: int, df: pd.DataFrame) -> list[str] | None:
     Projects the selection lacks are dropped with a notice; a lever whose
     projects are all dropped is removed (it would otherwise hit every row).
     """
-    key = _lever_key(i, "projects")
+    key = lever_key(i, "projects")
     if not st.session_state.get(key):
         return None
     _fit_to_options(i, "projects", set(df[S.COL_PROJECT_ID].astype(str)))
@@ -165,21 +146,43 @@ def _projects(i: int, df: pd.DataFrame) -> list[str] | None:
     return kept
 
 
+def _targets(df: pd.DataFrame) -> tuple[tuple[str, str, list, object], ...]:
+    """(lever part, label key, options, format_func) of each target box."""
+    names = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False))
+    present = set(df[S.COL_SECTOR_GROUP])
+    return (
+        (
+            "sectors",
+            "filters.sector",
+            [g for g in S.ALL_SECTOR_GROUPS if g in present],
+            labeller("sector."),
+        ),
+        (
+            "regions",
+            "filters.region",
+            sorted(set(df[S.COL_REGION])),
+            labeller("region."),
+        ),
+        (
+            "countries",
+            "filters.country",
+            sorted(set(df[S.COL_COUNTRY]) - {""}),
+            lambda v: names.get(v, v),
+        ),
+        (
+            "agencies",
+            "filters.agency",
+            sorted(set(df[S.COL_AGENCY].astype(str)) - {""}),
+            str,
+        ),
+    )
+
+
 def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
-    sector_options = [
-        g for g in S.ALL_SECTOR_GROUPS if g in set(df[S.COL_SECTOR_GROUP])
-    ]
-    region_options = sorted(set(df[S.COL_REGION]))
-    country_options = sorted(set(df[S.COL_COUNTRY]) - {""})
-    agency_options = sorted(set(df[S.COL_AGENCY].astype(str)) - {""})
-    for part, options in (
-        ("sectors", sector_options),
-        ("regions", region_options),
-        ("countries", country_options),
-        ("agencies", agency_options),
-    ):
+    targets = _targets(df)
+    for part, _, options, _ in targets:
         _fit_to_options(i, part, options)
-    _fit_to_slider(i, st.session_state.get(_lever_key(i, "kind"), "budget"))
+    _fit_to_slider(i, st.session_state.get(lever_key(i, "kind"), "budget"))
     with st.container(border=True):
         projects = _projects(i, df)
         top = st.columns([2, 4, 1])
@@ -187,7 +190,7 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
             t("scen.kind"),
             LEVER_KINDS,
             format_func=labeller("scen.kind."),
-            key=_lever_key(i, "kind"),
+            key=lever_key(i, "kind"),
             on_change=_on_kind_change,
             args=(i,),
         )
@@ -197,55 +200,32 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
             min_value=low,
             max_value=high,
             step=step,
-            key=_lever_key(i, "change"),
+            key=lever_key(i, "change"),
         )
         top[2].button(
             t("scen.remove"),
-            key=_lever_key(i, "remove"),
+            key=lever_key(i, state.LEVER_REMOVE),
             on_click=_remove_lever,
             args=(i,),
             icon=":material/delete:",
         )
-        cols = st.columns(4)
-        sectors = cols[0].multiselect(
-            t("filters.sector"),
-            sector_options,
-            format_func=labeller("sector."),
-            key=_lever_key(i, "sectors"),
-            placeholder=t("scen.everywhere"),
-            select_all=False,
-        )
-        regions = cols[1].multiselect(
-            t("filters.region"),
-            region_options,
-            format_func=labeller("region."),
-            key=_lever_key(i, "regions"),
-            placeholder=t("scen.everywhere"),
-            select_all=False,
-        )
-        names = dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False))
-        countries = cols[2].multiselect(
-            t("filters.country"),
-            country_options,
-            format_func=lambda v: names.get(v, v),
-            key=_lever_key(i, "countries"),
-            placeholder=t("scen.everywhere"),
-            select_all=False,
-        )
-        agencies = cols[3].multiselect(
-            t("filters.agency"),
-            agency_options,
-            key=_lever_key(i, "agencies"),
-            placeholder=t("scen.everywhere"),
-            select_all=False,
-        )
+        chosen = {
+            part: col.multiselect(
+                t(label),
+                options,
+                format_func=format_func,
+                key=lever_key(i, part),
+                placeholder=t("scen.everywhere"),
+                select_all=False,
+            )
+            for col, (part, label, options, format_func) in zip(
+                st.columns(len(targets)), targets, strict=True
+            )
+        }
     return {
         "kind": kind,
         "change": float(change),
-        "sectors": sectors,
-        "regions": regions,
-        "countries": countries,
-        "agencies": agencies,
+        **chosen,
         "projects": projects or [],
         "empty": projects == [],  # named projects, none left in the selection
     }
@@ -254,16 +234,19 @@ def _lever_row(i: int, df: pd.DataFrame) -> dict[str, object]:
 def _reference_input(own_label: str | None) -> str:
     """Published or own reference classes (the choice exists with an own class)."""
     if own_label is None:
-        if st.session_state.get(REFERENCE, DEFAULT_REFERENCE) != DEFAULT_REFERENCE:
+        if (
+            st.session_state.get(state.SCEN_REFERENCE, DEFAULT_REFERENCE)
+            != DEFAULT_REFERENCE
+        ):
             st.warning(t("scen.no_own_class"), icon=":material/info:")
-        st.session_state[REFERENCE] = DEFAULT_REFERENCE
+        st.session_state[state.SCEN_REFERENCE] = DEFAULT_REFERENCE
         return DEFAULT_REFERENCE
     labels = {"published": t("scen.reference.published"), "own": own_label}
     return st.radio(
         t("scen.reference"),
         list(labels),
         format_func=labels.__getitem__,
-        key=REFERENCE,
+        key=state.SCEN_REFERENCE,
         horizontal=True,
         help=t("scen.reference_help"),
     )
@@ -277,31 +260,35 @@ def scenario_editor(df: pd.DataFrame, *, own_label: str | None = None) -> Scenar
         own_label: how to name the dataset's own reference class ("your 412
             closed projects"), or None when it has none.
     """
-    if not st.session_state.get(READY):
+    if not st.session_state.get(state.SCEN_READY):
         _read_url()
-        st.session_state[READY] = True
-    if st.session_state.get(NOTICE):
-        st.warning(st.session_state[NOTICE], icon=":material/link_off:")
-    levers = [_lever_row(i, df) for i in range(st.session_state.get(LEVERS, 0))]
-    for notice in st.session_state.pop(DROPPED, []):
+        st.session_state[state.SCEN_READY] = True
+    if st.session_state.get(state.SCEN_NOTICE):
+        st.warning(st.session_state[state.SCEN_NOTICE], icon=":material/link_off:")
+    levers = [
+        _lever_row(i, df) for i in range(st.session_state.get(state.SCEN_LEVERS, 0))
+    ]
+    for notice in st.session_state.pop(state.SCEN_DROPPED, []):
         st.warning(notice, icon=":material/tune:")
-    st.button(t("scen.add"), on_click=_add_lever, icon=":material/add:", key="scen.add")
+    st.button(
+        t("scen.add"), on_click=_add_lever, icon=":material/add:", key=state.SCEN_ADD
+    )
     cols = st.columns(3)
     horizon = cols[0].slider(
-        t("scen.horizon"), min_value=12, max_value=120, step=12, key=HORIZON
+        t("scen.horizon"), min_value=12, max_value=120, step=12, key=state.SCEN_HORIZON
     )
     policy = cols[1].selectbox(
         t("scen.policy"),
         BUDGET_POLICIES,
         format_func=labeller("scen.policy."),
-        key=POLICY,
+        key=state.SCEN_POLICY,
         help=t("scen.policy_help"),
     )
     precise = cols[2].toggle(
-        t("scen.precise"), key=PRECISE, help=t("scen.precise_help")
+        t("scen.precise"), key=state.SCEN_PRECISE, help=t("scen.precise_help")
     )
     reference = _reference_input(own_label)
-    name = st.session_state.get(NAME) or t("scen.unnamed")
+    name = st.session_state.get(state.SCEN_NAME) or t("scen.unnamed")
     # An "end" lever acts at 0 months (the planned end); others at 0 do nothing.
     kept = [
         {k: v for k, v in lv.items() if k != "empty"}
@@ -319,7 +306,7 @@ def scenario_editor(df: pd.DataFrame, *, own_label: str | None = None) -> Scenar
     if scenario.levers or scenario != BASELINE.with_changes(
         trials=FAST_TRIALS, name=name
     ):
-        st.query_params[URL_SCENARIO] = scenario.to_token()
+        st.query_params[state.URL_SCENARIO] = scenario.to_token()
     else:
-        st.query_params.pop(URL_SCENARIO, None)
+        st.query_params.pop(state.URL_SCENARIO, None)
     return scenario

@@ -75,7 +75,7 @@ def render_delivery(comp: Comparison) -> None:
     st.altair_chart(
         localised(results.build_fan_chart(comp.baseline, comp.scenario)),
         alt=t("scen.fan_alt"),
-        key="scen.fan",
+        key=state.SCEN_FAN,
     )
     with st.expander(t("chart.show_table")):
         rows = []
@@ -101,7 +101,7 @@ def render_delays(comp: Comparison) -> None:
     st.altair_chart(
         localised(results.build_delay_histogram(comp.baseline, comp.scenario)),
         alt=t("scen.hist_alt"),
-        key="scen.hist",
+        key=state.SCEN_HIST,
     )
     results.render_affected(comp)
 
@@ -117,7 +117,7 @@ def render_change_map(ctx: Context, comp: Comparison) -> None:
         change=results.country_change(comp),
         clickable=False,
     )
-    st.pydeck_chart(deck, height=460, key="scen.map", alt=t("scen.map_alt"))
+    st.pydeck_chart(deck, height=460, key=state.SCEN_MAP, alt=t("scen.map_alt"))
     worldmap.render_legend(legend, t("map.metric.change"))
     worldmap.render_risk_legend(ctx.selection, lang, clickable=False)
 
@@ -125,7 +125,7 @@ def render_change_map(ctx: Context, comp: Comparison) -> None:
 def render_drivers(ctx: Context, scenario: Scenario) -> None:
     """Tornado chart of what moves the on-time rate (computed on request)."""
     st.caption(t("scen.drivers_note"))
-    if not st.toggle(t("scen.drivers_run"), key="scen.drivers"):
+    if not st.toggle(t("scen.drivers_run"), key=state.SCEN_DRIVERS):
         return
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
     with st.spinner(t("scen.drivers_running")):
@@ -138,7 +138,7 @@ def render_drivers(ctx: Context, scenario: Scenario) -> None:
         return
     st.altair_chart(
         localised(results.build_tornado(swings)),
-        key="scen.tornado",
+        key=state.SCEN_TORNADO,
         alt=t("scen.drivers_alt"),
     )
     with st.expander(t("chart.show_table")):

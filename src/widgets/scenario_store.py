@@ -22,13 +22,11 @@ from src.widgets.auth import principal
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.scenario_editor import NAME, NOTICE, load_into_state
+from src.widgets.scenario_editor import load_into_state
 from src.widgets.scenario_refs import compare_labels, resolve_refs
 from src.widgets.scenario_results import HEADLINE, format_metric
 from src.widgets.store_health import error_text
 
-URL_COMPARE = "compare"
-COMPARE = "scen.compare"
 MAX_COMPARED = 4
 
 
@@ -42,7 +40,9 @@ def _load(name: str, fingerprint: str, spec: FilterSpec) -> None:
         record = store.get_scenario(name, actor=principal())
         scenario = Scenario.from_json(record.scenario_json)
     except (LookupError, ValueError) as exc:
-        st.session_state[NOTICE] = t("scen.load_failed", reason=error_text(exc))
+        st.session_state[state.SCEN_NOTICE] = t(
+            "scen.load_failed", reason=error_text(exc)
+        )
         return
     name = record.name  # `name` may be the id
     load_into_state(scenario.with_changes(name=name))
@@ -60,32 +60,32 @@ def _load(name: str, fingerprint: str, spec: FilterSpec) -> None:
                 current=md_escape(spec.describe(lang)),
             )
         )
-    st.session_state[NOTICE] = " ".join(notices)
+    st.session_state[state.SCEN_NOTICE] = " ".join(notices)
 
 
 def _delete(item: str, name: str) -> None:
     store.delete_scenario(item, actor=principal())
     del name  # shown by the confirmation; the comparison keeps ids
-    st.session_state[COMPARE] = [
-        i for i in st.session_state.get(COMPARE, []) if i != item
+    st.session_state[state.SCEN_COMPARE] = [
+        i for i in st.session_state.get(state.SCEN_COMPARE, []) if i != item
     ]
 
 
 def _import_file() -> None:
-    upload = st.session_state.get("scen.import")
+    upload = st.session_state.get(state.SCEN_IMPORT)
     if upload is None:
         return
     try:
         scenario = Scenario.from_json(upload.getvalue().decode("utf-8-sig"))
     except (ValueError, UnicodeDecodeError) as exc:
-        st.session_state[NOTICE] = t(
+        st.session_state[state.SCEN_NOTICE] = t(
             "scen.import_failed",
             file=md_escape(upload.name),
             reason=error_text(exc),
         )
         return
     load_into_state(scenario)
-    st.session_state[NOTICE] = ""
+    st.session_state[state.SCEN_NOTICE] = ""
 
 
 def render_save(scenario: Scenario, ctx: Context) -> None:
@@ -100,13 +100,13 @@ def render_save(scenario: Scenario, ctx: Context) -> None:
         data=scenario.to_json(),
         file_name="scenario.json",
         mime="application/json",
-        key="scen.export",
+        key=state.SCEN_EXPORT,
         icon=":material/download:",
     )
     right.file_uploader(
         t("scen.import"),
         type=["json"],
-        key="scen.import",
+        key=state.SCEN_IMPORT,
         on_change=_import_file,
         max_upload_size=1,  # a scenario is at most 20,000 characters
         help=t("upload.help", mb=1),
@@ -115,8 +115,10 @@ def render_save(scenario: Scenario, ctx: Context) -> None:
 
 def _save_form(scenario: Scenario, ctx: Context) -> None:
     cols = st.columns([3, 1])
-    name = cols[0].text_input(t("scen.save_name"), key=NAME, max_chars=store.MAX_NAME)
-    if cols[1].button(t("scen.save"), key="scen.save", icon=":material/save:"):
+    name = cols[0].text_input(
+        t("scen.save_name"), key=state.SCEN_NAME, max_chars=store.MAX_NAME
+    )
+    if cols[1].button(t("scen.save"), key=state.SCEN_SAVE, icon=":material/save:"):
         try:
             saved = scenario.with_changes(name=name, filters=ctx.spec.to_dict())
             store.save_scenario(
@@ -191,7 +193,7 @@ def render_library(ctx: Context) -> None:
     cols = st.columns([1, 2, 1, 1])
     cols[0].button(
         t("scen.load"),
-        key="scen.load",
+        key=state.SCEN_LOAD,
         on_click=_load,
         args=(record.id, meta.fingerprint, ctx.spec),
         icon=":material/upload:",
@@ -211,7 +213,7 @@ def render_library(ctx: Context) -> None:
         st.error(refused)  # escaped by error_text
     cols[3].button(
         t("scen.delete"),
-        key="scen.delete",
+        key=state.SCEN_DELETE,
         on_click=sharing.ask_delete,
         args=("scenario", record.id),
         icon=":material/delete:",
@@ -233,7 +235,7 @@ def compare_linked() -> bool:
     of the tab the user clicked.
     """
     if state.COMPARE_LINKED not in st.session_state:
-        st.session_state[state.COMPARE_LINKED] = URL_COMPARE in st.query_params
+        st.session_state[state.COMPARE_LINKED] = state.URL_COMPARE in st.query_params
     return st.session_state[state.COMPARE_LINKED]
 
 
@@ -249,27 +251,29 @@ def compare_picker() -> list[str]:
     actor = principal()
     records = store.list_scenarios(actor=actor)
     labels = _compare_labels(records)
-    if COMPARE not in st.session_state:
+    if state.SCEN_COMPARE not in st.session_state:
         wanted, unknown = resolve_refs(
-            st.query_params.get_all(URL_COMPARE), records, actor
+            st.query_params.get_all(state.URL_COMPARE), records, actor
         )
         if unknown:
             st.warning(t("scen.compare_unknown", names=md_escape(", ".join(unknown))))
-        st.session_state[COMPARE] = wanted[:MAX_COMPARED]
-    st.session_state[COMPARE] = [i for i in st.session_state[COMPARE] if i in labels]
+        st.session_state[state.SCEN_COMPARE] = wanted[:MAX_COMPARED]
+    st.session_state[state.SCEN_COMPARE] = [
+        i for i in st.session_state[state.SCEN_COMPARE] if i in labels
+    ]
     chosen = st.multiselect(
         t("scen.compare_pick"),
         list(labels),
         format_func=labels.get,
-        key=COMPARE,
+        key=state.SCEN_COMPARE,
         max_selections=MAX_COMPARED,
         placeholder=t("scen.compare_placeholder"),
         select_all=False,
     )
     if chosen:
-        st.query_params[URL_COMPARE] = chosen
+        st.query_params[state.URL_COMPARE] = chosen
     else:
-        st.query_params.pop(URL_COMPARE, None)
+        st.query_params.pop(state.URL_COMPARE, None)
     return chosen
 
 
@@ -334,5 +338,5 @@ def render_comparison(ctx: Context, ids: list[str]) -> None:
         .properties(height=280)
     )
     st.altair_chart(
-        localised(chart), key="scen.compare_chart", alt=t("scen.compare_alt")
+        localised(chart), key=state.SCEN_COMPARE_CHART, alt=t("scen.compare_alt")
     )

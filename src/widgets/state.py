@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LANG = "ui.lang"
 DATASET = "ui.dataset"
 CONTEXT = "ui.context"  # the frame's Context for this run (see widgets.frame)
@@ -91,6 +93,57 @@ MODEL_PIT = "model.pit"
 OWN_CLASS_FIT = "data.own_class.fit"
 SCEN_ROBUSTNESS = "scen.robustness"
 
+# Scenarios page: the editor (src.widgets.scenario_editor)
+URL_SCENARIO = "scenario"  # the scenario's versioned token (?scenario=v1.…)
+SCEN_READY = "scen.ready"  # the editor has read the URL this session
+SCEN_NOTICE = "scen.notice"  # a bad link's or a load's message, shown above
+SCEN_DROPPED = "scen.dropped"  # notices about link values the editor could not show
+SCEN_LEVERS = "scen.levers"  # how many lever rows the editor has
+SCEN_LEVER = "scen.lever"  # lever_key(i, part): one widget per lever and part
+# A lever's parts kept in state: fields of src.engine.scenario.Lever ("projects"
+# has no widget, a caption says how many).
+LEVER_PARTS = (
+    "kind",
+    "change",
+    "sectors",
+    "regions",
+    "countries",
+    "agencies",
+    "projects",
+)
+LEVER_REMOVE = "remove"  # lever_key(i, LEVER_REMOVE): the lever's remove button
+SCEN_ADD = "scen.add"
+SCEN_HORIZON = "scen.horizon"
+SCEN_POLICY = "scen.policy"
+SCEN_PRECISE = "scen.precise"
+SCEN_NAME = "scen.name"  # the scenario's name (the save form's text box)
+SCEN_REFERENCE = "scen.reference"
+# Scenarios page: results (src.widgets.scenario_panels)
+SCEN_FAN = "scen.fan"
+SCEN_HIST = "scen.hist"
+SCEN_MAP = "scen.map"
+SCEN_DRIVERS = "scen.drivers"  # toggle: compute the tornado chart
+SCEN_TORNADO = "scen.tornado"
+# Scenarios page: saved scenarios (src.widgets.scenario_store)
+URL_COMPARE = "compare"  # names of the compared saved scenarios (repeated)
+SCEN_COMPARE = "scen.compare"
+SCEN_COMPARE_CHART = "scen.compare_chart"
+SCEN_EXPORT = "scen.export"
+SCEN_IMPORT = "scen.import"
+SCEN_SAVE = "scen.save"
+SCEN_LOAD = "scen.load"
+SCEN_DELETE = "scen.delete"
+
+
+def lever_key(i: int, part: str) -> str:
+    """The key of one part of the editor's lever `i`.
+
+    >>> lever_key(0, "kind")
+    'scen.lever.0.kind'
+    """
+    return item_key(SCEN_LEVER, f"{i}.{part}")
+
+
 # Coordination page
 COORD_HEATMAP = "coord.heatmap"
 COORD_LEVEL = "coord.level"
@@ -128,10 +181,9 @@ CONFIRM_ERROR = "ui.confirm.error"  # a refused deletion's message, shown once
 # sends their values again, since a select box keeps showing the label it was
 # last sent with its value (here "Levier = Implementation capacity").
 RELABELLED = (
-    r"scen\.lever\.\d+\.kind",
-    r"scen\.policy",
-    r"country\.select",
-    r"admin\.(member|role|claim_kind|claim_role|claim_pick)",
+    rf"{re.escape(SCEN_LEVER)}\.\d+\.kind",  # lever_key(i, "kind")
+    re.escape(SCEN_POLICY),
+    re.escape(COUNTRY_SELECT),
 )
 SCEN_PICK = "scen.pick"  # the saved scenario picked in the library (its id)
 SCEN_RENAME_TO = "scen.rename_to"
@@ -149,3 +201,13 @@ ADMIN_CLAIM_ADD = "admin.claim_add"
 ADMIN_CLAIM_PICK = "admin.claim_pick"
 ADMIN_CLAIM_REMOVE = "admin.claim_remove"
 ADMIN_NOTICE = "admin.notice"  # (section, ok, text) of the last change, shown once
+RELABELLED += tuple(
+    re.escape(k)
+    for k in (
+        ADMIN_MEMBER,
+        ADMIN_ROLE,
+        ADMIN_CLAIM_KIND,
+        ADMIN_CLAIM_ROLE,
+        ADMIN_CLAIM_PICK,
+    )
+)

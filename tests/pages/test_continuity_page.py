@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from src.engine.scenario import Scenario
 from src.i18n import format_money, translate
 from src.portfolio import continuity as C
@@ -19,9 +17,8 @@ def _bgd():
     return rows, load_bundled_side_tables().budgets, date.fromisoformat(meta.as_of)
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "es"])
-def test_the_continuity_section_shows_the_cliff_in_three_languages(lang):
-    at = helpers.open_page("pages/coordination.py", {"lang": lang, "c": "BGD"})
+def test_the_continuity_section_shows_the_cliff_in_three_languages(coordination_bgd):
+    lang, at = coordination_bgd
     rows, budgets, as_of = _bgd()
     cliff = C.cliff(rows, budgets, as_of).set_index("months")
     metrics = {m.label: m.value for m in at.metric}

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from src.i18n import translate
 from src.portfolio import coordination as C
 from src.portfolio import overlap as O
@@ -46,22 +44,31 @@ def test_one_country_shows_its_significance_table_in_french():
     ]
 
 
-@pytest.mark.parametrize("lang", ["en", "fr", "es"])
-def test_one_country_shows_its_sub_national_overlap(lang):
-    at = helpers.open_page("pages/coordination.py", {"lang": lang, "c": "BGD"})
-    assert not at.exception, at.exception
+def _bgd_sites():
     df, _ = load_bundled_portfolio()
     rows = df[df["country_iso3"] == "BGD"]
-    details = load_bundled_side_tables().details
-    expected = O.overlap(O.sites(rows, details)[0], O.DEFAULT_KM)
+    return O.sites(rows, load_bundled_side_tables().details)[0]
+
+
+def _overlap_table(at, lang: str):
     overlapping = translate("coord.col.overlapping", lang)
     table = next(d.value for d in at.dataframe if overlapping in d.value.columns)
-    assert table[overlapping].tolist() == expected["overlapping_sites"].tolist()
-    assert table[overlapping].sum() > 0  # Bangladesh: IOM, UNICEF, UNDP nearby
-    slider = at.select_slider(key=state.COORD_OVERLAP_KM)
-    slider.set_value(1).run()
-    table = next(d.value for d in at.dataframe if overlapping in d.value.columns)
-    assert (
-        table[overlapping].sum()
-        == O.overlap(O.sites(rows, details)[0], 1)["overlapping_sites"].sum()
-    )
+    return table[overlapping]
+
+
+def test_one_country_shows_its_sub_national_overlap(coordination_bgd):
+    lang, at = coordination_bgd
+    assert not at.exception, at.exception
+    expected = O.overlap(_bgd_sites(), O.DEFAULT_KM)
+    shown = _overlap_table(at, lang)
+    assert shown.tolist() == expected["overlapping_sites"].tolist()
+    assert shown.sum() > 0  # Bangladesh: IOM, UNICEF, UNDP nearby
+
+
+def test_the_overlap_distance_recounts_the_sites():
+    at = helpers.open_page("pages/coordination.py", {"c": "BGD"})
+    at.select_slider(key=state.COORD_OVERLAP_KM).set_value(1).run()
+    assert not at.exception, at.exception
+    expected = O.overlap(_bgd_sites(), 1)["overlapping_sites"].sum()
+    assert _overlap_table(at, "en").sum() == expected
+    assert expected < O.overlap(_bgd_sites(), O.DEFAULT_KM)["overlapping_sites"].sum()

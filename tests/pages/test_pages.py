@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from src.i18n import format_money, format_number, format_percent
@@ -46,9 +47,14 @@ def expected_kpis(spec: FilterSpec, lang: str = "en") -> dict[str, str]:
     }
 
 
-def test_overview_kpis_equal_the_data_layer_for_the_whole_portfolio():
-    at = run_app()
-    shown = metric_values(at)
+@pytest.fixture(scope="module")
+def landing() -> AppTest:
+    """The landing page with no parameter, run once for the tests that read it."""
+    return run_app()
+
+
+def test_overview_kpis_equal_the_data_layer_for_the_whole_portfolio(landing):
+    shown = metric_values(landing)
     for label, value in expected_kpis(FilterSpec()).items():
         assert shown[label] == value, label
 
@@ -189,13 +195,14 @@ def test_imported_dataset_survives_a_page_switch(app_data_dir):
     assert metric_values(at)["Projects"] == str(small["project_id"].nunique())
 
 
-def test_the_delivery_card_says_it_counts_only_projects_that_report_spending():
+def test_the_delivery_card_says_it_counts_only_projects_that_report_spending(
+    landing,
+):
     df, _ = load_bundled_portfolio()
     reporting = df.loc[df[S.COL_SPEND_REPORTED].astype(bool), S.COL_PROJECT_ID]
     n_reporting, n_projects = reporting.nunique(), df[S.COL_PROJECT_ID].nunique()
     assert 0 < n_reporting < n_projects  # the bundled data has both kinds
-    at = run_app()
-    card = next(m for m in at.metric if m.label == "Delivery ratio")
+    card = next(m for m in landing.metric if m.label == "Delivery ratio")
     assert card.delta == (
         f"on the {n_reporting:,} of {n_projects:,} projects that report spending"
     )

@@ -12,6 +12,7 @@ import random
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -48,6 +49,7 @@ def parsed() -> dict[str, tuple[list[Activity], ParseReport]]:
     return {name: parse_file(RAW / name) for name in BUNDLED}
 
 
+@cache  # three tests read each file; the XML does not change during a run
 def _stdlib_activities(name: str) -> list[ET.Element]:
     """The activities of a trusted bundled file, read with the standard library."""
     return ET.parse(RAW / name).getroot().findall("iati-activity")

@@ -13,6 +13,7 @@ import pytest
 
 from src.portfolio import paths
 from src.portfolio import schema as S
+from src.portfolio.dedupe import DUPLICATE_KEY
 from src.portfolio.imports import import_files, max_upload_bytes, named_bytes
 from src.portfolio.imports.template import (
     TEMPLATE_NAMES,
@@ -150,17 +151,6 @@ def test_each_bundled_iati_file_imports_with_the_known_count(name, count):
     assert list(report.table.columns) == list(S.COLUMNS)
 
 
-def test_the_same_activities_imported_twice_are_duplicates_kept_once():
-    path = paths.IATI_DIR / "unops_41AAA_covid19_2021.xml"
-    report = import_files([path, named_bytes("copy.xml", path.read_bytes())])
-    assert (report.read, report.accepted, report.rejected_count) == (170, 85, 85)
-    dups = [p for p in report.errors if "duplicate identifier" in p.message]
-    assert len(dups) == 85
-    assert all(p.file == "copy.xml" for p in dups)
-    assert len(report.rejected_frame()) == 85
-    assert report.table[S.COL_PROJECT_ID].nunique() == 85
-
-
 def test_a_duplicate_keeps_the_newest_version_by_last_updated():
     def activity(stamp: str, title: str) -> bytes:
         return (
@@ -182,62 +172,6 @@ def test_a_duplicate_keeps_the_newest_version_by_last_updated():
     assert [f.accepted for f in report.files] == [1, 0]
 
 
-def _import_as_before(sources: list) -> tuple:
-    """The import as it was before streaming: every file parsed into a list,
-    the lists merged (newest last-updated wins, first position kept), then one
-    `build_portfolio`. Returns (table, problems, unconverted, as_of, counts).
-    """
-    from src.iati.parser import parse_file
-    from src.portfolio.build import build_portfolio
-    from src.portfolio.dedupe import updated_at as _stamp
-    from src.portfolio.rows import data_date
-
-    problems, chosen, origin, counts = [], {}, {}, []
-    for number, (name, data) in enumerate(sources):
-        acts, rep = parse_file(named_bytes(name, data), file_name=name)
-        origin.update((id(a), number) for a in acts)
-        counts.append(rep.activities_read)
-        for p in rep.problems:
-            sev = "warning" if p.severity == "warning" else "error"
-            problems.append((p.file, None, p.item, p.field, p.message, sev))
-        for act in acts:
-            prev = chosen.get(act.identifier)
-            if prev is None:
-                chosen[act.identifier] = act
-                continue
-            newer = _stamp(act.last_updated) > _stamp(prev.last_updated)
-            keep, drop = (act, prev) if newer else (prev, act)
-            chosen[act.identifier] = keep
-            problems.append(
-                (
-                    drop.source_file,
-                    None,
-                    act.identifier,
-                    "iati-identifier",
-                    f"activity {act.identifier}: duplicate identifier in "
-                    f"{prev.source_file} and {act.source_file}; kept the version "
-                    f"from {keep.source_file} (last updated "
-                    f"{keep.last_updated or 'not given'}), dropped the one from "
-                    f"{drop.source_file} (last updated "
-                    f"{drop.last_updated or 'not given'})",
-                    "error",
-                )
-            )
-    kept = list(chosen.values())
-    as_of = data_date(kept) or date.today()
-    table, build_report, _ = build_portfolio(kept, as_of=as_of)
-    for p in build_report.problems:
-        problems.append((p.file, None, p.item, p.field, p.message, "warning"))
-    accepted = [sum(origin[id(a)] == n for a in kept) for n in range(len(sources))]
-    return (
-        table,
-        problems,
-        build_report.unconverted,
-        as_of,
-        list(zip(counts, accepted, strict=True)),
-    )
-
-
 def _stamped(path, stamp: str) -> bytes:
     """The file with every activity's last-updated-datetime set to `stamp`."""
 
@@ -245,53 +179,70 @@ def _stamped(path, stamp: str) -> bytes:
     return re.sub(rb'last-updated-datetime="[^"]*"', stamp.encode(), data)
 
 
-_BUNDLED = [(p.name, p.read_bytes()) for p in paths.bundled_iati_files()]
 _UNOPS = paths.IATI_DIR / "unops_41AAA_covid19_2021.xml"
 _WHO = paths.IATI_DIR / "who_XM-DAC-928_covid19_2021.xml"
-SAME_AS_BEFORE = {
-    "six bundled files": _BUNDLED,
-    "fixtures": [  # the 0-byte file is refused before parsing: not compared
-        (p.name, p.read_bytes())
-        for p in [
-            *sorted(set(IATI_FIX.glob("*.xml")) - {IATI_FIX / "empty.xml"}),
-            ROOT / "tests/fixtures/portfolio/build_cases.xml",
-        ]
-    ],
-    "bundled twice": _BUNDLED + [(f"copy_{n}", d) for n, d in _BUNDLED[::2]],
-    "newer copies win": [
-        (_UNOPS.name, _UNOPS.read_bytes()),
-        (_WHO.name, _WHO.read_bytes()),
-        ("unops_new.xml", _stamped(_UNOPS, 'last-updated-datetime="2022-01-01"')),
-        ("unops_old.xml", _stamped(_UNOPS, 'last-updated-datetime="2001-01-01"')),
-        ("who_new.xml", _stamped(_WHO, 'last-updated-datetime="2023-02-01T10:00Z"')),
-        ("who_newer.xml", _stamped(_WHO, 'last-updated-datetime="2023-02-01T11:00Z"')),
-    ],
-}
+NEWER_COPIES = [
+    (_UNOPS.name, _UNOPS.read_bytes()),
+    (_WHO.name, _WHO.read_bytes()),
+    ("unops_new.xml", _stamped(_UNOPS, 'last-updated-datetime="2022-01-01"')),
+    ("unops_old.xml", _stamped(_UNOPS, 'last-updated-datetime="2001-01-01"')),
+    ("who_new.xml", _stamped(_WHO, 'last-updated-datetime="2023-02-01T10:00Z"')),
+    ("who_newer.xml", _stamped(_WHO, 'last-updated-datetime="2023-02-01T11:00Z"')),
+]
 
 
-@pytest.mark.parametrize("case", sorted(SAME_AS_BEFORE))
-def test_streaming_import_gives_exactly_what_the_list_import_gave(case):
-    sources = SAME_AS_BEFORE[case]
-    table, problems, unconverted, as_of, counts = _import_as_before(sources)
-    report = import_files([named_bytes(n, d) for n, d in sources])
-    pd.testing.assert_frame_equal(report.table, table)
-    got = [
-        (p.file, p.row, p.item, p.field, p.message, p.severity) for p in report.problems
+def _duplicates_by_file(report) -> dict[str, int]:
+    files = [p.file for p in report.errors if p.key == DUPLICATE_KEY]
+    return {name: files.count(name) for name in dict.fromkeys(files)}
+
+
+def test_bundled_files_with_copies_keep_each_activity_once_from_its_first_file():
+    # The six bundled files share no identifier (85 + 62 + ... = 1,029 distinct
+    # in the XML); a copy of three of them, read after, adds nothing: the
+    # stamps tie and the copy read first is kept.
+    bundled = sorted(paths.bundled_iati_files())
+    copies = [f"copy_{p.name}" for p in bundled[::2]]
+    sources = [
+        *bundled,
+        *(
+            named_bytes(c, p.read_bytes())
+            for c, p in zip(copies, bundled[::2], strict=True)
+        ),
     ]
-    assert got == problems
-    assert report.unconverted == unconverted
-    assert report.as_of == as_of
-    assert [(f.read, f.accepted) for f in report.files] == counts
+    report = import_files(sources)
+    read = [KNOWN_COUNTS[p.name] for p in [*bundled, *bundled[::2]]]
+    kept = read[: len(bundled)] + [0] * len(copies)
+    assert [(f.read, f.accepted) for f in report.files] == list(
+        zip(read, kept, strict=True)
+    )
+    assert (report.read, report.accepted) == (sum(read), sum(kept))
+    assert report.table[S.COL_PROJECT_ID].nunique() == sum(KNOWN_COUNTS.values())
+    assert set(report.table[S.COL_SOURCE_FILE]) == {p.name for p in bundled}
+    dropped = {
+        c: KNOWN_COUNTS[p.name] for c, p in zip(copies, bundled[::2], strict=True)
+    }
+    assert _duplicates_by_file(report) == dropped
+    assert (
+        report.rejected_count == len(report.rejected_frame()) == sum(dropped.values())
+    )
+    first = next(p for p in report.errors if p.key == DUPLICATE_KEY)
+    assert f"kept the version from {bundled[0].name}" in first.message
 
 
 def test_newest_copies_replace_rows_in_the_first_position():
-    report = import_files(
-        [named_bytes(n, d) for n, d in SAME_AS_BEFORE["newer copies win"]]
-    )
+    report = import_files([named_bytes(n, d) for n, d in NEWER_COPIES])
     assert [f.accepted for f in report.files] == [0, 0, 85, 0, 0, 183]
     assert report.as_of == date(2023, 2, 1)
     first = report.table.drop_duplicates(S.COL_PROJECT_ID)[S.COL_SOURCE_FILE]
     assert list(dict.fromkeys(first)) == ["unops_new.xml", "who_newer.xml"]
+    # each dropped copy is listed under its own file: the two originals, the
+    # older UNOPS copy, and the WHO copy a newer one replaced
+    assert _duplicates_by_file(report) == {
+        _UNOPS.name: 85,
+        "unops_old.xml": 85,
+        _WHO.name: 183,
+        "who_new.xml": 183,
+    }
 
 
 def _deep(n: int) -> bytes:

@@ -6,10 +6,12 @@ import csv
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from src.engine.calibration import load_calibration
 from src.engine.calibration.own import MIN_OWN_PROJECTS, NotEnoughProjectsError, fit_own
+from src.engine.calibration.records import records_from_portfolio
 from src.engine.montecarlo import run
 from src.engine.scenario import BASELINE
 from src.portfolio.imports import import_files
@@ -54,16 +56,33 @@ def _write_csv(path, n_closed: int, n_running: int, seed: int = 5) -> None:
         w.writerows(rows)
 
 
-def test_a_csv_of_closed_projects_imports_fits_validates_and_drives_a_scenario(
-    tmp_path,
-):
-    path = tmp_path / "own.csv"
+@pytest.fixture(scope="module")
+def closed_and_running(tmp_path_factory):
+    """60 closed and 20 running projects imported, and the class fitted on them
+    (a fit takes about 20 s; the tests below only read it)."""
+    path = tmp_path_factory.mktemp("own") / "own.csv"
     _write_csv(path, n_closed=60, n_running=20)
     report = import_files([path], as_of=AS_OF)
+    return report, fit_own(report.table, AS_OF)
+
+
+def _same_records(stored, imported) -> None:
+    """The stored dataset gives the fit exactly the records of the import."""
+    pd.testing.assert_frame_equal(
+        records_from_portfolio(stored, AS_OF)[0],
+        records_from_portfolio(imported, AS_OF)[0],
+    )
+
+
+def test_a_csv_of_closed_projects_imports_fits_validates_and_drives_a_scenario(
+    closed_and_running,
+):
+    report, own = closed_and_running
     assert len(report.table) == 80
     store_import(report, "own")
     df, meta = load_dataset("own")
-    own = fit_own(df, date.fromisoformat(meta.as_of))
+    assert date.fromisoformat(meta.as_of) == AS_OF
+    _same_records(df, report.table)  # so `own` is the fit of the stored data
     assert own.projects >= MIN_OWN_PROJECTS
     entry = own.entry
     assert own.check.reference_class == "own"
@@ -119,20 +138,21 @@ def test_the_own_fit_recovers_the_delay_of_closed_projects(tmp_path):
     assert np.exp(dist.mu[0]) == pytest.approx(1.25, rel=0.05)
 
 
-def test_the_cli_simulates_with_the_dataset_own_class(tmp_path, capsys):
+def test_the_cli_simulates_with_the_dataset_own_class(
+    closed_and_running, tmp_path, capsys
+):
     import json
 
     from src.cli.main import main
 
-    path = tmp_path / "own.csv"
-    _write_csv(path, n_closed=40, n_running=10)
-    store_import(import_files([path], as_of=AS_OF), "hist")
+    report, own = closed_and_running
+    store_import(report, "hist")
     scen = tmp_path / "own.json"
     scen.write_text(BASELINE.with_changes(trials=16, reference="own").to_json())
     assert main(["simulate", "--dataset", "hist", "--scenario", str(scen)]) == 2
     assert "has none fitted" in capsys.readouterr().err
     df, meta = load_dataset("hist")
-    own = fit_own(df, AS_OF)
+    _same_records(df, report.table)
     save_own_class("hist", meta.fingerprint, own.entry, own.check.to_dict())
     args = ["simulate", "--dataset", "hist", "--scenario", str(scen), "--json"]
     assert main(args) == 0
