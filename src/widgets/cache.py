@@ -15,7 +15,6 @@ from src.engine.calibration.own import with_own_class
 from src.engine.metrics import SimulationResult
 from src.engine.montecarlo import run
 from src.engine.scenario import Scenario
-from src.engine.sensitivity import assumption_ranges, sensitivity
 from src.engine.work_limits import Check, Deadline
 from src.portfolio.activity_tables import SideTables
 from src.portfolio.dataset_report import DatasetReport
@@ -348,55 +347,7 @@ def own_class(dataset: str):  # noqa: ANN201 - StoredClass | None
     return load_own_class(dataset, meta.fingerprint, actor=principal())
 
 
-def scenario_sensitivity(
-    dataset: str, spec: FilterSpec, token: str, metric: str, check: Check | None = None
-) -> pd.DataFrame:
-    """Tornado swings of a metric (slow: many runs, cached; `check` as in runs)."""
-    version = data_version(dataset)
-    return _scenario_sensitivity(dataset, version, spec, token, metric, check)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _scenario_sensitivity(
-    dataset: str, version: str, spec: FilterSpec, token: str, metric: str, _check
-) -> pd.DataFrame:
-    del version  # part of the cache key only
-    rows, scen, opts = _analysis_inputs(dataset, spec, token)
-    return sensitivity(rows, scen, metric=metric, check=_check, **opts)
-
-
-def _analysis_inputs(
-    dataset: str, spec: FilterSpec, token: str
-) -> tuple[pd.DataFrame, Scenario, dict[str, object]]:
-    """The rows, scenario and run options of a drivers or assumptions analysis."""
-    df, meta = portfolio(dataset)
-    scen = Scenario.from_token(token)
-    opts = {
-        "as_of": date.fromisoformat(meta.as_of),
-        "trials": min(scen.trials, 200),
-        "calibration": calibration(dataset, scen.reference),
-    }
-    return spec.apply(df).reset_index(drop=True), scen, opts
-
-
-def scenario_assumptions(
-    dataset: str, spec: FilterSpec, token: str, check: Check | None = None
-) -> pd.DataFrame:
-    """A scenario's change at each end of each key assumption (cached)."""
-    return _scenario_assumptions(dataset, data_version(dataset), spec, token, check)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _scenario_assumptions(
-    dataset: str, version: str, spec: FilterSpec, token: str, _check
-) -> pd.DataFrame:
-    del version  # part of the cache key only
-    rows, scen, opts = _analysis_inputs(dataset, spec, token)
-    return assumption_ranges(rows, scen, check=_check, **opts)
-
-
 # Clearing the public names clears their caches (the callers clear after an
 # import, a deletion or a new own reference class).
 portfolio.clear = _portfolio.clear  # type: ignore[attr-defined]
 scenario_run.clear = _scenario_run.clear  # type: ignore[attr-defined]
-scenario_sensitivity.clear = _scenario_sensitivity.clear  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ import streamlit as st
 
 from src.engine.calibration.own import closed_projects
 from src.i18n import format_number
-from src.widgets import cache, state
+from src.widgets import analysis_cache, cache, state
 from src.widgets.i18n import current_lang, t
 from src.widgets.model_quality import coverage_table
 from src.widgets.store_health import render_store_error
@@ -86,7 +86,7 @@ def render_own_class() -> None:
         render_store_error(exc)
         return
     cache.scenario_run.clear()
-    cache.scenario_sensitivity.clear()
+    analysis_cache.clear()
     st.rerun()
 
 

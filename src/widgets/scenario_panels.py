@@ -14,7 +14,7 @@ from src.engine.work_limits import Check
 from src.i18n import format_money, format_number
 from src.portfolio.paths import ROOT
 from src.portfolio.summary import by_country
-from src.widgets import cache, model_quality, state
+from src.widgets import analysis_cache, cache, model_quality, state
 from src.widgets import map as worldmap
 from src.widgets import scenario_results as results
 from src.widgets.assumptions import build_assumptions_table
@@ -130,7 +130,7 @@ def render_drivers(ctx: Context, scenario: Scenario) -> None:
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
     with st.spinner(t("scen.drivers_running")):
         swings = bounded(
-            lambda check: cache.scenario_sensitivity(
+            lambda check: analysis_cache.scenario_sensitivity(
                 dataset, ctx.spec, scenario.to_token(), "mean_delay_months", check
             )
         )

@@ -8,7 +8,7 @@ import streamlit as st
 from src.engine.scenario import Scenario
 from src.engine.sensitivity import Robustness, robustness
 from src.presentation.metrics import format_metric
-from src.widgets import cache, state
+from src.widgets import analysis_cache, cache, state
 from src.widgets.bounded import bounded
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, t
@@ -67,7 +67,9 @@ def render_robustness(ctx: Context, scenario: Scenario) -> None:
     token = scenario.to_token()
     with st.spinner(t("rob.running")):
         ranges = bounded(
-            lambda check: cache.scenario_assumptions(dataset, ctx.spec, token, check)
+            lambda check: analysis_cache.scenario_assumptions(
+                dataset, ctx.spec, token, check
+            )
         )
     if ranges is None:
         return
