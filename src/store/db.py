@@ -17,6 +17,7 @@ process first opens the database, never by ``create_all``.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -214,6 +215,26 @@ def database_url() -> str:
     return settings.database_url
 
 
+def _use_wal(cur: sqlite3.Cursor) -> None:
+    """Put the database in WAL mode (kept in the file: once set, only read).
+
+    Switching needs the exclusive lock, and SQLite answers "locked" at once,
+    without the busy timeout, while another process holds the database (its
+    own first connection and migration, when two servers start together):
+    wait for it, as the busy timeout would, then read the mode it set.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+        try:
+            cur.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+        else:
+            return  # what SQLite could set (an in-memory database stays "memory")
+
+
 def _sqlite_setup(engine: Engine) -> None:
     """WAL, busy timeout and BEGIN IMMEDIATE for a SQLite engine."""
 
@@ -223,7 +244,7 @@ def _sqlite_setup(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
-        cur.execute("PRAGMA journal_mode = WAL")
+        _use_wal(cur)
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 

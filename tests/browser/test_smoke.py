@@ -6,6 +6,7 @@ state, never on a sleep: the app's not-running marker, a URL or text change.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 
@@ -203,29 +204,29 @@ def test_moving_a_budget_slider_changes_the_scenario_results(
     summary = page.locator("[data-testid='stAlertContentInfo']").first
     assert "Health" in summary.inner_text()
     # Move the lever's slider from -20% to -40% with the keyboard, one step
-    # (5 points) at a time: each press reruns the results fragment, and a press
-    # made while a run is drawing can be overwritten by it, so the next press
-    # waits until the summary names the value of the previous one.
+    # (5 points) at a time. Each press reruns the results fragment, and a press
+    # made while a run draws can be overwritten by it; so each round reads the
+    # state (the slider's value, the summary, the run) and presses only once
+    # the summary names the slider's value.
     main = page.locator("[data-testid='stMain']")
     slider = main.locator("[data-testid='stSlider'] input[type='range']").first
-    for value in (-25, -30, -35, -40):
-        for attempt in range(3):  # a press lost to a run still drawing is redone
-            slider.focus()
-            page.keyboard.press("ArrowLeft")
-            try:
-                page.wait_for_function(
-                    """(value) => {
-                        const s = document.querySelector(
-                            '[data-testid="stAlertContentInfo"]');
-                        return s && s.innerText.includes(value + '%'); }""",
-                    arg=str(value),
-                    timeout=30_000,
-                )
-                break
-            except PlaywrightTimeout:
-                if attempt == 2:
-                    raise
-        page.wait_for_selector(READY, timeout=60_000)
+    names = """(value) => {
+        const s = document.querySelector('[data-testid="stAlertContentInfo"]');
+        return s && s.innerText.includes(value + '%'); }"""
+    for _ in range(24):
+        wait_ready(page)
+        if "-40%" in summary.inner_text():
+            break
+        now = int(float(slider.input_value()))
+        with contextlib.suppress(PlaywrightTimeout):  # the next round reads again
+            if now > -40 and page.evaluate(names, str(now)):
+                slider.focus()
+                page.keyboard.press("ArrowLeft")
+                page.wait_for_function(names, arg=str(now - 5), timeout=30_000)
+            else:
+                page.wait_for_function(names, arg=str(now), timeout=30_000)
+    else:
+        pytest.fail(f"the slider never reached -40%\n{page_state(page)}")
     page.wait_for_function(
         """(before) => {
             const m = [...document.querySelectorAll('[data-testid="stMetric"]')]

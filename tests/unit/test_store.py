@@ -237,3 +237,30 @@ def test_a_concurrent_rename_and_delete_leave_one_consistent_state():
             assert names == ["renamed"]
             assert SC.load_scenario("renamed") == f'{{"round": {round_}}}'
             SC.delete_scenario("renamed")
+
+
+def test_wal_mode_waits_for_another_process_holding_the_database(tmp_path):
+    # SQLite answers "locked" at once (no busy timeout) to a journal-mode switch
+    # while another connection writes: two servers starting together on a new
+    # file. The switch waits for the lock instead of failing the first save.
+    import sqlite3
+    import threading
+
+    from src.store.db import _use_wal
+
+    path = tmp_path / "fresh.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("CREATE TABLE t (x)")
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO t VALUES (1)")
+    mine = sqlite3.connect(path, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        mine.execute("PRAGMA journal_mode = WAL")  # what the app did before
+    released = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    released.start()
+    _use_wal(mine.cursor())
+    released.join()
+    assert mine.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert mine.execute("SELECT x FROM t").fetchall() == [(1,)]
+    mine.close()
+    other.close()
