@@ -17,7 +17,7 @@ import pytest
 from src.store import db
 from src.store import scenarios as SC
 from src.store.orgs import principal_for
-from tests.browser.conftest import free_port, running_app
+from tests.browser.conftest import READY, free_port, running_app
 from tests.conftest import ROOT
 
 # The mock provider (test-only, third party) uses Authlib APIs Authlib deprecates.
@@ -26,7 +26,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
 
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 WAIT_MS = 120_000
 ORGS_FILE = ROOT / "tests/fixtures/auth/orgs.toml"  # B: a viewer of Ministry B
 

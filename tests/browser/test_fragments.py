@@ -15,10 +15,10 @@ import pytest
 
 from src.engine.scenario import Lever, Scenario
 from src.widgets.state import FILTER_QUERY
+from tests.browser.conftest import READY
 
 pytestmark = pytest.mark.browser
 
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 METRIC = "[data-testid='stMetric']"
 SIDEBAR_KEY = FILTER_QUERY.encode()
 CARD_CHANGED = """([label, before]) => {

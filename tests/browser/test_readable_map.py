@@ -15,7 +15,8 @@ import pytest
 from src.i18n import translate
 from src.portfolio import schema as S
 from src.portfolio.load import load_bundled_portfolio
-from tests.browser.test_smoke import MAP, READY, _map_point, click_until
+from tests.browser.conftest import READY
+from tests.browser.test_smoke import MAP, _map_point, click_until
 
 pytestmark = pytest.mark.browser
 

@@ -18,11 +18,10 @@ from src.i18n import format_money
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.summary import kpis
-from tests.browser.conftest import page_state, wait_ready, wait_until
+from tests.browser.conftest import READY, page_state, wait_ready, wait_until
 
 pytestmark = pytest.mark.browser
 
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 MAP = "[data-testid='stDeckGlJsonChart']"
 # The deck's initial view (src/widgets/map.py: build_portfolio_deck).
 VIEW = {"latitude": 12.0, "longitude": 15.0, "zoom": 1.1}

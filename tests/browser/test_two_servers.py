@@ -18,11 +18,10 @@ from src.engine.scenario import Lever, Scenario
 from src.store import db
 from src.store import scenarios as store
 from tests import postgres as pg
-from tests.browser.conftest import running_app, wait_ready, wait_until
+from tests.browser.conftest import READY, running_app, wait_ready, wait_until
 
 pytestmark = pytest.mark.browser
 
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 SAVE_TAB = "Save and share"
 
 
