@@ -33,7 +33,7 @@ project_widgets.render_facts(rows)
 
 # Money over time
 render_money_over_time(rows, side, where="project")
-project_lists.render_transactions(None if mine is None else mine.transactions)
+project_lists.render_transactions(None if mine is None else mine.transactions, rows)
 
 # Organisations, sectors, places, results, documents
 project_lists.render_lists(None if mine is None else mine.details, rows)

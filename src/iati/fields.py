@@ -261,6 +261,7 @@ def _transaction(elem: Any, ctx: Ctx) -> Transaction | None:
     provider = _org(elem.find("provider-org"), "provider-activity-id", ctx.lang)
     receiver = _org(elem.find("receiver-org"), "receiver-activity-id", ctx.lang)
     channel = elem.find("disbursement-channel")
+    country = elem.find("recipient-country")
     return Transaction(
         type_code,
         when,
@@ -272,6 +273,7 @@ def _transaction(elem: Any, ctx: Ctx) -> Transaction | None:
         receiver_org=receiver,
         channel="" if channel is None else (channel.get("code") or "").strip(),
         aid_type=_dac_aid_type(elem.iterchildren("aid-type")),
+        country="" if country is None else (country.get("code") or "").strip().upper(),
     )
 
 

@@ -88,6 +88,7 @@ class Transaction:
     receiver_org: OrgRef | None = None  # None when no <receiver-org>
     channel: str = ""  # IATI DisbursementChannel code ("" when not given)
     aid_type: str = ""  # <aid-type> code of vocabulary 1 (DAC), "" when none
+    country: str = ""  # <recipient-country> code (ISO alpha-2, upper), "" when none
 
 
 @dataclass(frozen=True)

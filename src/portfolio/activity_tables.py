@@ -131,6 +131,7 @@ def transaction_records(act: Activity, usd: list[float | None]) -> list[Record]:
                 S.TX_COUNTED: counted,
                 S.TX_AID_TYPE: t.aid_type or act.default_aid_type,
                 S.TX_AID_TYPE_FROM: _aid_type_from(t.aid_type, act.default_aid_type),
+                S.TX_COUNTRY: t.country,
                 **_org_columns(t.provider_org, _PROVIDER),
                 **_org_columns(t.receiver_org, _RECEIVER),
             }

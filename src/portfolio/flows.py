@@ -11,18 +11,24 @@ from __future__ import annotations
 import pandas as pd
 
 from src.portfolio import schema as S
+from src.portfolio.country_part import transaction_weights
 
 QUARTER = "quarter"  # "2021-Q1"
 QUARTER_START = "quarter_start"  # first day of the quarter (Timestamp)
 FLOW_COLUMNS: tuple[str, ...] = (QUARTER, QUARTER_START, S.TX_TYPE, S.TX_USD)
 
 
-def quarterly_flows(rows: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
+def quarterly_flows(
+    rows: pd.DataFrame, transactions: pd.DataFrame, *, by_country: bool = False
+) -> pd.DataFrame:
     """USD per quarter and flow type for the projects of `rows`, by country share.
 
     Args:
         rows: portfolio rows (a selection); a project's shares of its rows add.
         transactions: the transactions table.
+        by_country: a view restricted to one country: a transaction naming
+            a recipient country counts in full for it, not at all for another
+            (`country_part.transaction_weights`).
 
     Returns:
         Columns `FLOW_COLUMNS`, one row per (quarter, flow type) with money,
@@ -40,7 +46,7 @@ def quarterly_flows(rows: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFr
     0  2021-Q1                3  75.0
     1  2021-Q1                4  30.0
     """
-    tx = _flows(rows, transactions)
+    tx = _flows(rows, transactions, by_country)
     tx = tx[tx[S.TX_DATE].notna() & tx[S.TX_USD].notna()]
     if tx.empty:
         return pd.DataFrame({c: [] for c in FLOW_COLUMNS})
@@ -59,18 +65,22 @@ def quarterly_flows(rows: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFr
     return grouped[list(FLOW_COLUMNS)].reset_index(drop=True)
 
 
-def undated_usd(rows: pd.DataFrame, transactions: pd.DataFrame) -> float:
+def undated_usd(
+    rows: pd.DataFrame, transactions: pd.DataFrame, *, by_country: bool = False
+) -> float:
     """USD of the rows' flow transactions that carry no date (not in a quarter)."""
-    tx = _flows(rows, transactions)
+    tx = _flows(rows, transactions, by_country)
     return float(tx.loc[tx[S.TX_DATE].isna(), S.TX_USD].sum())
 
 
-def _flows(rows: pd.DataFrame, transactions: pd.DataFrame) -> pd.DataFrame:
+def _flows(
+    rows: pd.DataFrame, transactions: pd.DataFrame, by_country: bool = False
+) -> pd.DataFrame:
     """The rows' commitment/disbursement/expenditure transactions, share-weighted."""
-    shares = rows.groupby(S.COL_PROJECT_ID)[S.COL_COUNTRY_SHARE].sum()
     keep = transactions[S.TX_TYPE].isin(S.FLOW_TYPES) & transactions[
         S.COL_PROJECT_ID
-    ].isin(shares.index)
+    ].isin(rows[S.COL_PROJECT_ID])
     tx = transactions.loc[keep, [S.COL_PROJECT_ID, S.TX_TYPE, S.TX_DATE, S.TX_USD]]
-    weight = tx[S.COL_PROJECT_ID].map(shares).astype(float)
-    return tx.assign(**{S.TX_USD: tx[S.TX_USD] * weight})
+    weight = transaction_weights(rows, transactions.loc[keep], by_country=by_country)
+    tx = tx.assign(**{S.TX_USD: tx[S.TX_USD] * weight.to_numpy()})
+    return tx[weight.to_numpy() > 0] if by_country else tx  # not another's

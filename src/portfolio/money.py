@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from src.portfolio import schema as S
+from src.portfolio.country_part import transaction_weights
 
 OUTGOING_TYPES: tuple[str, ...] = (S.TX_DISBURSEMENT, S.TX_EXPENDITURE)
 INCOMING_TYPES: tuple[str, ...] = ("1", "11", "13")  # funds, commitment, pledge
@@ -133,9 +134,13 @@ _USED = (*_TEXT, S.TX_USD, S.TX_COUNTED)
 
 
 def selected_transactions(
-    rows: pd.DataFrame, transactions: pd.DataFrame
+    rows: pd.DataFrame, transactions: pd.DataFrame, *, by_country: bool = False
 ) -> pd.DataFrame:
     """The transactions of the projects in `rows`, with publisher and weights.
+
+    Each weighs its project's country share in `rows`; `by_country` (a view
+    restricted to one country): one naming another recipient country is left
+    out, one naming the country weighs 1 (`country_part.transaction_weights`).
 
     Returns:
         The transactions columns the indicators use (no dates, values as
@@ -144,11 +149,13 @@ def selected_transactions(
         receiver_category and has_receiver (a receiver name or ref published).
     """
     first = rows.drop_duplicates(S.COL_PROJECT_ID).set_index(S.COL_PROJECT_ID)
-    weight = rows.groupby(S.COL_PROJECT_ID)[S.COL_COUNTRY_SHARE].sum()
-    keep = transactions[S.COL_PROJECT_ID].isin(weight.index)
+    mine = transactions[transactions[S.COL_PROJECT_ID].isin(first.index)]
+    weight = transaction_weights(rows, mine, by_country=by_country).to_numpy()
+    keep = weight > 0 if by_country else np.ones(len(weight), dtype=bool)
     # only the columns used, as plain objects: every indicator filters this
     # frame many times, and row selection on Arrow strings is slow
-    tx = transactions.loc[keep, list(_USED)].astype(dict.fromkeys(_TEXT, object))
+    tx = mine.loc[keep, list(_USED)].astype(dict.fromkeys(_TEXT, object))
+    weight = weight[keep]
     pid = tx[S.COL_PROJECT_ID]
     for col, source in (
         (PUBLISHER, S.COL_AGENCY),
@@ -157,7 +164,7 @@ def selected_transactions(
     ):
         tx[col] = pid.map(first[source].astype(object)).fillna("").astype(object)
     tx[S.COL_HUMANITARIAN] = pid.map(first[S.COL_HUMANITARIAN]).astype(bool)
-    tx[WEIGHT] = pid.map(weight).astype(float)
+    tx[WEIGHT] = weight
     tx[USD_SHARE] = tx[S.TX_USD] * tx[WEIGHT]
     tx[CATEGORY] = tx[S.TX_RECEIVER_TYPE].map(receiver_category).astype(object)
     tx[HAS_RECEIVER] = (tx[S.TX_RECEIVER_REF] != "") | (tx[S.TX_RECEIVER_NAME] != "")

@@ -4,8 +4,11 @@ An activity's incoming transactions name the provider's own activity in
 ``provider-activity-id`` (IATI traceability). Where that activity is in the
 loaded data the chain is walked further up; where it is not, or no id is
 published, the walk stops and says why ("link not published", "not in the
-loaded data"). Pure functions on `money.selected_transactions` tables;
-definitions in docs/INDICATORS.md.
+loaded data"). For a user restricted to one country the walk also stops at a
+link into an activity outside that country ("an activity outside your
+country", `OUTSIDE`): that activity's own links, hops and money are not read,
+only the amount the country's own activity records from it. Pure functions on
+`money.selected_transactions` tables; definitions in docs/INDICATORS.md.
 """
 
 from __future__ import annotations
@@ -23,8 +26,14 @@ ORIGIN = "no_incoming"  # no incoming money published (a donor: the origin)
 WALKED = "walked"  # every link up to the origins is in the loaded data
 NOT_PUBLISHED = "link_not_published"  # an incoming row has no provider-activity-id
 NOT_LOADED = "not_loaded"  # an id is published but that activity is not loaded
-CHAIN_STATUSES: tuple[str, ...] = (ORIGIN, WALKED, NOT_PUBLISHED, NOT_LOADED)
-_WORST = {ORIGIN: 0, WALKED: 1, NOT_LOADED: 2, NOT_PUBLISHED: 3}
+OUTSIDE = "outside_country"  # a restricted view: that activity is another country's
+CHAIN_STATUSES: tuple[str, ...] = (ORIGIN, WALKED, NOT_PUBLISHED, NOT_LOADED, OUTSIDE)
+_WORST = {ORIGIN: 0, WALKED: 1, OUTSIDE: 2, NOT_LOADED: 2, NOT_PUBLISHED: 3}
+
+OUTSIDE_FUNDER = "\x00outside-country"
+"""The funder of money from an activity outside a restricted user's country
+(never a published name: XML text holds no NUL); the UI names it "an activity
+outside your country"."""
 
 DIRECT = "direct"
 POOLED = "pooled"
@@ -97,14 +106,21 @@ def aid_type_coverage(tx: pd.DataFrame) -> AidTypeCoverage:
     )
 
 
-def chains(all_tx: pd.DataFrame, loaded: set[str] | None = None) -> pd.DataFrame:
+def chains(
+    all_tx: pd.DataFrame,
+    loaded: set[str] | None = None,
+    outside: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
     """Hops and chain status of every activity with transactions.
 
     Args:
-        all_tx: `money.selected_transactions` over the whole loaded portfolio.
+        all_tx: `money.selected_transactions` over the whole loaded portfolio
+            (the restricted country's activities, for a restricted view).
         loaded: every loaded activity identifier (those without transactions
             too: a link to one resolves, and it has no incoming money);
             default: the activities of `all_tx`.
+        outside: loaded activities of other countries (a restricted view): a
+            link to one stops the walk there (`OUTSIDE`, one hop).
 
     Returns:
         Indexed by project_id: hops (transfers from the first organisation
@@ -123,7 +139,7 @@ def chains(all_tx: pd.DataFrame, loaded: set[str] | None = None) -> pd.DataFrame
     ):
         parents.setdefault(pid, []).append(link)
     ids = list(pubs.index)
-    memo = _walk(parents, ids, set(ids) | (loaded or set()))
+    memo = _walk(parents, ids, (set(ids) | (loaded or set())) - outside, outside)
     result = [memo[pid] for pid in ids]
     out = pd.DataFrame(result, index=pd.Index(ids, name=S.COL_PROJECT_ID))
     out.columns = ["hops", "status"]
@@ -151,7 +167,10 @@ def _worst(a: str, b: str) -> str:
 
 
 def _walk(
-    parents: dict[str, list[str]], ids: list[str], loaded: set[str]
+    parents: dict[str, list[str]],
+    ids: list[str],
+    loaded: set[str],
+    outside: frozenset[str] = frozenset(),
 ) -> dict[str, tuple[int, str]]:
     """(hops, status) of every loaded activity, walking the links upward.
 
@@ -180,14 +199,18 @@ def _walk(
                 open_.add(pid)
                 stack.extend(todo)
                 continue
-            memo[pid] = _resolve(pid, links, loaded, memo)
+            memo[pid] = _resolve(pid, links, loaded, memo, outside)
             open_.discard(pid)
             stack.pop()
     return memo
 
 
 def _resolve(
-    pid: str, links: list[str], loaded: set[str], memo: dict[str, tuple[int, str]]
+    pid: str,
+    links: list[str],
+    loaded: set[str],
+    memo: dict[str, tuple[int, str]],
+    outside: frozenset[str] = frozenset(),
 ) -> tuple[int, str]:
     """An activity's (hops, status) once its loaded parents are resolved."""
     if not links:
@@ -196,6 +219,8 @@ def _resolve(
     for link in links:
         if not link or link == pid:
             status = _worst(status, NOT_PUBLISHED)
+        elif link in outside:  # not read: another country's activity
+            status = _worst(status, OUTSIDE)
         elif link not in loaded:
             status = _worst(status, NOT_LOADED)
         elif link in memo:  # else: still open, a cycle: the walk stops there
@@ -267,6 +292,24 @@ def hop_counts(tx: pd.DataFrame, chain: pd.DataFrame) -> pd.DataFrame:
     )
     g = table.groupby(["hops", "status"], sort=True)["usd"]
     return g.agg(transactions="size", usd="sum").reset_index()
+
+
+def hide_outside(tx: pd.DataFrame, outside: frozenset[str]) -> pd.DataFrame:
+    """`tx` with the provider of money from an `outside` activity made anonymous.
+
+    The amount stays (it is the selection's own transaction); the provider's
+    name and identifier become `OUTSIDE_FUNDER` and "".
+    """
+    if not outside:
+        return tx
+    hide = tx[S.TX_PROVIDER_ACTIVITY].isin(outside)
+    if not hide.any():
+        return tx
+    out = tx.copy()
+    out.loc[hide, S.TX_PROVIDER_NAME] = OUTSIDE_FUNDER
+    out.loc[hide, S.TX_PROVIDER_REF] = ""
+    out.loc[hide, S.TX_PROVIDER] = OUTSIDE_FUNDER
+    return out
 
 
 FLOW_COLUMNS: tuple[str, ...] = (

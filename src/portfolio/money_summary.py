@@ -69,20 +69,37 @@ class MoneySummary:
 
 
 def money_summary(
-    rows: pd.DataFrame, portfolio: pd.DataFrame, side: SideTables
+    rows: pd.DataFrame,
+    portfolio: pd.DataFrame,
+    side: SideTables,
+    *,
+    outside: frozenset[str] = frozenset(),
+    restricted: bool = False,
 ) -> MoneySummary:
     """The figures of the selection `rows` of `portfolio`.
 
     Args:
         rows: the selected portfolio rows.
-        portfolio: every loaded row (chains are walked over all of it).
+        portfolio: every loaded row the user may see (chains are walked over
+            all of it): a restricted user's country's rows only.
         side: the dataset's transactions and details.
+        outside: the other loaded activities (a restricted view): a chain
+            stops at a link into one (`money_chain.OUTSIDE`); a link to one
+            still counts as linked to a loaded activity.
+        restricted: `rows` and `portfolio` are one country's (a restricted
+            view): transactions naming another country are left out
+            (`country_part`).
     """
-    loaded = set(portfolio[S.COL_PROJECT_ID])
-    every = M.selected_transactions(portfolio, side.transactions)
-    chain = C.chains(every, loaded)
+    seen = set(portfolio[S.COL_PROJECT_ID])
+    loaded = seen | outside
+    every = M.selected_transactions(portfolio, side.transactions, by_country=restricted)
+    chain = C.chains(every, seen, outside - seen)
     whole = len(rows) == len(portfolio) and rows.index.equals(portfolio.index)
-    tx = every if whole else M.selected_transactions(rows, side.transactions)
+    tx = (
+        every
+        if whole
+        else M.selected_transactions(rows, side.transactions, by_country=restricted)
+    )
     humanitarian = tx[tx[S.COL_HUMANITARIAN]]
     return MoneySummary(
         localisation=M.localisation(tx),
@@ -94,7 +111,7 @@ def money_summary(
         implementation=M.implementation(rows, side.details),
         categories=M.by_category(tx),
         hops=C.hop_counts(tx, chain),
-        flows=C.flow_table(tx),
+        flows=C.flow_table(C.hide_outside(tx, outside - seen)),
         publishers=M.per_publisher(tx, loaded),
         fixes=F.fix_list(F.money_fixes(tx), F.implementer_fixes(rows, side.details)),
     )

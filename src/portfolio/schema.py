@@ -216,6 +216,9 @@ TX_CHANNEL = "disbursement_channel"  # IATI DisbursementChannel code
 TX_COUNTED = "counted"
 TX_AID_TYPE = "aid_type"  # DAC aid type (vocabulary 1): the row's, else the default
 TX_AID_TYPE_FROM = "aid_type_from"  # "transaction", "activity" (default) or ""
+# the transaction's own <recipient-country> (ISO alpha-2), "" when it names none
+# (then it is the whole activity's, split by the activity's percentages)
+TX_COUNTRY = "recipient_country"
 TRANSACTION_COLUMNS: tuple[str, ...] = (
     COL_PROJECT_ID,
     TX_TYPE,
@@ -239,6 +242,7 @@ TRANSACTION_COLUMNS: tuple[str, ...] = (
     TX_COUNTED,
     TX_AID_TYPE,
     TX_AID_TYPE_FROM,
+    TX_COUNTRY,
 )
 TX_TEXT_COLUMNS: tuple[str, ...] = tuple(
     c for c in TRANSACTION_COLUMNS if c not in (TX_DATE, TX_VALUE, TX_USD, TX_COUNTED)

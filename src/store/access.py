@@ -37,6 +37,7 @@ from src.store.db import (
     audit,
     datasets,
     get_engine,
+    memberships,
     reference_classes,
     scenarios,
     shares,
@@ -118,6 +119,27 @@ def require_admin(actor: Principal, what: str) -> None:
         raise AccessDenied(what)
 
 
+def require_current(conn: Connection, actor: Principal) -> None:
+    """Refuse a member whose organisation or role changed since `actor` was read.
+
+    One primary-key query in the change's own transaction: an admin's
+    demotion or removal, made on any app server, applies to the member's very
+    next change, even from a session (or a callback) holding the older
+    principal. `LOCAL`, the system and unclaimed users carry no membership.
+    """
+    if not actor.member:
+        return
+    row = conn.execute(
+        select(
+            memberships.c.org_id, memberships.c.role, memberships.c.removed_at
+        ).where(memberships.c.user_key == actor.user)
+    ).first()
+    if row is None or row.removed_at is not None or row.org_id != actor.org:
+        raise AccessDenied("removed")
+    if row.role != actor.role:
+        raise AccessDenied("role_changed", role=row.role)
+
+
 def record(
     conn: Connection,
     actor: Principal,
@@ -127,7 +149,12 @@ def record(
     name: str,
     detail: str = "",
 ) -> None:
-    """Write one audit row (in the caller's transaction)."""
+    """Write one audit row (in the caller's transaction).
+
+    Every change records, so this is where a member's principal is checked
+    against the store (`require_current`): a stale one rolls the change back.
+    """
+    require_current(conn, actor)
     conn.execute(
         insert(audit).values(
             at=datetime.now(UTC),

@@ -158,7 +158,8 @@ org_claims = Table(
 )
 
 # A user's organisation and role (made on first sign-in from `org_claims`;
-# an admin may change the role).
+# an admin may change the role, or remove the member: `removed_at` is set and
+# the claims no longer place them).
 memberships = Table(
     "memberships",
     metadata,
@@ -167,6 +168,7 @@ memberships = Table(
     Column("role", String(16), nullable=False),
     Column("email", String(320), nullable=False),
     Column("created", DateTime(timezone=True), nullable=False),
+    Column("removed_at", DateTime(timezone=True), nullable=True),
 )
 
 # An item ("dataset" / "scenario", by integer key) shared read-only with an org.

@@ -16,14 +16,18 @@ in its organisation; "claim=file" when the file came to name a page-added
 one, which is then the file's), so no extra column is needed.
 
 A claim only places users at their first sign-in: a member keeps their
-organisation and role (`memberships`) until an admin changes the role.
+organisation and role (`memberships`) until an admin changes the role or
+removes the member (`remove_member`: the row is kept with ``removed_at``, so
+no claim places them again). Either applies at once: the app reads the
+member's principal on every run and the store checks it at every change
+(`src.store.access.require_current`).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, delete, insert, select, update
 
@@ -148,7 +152,9 @@ def list_members(actor: Principal) -> list[Member]:
     with get_engine().connect() as conn:
         rows = conn.execute(
             select(memberships)
-            .where(memberships.c.org_id == actor.org)
+            .where(
+                memberships.c.org_id == actor.org, memberships.c.removed_at.is_(None)
+            )
             .order_by(memberships.c.email, memberships.c.user_key)
         ).all()
     return [Member(r.user_key, r.email, r.role, as_utc(r.created)) for r in rows]
@@ -179,12 +185,48 @@ def set_role(actor: Principal, user_key: str, role: str) -> None:
                 .where(
                     memberships.c.user_key == user_key,
                     memberships.c.org_id == actor.org,
+                    memberships.c.removed_at.is_(None),
                 )
                 .values(role=role)
             ).rowcount
             if not done:
                 raise StoreNotFoundError("store.member.not_found", user=user_key)
             record(conn, actor, "role", "member", user_key[:32], user_key[:200], role)
+
+    with_retry(work)
+
+
+@store_boundary
+def remove_member(actor: Principal, user_key: str) -> None:
+    """Remove a member from the actor's organisation (admins), at once.
+
+    The membership is kept with ``removed_at`` set: the claims no longer
+    place the user here, who then sees the bundled and public data only.
+    Their items stay the organisation's. An admin does not remove themself.
+
+    Raises:
+        AccessDenied: not an admin.
+        StoreRefusal: the actor's own membership.
+        StoreNotFoundError: no member of the actor's organisation is `user_key`.
+    """
+    require_admin(actor, "members")
+    if user_key == actor.user:
+        raise StoreRefusal("store.member.own_removal")
+
+    def work() -> None:
+        with get_engine().begin() as conn:
+            done = conn.execute(
+                update(memberships)
+                .where(
+                    memberships.c.user_key == user_key,
+                    memberships.c.org_id == actor.org,
+                    memberships.c.removed_at.is_(None),
+                )
+                .values(removed_at=datetime.now(UTC))
+            ).rowcount
+            if not done:
+                raise StoreNotFoundError("store.member.not_found", user=user_key)
+            record(conn, actor, "remove", "member", user_key[:32], user_key[:200])
 
     with_retry(work)
 

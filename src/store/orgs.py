@@ -25,7 +25,7 @@ import tomllib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, select, update
 
 from src.store.access import record
 from src.store.db import get_engine, memberships, org_claims, organisations, with_retry
@@ -141,9 +141,42 @@ def _candidates(email: str, groups: list[str]) -> list[str]:
     return found + [_clean_claim(f"group:{g}") for g in groups]
 
 
+def _current(conn: Connection, user_key: str) -> Row | None:
+    """The user's membership with its organisation's name and country (one query)."""
+    return conn.execute(
+        select(
+            memberships.c.org_id,
+            memberships.c.role,
+            memberships.c.removed_at,
+            organisations.c.name,
+            organisations.c.country,
+        )
+        .select_from(memberships.outerjoin(organisations))
+        .where(memberships.c.user_key == user_key)
+    ).first()
+
+
+def _as_principal(user_key: str, email: str, row: Row) -> Principal:
+    if row.removed_at is not None:
+        return Principal(user=user_key, org=None, email=email, removed=True)
+    return Principal(
+        user=user_key,
+        org=row.org_id,
+        role=row.role,
+        country=row.country,
+        email=email,
+        org_name=row.name or row.org_id,
+        member=True,
+    )
+
+
 @store_boundary
 def principal_for(user_key: str, email: str, groups: list[str]) -> Principal:
     """The signed-in user as a `Principal` (membership made on first sign-in).
+
+    A member is read in one primary-key query (the app asks on every run, so
+    that a changed role or a removal applies at once); only a first sign-in
+    writes. A removed member stays out: no claim places them again.
 
     Args:
         user_key: a stable id of the user (the ``sub`` claim, else e-mail).
@@ -151,16 +184,19 @@ def principal_for(user_key: str, email: str, groups: list[str]) -> Principal:
         groups: the groups claim's values.
 
     Returns:
-        The principal; with ``org=None`` when no organisation claims the user.
+        The principal; with ``org=None`` when no organisation claims the user
+        (``removed`` when an admin removed them).
     """
+    with get_engine().connect() as conn:
+        row = _current(conn, user_key)
+    if row is not None:
+        return _as_principal(user_key, email, row)
     now = datetime.now(UTC)
 
     def work() -> Principal:
         with get_engine().begin() as conn:
-            member = conn.execute(
-                select(memberships).where(memberships.c.user_key == user_key)
-            ).first()
-            if member is None:
+            row = _current(conn, user_key)  # another server may have made it
+            if row is None:
                 for claim in _candidates(email, groups):
                     match = conn.execute(
                         select(org_claims).where(org_claims.c.claim == claim)
@@ -178,18 +214,8 @@ def principal_for(user_key: str, email: str, groups: list[str]) -> Principal:
                         created=now,
                     )
                 )
-                member = match
-            org = conn.execute(
-                select(organisations).where(organisations.c.id == member.org_id)
-            ).first()
-        return Principal(
-            user=user_key,
-            org=member.org_id,
-            role=member.role,
-            country=org.country if org else None,
-            email=email,
-            org_name=org.name if org else member.org_id,
-        )
+                row = _current(conn, user_key)
+        return _as_principal(user_key, email, row)
 
     return with_retry(work)
 

@@ -21,6 +21,14 @@ set members' roles, map claims to the org                    ✓
 =========================================  ======  =======  =====
 
 An item shared with another organisation (or public) is read-only there.
+
+A signed-in member's principal is read from the store on every run of the app
+(`src.store.orgs.principal_for`: one primary-key query), and every change the
+store records checks it again inside its own transaction
+(`src.store.access.record`): a member an admin demoted or removed loses the
+rights at once, on every app server sharing the database, even in a session
+opened before, and even for a click whose callback still holds the older
+principal.
 """
 
 from __future__ import annotations
@@ -43,6 +51,11 @@ class Principal:
         country: ISO3 code the organisation is restricted to, or None.
         email: for display and the audit trail.
         org_name: the organisation's display name.
+        member: read from a membership (`principal_for`): the store checks
+            at each change that the membership still has this organisation
+            and role. False for `LOCAL`, the system and unclaimed users.
+        removed: an admin removed this user from their organisation (then
+            ``org`` is None).
     """
 
     user: str
@@ -51,6 +64,8 @@ class Principal:
     country: str | None = None
     email: str = ""
     org_name: str = ""
+    member: bool = False
+    removed: bool = False
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:

@@ -60,11 +60,15 @@ def _claims() -> tuple[str, str, list[str]]:
     return key, email, [str(g) for g in groups]
 
 
-def principal() -> Principal:
+def principal(*, fresh: bool = False) -> Principal:
     """The acting user: `LOCAL` without sign-in, else the signed-in user.
 
-    Resolved once per session and user (a role changed by an admin applies
-    at the user's next session).
+    Read from the store once per run of the app (`require_sign_in` asks
+    `fresh`, one primary-key query) and kept for the rest of the run, so a
+    role an admin changed, or a removal, applies from the member's next click
+    on any app server. A callback (which runs before the page, with the
+    previous run's principal) is checked by the store itself: every change
+    re-reads the membership in its transaction (`access.require_current`).
     """
     if not auth_configured():
         return LOCAL
@@ -72,7 +76,7 @@ def principal() -> Principal:
         return Principal(user="anonymous", org=None)
     key, email, groups = _claims()
     kept = st.session_state.get(state.PRINCIPAL)
-    if kept is not None and kept[0] == key:
+    if not fresh and kept is not None and kept[0] == key:
         return kept[1]
     from src.store.orgs import principal_for
 
@@ -109,8 +113,10 @@ def require_sign_in() -> Principal:
             icon=":material/login:",
         )
         st.stop()
-    actor = principal()
+    actor = principal(fresh=True)
     render_user(actor)
+    if actor.removed:
+        st.warning(t("auth.removed"), icon=":material/person_off:")
     return actor
 
 

@@ -16,7 +16,9 @@ from src.engine.metrics import SimulationResult
 from src.engine.montecarlo import run
 from src.engine.scenario import Scenario
 from src.engine.work_limits import Check, Deadline
+from src.portfolio import schema as S
 from src.portfolio.activity_tables import SideTables
+from src.portfolio.country_part import country_rings as _country_rings
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import (
@@ -99,23 +101,39 @@ def _side_tables(dataset: str, version: str) -> SideTables | None:
     return None if Settings.from_env().portfolio_file else load_bundled_side_tables()
 
 
-def money_figures(dataset: str, spec: FilterSpec) -> MoneySummary | None:
+@st.cache_resource(show_spinner=False)
+def country_rings() -> dict:
+    """Every country's boundary rings (`country_part.country_rings`), read once."""
+    return _country_rings()
+
+
+def money_figures(
+    dataset: str, spec: FilterSpec, within: str | None = None
+) -> MoneySummary | None:
     """Follow-the-money figures of a selection; None when no transactions exist.
 
     Chains are walked over every loaded activity, the figures taken on the
-    rows `spec` selects. Cached per (dataset content, filters).
+    rows `spec` selects. For a user restricted to the country `within` (ISO3)
+    the walk stops at a link into another country's activity. Cached per
+    (dataset content, filters, restriction).
     """
-    return _money_figures(dataset, data_version(dataset), spec)
+    return _money_figures(dataset, data_version(dataset), spec, within)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _money_figures(dataset: str, version: str, spec: FilterSpec) -> MoneySummary | None:
+def _money_figures(
+    dataset: str, version: str, spec: FilterSpec, within: str | None
+) -> MoneySummary | None:
     del version  # part of the cache key only
     side = side_tables(dataset)
     if side is None:
         return None
     df, _ = portfolio(dataset)
-    return money_summary(spec.apply(df), df, side)
+    if within is None:
+        return money_summary(spec.apply(df), df, side)
+    mine = FilterSpec(countries=(within,)).apply(df)
+    others = frozenset(df[S.COL_PROJECT_ID]) - frozenset(mine[S.COL_PROJECT_ID])
+    return money_summary(spec.apply(mine), mine, side, outside=others, restricted=True)
 
 
 def result_indicators(dataset: str) -> pd.DataFrame | None:

@@ -11,11 +11,13 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from src.i18n import format_money, translate
+from src.i18n import format_money, format_number, translate
 from src.portfolio import schema as S
 from src.portfolio.activity_tables import SideTables
+from src.portfolio.country_part import country_part
 from src.portfolio.flows import QUARTER, QUARTER_START, quarterly_flows, undated_usd
 from src.widgets import cache, row_cache, state
+from src.widgets.auth import principal
 from src.widgets.charts import localised, render_png_download
 from src.widgets.i18n import current_lang, t
 
@@ -113,10 +115,14 @@ def render_money_over_time(
     if side is None:
         st.info(t("flows.not_published"), icon=":material/receipt_long:")
         return
+    # a restricted view: a multi-country project's part (`country_part`)
+    by_country = principal().country is not None
     if dataset is None:
-        flows, undated = _selection_flows(rows, side)
+        flows, undated = _selection_flows(rows, side, by_country)
     else:
-        flows, undated = row_cache.of_rows(_dataset_flows, rows, dataset, dataset)
+        flows, undated = row_cache.of_rows(
+            _dataset_flows, rows, dataset, dataset, by_country
+        )
     if flows.empty:
         st.info(t("flows.none"), icon=":material/receipt_long:")
         return
@@ -124,6 +130,8 @@ def render_money_over_time(
     key = state.item_key(state.FLOW_CHART, where)
     st.altair_chart(localised(chart), key=key, alt=t("flows.alt"))
     st.caption(t("flows.caption"))
+    if by_country:
+        render_country_part(rows, side.transactions)
     if undated:
         st.caption(t("flows.undated", amount=format_money(undated, lang)))
     with st.expander(t("chart.show_table")):
@@ -131,18 +139,35 @@ def render_money_over_time(
     render_png_download(chart, key=key, name=f"money_over_time_{where}")
 
 
+def render_country_part(rows: pd.DataFrame, transactions: pd.DataFrame) -> None:
+    """How a restricted view cut its multi-country projects (a derived figure)."""
+    part = country_part(rows, transactions)
+    if part.projects:
+        st.caption(
+            t(
+                "flows.country_part",
+                projects=format_number(part.projects, current_lang()),
+                named=format_number(part.named, current_lang()),
+                elsewhere=format_number(part.elsewhere, current_lang()),
+                unnamed=format_number(part.unnamed, current_lang()),
+            )
+        )
+
+
 def _selection_flows(
-    rows: pd.DataFrame, side: SideTables
+    rows: pd.DataFrame, side: SideTables, by_country: bool = False
 ) -> tuple[pd.DataFrame, float]:
     """The rows' quarterly flows and their undated USD."""
     return (
-        quarterly_flows(rows, side.transactions),
-        undated_usd(rows, side.transactions),
+        quarterly_flows(rows, side.transactions, by_country=by_country),
+        undated_usd(rows, side.transactions, by_country=by_country),
     )
 
 
-def _dataset_flows(rows: pd.DataFrame, dataset: str) -> tuple[pd.DataFrame, float]:
+def _dataset_flows(
+    rows: pd.DataFrame, dataset: str, by_country: bool
+) -> tuple[pd.DataFrame, float]:
     side = cache.side_tables(dataset)
     if side is None:  # not reached: the caller checked the dataset has them
         return pd.DataFrame(), 0.0
-    return _selection_flows(rows, side)
+    return _selection_flows(rows, side, by_country)

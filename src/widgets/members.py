@@ -12,7 +12,7 @@ import streamlit as st
 from src.i18n import format_date
 from src.store import members
 from src.store.principal import ROLES
-from src.widgets import state
+from src.widgets import sharing, state
 from src.widgets.auth import auth_configured, principal
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.store_health import error_text
@@ -68,6 +68,18 @@ def _set_role(emails: dict[str, str]) -> None:
     _run("members", lambda: members.set_role(principal(), user, role), done)
 
 
+def _remove_member(user: str, who: str) -> None:
+    """The confirmed removal (`sharing.render_confirm`'s "yes")."""
+    done = t("admin.member_removed", user=md_escape(who))
+    _run("members", lambda: members.remove_member(principal(), user), done)
+
+
+def _ask_remove_member() -> None:
+    user = st.session_state.get(state.ADMIN_MEMBER)
+    if user is not None:
+        sharing.ask_delete("member", user)
+
+
 def _role_label(role: str) -> str:
     return t("auth.role." + role)
 
@@ -114,6 +126,22 @@ def render_members() -> None:
         on_click=_set_role,
         args=({u: m.email or u for u, m in others.items()},),
     )
+    st.button(
+        t("admin.remove_member"),
+        key=state.ADMIN_REMOVE_MEMBER,
+        icon=":material/person_remove:",
+        on_click=_ask_remove_member,
+    )
+    for user, m in others.items():  # draws only the one awaiting confirmation
+        who = m.email or user
+        sharing.render_confirm(
+            "member",
+            user,
+            who,
+            lambda u=user, w=who: _remove_member(u, w),
+            message=t("confirm.remove_member", name=md_escape(who)),
+            yes=t("confirm.remove"),
+        )
 
 
 def _add_claim() -> None:
@@ -128,10 +156,14 @@ def _add_claim() -> None:
     _run("claims", add, t("admin.claim_added", value=md_escape(value.strip())))
 
 
-def _remove_claim() -> None:
+def _ask_remove_claim() -> None:
     claim = st.session_state.get(state.ADMIN_CLAIM_PICK)
-    if claim is None:
-        return
+    if claim is not None:
+        sharing.ask_delete("claim", claim)
+
+
+def _remove_claim(claim: str) -> None:
+    """The confirmed removal (`sharing.render_confirm`'s "yes")."""
     done = t("admin.claim_removed", value=md_escape(claim))
     _run("claims", lambda: members.remove_claim(principal(), claim), done)
 
@@ -184,5 +216,17 @@ def render_claims() -> None:
         key=state.ADMIN_CLAIM_PICK,
     )
     right.button(
-        t("admin.claim_remove"), key=state.ADMIN_CLAIM_REMOVE, on_click=_remove_claim
+        t("admin.claim_remove"),
+        key=state.ADMIN_CLAIM_REMOVE,
+        on_click=_ask_remove_claim,
     )
+    for claim, c in added.items():  # draws only the one awaiting confirmation
+        shown = f"{t('admin.kind.' + c.kind)}: {c.value}"
+        sharing.render_confirm(
+            "claim",
+            claim,
+            shown,
+            lambda k=claim: _remove_claim(k),
+            message=t("confirm.remove_claim", name=md_escape(shown)),
+            yes=t("confirm.remove"),
+        )

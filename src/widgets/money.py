@@ -20,6 +20,7 @@ from src.portfolio.export import to_csv_bytes
 from src.portfolio.filters import FilterSpec
 from src.portfolio.money_summary import MoneySummary
 from src.widgets import cache, state
+from src.widgets.auth import principal
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.layout import card_row
@@ -228,9 +229,11 @@ def build_hops_table(hops: pd.DataFrame, lang: str) -> pd.DataFrame:
 def build_flow_table(flows: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Funder → intermediary → implementer → category, names as published."""
     missing = translate("money.not_published", lang)
+    outside = translate("money.outside_activity", lang)
+    funder = flows["funder"].replace({"": missing, C.OUTSIDE_FUNDER: outside})
     return pd.DataFrame(
         {
-            translate("money.funder", lang): flows["funder"].replace("", missing),
+            translate("money.funder", lang): funder,
             translate("money.intermediary", lang): flows["intermediary"],
             translate("money.implementer", lang): flows["implementer"].replace(
                 "", missing
@@ -287,11 +290,14 @@ def render_follow_the_money(
     lang = current_lang()
     if heading:
         st.subheader(t("money.title"))
-    m = cache.money_figures(dataset, spec)
+    within = principal().country
+    m = cache.money_figures(dataset, spec, within)
     if m is None:
         st.info(t("money.no_transactions"), icon=":material/receipt_long:")
         return
     st.caption(t("money.intro"))
+    if within:  # the walk stops at the country's border (docs/SECURITY.md)
+        st.caption(t("money.restricted_walk"))
     cards = kpi_cards(m, lang)
     for col, (label, value, caption) in zip(card_row(len(cards)), cards, strict=True):
         col.metric(label, value.replace("$", r"\$"), border=True)

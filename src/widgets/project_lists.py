@@ -12,9 +12,18 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from src.i18n import format_date, format_money_full, format_number, translate
+from src.i18n import (
+    format_date,
+    format_money_full,
+    format_number,
+    format_percent,
+    translate,
+)
 from src.portfolio import schema as S
 from src.portfolio.corrections import INCOMING_TYPES
+from src.portfolio.country_part import project_transactions, sites_in
+from src.widgets import cache
+from src.widgets.auth import principal
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.results import render_project_results
 
@@ -142,13 +151,31 @@ def _table_or_note(table: pd.DataFrame, note: str) -> None:
         st.dataframe(table, hide_index=True)
 
 
-def render_transactions(tx: pd.DataFrame | None) -> None:
-    """Every transaction of the project, or why none is shown."""
+def render_transactions(tx: pd.DataFrame | None, rows: pd.DataFrame) -> None:
+    """Every transaction of the project, or why none is shown.
+
+    A user restricted to one country sees a multi-country project's
+    transactions that name the country only; those naming none are the whole
+    project's, counted at the country's share in the chart (`country_part`).
+    """
     st.subheader(t("project.transactions"))
     if tx is None:
         st.info(t("flows.not_published"), icon=":material/receipt_long:")
         return
-    _table_or_note(build_transaction_table(tx, current_lang()), t("project.no_tx"))
+    lang = current_lang()
+    if principal().country is not None:
+        share = float(rows[S.COL_COUNTRY_SHARE].sum())
+        iso2 = str(rows.iloc[0][S.COL_COUNTRY_ISO2])
+        tx, hidden = project_transactions(tx, iso2=iso2, share=share)
+        if hidden:
+            st.caption(
+                t(
+                    "project.tx_country_part",
+                    n=format_number(hidden, lang),
+                    share=format_percent(share, lang, 1),
+                )
+            )
+    _table_or_note(build_transaction_table(tx, lang), t("project.no_tx"))
 
 
 def render_lists(details: pd.DataFrame | None, rows: pd.DataFrame) -> None:
@@ -165,6 +192,9 @@ def render_lists(details: pd.DataFrame | None, rows: pd.DataFrame) -> None:
     st.caption(t("project.sdgs", tags=", ".join(sdgs) or "–"))
     st.subheader(t("project.locations"))
     points = _of(details, "location")
+    country = principal().country
+    if country is not None and not points.empty:  # never another country's sites
+        points = points[sites_in(points, country, cache.country_rings())]
     if points.empty:
         st.caption(t("project.no_locations"))
     else:

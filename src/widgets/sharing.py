@@ -37,14 +37,25 @@ def _cancelled() -> None:
     st.session_state.pop(state.CONFIRM, None)
 
 
-def render_confirm(kind: str, item: str, name: str, delete: Callable[[], None]) -> None:
+def render_confirm(
+    kind: str,
+    item: str,
+    name: str,
+    delete: Callable[[], None],
+    *,
+    message: str | None = None,
+    yes: str | None = None,
+) -> None:
     """The confirmation of a pending deletion of `item` (nothing otherwise).
 
     Args:
-        kind: "dataset" or "scenario".
-        item: its public id.
+        kind: "dataset" or "scenario" (or "member", "claim": any removal).
+        item: its public id (or the member's user key, the claim).
         name: its name (shown escaped).
         delete: does the deletion (the store refuses what the user may not do).
+        message: the question, if not "restorable for 30 days" (translated,
+            with `name` already escaped in it).
+        yes: the confirming button's label, if not "Yes, delete".
     """
     refused = st.session_state.pop(state.CONFIRM_ERROR, None)
     if refused:
@@ -52,18 +63,18 @@ def render_confirm(kind: str, item: str, name: str, delete: Callable[[], None]) 
     if st.session_state.get(state.CONFIRM) != (kind, item):
         return
     st.warning(
-        t("confirm.delete", name=md_escape(name), days=access.RESTORE_DAYS),
+        message or t("confirm.delete", name=md_escape(name), days=access.RESTORE_DAYS),
         icon=":material/delete:",
     )
-    yes, no = st.columns(2)
-    yes.button(
-        t("confirm.yes"),
+    left, right = st.columns(2)
+    left.button(
+        yes or t("confirm.yes"),
         key=state.CONFIRM_YES,
         type="primary",
         on_click=_confirmed,
         args=(delete,),
     )
-    no.button(t("confirm.no"), key=state.CONFIRM_NO, on_click=_cancelled)
+    right.button(t("confirm.no"), key=state.CONFIRM_NO, on_click=_cancelled)
 
 
 def _set_public(kind: str, item: str, key: str) -> None:

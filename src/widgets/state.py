@@ -194,6 +194,7 @@ SCEN_RENAME_ERROR = "scen.rename.error"  # a refused rename's message, shown onc
 ADMIN_MEMBER = "admin.member"
 ADMIN_ROLE = "admin.role"
 ADMIN_SET_ROLE = "admin.set_role"
+ADMIN_REMOVE_MEMBER = "admin.remove_member"
 ADMIN_CLAIM_KIND = "admin.claim_kind"
 ADMIN_CLAIM_VALUE = "admin.claim_value"
 ADMIN_CLAIM_ROLE = "admin.claim_role"

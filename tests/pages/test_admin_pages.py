@@ -134,7 +134,18 @@ def test_an_admin_adds_and_removes_a_claim_and_file_claims_stay_read_only():
     ]
     assert at.selectbox(key=state.ADMIN_CLAIM_PICK).options == ["group: field-team"]
     at.button(key=state.ADMIN_CLAIM_REMOVE).click().run()
+    # asked first, like every deletion: nothing removed, nothing audited yet
+    [ask] = [w.value for w in at.warning if "Remove the claim" in w.value]
+    assert r"group: field\-team" in ask
+    assert "field-team" in list(at.dataframe[1].value["Value"])
+    assert list(at.dataframe[-1].value["Action"])[0] == "claim+"
+    at.button(key=state.CONFIRM_NO).click().run()  # cancelled: still there
+    assert not [w for w in at.warning if "Remove the claim" in w.value]
+    assert at.selectbox(key=state.ADMIN_CLAIM_PICK).options == ["group: field-team"]
+    at.button(key=state.ADMIN_CLAIM_REMOVE).click().run()
+    at.button(key=state.CONFIRM_YES).click().run()
     assert not at.exception
+    assert any("no longer places new users" in s.value for s in at.success)
     assert orgs.principal_for("fay", "fay@x.example", ["field-team"]).org is None
     trail = at.dataframe[-1].value
     assert list(trail["Action"])[:2] == ["claim-", "claim+"]

@@ -4,9 +4,16 @@ which of the organisations file and the page wins, audit rows."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
-from src.store import access, members, orgs
-from src.store.errors import AccessDenied, store_message
+from src.store import access, db, members, orgs
+from src.store import scenarios as SC
+from src.store.errors import (
+    AccessDenied,
+    StoreNotFoundError,
+    StoreRefusal,
+    store_message,
+)
 from tests.unit.test_store_access import ORGS
 
 
@@ -157,3 +164,67 @@ def test_a_page_claim_the_file_comes_to_name_becomes_the_files(admin):
     )
     orgs.load_orgs(ORGS)  # and the file dropping it removes it
     assert "c.example" not in {c.claim for c in members.list_claims(admin)}
+
+
+def test_a_demoted_members_older_principal_is_refused_and_a_fresh_read_has_the_role(
+    admin, analyst
+):
+    members.set_role(admin, analyst.user, "viewer")
+    with pytest.raises(AccessDenied) as refused:
+        SC.save_scenario("plan", "{}", "fp", actor=analyst)  # held from before
+    assert refused.value.reason == "role_changed"
+    assert "changed your role to viewer" in store_message(refused.value, "en")
+    assert SC.list_scenarios(actor=admin) == []  # rolled back, nothing saved
+    fresh = orgs.principal_for(analyst.user, "ana@a.example", [])
+    assert (fresh.org, fresh.role, fresh.member) == ("ngo-a", "viewer", True)
+    with pytest.raises(AccessDenied) as refused:
+        SC.save_scenario("plan", "{}", "fp", actor=fresh)
+    assert refused.value.reason == "create"
+
+
+def test_a_removed_member_is_out_at_once_and_no_claim_places_them_again(admin, analyst):
+    members.remove_member(admin, analyst.user)
+    with pytest.raises(AccessDenied) as refused:
+        SC.save_scenario("plan", "{}", "fp", actor=analyst)
+    assert refused.value.reason == "removed"
+    again = orgs.principal_for(analyst.user, "ana@a.example", [])  # domain matches
+    assert (again.org, again.removed, again.member) == (None, True, False)
+    assert [m.user for m in members.list_members(admin)] == ["sub-1"]
+    [row] = [r for r in access.audit_trail(admin) if r.action == "remove"]
+    assert (row.user, row.name) == ("sub-1", "sub-2")
+    with pytest.raises(StoreNotFoundError):  # not a member any more
+        members.remove_member(admin, analyst.user)
+    with pytest.raises(StoreNotFoundError):
+        members.set_role(admin, analyst.user, "admin")
+    # another user of the same domain is still placed by the claim
+    assert orgs.principal_for("sub-9", "new@a.example", []).org == "ngo-a"
+
+
+def test_only_another_admin_removes_a_member(admin, analyst):
+    with pytest.raises(StoreRefusal) as refused:
+        members.remove_member(admin, admin.user)
+    assert refused.value.key == "store.member.own_removal"
+    with pytest.raises(AccessDenied):
+        members.remove_member(analyst, admin.user)
+    bob = orgs.principal_for("sub-4", "ps@b.example", [])
+    with pytest.raises(StoreNotFoundError):  # another organisation's member
+        members.remove_member(bob, analyst.user)
+    assert orgs.principal_for(analyst.user, "ana@a.example", []).org == "ngo-a"
+
+
+def test_a_members_principal_is_read_in_one_query(analyst):
+    seen: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # noqa: ANN001
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    engine = db.get_engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        again = orgs.principal_for(analyst.user, "ana@a.example", [])
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert again == analyst
+    assert len(seen) == 1
+    assert "memberships.user_key =" in seen[0]  # the primary key
