@@ -118,8 +118,37 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (Linux /proc)."""
+    tree = [pid]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                for child in (task / "children").read_text().split():
+                    tree += process_tree(int(child))
+    return tree
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the processes `pids` so far (Linux /proc)."""
+    total = 0
+    for p in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(procs) -> tuple[list[float], float]:  # noqa: ANN001
+    """CPU seconds so far: each server's, and the load generator's (the rest)."""
+    servers = [process_tree(proc.pid) for proc in procs]
+    everything = cpu_seconds(process_tree(os.getpid()))
+    per_server = [cpu_seconds(tree) for tree in servers]
+    return per_server, everything - sum(per_server)
+
+
 class Stats:
-    """Timings (s) and errors per step, confirmed saves."""
+    """Timings (s) and errors per step, confirmed saves, CPU used."""
 
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = defaultdict(list)
@@ -127,6 +156,9 @@ class Stats:
         self.messages: list[str] = []
         self.saved: list[str] = []
         self.current: dict[int, str] = {}
+        self.wall = 0.0
+        self.server_cpu: list[float] = []
+        self.generator_cpu = 0.0
 
 
 async def user_loop(user, uid: int, stats: Stats, args, deadline: float) -> None:  # noqa: ANN001
@@ -196,7 +228,8 @@ async def load(urls, procs, args, token: str):  # noqa: ANN001
             def make_user(url: str, uid: int):  # noqa: ANN202
                 return load_protocol.ProtocolUser(url, uid, token, args.timeout)
 
-        deadline = time.monotonic() + args.duration
+        start, (servers0, generator0) = time.monotonic(), cpu_split(procs)
+        deadline = start + args.duration
         tasks = [
             user_loop(make_user(urls[uid % len(urls)], uid), uid, stats, args, deadline)
             for uid in range(args.users)
@@ -206,6 +239,10 @@ async def load(urls, procs, args, token: str):  # noqa: ANN001
         await asyncio.gather(*tasks)
         stop.set()
         await sampler
+        servers1, generator1 = cpu_split(procs)  # before the browsers close
+        stats.wall = time.monotonic() - start
+        stats.server_cpu = [b - a for a, b in zip(servers0, servers1, strict=True)]
+        stats.generator_cpu = generator1 - generator0
     return stats, series
 
 
@@ -236,6 +273,13 @@ def report(label: str, stats: Stats, series, database: str) -> None:  # noqa: AN
             f"end {mbs[-1]:.0f}; mean of 1st half {statistics.mean(mbs[:half]):.0f}"
             f", 2nd half {statistics.mean(mbs[half:] or mbs):.0f} ({len(mbs)} samples)"
         )
+    servers = ", ".join(
+        f"server {i + 1} {cpu:.1f} s" for i, cpu in enumerate(stats.server_cpu)
+    )
+    print(
+        f"CPU over the {stats.wall:.0f} s of load ({os.cpu_count()} cores): "
+        f"{servers}; load generator {stats.generator_cpu:.1f} s"
+    )
     engine = create_engine(database)
     with engine.connect() as conn:
         rows = [r[0] for r in conn.execute(text("SELECT name FROM scenarios"))]

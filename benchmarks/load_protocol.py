@@ -14,10 +14,12 @@ widget value this session set is sent again with each rerun (the browser sends
 them all); a button's trigger only once. The query string follows the
 ``page_info_changed`` messages, as the browser's address bar does.
 
-Not done (the server's side does not depend on it): no reference caching of
-repeated messages (the browser sends ``cached_message_hashes``, here every
-message is sent in full: more bytes per rerun than a browser gets), no static
-JavaScript downloads, no media fetches.
+Like the browser, the session keeps the messages the server marks cacheable
+(elements of 10 kB or more) and lists their hashes in each ``rerun_script``;
+the server then sends a reference (``ref_hash``) instead of an unchanged
+element, and the session reads it from its cache. Not done (the server's work
+does not depend on it): no static JavaScript downloads, no media fetches, no
+expiry of cached messages (a session lasts one page here).
 
 A rerun's time runs from sending the ``BackMsg`` to the ``script_finished`` of
 a complete run (a run stopped early by ``st.rerun`` does not count as the end).
@@ -93,6 +95,7 @@ class Session:
         self.page_hash = ""
         self.widgets: dict[str, Widget] = {}  # user key -> widget
         self.values: dict[str, WidgetState] = {}  # widget id -> value set here
+        self.cache: dict[str, ForwardMsg] = {}  # hash -> cacheable message
         self.run: Run | None = None
         self._ws = None
         self._reader: asyncio.Task | None = None
@@ -138,6 +141,7 @@ class Session:
         client.context_info.timezone = "UTC"
         client.context_info.timezone_offset = 0
         client.widget_states.widgets.extend(self.values.values())
+        client.cached_message_hashes.extend(self.cache)
         self.run = run = Run()
         await self._ws.send(msg.SerializeToString())
         # The browser resets a trigger (a button press) once it has been sent.
@@ -197,10 +201,19 @@ class Session:
             self.run.done.set_exception(ProtocolError(f"connection lost: {reason}"))
 
     def _handle(self, msg: ForwardMsg, size: int) -> None:
-        kind = msg.WhichOneof("type")
         run = self.run
         if run is not None:
             run.bytes += size
+        if msg.WhichOneof("type") == "ref_hash":
+            cached = self.cache.get(msg.ref_hash)
+            if cached is None:
+                if run is not None:
+                    run.exceptions.append(f"unknown cached message {msg.ref_hash}")
+                return
+            msg = cached
+        elif msg.metadata.cacheable:
+            self.cache[msg.hash] = msg
+        kind = msg.WhichOneof("type")
         if kind == "delta":
             self._delta(msg.delta, run)
         elif kind == "new_session":

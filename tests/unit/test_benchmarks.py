@@ -6,10 +6,12 @@ imports (e.g. tests/browser/conftest.py) breaks it silently.
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -21,32 +23,47 @@ STEP_LINE = re.compile(
 )
 
 
+# Runs each benchmark as `python benchmarks/bench_X.py --help` would, one after
+# another in one process (their imports, pandas and streamlit, loaded once).
+HELP_DRIVER = """
+import contextlib, io, json, runpy, sys, traceback
+results = {}
+for path in sys.argv[1:]:
+    out = io.StringIO()
+    sys.argv = [path, "--help"]
+    try:
+        with contextlib.redirect_stdout(out):
+            runpy.run_path(path, run_name="__main__")
+        code = "returned without exiting"
+    except SystemExit as exc:
+        code = exc.code or 0
+    except BaseException:
+        code = traceback.format_exc(limit=-3)
+    results[path] = [code, out.getvalue()]
+print(json.dumps(results))
+"""
+
+
 def test_every_benchmark_imports_and_answers_help():
-    """`python benchmarks/bench_X.py --help` prints a usage line and exits 0."""
+    """Each benchmarks/bench_*.py imports and prints its usage for --help (exit 0)."""
     assert len(BENCHMARKS) >= 10
-    procs = {
-        path.name: subprocess.Popen(
-            [sys.executable, str(path), "--help"],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for path in BENCHMARKS
-    }  # all at once: mostly imports, 1–7 s each
-    failures = []
-    for name, proc in procs.items():
-        try:
-            out, err = proc.communicate(timeout=120)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            out, err = proc.communicate()
-            failures.append(f"{name}: no answer to --help in 120 s")
-            continue
-        if proc.returncode != 0 or not out.startswith("usage: "):
-            tail = "\n".join(err.strip().splitlines()[-3:])
-            failures.append(f"{name}: exit {proc.returncode}\n{tail}")
+    proc = subprocess.run(
+        [sys.executable, "-c", HELP_DRIVER, *map(str, BENCHMARKS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout.splitlines()[-1])
+    failures = [
+        f"{Path(path).name}: {code}"
+        for path, (code, out) in results.items()
+        if code != 0 or not out.startswith("usage: ")
+    ]
     assert not failures, "\n".join(failures)
+    assert sorted(results) == sorted(map(str, BENCHMARKS))
 
 
 def test_load_test_tiny_run(tmp_path):
