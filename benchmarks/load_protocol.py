@@ -39,6 +39,8 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from streamlit.runtime.state.common import user_key_from_element_id
+from websockets.asyncio.client import connect
+from websockets.exceptions import WebSocketException
 
 from src.i18n import translate
 from src.widgets import state
@@ -104,8 +106,6 @@ class Session:
         """Load the page as a browser does; return its first complete run."""
         for path in ("/", "/_stcore/health", "/_stcore/host-config"):
             await asyncio.to_thread(_get, self.base + path, timeout)
-        from websockets.asyncio.client import connect
-
         self._ws = await connect(
             "ws" + self.base.removeprefix("http") + "/_stcore/stream",
             subprotocols=["streamlit"],
@@ -274,7 +274,7 @@ class ProtocolUser:
     step (down in odd rounds, up in even ones), save under ``load-<uid>-<n>``.
     """
 
-    ERRORS = (ProtocolError, OSError, TimeoutError)
+    ERRORS = (ProtocolError, WebSocketException, OSError, TimeoutError)
 
     def __init__(self, base: str, uid: int, token: str, timeout: float):
         self.base, self.uid, self.token, self.timeout = base, uid, token, timeout
