@@ -9,6 +9,7 @@ trials each, baseline and scenario). Prints each step and the end-to-end total.
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -31,6 +32,7 @@ def step(label: str, fn):
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     df, meta = step("import + load portfolio (cached)", load_bundled_portfolio)
     print(f"{'  (since process start)':<52} {time.perf_counter() - START:6.2f} s")
     spec = FilterSpec()

@@ -7,6 +7,7 @@ their ratio, and peak Python memory of the build (tracemalloc).
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -33,6 +34,7 @@ def timed(fn, repeat: int = 3) -> float:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
     files = bundled_iati_files()
     size_mb = sum(f.stat().st_size for f in files) / 1e6
     build_s = timed(lambda: build_from_files(files))

@@ -1,30 +1,42 @@
-"""Load test: N simulated users in real browsers against 1 and 2 app servers.
+"""Load test: N simulated users against 1 and 2 app servers.
 
 Run: .venv/bin/python benchmarks/bench_load.py [--users 20] [--duration 120]
-     [--config one two]
+     [--config one two] [--client protocol|browser] [--think 3 8]
 
 Each configuration starts its app servers (`python dashboard.py`, localhost
-only, each with its own data folder) on one fresh schema of a PostgreSQL
-server: APP_BENCH_POSTGRES_URL, else APP_TEST_POSTGRES_URL (set by .ci/run),
-else a throwaway cluster started with the machine's PostgreSQL binaries
-(tests/postgres.py). Users are Playwright contexts of one Debian Chromium,
-spread over the servers (sticky: a user stays on its server, as behind a proxy
-with sticky sessions). Each user loops, until the time is up:
+only, each with its own data folder) on one fresh database: by default a fresh
+schema of a PostgreSQL server (APP_BENCH_POSTGRES_URL, else APP_TEST_POSTGRES_URL
+set by .ci/run, else a throwaway cluster started with the machine's PostgreSQL
+binaries, tests/postgres.py); with --database sqlite one SQLite file the
+servers share. Users are spread over the servers (sticky: a user stays on its
+server, as behind a proxy with sticky sessions) and arrive one every --ramp
+seconds. Each user loops, until the time is up (or --rounds rounds):
 
-1. open the overview (navigation until its script run has finished, KPIs shown),
+1. open the overview (until its script run has finished, KPIs shown),
 2. change a sidebar filter (a sector),
 3. open the Scenarios page with a one-lever scenario (200 trials),
 4. move the lever (slider, one step),
-5. save the scenario under a new name (``load-<user>-<n>``).
+5. save the scenario under a new name (``load-<user>-<n>``), with the page's
+   own Save button (the app's save, not the store's function),
 
-"Rerun" times (2, 4, 5) run from the action to the end of the script run it
-caused, read in the page from Streamlit's script-state attribute (a
-MutationObserver's timestamps, not polling). Printed per configuration: p50 and
-p95 of each step, errors (an exception element, a timeout, a refused save),
-each server's RSS over time, and the saved scenarios checked against the
-database (lost: confirmed in the browser but not stored; duplicated: a name
-stored twice; unconfirmed: stored but never confirmed). Stops by itself: no
-step starts after --duration, and every wait is bounded (180 s).
+thinking between two steps for a random time in --think (seconds, seeded by
+--seed and the user's number; default 3 to 8 s).
+
+Clients (--client): ``protocol`` (default, benchmarks/load_protocol.py) speaks
+Streamlit's websocket protocol as a browser tab does, without drawing: cheap,
+so the figures measure the servers. ``browser`` (benchmarks/load_browser.py)
+drives a Playwright context of Debian's Chromium per user: the README's
+figures of 2026-12-01 (``--client browser --think 0 0``), where the browsers
+took most of the servers' CPU.
+
+Rerun times (2, 4, 5) run from the action (the rerun request sent) to the end
+of the script run it caused; page opens (1, 3) from the request for the page.
+Printed per configuration: p50 and p95 of each step, errors (an exception
+shown, a timeout, a refused save, a lost connection), each server's RSS over
+time, and the saved scenarios checked against the database (lost: confirmed in
+the page but not stored; duplicated: a name stored twice; unconfirmed: stored
+but never confirmed). Stops by itself: no step starts after --duration, and
+every wait is bounded (--timeout, 180 s).
 """
 
 from __future__ import annotations
@@ -33,6 +45,7 @@ import argparse
 import asyncio
 import contextlib
 import os
+import random
 import shutil
 import statistics
 import subprocess
@@ -46,53 +59,37 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import load_browser, load_protocol  # noqa: E402
 from tests import postgres as pg  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM_ARGS,
     SERVER_OPTIONS,
-    _free_port,
     chromium_path,
+    free_port,
 )
 from tests.conftest import seed_data_dir  # noqa: E402
 
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
-STEP_TIMEOUT_MS = 180_000
 STEPS = ("open overview", "filter change", "open scenarios", "lever move", "save")
-
-# Timestamps of every script-state change, from the first byte of each page.
-OBSERVER = """
-window.__runs = [];
-new MutationObserver((changes) => {
-  for (const c of changes) {
-    window.__runs.push([performance.now(),
-                        c.target.getAttribute('data-test-script-state')]);
-  }
-}).observe(document, {attributes: true, subtree: true,
-                      attributeFilter: ['data-test-script-state']});
-"""
-# Milliseconds from t0 to the end of the first run that started after t0.
-RUN_DONE = """(t0) => {
-  const ev = (window.__runs || []).filter((e) => e[0] >= t0);
-  const i = ev.findIndex((e) => e[1] === 'running');
-  if (i < 0) return false;
-  const j = ev.findIndex((e, k) => k > i && e[1] === 'notRunning');
-  return j < 0 ? false : Math.max(ev[j][0] - t0, 0.001);
-}"""
 
 
 def start_server(data_dir: Path, database: str) -> tuple[subprocess.Popen, str]:
     """`python dashboard.py` on a free localhost port, on `database`."""
     seed_data_dir(data_dir)
-    port = _free_port()
+    port = free_port()
     log = (data_dir / "server.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "dashboard.py"), *SERVER_OPTIONS,
-         "--server.port", str(port)],
+        [
+            sys.executable,
+            str(ROOT / "dashboard.py"),
+            *SERVER_OPTIONS,
+            "--server.port",
+            str(port),
+        ],
         cwd=ROOT,
-        env={**os.environ, "APP_DATA_DIR": str(data_dir),
-             "APP_DATABASE_URL": database},
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        env={**os.environ, "APP_DATA_DIR": str(data_dir), "APP_DATABASE_URL": database},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and proc.poll() is None:
@@ -121,8 +118,37 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and all its descendants (Linux /proc)."""
+    tree = [pid]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                for child in (task / "children").read_text().split():
+                    tree += process_tree(int(child))
+    return tree
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of the processes `pids` so far (Linux /proc)."""
+    total = 0
+    for p in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(procs) -> tuple[list[float], float]:  # noqa: ANN001
+    """CPU seconds so far: each server's, and the load generator's (the rest)."""
+    servers = [process_tree(proc.pid) for proc in procs]
+    everything = cpu_seconds(process_tree(os.getpid()))
+    per_server = [cpu_seconds(tree) for tree in servers]
+    return per_server, everything - sum(per_server)
+
+
 class Stats:
-    """Timings (s) and errors per step, confirmed saves."""
+    """Timings (s) and errors per step, confirmed saves, CPU used."""
 
     def __init__(self) -> None:
         self.times: dict[str, list[float]] = defaultdict(list)
@@ -130,144 +156,93 @@ class Stats:
         self.messages: list[str] = []
         self.saved: list[str] = []
         self.current: dict[int, str] = {}
+        self.wall = 0.0
+        self.server_cpu: list[float] = []
+        self.generator_cpu = 0.0
 
 
-async def timed_run(page, action) -> float:  # noqa: ANN001
-    """Seconds from `action` to the end of the script run it caused."""
-    t0 = await page.evaluate("performance.now()")
-    await action()
-    done = await page.wait_for_function(RUN_DONE, arg=t0, timeout=STEP_TIMEOUT_MS)
-    return (await done.json_value()) / 1000
+async def user_loop(user, uid: int, stats: Stats, args, deadline: float) -> None:  # noqa: ANN001
+    """Rounds of the five steps until the deadline (or --rounds), with think time."""
+    rng = random.Random(f"{args.seed}-{uid}")
+    await asyncio.sleep(uid * args.ramp)  # users arrive one after another
+    async with user:
+        n = 0
+        while time.monotonic() < deadline and (not args.rounds or n < args.rounds):
+            n += 1
+            try:
+                for step, run_step in user.steps(n).items():
+                    if time.monotonic() >= deadline:
+                        break
+                    stats.current[uid] = step
+                    stats.times[step].append(await run_step())
+                    pause = min(rng.uniform(*args.think), deadline - time.monotonic())
+                    await asyncio.sleep(max(0.0, pause))
+            except user.ERRORS as exc:
+                step = stats.current[uid]
+                stats.errors[step] += 1
+                stats.messages.append(f"user {uid} {step}: {str(exc).splitlines()[0]}")
+    stats.saved.extend(user.saved)
 
 
-async def timed_goto(page, url: str) -> float:  # noqa: ANN001
-    start = time.perf_counter()
-    await page.goto(url, timeout=STEP_TIMEOUT_MS, wait_until="commit")
-    await page.wait_for_selector(READY, timeout=STEP_TIMEOUT_MS)
-    await page.wait_for_selector("[data-testid='stMetric']", timeout=STEP_TIMEOUT_MS)
-    return time.perf_counter() - start
-
-
-async def pick_sector(page, n: int) -> None:  # noqa: ANN001
-    """Open the sidebar's first multiselect (sectors) and choose option `n`."""
-    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']")
-    options = page.get_by_role("option")
-    for _ in range(10):  # a rerun may redraw the box and swallow the click
-        await box.first.click()
-        with contextlib.suppress(Exception):
-            await options.first.wait_for(timeout=3_000)
-            break
-    count = await options.count()
-    await options.nth(n % max(count, 1)).click()
-
-
-async def one_round(page, base: str, uid: int, n: int, token: str,
-                    stats: Stats, deadline: float) -> None:  # fmt: skip
-    """The five steps once; a step is not started after the deadline."""
-    slider = page.locator(
-        "[data-testid='stMain'] [data-testid='stSlider'] input[type='range']"
-    ).first
-    name = f"load-{uid:02d}-{n:03d}"
-    name_box = page.get_by_label("Scenario name", exact=True)
-    save = page.get_by_role("button", name="Save", exact=True)
-
-    async def nudge() -> None:
-        await slider.focus()
-        await page.keyboard.press("ArrowLeft" if n % 2 else "ArrowRight")
-
-    async def save_it() -> float:
-        await page.get_by_role("tab", name="Save and share").click()
-        await name_box.fill(name)
-        await timed_run(page, lambda: name_box.press("Enter"))
-        took = await timed_run(page, save.click)
-        main = await page.locator("[data-testid='stMain']").inner_text()
-        if f"Saved as “{name}”" not in main:
-            raise RuntimeError(f"save of {name} not confirmed")
-        stats.saved.append(name)
-        return took
-
-    async def change_filter() -> float:
-        took = await timed_run(page, lambda: pick_sector(page, uid + n))
-        await page.keyboard.press("Escape")
-        return took
-
-    steps = {
-        "open overview": lambda: timed_goto(page, base + "/"),
-        "filter change": change_filter,
-        "open scenarios": lambda: timed_goto(
-            page, f"{base}/scenarios?scenario={token}"
-        ),
-        "lever move": lambda: timed_run(page, nudge),
-        "save": save_it,
-    }
-    for step, run_step in steps.items():
-        if time.monotonic() >= deadline:
-            return
-        stats.current[uid] = step
-        stats.times[step].append(await run_step())
-        if await page.locator("[data-testid='stException']").count():
-            raise RuntimeError("an exception is shown")
-
-
-async def one_user(browser, base: str, uid: int, deadline: float, token: str,
-                   stats: Stats, delay: float) -> None:  # fmt: skip
-    """One simulated user: rounds of the five steps until the deadline."""
-    from playwright.async_api import Error as PlaywrightError
-
-    await asyncio.sleep(delay)  # users arrive one after another (ramp-up)
-    context = await browser.new_context(viewport={"width": 1400, "height": 1400})
-    await context.add_init_script(OBSERVER)
-    page = await context.new_page()
-    n = 0
-    while time.monotonic() < deadline:
-        n += 1
-        try:
-            await one_round(page, base, uid, n, token, stats, deadline)
-        except (PlaywrightError, RuntimeError) as exc:
-            step = stats.current[uid]
-            stats.errors[step] += 1
-            stats.messages.append(f"user {uid} {step}: {str(exc).splitlines()[0]}")
-    await context.close()
-
-
-async def sample_memory(procs, until: float, series) -> None:  # noqa: ANN001
-    while time.monotonic() < until:
+async def sample_memory(procs, stop: asyncio.Event, series) -> None:  # noqa: ANN001
+    """Each server's RSS every 2 s, and once more when `stop` is set."""
+    while True:
         for i, proc in enumerate(procs):
             series[i].append((time.monotonic(), rss_mb(proc.pid)))
-        await asyncio.sleep(2)
+        if stop.is_set():
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 2)
 
 
-NO_WEBGL = ["--disable-webgl", "--disable-3d-apis"]
-"""The map is drawn by each user's own machine; here 20 software-GL map draws
-would compete with the servers for the same two cores."""
+async def warm_up(urls: list[str], token: str, timeout: float) -> None:
+    """Each server's first runs (bundled cache read, first charts), not timed."""
+    for url in urls:
+        for page, query in (("", ""), ("scenarios", f"scenario={token}")):
+            session = load_protocol.Session(url, page, query)
+            try:
+                await session.open(timeout)
+            finally:
+                await session.close()
 
 
 async def load(urls, procs, args, token: str):  # noqa: ANN001
-    from playwright.async_api import async_playwright
-
     stats = Stats()
     series: dict[int, list[tuple[float, float]]] = defaultdict(list)
-    extra = [] if args.webgl else NO_WEBGL
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(
-            executable_path=chromium_path(), args=[*CHROMIUM_ARGS, *extra]
-        )
-        warm = await browser.new_page()
-        for url in urls:  # first run of each server (bundled cache read)
-            await warm.goto(f"{url}/scenarios?scenario={token}", timeout=180_000)
-            await warm.wait_for_selector(READY, timeout=180_000)
-        await warm.close()
-        deadline = time.monotonic() + args.duration
-        tasks = [
-            one_user(
-                browser, urls[uid % len(urls)], uid, deadline, token, stats,
-                uid * args.ramp,
+    await warm_up(urls, token, args.timeout)
+    async with contextlib.AsyncExitStack() as stack:
+        if args.client == "browser":
+            from playwright.async_api import async_playwright
+
+            pw = await stack.enter_async_context(async_playwright())
+            extra = [] if args.webgl else load_browser.NO_WEBGL
+            browser = await pw.chromium.launch(
+                executable_path=chromium_path(), args=[*CHROMIUM_ARGS, *extra]
             )
+            stack.push_async_callback(browser.close)
+
+            def make_user(url: str, uid: int):  # noqa: ANN202
+                return load_browser.BrowserUser(browser, url, uid, token, args.timeout)
+        else:
+
+            def make_user(url: str, uid: int):  # noqa: ANN202
+                return load_protocol.ProtocolUser(url, uid, token, args.timeout)
+
+        start, (servers0, generator0) = time.monotonic(), cpu_split(procs)
+        deadline = start + args.duration
+        tasks = [
+            user_loop(make_user(urls[uid % len(urls)], uid), uid, stats, args, deadline)
             for uid in range(args.users)
-        ]  # fmt: skip
-        sampler = sample_memory(procs, deadline + 5, series)
-        await asyncio.gather(*tasks, sampler)
-        await browser.close()
+        ]
+        stop = asyncio.Event()
+        sampler = asyncio.create_task(sample_memory(procs, stop, series))
+        await asyncio.gather(*tasks)
+        stop.set()
+        await sampler
+        servers1, generator1 = cpu_split(procs)  # before the browsers close
+        stats.wall = time.monotonic() - start
+        stats.server_cpu = [b - a for a, b in zip(servers0, servers1, strict=True)]
+        stats.generator_cpu = generator1 - generator0
     return stats, series
 
 
@@ -292,12 +267,19 @@ def report(label: str, stats: Stats, series, database: str) -> None:  # noqa: AN
         )
     for i, points in sorted(series.items()):
         mbs = [mb for _, mb in points]
-        half = len(mbs) // 2
+        half = max(len(mbs) // 2, 1)
         print(
             f"server {i + 1} RSS MiB: start {mbs[0]:.0f}, max {max(mbs):.0f}, "
             f"end {mbs[-1]:.0f}; mean of 1st half {statistics.mean(mbs[:half]):.0f}"
-            f", 2nd half {statistics.mean(mbs[half:]):.0f} ({len(mbs)} samples)"
+            f", 2nd half {statistics.mean(mbs[half:] or mbs):.0f} ({len(mbs)} samples)"
         )
+    servers = ", ".join(
+        f"server {i + 1} {cpu:.1f} s" for i, cpu in enumerate(stats.server_cpu)
+    )
+    print(
+        f"CPU over the {stats.wall:.0f} s of load ({os.cpu_count()} cores): "
+        f"{servers}; load generator {stats.generator_cpu:.1f} s"
+    )
     engine = create_engine(database)
     with engine.connect() as conn:
         rows = [r[0] for r in conn.execute(text("SELECT name FROM scenarios"))]
@@ -320,29 +302,95 @@ def postgres_server() -> contextlib.AbstractContextManager[str]:
     return contextlib.nullcontext(url) if url else pg.throwaway_cluster()
 
 
-def main() -> None:
+@contextlib.contextmanager
+def databases(kind: str, tmp: Path):
+    """A function giving each configuration a fresh, empty database (its URL)."""
+    if kind == "sqlite":
+        yield lambda config: contextlib.nullcontext(f"sqlite:///{tmp / f'{config}.db'}")
+        return
+    with postgres_server() as server:
+        yield lambda config: pg.fresh_schema(server)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
     parser.add_argument("--duration", type=float, default=120.0, help="seconds")
-    parser.add_argument("--config", nargs="+", default=["one", "two"])
+    parser.add_argument(
+        "--config",
+        nargs="+",
+        default=["one", "two"],
+        choices=["one", "two"],
+        help="one server, two servers",
+    )
+    parser.add_argument(
+        "--client",
+        choices=["protocol", "browser"],
+        default="protocol",
+        help="Streamlit's websocket protocol (default), or "
+        "a headless Chromium per user",
+    )
+    parser.add_argument(
+        "--think",
+        type=float,
+        nargs=2,
+        default=[3.0, 8.0],
+        metavar=("LOW", "HIGH"),
+        help="seconds a user waits between two steps, drawn "
+        "uniformly (default 3 8; 0 0: none)",
+    )
+    parser.add_argument("--seed", type=int, default=1, help="of the think times")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=0,
+        help="stop each user after this many rounds (default 0: until --duration)",
+    )
+    parser.add_argument(
+        "--database",
+        choices=["postgresql", "sqlite"],
+        default="postgresql",
+        help="the servers' shared database (default PostgreSQL)",
+    )
     parser.add_argument(
         "--ramp", type=float, default=3.0, help="seconds between users' arrivals"
     )
     parser.add_argument(
-        "--webgl", action="store_true", help="let the browsers draw the map"
+        "--timeout", type=float, default=180.0, help="bound of every wait, seconds"
     )
-    args = parser.parse_args()
-    if not chromium_path():
+    parser.add_argument(
+        "--webgl", action="store_true", help="browser client: draw the map"
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="put the servers' data folders and logs (and the SQLite files) "
+        "in DIR and keep them (default: a temporary folder, removed)",
+    )
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = parse_args()
+    if args.client == "browser" and not chromium_path():
         raise SystemExit("needs Debian's chromium (apt-get install chromium)")
     from src.engine.scenario import Lever, Scenario
 
     token = Scenario(levers=(Lever("budget", -20),), trials=200).to_token()
-    tmp = Path(tempfile.mkdtemp(prefix="bench-load-"))
-    with postgres_server() as server:
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="bench-load-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    client = args.client + (
+        f" (map drawing {'on' if args.webgl else 'off'})"
+        if args.client == "browser"
+        else ""
+    )
+    with databases(args.database, tmp) as fresh_database:
         for config in args.config:
             n_servers = {"one": 1, "two": 2}[config]
-            with pg.fresh_schema(server) as database:
+            with fresh_database(config) as database:
                 procs, urls = [], []
+                load_start = os.getloadavg()[0]
                 try:
                     for i in range(n_servers):
                         proc, url = start_server(tmp / f"{config}-{i}", database)
@@ -354,12 +402,18 @@ def main() -> None:
                         proc.terminate()
                         proc.wait(timeout=20)
                 label = (
-                    f"{args.users} users, {n_servers} server(s) on one PostgreSQL, "
-                    f"{args.duration:.0f} s, one arrival every {args.ramp:g} s, "
-                    f"map drawing {'on' if args.webgl else 'off'}"
+                    f"{args.users} users, {n_servers} server(s) on one "
+                    f"{args.database} database, {args.duration:.0f} s, one arrival "
+                    f"every {args.ramp:g} s, think {args.think[0]:g}-"
+                    f"{args.think[1]:g} s, client {client}"
                 )
                 report(label, stats, series, database)
-    shutil.rmtree(tmp, ignore_errors=True)
+                print(
+                    f"load average (1 min): {load_start:.1f} at the start, "
+                    f"{os.getloadavg()[0]:.1f} at the end"
+                )
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
