@@ -13,7 +13,7 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
+from tests.browser.conftest import READY
 
 # Timestamps of every script-state change, from the first byte of each page.
 OBSERVER = """

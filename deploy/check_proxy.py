@@ -14,6 +14,7 @@ saves a scenario that the other server lists. Everything stops at the end.
 
 from __future__ import annotations
 
+import argparse
 import http.cookiejar
 import shutil
 import subprocess
@@ -27,9 +28,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_load import READY, postgres_server, start_server  # noqa: E402
+from benchmarks.bench_load import postgres_server, start_server  # noqa: E402
 from tests import postgres as pg  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, _free_port, chromium_path  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM_ARGS,
+    READY,
+    chromium_path,
+    free_port,
+)
 
 WRAPPER = """daemon off;
 worker_processes 1;
@@ -67,6 +73,7 @@ def check(label: str, ok: bool) -> bool:
 
 def main() -> int:  # noqa: PLR0915 - one scripted check, read top to bottom
     """Run the checks; 0 when all pass."""
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists() or not chromium_path():
         raise SystemExit("needs nginx (apt-get install nginx-light) and chromium")
@@ -77,7 +84,7 @@ def main() -> int:  # noqa: PLR0915 - one scripted check, read top to bottom
             *(start_server(tmp / f"app{i}", database) for i in range(2)), strict=True
         )
         ports = [int(u.rsplit(":", 1)[1]) for u in urls]
-        proxy_port = _free_port()
+        proxy_port = free_port()
         (tmp / "portfolio.conf").write_text(site_config(proxy_port, ports))
         (tmp / "nginx.conf").write_text(WRAPPER.format(tmp=tmp))
         test = subprocess.run(

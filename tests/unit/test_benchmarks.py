@@ -15,7 +15,11 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-BENCHMARKS = sorted((ROOT / "benchmarks").glob("bench_*.py"))
+# The benchmarks, and the deployment's proxy check (it reuses the load test's servers).
+BENCHMARKS = [
+    *sorted((ROOT / "benchmarks").glob("bench_*.py")),
+    ROOT / "deploy" / "check_proxy.py",
+]
 STEPS = ("open overview", "filter change", "open scenarios", "lever move", "save")
 STEP_LINE = re.compile(
     r"^(?P<step>[a-z ]+?)\s+(?P<n>\d+)\s+(?P<p50>\d+\.\d\d)\s+(?P<p95>\d+\.\d\d)"
