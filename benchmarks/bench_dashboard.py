@@ -16,8 +16,9 @@ with Playwright and prints, each the median of `--rounds` measurements:
 - lever move: on /scenarios with a budget lever (-20 %, then -30 %, ... so
   that no run is cached), one step of its slider (keyboard) -> the "Funding
   gap" card shows the new run and the run has finished;
-- with --baseline DIR: the first render and filter change of another checkout
-  (e.g. the commit before a change), in the same rounds;
+- with --baseline DIR: the same figures of another checkout (e.g. the commit
+  before a change; its servers get the same data and environment), in the
+  same rounds, and its fresh-server link alternating with this checkout's;
 - shared link: a new server process (caches on disk as a restarted deployment
   has them), then opening /scenarios?scenario=... -> the result cards shown.
 
@@ -159,9 +160,9 @@ def lever_move(browser, url: str) -> float:
     return elapsed
 
 
-def shared_link(browser, env: dict[str, str]) -> float:
+def shared_link(browser, env: dict[str, str], root: Path = ROOT) -> float:
     """A fresh server process, then the time from opening the link to results."""
-    proc, url = start(ROOT / "dashboard.py", env)
+    proc, url = start(root / "dashboard.py", env, cwd=root)
     try:
         page = _page(browser)
         start_t = time.perf_counter()
@@ -213,23 +214,28 @@ def report(found: dict[str, list[float]]) -> None:
             f"({median(found[label]) / bare:.1f}x of the medians)"
         )
     targets = [
-        ("render: dashboard, bundled", None, 2.0),
-        ("filter change: bundled", 0.4, None),
-        ("filter change: synthetic", 1.5, None),
-        ("lever move: bundled", 1.0, None),
-        ("shared /scenarios link, fresh server", 5.0, None),
-    ]
+        ("render: dashboard, bundled", "render: baseline dashboard", None, 2.0),
+        ("filter change: bundled", "filter change: baseline, bundled", 0.4, None),
+        ("filter change: synthetic", "filter change: baseline, synth", 1.5, None),
+        ("lever move: bundled", "lever move: baseline", 1.0, None),
+        ("shared /scenarios link, fresh server", "shared /scenarios link, base",
+         5.0, None),
+    ]  # fmt: skip
     print("\ntarget check (issue #12)")
-    for prefix, seconds, ratio in targets:
+    for prefix, base_prefix, seconds, ratio in targets:
         label = next((k for k in found if k.startswith(prefix)), None)
         if label is None:
             continue
+        base = next((k for k in found if k.startswith(base_prefix)), None)
         if ratio is not None:
             value, limit, unit = median(ratios[label]), ratio, "x"
+            was = median(ratios[base]) if base else None
         else:
             value, limit, unit = median(found[label]), seconds, " s"
+            was = median(found[base]) if base else None
         verdict = "met" if value <= limit else "NOT met"
-        print(f"  {prefix:<38} {value:5.2f}{unit} <= {limit}{unit}: {verdict}")
+        before = f" (baseline {was:.2f}{unit})" if was is not None else ""
+        print(f"  {prefix:<38} {value:5.2f}{unit} <= {limit}{unit}: {verdict}{before}")
 
 
 def main() -> None:
@@ -261,6 +267,7 @@ def main() -> None:
         cwd=ROOT, check=True, env={**os.environ, "APP_DATA_DIR": str(tmp)},
     )  # fmt: skip
     env = {"APP_DATA_DIR": str(tmp)}
+    print(f"load average at the start {os.getloadavg()[0]:.1f}", flush=True)
     servers = [
         start(bare, {}),
         start(ROOT / "dashboard.py", env),
@@ -269,10 +276,13 @@ def main() -> None:
     (_, bare_url), (_, app_url), (_, syn_url) = servers
     n = f"{args.synthetic:,}"
     baseline: dict[str, Callable[[], float]] = {}
-    if args.baseline:
-        root = args.baseline.resolve()
+    root = args.baseline.resolve() if args.baseline else None
+    if root:
         servers.append(start(root / "dashboard.py", env, cwd=root))
         base_url = servers[-1][1]
+        syn_env = {**env, "PORTFOLIO_FILE": str(synth)}
+        servers.append(start(root / "dashboard.py", syn_env, cwd=root))
+        base_syn_url = servers[-1][1]
         baseline = {
             "render: baseline dashboard, bundled": lambda: first_render(
                 browser, base_url
@@ -280,6 +290,10 @@ def main() -> None:
             "filter change: baseline, bundled": lambda: filter_change(
                 browser, base_url
             ),
+            f"filter change: baseline, synthetic {n}": lambda: filter_change(
+                browser, base_syn_url
+            ),
+            "lever move: baseline, bundled": lambda: lever_move(browser, base_url),
         }
     try:
         with sync_playwright() as pw:
@@ -304,15 +318,20 @@ def main() -> None:
                     **baseline,
                 },
             )
-            found["shared /scenarios link, fresh server"] = [
-                shared_link(browser, env) for _ in range(args.rounds)
-            ]
+            link, base_link = "shared /scenarios link, fresh server", []
+            found[link] = []
+            for _ in range(args.rounds):  # alternately, as the other steps
+                found[link].append(shared_link(browser, env))
+                if root:
+                    base_link.append(shared_link(browser, env, root))
+            if root:
+                found["shared /scenarios link, baseline, fresh server"] = base_link
             browser.close()
     finally:
         for proc, _ in servers:
             stop(proc)
     load = os.getloadavg()
-    print(f"\nmachine: {os.cpu_count()} CPUs, load average {load[0]:.1f}")
+    print(f"\nmachine: {os.cpu_count()} CPUs, load average at the end {load[0]:.1f}")
     report(found)
 
 

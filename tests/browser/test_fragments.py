@@ -1,4 +1,4 @@
-"""A lever move reruns only its fragment, not the whole page.
+"""A lever move or a map control reruns only its fragment, not the whole page.
 
 How it is seen from outside: every run of the whole page sends the sidebar's
 widgets again, and their messages carry the widget keys (here the search box's,
@@ -86,5 +86,41 @@ def test_a_lever_move_reruns_the_results_not_the_page(app_url, page):
     sidebar.locator("[data-testid='stMultiSelect']").first.click()
     page.get_by_role("option", name="Health", exact=True).click()
     page.wait_for_function(CARD_CHANGED, arg=["Funding gap", before], timeout=60_000)
+    page.wait_for_selector(READY, timeout=60_000)
+    assert frames.sent_sidebar()
+
+
+def _legend_title(page, title: str):
+    """The map legend's title (bold, under the map) reading `title`."""
+    return page.locator("[data-testid='stMarkdown'] b").filter(has_text=title).first
+
+
+def test_a_map_control_reruns_the_map_not_the_page(app_url, page):
+    frames = Frames(page)
+    page.goto(app_url)
+    page.wait_for_selector(READY, timeout=60_000)
+    page.wait_for_selector("[data-testid='stDeckGlJsonChart']", timeout=60_000)
+    _legend_title(page, "Budget").wait_for(timeout=60_000)
+    assert frames.sent_sidebar()  # the first run drew the whole page
+
+    for label, metric in (
+        ("Number of projects", "projects"),
+        ("Country risk (INFORM)", "risk"),
+    ):
+        frames.mark()
+        page.get_by_role("radio", name=label, exact=True).check(force=True)
+        _legend_title(page, label).wait_for(timeout=60_000)  # the map redrawn
+        page.wait_for_selector(READY, timeout=60_000)
+        assert frames.received, f"no message recorded after choosing {label}"
+        assert not frames.sent_sidebar(), f"choosing {label} reran the whole page"
+        assert f"metric={metric}" in page.url  # mirrored in the URL
+
+    # Control: a sidebar filter reruns the whole page, and the check sees it.
+    before = _card(page, "Total budget")
+    frames.mark()
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.locator("[data-testid='stMultiSelect']").first.click()
+    page.get_by_role("option", name="Health", exact=True).click()
+    page.wait_for_function(CARD_CHANGED, arg=["Total budget", before], timeout=60_000)
     page.wait_for_selector(READY, timeout=60_000)
     assert frames.sent_sidebar()
