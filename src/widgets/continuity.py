@@ -25,7 +25,9 @@ from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, labeller, t
 from src.widgets.layout import card_row
+from src.widgets.map_points import shorten
 from src.widgets.scenario_editor import FAST_TRIALS, open_in_scenarios
+from src.widgets.url_state import mirror_choice, seed_choice
 
 RUNWAY_ROWS = 40  # the Gantt shows the projects ending soonest
 TITLE_CHARS = 45
@@ -85,13 +87,14 @@ def render_cliff_scenario(
 ) -> None:
     """Buttons opening the Scenarios page with the cliff as a lever."""
     lang = current_lang()
+    seed_choice(state.CONT_HORIZON, state.URL_CONT_HORIZON, C.HORIZONS, C.HORIZONS[0])
     months = st.segmented_control(
         t("cont.horizon"),
         list(C.HORIZONS),
         format_func=lambda m: translate("cont.months", lang, months=m),
-        default=C.HORIZONS[0],
         key=state.CONT_HORIZON,
     )
+    mirror_choice(state.URL_CONT_HORIZON, months, C.HORIZONS[0])
     months = int(months or C.HORIZONS[0])
     n = len(cliff_projects(rows, budgets, as_of, months))
     if n == 0:
@@ -164,7 +167,7 @@ def build_new_vs_continuing(table: pd.DataFrame, lang: str) -> alt.Chart:
         .encode(
             x=alt.X("year:O", title=t("cont.year")),
             y=alt.Y("value_m:Q", stack=True, title=t("chart.budget_musd")),
-            color=alt.Color("series:N", title=None),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=320)),
             tooltip=[
                 alt.Tooltip("year:O", title=t("cont.year")),
                 alt.Tooltip("series:N", title=t("cont.series")),
@@ -174,10 +177,31 @@ def build_new_vs_continuing(table: pd.DataFrame, lang: str) -> alt.Chart:
     )
 
 
+def runway_labels(titles: pd.Series) -> list[str]:
+    """The Gantt's row labels: titles cut to TITLE_CHARS, repeats numbered.
+
+    >>> runway_labels(pd.Series(["Goats", "Goats", "Water"]))
+    ['Goats', 'Goats (2)', 'Water']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for title in titles:
+        short = shorten(str(title), TITLE_CHARS)
+        seen[short] = seen.get(short, 0) + 1
+        out.append(short if seen[short] == 1 else f"{short} ({seen[short]})")
+    return out
+
+
 def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
-    """A Gantt of the runway: planned start to end, coloured by cliff horizon."""
+    """A Gantt of the runway: planned start to end, coloured by cliff horizon.
+
+    Rows are named by the project's title (the full one in the tooltip), in
+    the table's order (planned end first).
+    """
+    labels = runway_labels(table[S.COL_TITLE])
     data = table.assign(
-        label=[str(x)[:TITLE_CHARS] for x in table[S.COL_TITLE]],
+        label=[str(x) for x in table[S.COL_TITLE]],
+        row=labels,
         status=[
             t("cont.status.funded")
             if f
@@ -197,12 +221,16 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
             x=alt.X(f"{S.COL_START}:T", title=None),
             x2=f"{S.COL_END}:T",
             y=alt.Y(
-                f"{S.COL_PROJECT_ID}:N",
-                sort=list(data[S.COL_PROJECT_ID]),
+                "row:N",
+                sort=labels,
                 title=None,
-                axis=alt.Axis(labelExpr="''", ticks=False),
+                axis=alt.Axis(labelLimit=320, ticks=False),
             ),
-            color=alt.Color("status:N", title=t("cont.status")),
+            color=alt.Color(
+                "status:N",
+                title=t("cont.status"),
+                legend=alt.Legend(labelLimit=320, titleLimit=320),
+            ),
             tooltip=[
                 alt.Tooltip("label:N", title=t("col.title")),
                 alt.Tooltip(f"{S.COL_AGENCY}:N", title=t("coord.col.actor")),

@@ -12,9 +12,11 @@ from src.portfolio import overlap as O
 from src.portfolio import schema as S
 from src.portfolio.activity_tables import SideTables
 from src.portfolio.export import to_csv_bytes
+from src.portfolio.sectors import dac3_names
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.url_state import mirror_choice, seed_choice
 
 
 def _names(df: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -67,8 +69,9 @@ def render_country_table(df: pd.DataFrame) -> None:
     st.subheader(t("coord.countries"))
     st.caption(t("coord.countries_note"))
     table = build_country_table(df, lang)
-    money = st.column_config.NumberColumn(format="%,.0f")
-    st.dataframe(table, hide_index=True, column_config={t("col.budget_usd"): money})
+    st.dataframe(
+        table, hide_index=True, column_config={t("col.budget_usd"): MONEY_COLUMN}
+    )
     st.download_button(
         t("table.download"),
         data=lambda: to_csv_bytes(table),
@@ -78,17 +81,35 @@ def render_country_table(df: pd.DataFrame) -> None:
     )
 
 
+MONEY_COLUMN = st.column_config.NumberColumn(format="%,.0f")  # as the project table
+HEATMAP_ROW_PX = 36  # one actor's row: the axes take their own room beside it
+
+
+def sector_label(sector: str) -> str:
+    """A sector group's translated name, or a DAC 3-digit code with its name."""
+    if sector in S.ALL_SECTOR_GROUPS:
+        return t("sector." + sector)
+    name = dac3_names().get(sector)
+    return f"{sector} {name}" if name else sector
+
+
 def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
-    """Actors × sectors: colour is budget, the number is projects."""
+    """Actors × sectors: colour is budget, the number is projects.
+
+    The height is a step per actor (not a total): with a total, the rotated
+    sector labels took the plot's room and the rows collapsed to a few pixels.
+    """
     data = www.assign(
         budget_text=[format_money(v, lang) for v in www["budget_usd"]],
-        sector_label=[
-            t("sector." + s) if s in S.ALL_SECTOR_GROUPS else s for s in www["sector"]
-        ],
+        sector_label=[sector_label(s) for s in www["sector"]],
     )
     base = alt.Chart(data).encode(
-        x=alt.X("sector_label:N", title=t("col.sector"), axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("actor:N", title=t("coord.col.actor"), axis=alt.Axis(labelLimit=260)),
+        x=alt.X(
+            "sector_label:N",
+            title=t("col.sector"),
+            axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False),
+        ),
+        y=alt.Y("actor:N", title=None, axis=alt.Axis(labelLimit=300)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
@@ -104,7 +125,7 @@ def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
         ],
     )
     labels = base.mark_text(color="black").encode(text="projects:Q")
-    return (cells + labels).properties(height=max(120, 40 * www["actor"].nunique()))
+    return (cells + labels).properties(height=alt.Step(HEATMAP_ROW_PX))
 
 
 def render_country_detail(
@@ -119,13 +140,15 @@ def render_country_detail(
             all aid (the significance rule) is measured on it.
     """
     lang = current_lang()
+    levels = list(C.SECTOR_LEVELS)
+    seed_choice(state.COORD_LEVEL, state.URL_COORD_LEVEL, levels, levels[0])
     level = st.segmented_control(
         t("coord.level"),
-        ["group", "dac3"],
+        levels,
         format_func=lambda v: t("coord.level." + v),
-        default="group",
         key=state.COORD_LEVEL,
     )
+    mirror_choice(state.URL_COORD_LEVEL, level, levels[0])
     www = C.who_does_what_where(rows, level=level or "group")
     if www.empty:
         st.info(t("country.no_projects"))
@@ -135,7 +158,9 @@ def render_country_detail(
         key=state.COORD_HEATMAP,
         alt=t("coord.heatmap_alt", country=md_escape(iso3)),
     )
-    conc = C.concentration(rows, by=(S.COL_COUNTRY, "sector"))
+    # The table follows the drill: sector groups, or DAC 3-digit categories.
+    column = "sector" if level != "dac3" else "dac3"
+    conc = C.concentration(rows, by=(S.COL_COUNTRY, column))
     crowded, single, total = C.crowding(conc)
     st.caption(
         t(
@@ -148,15 +173,19 @@ def render_country_detail(
     st.dataframe(
         pd.DataFrame(
             {
-                t("col.sector"): [t("sector." + s) for s in conc["sector"]],
+                t("col.sector"): [sector_label(s) for s in conc[column]],
                 t("coord.col.actors"): conc["actors"],
                 t("coord.col.projects"): conc["projects"],
                 t("col.budget_usd"): conc["budget_usd"].round(0),
-                t("coord.col.hhi"): conc["hhi"].round(3),
-                t("coord.col.effective"): conc["effective_actors"].round(2),
+                # text in the UI's decimals; "–" where the sector has no budget
+                t("coord.col.hhi"): [format_number(v, lang, 3) for v in conc["hhi"]],
+                t("coord.col.effective"): [
+                    format_number(v, lang, 2) for v in conc["effective_actors"]
+                ],
             }
         ),
         hide_index=True,
+        column_config={t("col.budget_usd"): MONEY_COLUMN},
     )
     rel = C.significance(reference)
     rel = rel[rel[S.COL_COUNTRY] == iso3]
@@ -179,6 +208,7 @@ def render_country_detail(
             }
         ),
         hide_index=True,
+        column_config={t("col.budget_usd"): MONEY_COLUMN},
     )
 
 
@@ -208,13 +238,16 @@ def render_overlap(rows: pd.DataFrame, side: SideTables | None) -> None:
     if site_table.empty:
         st.info(t("coord.overlap_none"), icon=":material/location_off:")
         return
+    seed_choice(
+        state.COORD_OVERLAP_KM, state.URL_COORD_KM, O.DISTANCES_KM, O.DEFAULT_KM
+    )
     km = st.select_slider(
         t("coord.overlap_km"),
         options=list(O.DISTANCES_KM),
-        value=O.DEFAULT_KM,
         format_func=lambda v: t("coord.km", km=format_number(v, lang)),
         key=state.COORD_OVERLAP_KM,
     )
+    mirror_choice(state.URL_COORD_KM, km, O.DEFAULT_KM)
     table = O.overlap(site_table, float(km))
     st.dataframe(
         pd.DataFrame(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from src.engine.scenario import Scenario
@@ -37,7 +38,12 @@ def test_the_continuity_section_shows_the_cliff_in_three_languages(coordination_
     (spec,) = gantt
     bars = next(layer for layer in spec["layer"] if "x2" in layer["encoding"])
     shown = bars["encoding"]["y"]["sort"]  # the bars' order: by planned end
-    assert shown == runway["project_id"].head(40).tolist()
+    titles = runway["title"].head(40).tolist()
+    # rows are named by the project's title (cut, repeats numbered), in order
+    assert len(shown) == len(titles) == len(set(shown))
+    for label, title in zip(shown, titles, strict=True):
+        assert title.startswith(re.sub(r" \(\d+\)$", "", label).rstrip("…"))
+    assert bars["encoding"]["y"]["field"] == "row"
     buttons = [b.label for b in at.button]
     n = len(C.cliff_rows(rows, budgets, as_of, 12))
     assert translate("cont.scenario_end", lang, n=n) in buttons
@@ -82,3 +88,28 @@ def test_a_link_whose_projects_are_not_in_the_selection_drops_the_lever():
     assert "no\\-such\\-id" in warnings  # escaped, named, and left out
     # the lever would otherwise close every project: it is removed instead
     assert Scenario.from_token(at.query_params["scenario"]).levers == ()
+
+
+def test_the_cliff_horizon_comes_from_the_link_and_goes_into_it():
+    at = helpers.open_page("pages/coordination.py", {"c": "BGD", "cliff": "24"})
+    rows, budgets, as_of = _bgd()
+    ids = sorted(set(C.cliff_rows(rows, budgets, as_of, 24)["project_id"]))
+    n12 = len(set(C.cliff_rows(rows, budgets, as_of, 12)["project_id"]))
+    assert len(ids) != n12  # Bangladesh: 28 projects within 24 months, 26 in 12
+    labels = [b.label for b in at.button]
+    assert translate("cont.scenario_end", "en", n=len(ids)) in labels
+    assert at.query_params["cliff"] == "24"
+    at.button(key="cont.scenario.end").click().run()
+    (lever,) = Scenario.from_token(at.query_params["scenario"]).levers
+    assert sorted(lever.projects) == ids
+
+
+def test_a_cliff_horizon_the_page_does_not_offer_is_named_and_ignored():
+    at = helpers.open_page("pages/coordination.py", {"c": "BGD", "cliff": "7"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "**7**" in warnings
+    assert "cliff" in warnings
+    rows, budgets, as_of = _bgd()
+    n = len(set(C.cliff_rows(rows, budgets, as_of, 12)["project_id"]))
+    assert translate("cont.scenario_end", "en", n=n) in [b.label for b in at.button]
+    assert "cliff" not in at.query_params  # the default is not written
