@@ -31,6 +31,9 @@ from src.widgets.url_state import mirror_choice, seed_choice
 
 RUNWAY_ROWS = 40  # the Gantt shows the projects ending soonest
 TITLE_CHARS = 45
+RUNWAY_ROW_PX = 18
+# 12, 24, 36 months, later (or overdue), budgeted after its end
+STATUS_COLOURS = ["#c62828", "#ef6c00", "#f9a825", "#90a4ae", "#2e7d32"]
 
 
 def budgets_of(side: SideTables | None) -> pd.DataFrame:
@@ -104,6 +107,7 @@ def render_cliff_scenario(
         st.caption(t("cont.cliff_too_many", n=n, max=MAX_TARGET_VALUES))
         return
     base = BASELINE.with_changes(trials=FAST_TRIALS)
+    countries = tuple(sorted(set(rows[S.COL_COUNTRY].astype(str)) - {""}))
     end, extend = cliff_scenarios(rows, budgets, as_of, months=months, base=base)
     cols = card_row(2)
     if cols[0].button(
@@ -112,9 +116,8 @@ def render_cliff_scenario(
         icon=":material/trending_down:",
         help=t("cont.scenario_end_help"),
     ):
-        open_in_scenarios(
-            end.with_changes(name=t("cont.scen_name_end", months=months)), lang
-        )
+        name = t("cont.scen_name_end", months=months)
+        open_in_scenarios(end.with_changes(name=name), lang, countries)
     if cols[1].button(
         t("cont.scenario_extend", n=n),
         key=state.CONT_SCEN_EXTEND,
@@ -122,7 +125,7 @@ def render_cliff_scenario(
         help=t("cont.scenario_extend_help"),
     ):
         name = t("cont.scen_name_extend", months=months)
-        open_in_scenarios(extend.with_changes(name=name), lang)
+        open_in_scenarios(extend.with_changes(name=name), lang, countries)
 
 
 def render_shares(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:
@@ -229,6 +232,15 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
             color=alt.Color(
                 "status:N",
                 title=t("cont.status"),
+                # the nearer the cliff, the hotter; funded after its end: green
+                scale=alt.Scale(
+                    domain=[
+                        *(t("cont.months", months=m) for m in C.HORIZONS),
+                        t("cont.later"),
+                        t("cont.status.funded"),
+                    ],
+                    range=STATUS_COLOURS,
+                ),
                 legend=alt.Legend(labelLimit=320, titleLimit=320),
             ),
             tooltip=[
@@ -247,7 +259,8 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
         .mark_rule(strokeDash=[4, 3])
         .encode(x="d:T")
     )
-    return (bars + rule).properties(height=max(160, 14 * len(data)))
+    # a row tall enough for its label (shorter rows: every other label hidden)
+    return (bars + rule).properties(height=max(160, RUNWAY_ROW_PX * len(data)))
 
 
 def render_charts(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:

@@ -14,6 +14,15 @@ import streamlit as st
 from src.widgets.i18n import md_escape, t
 
 
+def current_params() -> dict[str, list[str]]:
+    """The URL's parameters (repeated ones as lists), to carry into a page link.
+
+    A link opened in a new tab, or a new session, starts from its URL alone:
+    without them it showed the first country in English.
+    """
+    return {k: st.query_params.get_all(k) for k in st.query_params}
+
+
 def seed_choice(key: str, param: str, options: Sequence[object], default: object):
     """Put the link's `param` (one of `options`, compared as text) in `key`'s state.
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from src.engine.scenario import Scenario
-from src.i18n import format_money, translate
+from src.i18n import format_money, format_percent, translate
 from src.portfolio import continuity as C
 from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
 from tests.pages import helpers
@@ -76,7 +78,24 @@ def test_the_country_page_shows_coordination_and_the_cliff():
         "$", r"\$"
     )
     assert metrics["Actors"] == str(rows["agency"].nunique())
+    # By the OECD rule, worked by hand from the Bangladesh shares: IOM (77 %)
+    # and WHO (19 %) give 90 % of its aid; FAO's share there (3.7 %) is above
+    # its share of all aid (2.1 %); UNDP and UNICEF are neither: 2 of 5.
+    assert metrics["Non-significant relations (share)"] == "40%"
+    by_actor = rows.groupby("agency")["budget_usd"].sum()
+    ns = by_actor[by_actor.index.str.contains("Development Programme|UNICEF")]
+    assert len(ns) == 2
+    share = format_percent(ns.sum() / by_actor.sum(), "en")
+    assert metrics["Non-significant money (share)"] == share
     assert [b.label for b in at.get("download_button")]
+
+
+def test_the_country_pages_link_opens_coordination_on_the_same_country_and_language():
+    # a new tab opened from the link showed the first country, in English
+    at = helpers.open_page("pages/country.py", {"c": "BGD", "lang": "fr"})
+    (link,) = [p.proto for p in at.get("page_link") if p.proto.page == "coordination"]
+    assert link.label == translate("country.coord_link", "fr")
+    assert sorted(link.query_string.split("&")) == ["c=BGD", "lang=fr"]
 
 
 def test_a_link_whose_projects_are_not_in_the_selection_drops_the_lever():
@@ -113,3 +132,40 @@ def test_a_cliff_horizon_the_page_does_not_offer_is_named_and_ignored():
     n = len(set(C.cliff_rows(rows, budgets, as_of, 12)["project_id"]))
     assert translate("cont.scenario_end", "en", n=n) in [b.label for b in at.button]
     assert "cliff" not in at.query_params  # the default is not written
+
+
+def _engine_p50(scenario: Scenario, rows, metric: str) -> float:
+    from src.engine.montecarlo import run
+
+    df, meta = load_bundled_portfolio()
+    result = run(
+        rows.reset_index(drop=True), scenario, as_of=date.fromisoformat(meta.as_of)
+    )
+    return result.headline(metric)
+
+
+@pytest.mark.parametrize(
+    ("button", "kind", "change"),
+    [("cont.scenario.end", "end", 0.0), ("cont.scenario.extend", "extend", 12.0)],
+)
+def test_the_cliff_levers_result_is_the_engines_on_the_countrys_projects(
+    button, kind, change
+):
+    from src.engine.scenario import Lever
+
+    at = helpers.open_page("pages/coordination.py", {"c": "BGD"})
+    at.button(key=button).click().run()
+    assert not at.exception, at.exception
+    rows, budgets, as_of = _bgd()
+    # the Scenarios page simulates Bangladesh, not the whole portfolio
+    assert at.query_params["country"] == "BGD"
+    assert f"Simulating the {rows['project_id'].nunique()} projects" in (
+        at.caption[0].value
+    )
+    ids = tuple(sorted(set(C.cliff_rows(rows, budgets, as_of, 12)["project_id"])))
+    by_hand = Scenario(levers=(Lever(kind, change, projects=ids),), trials=200)
+    scope = _engine_p50(by_hand, rows, "delivered_scope_share")
+    gap = _engine_p50(by_hand, rows, "funding_gap_usd")
+    shown = {m.label: m.value.replace("\\$", "$") for m in at.metric}
+    assert shown["Delivered scope"].endswith("→ " + format_percent(scope, "en", 1))
+    assert shown["Funding gap"].endswith("→ " + format_money(gap, "en"))
