@@ -45,8 +45,14 @@ def _as_of(meta_as_of: str) -> date:
     return date.fromisoformat(meta_as_of)
 
 
-def render_coverage(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:
-    """What the continuity figures rest on, and what the extract cannot show."""
+def render_coverage(
+    rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date, *, bundled: bool = True
+) -> None:
+    """What the continuity figures rest on, and what the data cannot show.
+
+    The bundled sample's limits (COVID-19 tag, WHO bienniums) are said only of
+    it; an imported dataset gets the limits any dataset has.
+    """
     lang = current_lang()
     cov = C.coverage(rows, budgets, as_of)
     st.caption(
@@ -61,7 +67,7 @@ def render_coverage(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> N
     )
     if not cov.budget_periods:
         st.warning(t("cont.no_budget_periods"), icon=":material/info:")
-    st.caption(t("cont.limits"))
+    st.caption(t("cont.limits" if bundled else "cont.limits_import"))
 
 
 def render_cliff(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:
@@ -263,11 +269,13 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
     return (bars + rule).properties(height=max(160, RUNWAY_ROW_PX * len(data)))
 
 
-def render_charts(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:
+def render_charts(
+    rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date, *, bundled: bool = True
+) -> None:
     """New vs continuing budget by year, and the runway Gantt."""
     lang = current_lang()
     st.subheader(t("cont.new_title"))
-    st.caption(t("cont.new_note"))
+    st.caption(t("cont.new_note" if bundled else "cont.new_note_import"))
     table = C.new_vs_continuing(rows, budgets)
     if table.empty:
         st.info(t("cont.no_budget_years"))
@@ -297,12 +305,14 @@ def render_charts(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> Non
     )
 
 
-def render_continuity(rows: pd.DataFrame, side: SideTables | None, as_of: str) -> None:
-    """The continuity section of the Coordination page."""
+def render_continuity(
+    rows: pd.DataFrame, side: SideTables | None, as_of: str, *, bundled: bool = True
+) -> None:
+    """The continuity section of the Coordination page (`bundled`: the sample)."""
     budgets, when = budgets_of(side), _as_of(as_of)
     st.header(t("cont.title"))
-    render_coverage(rows, budgets, when)
+    render_coverage(rows, budgets, when, bundled=bundled)
     render_cliff(rows, budgets, when)
     render_cliff_scenario(rows, budgets, when)
     render_shares(rows, budgets, when)
-    render_charts(rows, budgets, when)
+    render_charts(rows, budgets, when, bundled=bundled)

@@ -162,14 +162,14 @@ def render_country_detail(
     column = "sector" if level != "dac3" else "dac3"
     conc = C.concentration(rows, by=(S.COL_COUNTRY, column))
     crowded, single, total = C.crowding(conc)
-    st.caption(
-        t(
-            "coord.sector_note",
-            crowded=format_number(crowded, lang),
-            single=format_number(single, lang),
-            total=format_number(total, lang),
-        )
+    note = t(
+        "coord.sector_note",
+        crowded=format_number(crowded, lang),
+        single=format_number(single, lang),
+        total=format_number(total, lang),
     )
+    unmeasured = conc["hhi"].isna().any()
+    st.caption(f"{note} {t('coord.hhi_none')}" if unmeasured else note)
     st.dataframe(
         pd.DataFrame(
             {
@@ -221,8 +221,8 @@ def render_overlap(rows: pd.DataFrame, side: SideTables | None) -> None:
     """
     lang = current_lang()
     st.subheader(t("coord.overlap"))
-    if side is None:
-        st.info(t("coord.overlap_none"), icon=":material/location_off:")
+    if side is None:  # a table import: no details, so no sites at all
+        st.info(t("coord.overlap_no_table"), icon=":material/location_off:")
         return
     site_table, cover = O.sites(rows, side.details)
     st.caption(
