@@ -169,3 +169,6 @@ def test_the_cliff_levers_result_is_the_engines_on_the_countrys_projects(
     shown = {m.label: m.value.replace("\\$", "$") for m in at.metric}
     assert shown["Delivered scope"].endswith("→ " + format_percent(scope, "en", 1))
     assert shown["Funding gap"].endswith("→ " + format_money(gap, "en"))
+    # an end without successor reads as "on time": the page says how to read it
+    warned = translate("scen.end_reading", "en") in [w.value for w in at.warning]
+    assert warned == (kind == "end")
