@@ -31,7 +31,7 @@ from src.widgets.url_state import mirror_choice, seed_choice
 
 RUNWAY_ROWS = 40  # the Gantt shows the projects ending soonest
 TITLE_CHARS = 45
-RUNWAY_ROW_PX = 18
+RUNWAY_ROW_PX = 20
 # 12, 24, 36 months, later (or overdue), budgeted after its end
 STATUS_COLOURS = ["#c62828", "#ef6c00", "#f9a825", "#90a4ae", "#2e7d32"]
 
@@ -233,7 +233,7 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
                 "row:N",
                 sort=labels,
                 title=None,
-                axis=alt.Axis(labelLimit=320, ticks=False),
+                axis=alt.Axis(labelLimit=320, ticks=False, labelOverlap=False),
             ),
             color=alt.Color(
                 "status:N",
@@ -265,8 +265,9 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
         .mark_rule(strokeDash=[4, 3])
         .encode(x="d:T")
     )
-    # a row tall enough for its label (shorter rows: every other label hidden)
-    return (bars + rule).properties(height=max(160, RUNWAY_ROW_PX * len(data)))
+    # a step per row, tall enough for its label (a total height shared with the
+    # axis left rows so short that Vega hid every other title)
+    return (bars + rule).properties(height=alt.Step(RUNWAY_ROW_PX))
 
 
 def render_charts(

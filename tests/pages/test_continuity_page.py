@@ -46,6 +46,8 @@ def test_the_continuity_section_shows_the_cliff_in_three_languages(coordination_
     for label, title in zip(shown, titles, strict=True):
         assert title.startswith(re.sub(r" \(\d+\)$", "", label).rstrip("…"))
     assert bars["encoding"]["y"]["field"] == "row"
+    assert spec["height"] == {"step": 20}  # every title shown, none hidden
+    assert bars["encoding"]["y"]["axis"]["labelOverlap"] is False
     buttons = [b.label for b in at.button]
     n = len(C.cliff_rows(rows, budgets, as_of, 12))
     assert translate("cont.scenario_end", lang, n=n) in buttons
