@@ -124,7 +124,14 @@ def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
             alt.Tooltip("projects:Q", title=t("coord.col.projects")),
         ],
     )
-    labels = base.mark_text(color="black").encode(text="projects:Q")
+    # white numbers on the darkest cells (the colour scale is a square root)
+    dark = float(www["budget_usd"].max()) * 0.4
+    labels = base.mark_text().encode(
+        text="projects:Q",
+        color=alt.condition(
+            alt.datum.budget_usd > dark, alt.value("white"), alt.value("black")
+        ),
+    )
     return (cells + labels).properties(height=alt.Step(HEATMAP_ROW_PX))
 
 
@@ -176,7 +183,10 @@ def render_country_detail(
                 t("col.sector"): [sector_label(s) for s in conc[column]],
                 t("coord.col.actors"): conc["actors"],
                 t("coord.col.projects"): conc["projects"],
-                t("col.budget_usd"): conc["budget_usd"].round(0),
+                # a few rows: text in the UI's number format, like the HHI
+                t("col.budget_usd"): [
+                    format_number(v, lang) for v in conc["budget_usd"]
+                ],
                 # text in the UI's decimals; "–" where the sector has no budget
                 t("coord.col.hhi"): [format_number(v, lang, 3) for v in conc["hhi"]],
                 t("coord.col.effective"): [
@@ -185,7 +195,6 @@ def render_country_detail(
             }
         ),
         hide_index=True,
-        column_config={t("col.budget_usd"): MONEY_COLUMN},
     )
     rel = C.significance(reference)
     rel = rel[rel[S.COL_COUNTRY] == iso3]
@@ -195,7 +204,9 @@ def render_country_detail(
         pd.DataFrame(
             {
                 t("coord.col.actor"): rel["actor"],
-                t("col.budget_usd"): rel["budget_usd"].round(0),
+                t("col.budget_usd"): [
+                    format_number(v, lang) for v in rel["budget_usd"]
+                ],
                 t("coord.col.share_country"): [
                     format_percent(v, lang, 1) for v in rel["share_in_country"]
                 ],
@@ -208,7 +219,6 @@ def render_country_detail(
             }
         ),
         hide_index=True,
-        column_config={t("col.budget_usd"): MONEY_COLUMN},
     )
 
 

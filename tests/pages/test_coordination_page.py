@@ -105,3 +105,25 @@ def test_the_overlap_distance_comes_from_the_link():
     expected = O.overlap(_bgd_sites(), 1)["overlapping_sites"].sum()
     assert _overlap_table(at, "en").sum() == expected
     assert at.query_params["km"] == "1"
+
+
+def test_the_sector_table_is_in_the_languages_number_format(coordination_bgd):
+    from src.i18n import format_number
+
+    lang, at = coordination_bgd
+    df, _ = load_bundled_portfolio()
+    rows = df[df["country_iso3"] == "BGD"]
+    # independently: Bangladesh's budget per sector group (negatives read as 0)
+    budget = rows.assign(b=rows["budget_usd"].clip(lower=0)).groupby("sector_group")
+    expected = {
+        translate("sector." + g, lang): format_number(v, lang)
+        for g, v in budget["b"].sum().items()
+    }
+    sector, money = translate("col.sector", lang), translate("col.budget_usd", lang)
+    hhi = translate("coord.col.hhi", lang)
+    table = next(
+        d.value for d in at.dataframe if {hhi, sector} <= set(d.value.columns)
+    )
+    assert dict(zip(table[sector], table[money], strict=True)) == expected
+    decimal = "," if lang in ("fr", "es") else "."
+    assert all(v == "–" or v[1] == decimal for v in table[hhi])
