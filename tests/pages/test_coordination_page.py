@@ -121,9 +121,7 @@ def test_the_sector_table_is_in_the_languages_number_format(coordination_bgd):
     }
     sector, money = translate("col.sector", lang), translate("col.budget_usd", lang)
     hhi = translate("coord.col.hhi", lang)
-    table = next(
-        d.value for d in at.dataframe if {hhi, sector} <= set(d.value.columns)
-    )
+    table = next(d.value for d in at.dataframe if {hhi, sector} <= set(d.value.columns))
     assert dict(zip(table[sector], table[money], strict=True)) == expected
     decimal = "," if lang in ("fr", "es") else "."
     assert all(v == "–" or v[1] == decimal for v in table[hhi])
