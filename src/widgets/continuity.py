@@ -233,7 +233,7 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
                 "row:N",
                 sort=labels,
                 title=None,
-                axis=alt.Axis(labelLimit=320, ticks=False, labelOverlap=False),
+                axis=alt.Axis(labelLimit=200, ticks=False, labelOverlap=False),
             ),
             color=alt.Color(
                 "status:N",
@@ -247,7 +247,13 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
                     ],
                     range=STATUS_COLOURS,
                 ),
-                legend=alt.Legend(labelLimit=320, titleLimit=320),
+                # below the chart: beside it, a phone had no room for bars
+                legend=alt.Legend(
+                    orient="bottom",
+                    direction="vertical",
+                    labelLimit=320,
+                    titleLimit=320,
+                ),
             ),
             tooltip=[
                 alt.Tooltip("label:N", title=t("col.title")),

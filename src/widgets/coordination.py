@@ -109,13 +109,15 @@ def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
             title=t("col.sector"),
             axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False),
         ),
-        y=alt.Y("actor:N", title=None, axis=alt.Axis(labelLimit=300)),
+        # names cut at 180 px (whole in the tooltip): a phone keeps room for cells
+        y=alt.Y("actor:N", title=None, axis=alt.Axis(labelLimit=180)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
             "budget_usd:Q",
             title=t("col.budget_usd"),
             scale=alt.Scale(scheme="blues", type="sqrt"),
+            legend=alt.Legend(orient="bottom"),
         ),
         tooltip=[
             alt.Tooltip("actor:N", title=t("coord.col.actor")),
