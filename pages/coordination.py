@@ -30,7 +30,7 @@ coordination.render_country_detail(rows, iso3, reference)
 # Continuity and handover: what ends when, and the cliff as a scenario
 side = cache.side_tables(st.session_state.get(state.DATASET, cache.BUNDLED))
 coordination.render_overlap(rows, side)
-continuity.render_continuity(rows, side, ctx.meta.as_of)
+continuity.render_continuity(rows, side, ctx.meta.as_of, bundled=ctx.meta.bundled)
 render_brief_download(
     rows,
     reference,

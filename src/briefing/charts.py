@@ -17,7 +17,7 @@ from src.i18n import translate
 from src.portfolio import schema as S
 from src.portfolio.geo import country_shapes
 from src.presentation.bins import class_labels, class_of, map_bins
-from src.presentation.chart_locale import d3_number_locale
+from src.presentation.chart_locale import d3_number_locale, d3_time_locale
 from src.presentation.palettes import (
     BAR,
     BASELINE,
@@ -43,10 +43,14 @@ _CONFIG: dict[str, Any] = {
 
 
 def render_png(spec: dict[str, Any], lang: str) -> bytes:
-    """Render a Vega-Lite spec to PNG bytes (numbers in the locale of `lang`)."""
+    """Render a Vega-Lite spec to PNG bytes (numbers and dates in `lang`)."""
     spec = {**spec, "config": {**_CONFIG, **spec.get("config", {})}}
-    locale = d3_number_locale(lang)
-    return vlc.vegalite_to_png(spec, scale=SCALE, format_locale=locale)
+    return vlc.vegalite_to_png(
+        spec,
+        scale=SCALE,
+        format_locale=d3_number_locale(lang),
+        time_format_locale=d3_time_locale(lang),
+    )
 
 
 def png_size(png: bytes) -> tuple[int, int]:

@@ -24,7 +24,12 @@ TOP_COUNTRIES = 12
 
 
 def cliff_content(
-    sel: pd.DataFrame, budgets: pd.DataFrame, *, as_of: str, lang: str
+    sel: pd.DataFrame,
+    budgets: pd.DataFrame,
+    *,
+    as_of: str,
+    lang: str,
+    bundled: bool = True,
 ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
     """(KPI cards, notes) of the funding-cliff slide.
 
@@ -68,7 +73,7 @@ def cliff_content(
     ]
     if budgets.empty:
         notes.append(t("cont.no_budget_periods"))
-    notes.append(t("brief.coord_limits"))
+    notes.append(t("brief.coord_limits" if bundled else "brief.coord_limits_import"))
     return tuple(cards), tuple(notes)
 
 
@@ -79,6 +84,7 @@ def coordination_content(
     *,
     as_of: str,
     lang: str,
+    bundled: bool = True,
 ) -> tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]:
     """(lines, table columns, table rows) of the per-country slide.
 
@@ -88,6 +94,7 @@ def coordination_content(
         budgets: the budgets table (empty: budget periods not published).
         as_of: the data date (ISO).
         lang: the pack's language.
+        bundled: the shipped sample (its coverage names its COVID-19 tag).
     """
 
     def t(key: str, **kw: object) -> str:
@@ -97,7 +104,7 @@ def coordination_content(
     cov = C.coverage(sel)
     lines = [
         t(
-            "brief.coord_coverage",
+            "brief.coord_coverage" if bundled else "brief.coord_coverage_import",
             actors=format_number(cov.actors, lang),
             countries=format_number(cov.countries, lang),
         )
@@ -134,6 +141,8 @@ def coordination_slides(
     as_of: str,
     budgets: pd.DataFrame | None,
     lang: str,
+    *,
+    bundled: bool = True,
 ) -> list[dict[str, Any]]:
     """The section's two slides as `pack.Slide` fields ("table": (columns, rows)).
 
@@ -142,10 +151,10 @@ def coordination_slides(
     """
     sel = spec.apply(df)
     bg = budget_table([]) if budgets is None else budgets
-    cards, notes = cliff_content(sel, bg, as_of=as_of, lang=lang)
+    cards, notes = cliff_content(sel, bg, as_of=as_of, lang=lang, bundled=bundled)
     reference = spec.with_changes(countries=()).apply(df)
     lines, columns, rows = coordination_content(
-        sel, reference, bg, as_of=as_of, lang=lang
+        sel, reference, bg, as_of=as_of, lang=lang, bundled=bundled
     )
     return [
         {

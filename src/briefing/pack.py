@@ -338,7 +338,10 @@ def build_pack(
                 )
             )
         elif section == "coordination":
-            for part in coordination_slides(df, spec, meta.as_of, budgets, lang):
+            parts = coordination_slides(
+                df, spec, meta.as_of, budgets, lang, bundled=meta.bundled
+            )
+            for part in parts:
                 table = part.pop("table", None)
                 slides.append(Slide(**part, table=table and Table(*table)))
         elif section == "scenarios":

@@ -185,6 +185,11 @@ class PortfolioMeta:
     name: str = "bundled"
     files: tuple[str, ...] = ()
 
+    @property
+    def bundled(self) -> bool:
+        """The shipped sample (its limits: COVID-19-tagged, WHO bienniums)."""
+        return self.name == "bundled"
+
 
 # Second table: one row per IATI transaction, keyed by project (the same numbers
 # as the money columns above: a row's spent is its country share of the sum of

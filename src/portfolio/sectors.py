@@ -58,6 +58,19 @@ def sector_names(path: Path = paths.CODELIST_DIR / "Sector.csv") -> dict[str, st
     return dict(zip(df["code"], df["name"], strict=True))
 
 
+@cache
+def dac3_names(
+    path: Path = paths.CODELIST_DIR / "SectorCategory.csv",
+) -> dict[str, str]:
+    """DAC 3-digit code -> English name from the IATI SectorCategory codelist.
+
+    >>> dac3_names()["122"]
+    'Basic Health'
+    """
+    df = pd.read_csv(path, dtype=str)
+    return dict(zip(df["code"], df["name"], strict=True))
+
+
 def group_for_code(code: str) -> str:
     """Sector group of a DAC 5-digit code (5-digit overrides win over 3-digit).
 

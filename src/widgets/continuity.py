@@ -25,10 +25,15 @@ from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, labeller, t
 from src.widgets.layout import card_row
+from src.widgets.map_points import shorten
 from src.widgets.scenario_editor import FAST_TRIALS, open_in_scenarios
+from src.widgets.url_state import mirror_choice, seed_choice
 
 RUNWAY_ROWS = 40  # the Gantt shows the projects ending soonest
 TITLE_CHARS = 45
+RUNWAY_ROW_PX = 20
+# 12, 24, 36 months, later (or overdue), budgeted after its end
+STATUS_COLOURS = ["#c62828", "#ef6c00", "#f9a825", "#90a4ae", "#2e7d32"]
 
 
 def budgets_of(side: SideTables | None) -> pd.DataFrame:
@@ -40,8 +45,14 @@ def _as_of(meta_as_of: str) -> date:
     return date.fromisoformat(meta_as_of)
 
 
-def render_coverage(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:
-    """What the continuity figures rest on, and what the extract cannot show."""
+def render_coverage(
+    rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date, *, bundled: bool = True
+) -> None:
+    """What the continuity figures rest on, and what the data cannot show.
+
+    The bundled sample's limits (COVID-19 tag, WHO bienniums) are said only of
+    it; an imported dataset gets the limits any dataset has.
+    """
     lang = current_lang()
     cov = C.coverage(rows, budgets, as_of)
     st.caption(
@@ -56,7 +67,7 @@ def render_coverage(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> N
     )
     if not cov.budget_periods:
         st.warning(t("cont.no_budget_periods"), icon=":material/info:")
-    st.caption(t("cont.limits"))
+    st.caption(t("cont.limits" if bundled else "cont.limits_import"))
 
 
 def render_cliff(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:
@@ -85,13 +96,14 @@ def render_cliff_scenario(
 ) -> None:
     """Buttons opening the Scenarios page with the cliff as a lever."""
     lang = current_lang()
+    seed_choice(state.CONT_HORIZON, state.URL_CONT_HORIZON, C.HORIZONS, C.HORIZONS[0])
     months = st.segmented_control(
         t("cont.horizon"),
         list(C.HORIZONS),
         format_func=lambda m: translate("cont.months", lang, months=m),
-        default=C.HORIZONS[0],
         key=state.CONT_HORIZON,
     )
+    mirror_choice(state.URL_CONT_HORIZON, months, C.HORIZONS[0])
     months = int(months or C.HORIZONS[0])
     n = len(cliff_projects(rows, budgets, as_of, months))
     if n == 0:
@@ -101,6 +113,7 @@ def render_cliff_scenario(
         st.caption(t("cont.cliff_too_many", n=n, max=MAX_TARGET_VALUES))
         return
     base = BASELINE.with_changes(trials=FAST_TRIALS)
+    countries = tuple(sorted(set(rows[S.COL_COUNTRY].astype(str)) - {""}))
     end, extend = cliff_scenarios(rows, budgets, as_of, months=months, base=base)
     cols = card_row(2)
     if cols[0].button(
@@ -109,9 +122,8 @@ def render_cliff_scenario(
         icon=":material/trending_down:",
         help=t("cont.scenario_end_help"),
     ):
-        open_in_scenarios(
-            end.with_changes(name=t("cont.scen_name_end", months=months)), lang
-        )
+        name = t("cont.scen_name_end", months=months)
+        open_in_scenarios(end.with_changes(name=name), lang, countries)
     if cols[1].button(
         t("cont.scenario_extend", n=n),
         key=state.CONT_SCEN_EXTEND,
@@ -119,7 +131,7 @@ def render_cliff_scenario(
         help=t("cont.scenario_extend_help"),
     ):
         name = t("cont.scen_name_extend", months=months)
-        open_in_scenarios(extend.with_changes(name=name), lang)
+        open_in_scenarios(extend.with_changes(name=name), lang, countries)
 
 
 def render_shares(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:
@@ -164,7 +176,7 @@ def build_new_vs_continuing(table: pd.DataFrame, lang: str) -> alt.Chart:
         .encode(
             x=alt.X("year:O", title=t("cont.year")),
             y=alt.Y("value_m:Q", stack=True, title=t("chart.budget_musd")),
-            color=alt.Color("series:N", title=None),
+            color=alt.Color("series:N", title=None, legend=alt.Legend(labelLimit=320)),
             tooltip=[
                 alt.Tooltip("year:O", title=t("cont.year")),
                 alt.Tooltip("series:N", title=t("cont.series")),
@@ -174,10 +186,31 @@ def build_new_vs_continuing(table: pd.DataFrame, lang: str) -> alt.Chart:
     )
 
 
+def runway_labels(titles: pd.Series) -> list[str]:
+    """The Gantt's row labels: titles cut to TITLE_CHARS, repeats numbered.
+
+    >>> runway_labels(pd.Series(["Goats", "Goats", "Water"]))
+    ['Goats', 'Goats (2)', 'Water']
+    """
+    seen: dict[str, int] = {}
+    out = []
+    for title in titles:
+        short = shorten(str(title), TITLE_CHARS)
+        seen[short] = seen.get(short, 0) + 1
+        out.append(short if seen[short] == 1 else f"{short} ({seen[short]})")
+    return out
+
+
 def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
-    """A Gantt of the runway: planned start to end, coloured by cliff horizon."""
+    """A Gantt of the runway: planned start to end, coloured by cliff horizon.
+
+    Rows are named by the project's title (the full one in the tooltip), in
+    the table's order (planned end first).
+    """
+    labels = runway_labels(table[S.COL_TITLE])
     data = table.assign(
-        label=[str(x)[:TITLE_CHARS] for x in table[S.COL_TITLE]],
+        label=[str(x) for x in table[S.COL_TITLE]],
+        row=labels,
         status=[
             t("cont.status.funded")
             if f
@@ -197,12 +230,31 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
             x=alt.X(f"{S.COL_START}:T", title=None),
             x2=f"{S.COL_END}:T",
             y=alt.Y(
-                f"{S.COL_PROJECT_ID}:N",
-                sort=list(data[S.COL_PROJECT_ID]),
+                "row:N",
+                sort=labels,
                 title=None,
-                axis=alt.Axis(labelExpr="''", ticks=False),
+                axis=alt.Axis(labelLimit=200, ticks=False, labelOverlap=False),
             ),
-            color=alt.Color("status:N", title=t("cont.status")),
+            color=alt.Color(
+                "status:N",
+                title=t("cont.status"),
+                # the nearer the cliff, the hotter; funded after its end: green
+                scale=alt.Scale(
+                    domain=[
+                        *(t("cont.months", months=m) for m in C.HORIZONS),
+                        t("cont.later"),
+                        t("cont.status.funded"),
+                    ],
+                    range=STATUS_COLOURS,
+                ),
+                # below the chart: beside it, a phone had no room for bars
+                legend=alt.Legend(
+                    orient="bottom",
+                    direction="vertical",
+                    labelLimit=320,
+                    titleLimit=320,
+                ),
+            ),
             tooltip=[
                 alt.Tooltip("label:N", title=t("col.title")),
                 alt.Tooltip(f"{S.COL_AGENCY}:N", title=t("coord.col.actor")),
@@ -219,14 +271,18 @@ def build_runway(table: pd.DataFrame, as_of: date, lang: str) -> alt.Chart:
         .mark_rule(strokeDash=[4, 3])
         .encode(x="d:T")
     )
-    return (bars + rule).properties(height=max(160, 14 * len(data)))
+    # a step per row, tall enough for its label (a total height shared with the
+    # axis left rows so short that Vega hid every other title)
+    return (bars + rule).properties(height=alt.Step(RUNWAY_ROW_PX))
 
 
-def render_charts(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None:
+def render_charts(
+    rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date, *, bundled: bool = True
+) -> None:
     """New vs continuing budget by year, and the runway Gantt."""
     lang = current_lang()
     st.subheader(t("cont.new_title"))
-    st.caption(t("cont.new_note"))
+    st.caption(t("cont.new_note" if bundled else "cont.new_note_import"))
     table = C.new_vs_continuing(rows, budgets)
     if table.empty:
         st.info(t("cont.no_budget_years"))
@@ -256,12 +312,14 @@ def render_charts(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> Non
     )
 
 
-def render_continuity(rows: pd.DataFrame, side: SideTables | None, as_of: str) -> None:
-    """The continuity section of the Coordination page."""
+def render_continuity(
+    rows: pd.DataFrame, side: SideTables | None, as_of: str, *, bundled: bool = True
+) -> None:
+    """The continuity section of the Coordination page (`bundled`: the sample)."""
     budgets, when = budgets_of(side), _as_of(as_of)
     st.header(t("cont.title"))
-    render_coverage(rows, budgets, when)
+    render_coverage(rows, budgets, when, bundled=bundled)
     render_cliff(rows, budgets, when)
     render_cliff_scenario(rows, budgets, when)
     render_shares(rows, budgets, when)
-    render_charts(rows, budgets, when)
+    render_charts(rows, budgets, when, bundled=bundled)

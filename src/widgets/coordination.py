@@ -12,9 +12,11 @@ from src.portfolio import overlap as O
 from src.portfolio import schema as S
 from src.portfolio.activity_tables import SideTables
 from src.portfolio.export import to_csv_bytes
+from src.portfolio.sectors import dac3_names
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.url_state import mirror_choice, seed_choice
 
 
 def _names(df: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -67,8 +69,9 @@ def render_country_table(df: pd.DataFrame) -> None:
     st.subheader(t("coord.countries"))
     st.caption(t("coord.countries_note"))
     table = build_country_table(df, lang)
-    money = st.column_config.NumberColumn(format="%,.0f")
-    st.dataframe(table, hide_index=True, column_config={t("col.budget_usd"): money})
+    st.dataframe(
+        table, hide_index=True, column_config={t("col.budget_usd"): MONEY_COLUMN}
+    )
     st.download_button(
         t("table.download"),
         data=lambda: to_csv_bytes(table),
@@ -78,23 +81,43 @@ def render_country_table(df: pd.DataFrame) -> None:
     )
 
 
+MONEY_COLUMN = st.column_config.NumberColumn(format="%,.0f")  # as the project table
+HEATMAP_ROW_PX = 36  # one actor's row: the axes take their own room beside it
+
+
+def sector_label(sector: str) -> str:
+    """A sector group's translated name, or a DAC 3-digit code with its name."""
+    if sector in S.ALL_SECTOR_GROUPS:
+        return t("sector." + sector)
+    name = dac3_names().get(sector)
+    return f"{sector} {name}" if name else sector
+
+
 def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
-    """Actors × sectors: colour is budget, the number is projects."""
+    """Actors × sectors: colour is budget, the number is projects.
+
+    The height is a step per actor (not a total): with a total, the rotated
+    sector labels took the plot's room and the rows collapsed to a few pixels.
+    """
     data = www.assign(
         budget_text=[format_money(v, lang) for v in www["budget_usd"]],
-        sector_label=[
-            t("sector." + s) if s in S.ALL_SECTOR_GROUPS else s for s in www["sector"]
-        ],
+        sector_label=[sector_label(s) for s in www["sector"]],
     )
     base = alt.Chart(data).encode(
-        x=alt.X("sector_label:N", title=t("col.sector"), axis=alt.Axis(labelAngle=-30)),
-        y=alt.Y("actor:N", title=t("coord.col.actor"), axis=alt.Axis(labelLimit=260)),
+        x=alt.X(
+            "sector_label:N",
+            title=t("col.sector"),
+            axis=alt.Axis(labelAngle=-35, labelLimit=220, labelOverlap=False),
+        ),
+        # names cut at 180 px (whole in the tooltip): a phone keeps room for cells
+        y=alt.Y("actor:N", title=None, axis=alt.Axis(labelLimit=180)),
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
             "budget_usd:Q",
             title=t("col.budget_usd"),
             scale=alt.Scale(scheme="blues", type="sqrt"),
+            legend=alt.Legend(orient="bottom"),
         ),
         tooltip=[
             alt.Tooltip("actor:N", title=t("coord.col.actor")),
@@ -103,8 +126,15 @@ def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
             alt.Tooltip("projects:Q", title=t("coord.col.projects")),
         ],
     )
-    labels = base.mark_text(color="black").encode(text="projects:Q")
-    return (cells + labels).properties(height=max(120, 40 * www["actor"].nunique()))
+    # white numbers on the darkest cells (the colour scale is a square root)
+    dark = float(www["budget_usd"].max()) * 0.4
+    labels = base.mark_text().encode(
+        text="projects:Q",
+        color=alt.condition(
+            alt.datum.budget_usd > dark, alt.value("white"), alt.value("black")
+        ),
+    )
+    return (cells + labels).properties(height=alt.Step(HEATMAP_ROW_PX))
 
 
 def render_country_detail(
@@ -119,13 +149,15 @@ def render_country_detail(
             all aid (the significance rule) is measured on it.
     """
     lang = current_lang()
+    levels = list(C.SECTOR_LEVELS)
+    seed_choice(state.COORD_LEVEL, state.URL_COORD_LEVEL, levels, levels[0])
     level = st.segmented_control(
         t("coord.level"),
-        ["group", "dac3"],
+        levels,
         format_func=lambda v: t("coord.level." + v),
-        default="group",
         key=state.COORD_LEVEL,
     )
+    mirror_choice(state.URL_COORD_LEVEL, level, levels[0])
     www = C.who_does_what_where(rows, level=level or "group")
     if www.empty:
         st.info(t("country.no_projects"))
@@ -135,25 +167,33 @@ def render_country_detail(
         key=state.COORD_HEATMAP,
         alt=t("coord.heatmap_alt", country=md_escape(iso3)),
     )
-    conc = C.concentration(rows, by=(S.COL_COUNTRY, "sector"))
+    # The table follows the drill: sector groups, or DAC 3-digit categories.
+    column = "sector" if level != "dac3" else "dac3"
+    conc = C.concentration(rows, by=(S.COL_COUNTRY, column))
     crowded, single, total = C.crowding(conc)
-    st.caption(
-        t(
-            "coord.sector_note",
-            crowded=format_number(crowded, lang),
-            single=format_number(single, lang),
-            total=format_number(total, lang),
-        )
+    note = t(
+        "coord.sector_note",
+        crowded=format_number(crowded, lang),
+        single=format_number(single, lang),
+        total=format_number(total, lang),
     )
+    unmeasured = conc["hhi"].isna().any()
+    st.caption(f"{note} {t('coord.hhi_none')}" if unmeasured else note)
     st.dataframe(
         pd.DataFrame(
             {
-                t("col.sector"): [t("sector." + s) for s in conc["sector"]],
+                t("col.sector"): [sector_label(s) for s in conc[column]],
                 t("coord.col.actors"): conc["actors"],
                 t("coord.col.projects"): conc["projects"],
-                t("col.budget_usd"): conc["budget_usd"].round(0),
-                t("coord.col.hhi"): conc["hhi"].round(3),
-                t("coord.col.effective"): conc["effective_actors"].round(2),
+                # a few rows: text in the UI's number format, like the HHI
+                t("col.budget_usd"): [
+                    format_number(v, lang) for v in conc["budget_usd"]
+                ],
+                # text in the UI's decimals; "–" where the sector has no budget
+                t("coord.col.hhi"): [format_number(v, lang, 3) for v in conc["hhi"]],
+                t("coord.col.effective"): [
+                    format_number(v, lang, 2) for v in conc["effective_actors"]
+                ],
             }
         ),
         hide_index=True,
@@ -166,7 +206,9 @@ def render_country_detail(
         pd.DataFrame(
             {
                 t("coord.col.actor"): rel["actor"],
-                t("col.budget_usd"): rel["budget_usd"].round(0),
+                t("col.budget_usd"): [
+                    format_number(v, lang) for v in rel["budget_usd"]
+                ],
                 t("coord.col.share_country"): [
                     format_percent(v, lang, 1) for v in rel["share_in_country"]
                 ],
@@ -191,8 +233,8 @@ def render_overlap(rows: pd.DataFrame, side: SideTables | None) -> None:
     """
     lang = current_lang()
     st.subheader(t("coord.overlap"))
-    if side is None:
-        st.info(t("coord.overlap_none"), icon=":material/location_off:")
+    if side is None:  # a table import: no details, so no sites at all
+        st.info(t("coord.overlap_no_table"), icon=":material/location_off:")
         return
     site_table, cover = O.sites(rows, side.details)
     st.caption(
@@ -208,13 +250,16 @@ def render_overlap(rows: pd.DataFrame, side: SideTables | None) -> None:
     if site_table.empty:
         st.info(t("coord.overlap_none"), icon=":material/location_off:")
         return
+    seed_choice(
+        state.COORD_OVERLAP_KM, state.URL_COORD_KM, O.DISTANCES_KM, O.DEFAULT_KM
+    )
     km = st.select_slider(
         t("coord.overlap_km"),
         options=list(O.DISTANCES_KM),
-        value=O.DEFAULT_KM,
         format_func=lambda v: t("coord.km", km=format_number(v, lang)),
         key=state.COORD_OVERLAP_KM,
     )
+    mirror_choice(state.URL_COORD_KM, km, O.DEFAULT_KM)
     table = O.overlap(site_table, float(km))
     st.dataframe(
         pd.DataFrame(

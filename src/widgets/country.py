@@ -42,7 +42,10 @@ def country_picker(ctx: Context) -> str:
                 icon=":material/link_off:",
             )
         chosen = first[0] if first else (url if url in options else options[0])
-        st.session_state[state.COUNTRY_SELECT] = chosen
+    # Set on every run: the Country and Coordination pages each draw this
+    # picker; Streamlit ties a drawn widget's value to its page, so without
+    # this the other page opened on the first country of the list.
+    st.session_state[state.COUNTRY_SELECT] = chosen
     iso3 = st.selectbox(
         t("country.pick"),
         options,

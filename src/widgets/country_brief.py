@@ -18,6 +18,7 @@ from src.widgets import state
 from src.widgets.continuity import budgets_of
 from src.widgets.i18n import current_lang, t
 from src.widgets.layout import card_row
+from src.widgets.url_state import current_params
 
 
 def brief_table(brief: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -86,7 +87,7 @@ def render_country_summary(
     conc = conc[conc[S.COL_COUNTRY].isin(set(rows[S.COL_COUNTRY]))]
     cliff = C.cliff(rows, budgets_of(side), date.fromisoformat(as_of))
     c12 = cliff.iloc[0]
-    cols = card_row(4)
+    cols = card_row(5)
     if len(conc) == 1:
         r = conc.iloc[0]
         cols[0].metric(t("coord.col.actors"), format_number(r["actors"], lang))
@@ -97,7 +98,10 @@ def render_country_summary(
             t("coord.col.ns_share_relations"),
             format_percent(r["share_relations"], lang),
         )
-    cols[3].metric(
+        cols[3].metric(
+            t("coord.col.ns_share_money"), format_percent(r["share_budget"], lang)
+        )
+    cols[4].metric(
         t("cont.cliff", months=int(c12["months"])),
         format_money(c12["budget_usd"], lang).replace("$", r"\$"),
         help=t("cont.cliff_help"),
@@ -109,7 +113,10 @@ def render_country_summary(
         )
     )
     st.page_link(
-        state.COORDINATION_PAGE, label=t("country.coord_link"), icon=":material/hub:"
+        state.COORDINATION_PAGE,
+        label=t("country.coord_link"),
+        icon=":material/hub:",
+        query_params=current_params(),  # same country, language, filters
     )
     render_brief_download(
         rows, reference, side, as_of=as_of, title=title, key=state.COUNTRY_COORD

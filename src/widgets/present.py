@@ -56,8 +56,9 @@ def render_presentation_bar(current: st.Page, pages: list[st.Page]) -> None:
     if not presenting():
         return
     from src.widgets.i18n import t
+    from src.widgets.url_state import current_params
 
-    params = {k: st.query_params.get_all(k) for k in st.query_params}
+    params = current_params()
     leave = {k: v for k, v in params.items() if k != state.URL_PRESENT}
     with st.container(horizontal=True, key=state.PRESENT_BAR):
         st.page_link(

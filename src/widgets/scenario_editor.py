@@ -124,10 +124,27 @@ def _fit_to_slider(i: int, kind: str) -> None:
         )
 
 
-def open_in_scenarios(scenario: Scenario, lang: str) -> None:
-    """Switch to the Scenarios page with `scenario` in the editor (via its link)."""
+def open_in_scenarios(
+    scenario: Scenario, lang: str, countries: tuple[str, ...] = ()
+) -> None:
+    """Switch to the Scenarios page with `scenario` in the editor (via its link).
+
+    Args:
+        scenario: the scenario to edit.
+        lang: the UI language.
+        countries: simulate these countries (the sidebar's country filter):
+            one country's cliff is read on that country's delivery, not
+            diluted in the whole portfolio's.
+    """
     st.session_state.pop(state.SCEN_READY, None)  # the editor reads the link again
-    params = {state.URL_SCENARIO: scenario.to_token(), state.URL_LANG: lang}
+    params: dict[str, str | list[str]] = {
+        state.URL_SCENARIO: scenario.to_token(),
+        state.URL_LANG: lang,
+    }
+    if countries:
+        params[state.URL_MULTI[state.FILTER_COUNTRIES]] = list(countries)
+        # the sidebar reads the link's filters again (the others stay as set)
+        st.session_state.pop(state.FILTERS_READY, None)
     st.switch_page(state.SCENARIOS_PAGE, query_params=params)
 
 

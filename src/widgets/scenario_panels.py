@@ -57,6 +57,9 @@ def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
         else:
             st.caption(t("scen.lever_some_finished", **n))
     results.render_metric_cards(comp)
+    if any(lever.kind == "end" for lever in scenario.levers):
+        # closing at the planned end reads as "on time" in the timing cards
+        st.warning(t("scen.end_reading"), icon=":material/info:")
     st.caption(
         t(
             "scen.cards_note",

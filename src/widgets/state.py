@@ -149,6 +149,8 @@ COORD_HEATMAP = "coord.heatmap"
 COORD_LEVEL = "coord.level"
 COORD_DOWNLOAD = "coord.download"
 COORD_OVERLAP_KM = "coord.overlap_km"  # distance of the sub-national overlap
+URL_COORD_LEVEL = "sectors"  # the 3W drill: "dac3" (absent: sector groups)
+URL_COORD_KM = "km"  # the overlap distance (absent: the default)
 
 # Follow the money (its page and the Country page): item_key(KEY, where)
 MONEY_CATEGORY_CHART = "money.category_chart"
@@ -156,6 +158,7 @@ MONEY_LOCAL_CHART = "money.local_chart"
 MONEY_FLOW_DOWNLOAD = "money.flow_download"
 MONEY_FIX_DOWNLOAD = "money.fix_download"
 CONT_HORIZON = "cont.horizon"
+URL_CONT_HORIZON = "cliff"  # the cliff scenario's horizon in months
 CONT_SCEN_END = "cont.scenario.end"
 CONT_SCEN_EXTEND = "cont.scenario.extend"
 CONT_RUNWAY = "cont.runway"

@@ -72,3 +72,56 @@ def test_the_overlap_distance_recounts_the_sites():
     expected = O.overlap(_bgd_sites(), 1)["overlapping_sites"].sum()
     assert _overlap_table(at, "en").sum() == expected
     assert expected < O.overlap(_bgd_sites(), O.DEFAULT_KM)["overlapping_sites"].sum()
+
+
+def test_the_dac_3_digit_drill_comes_from_the_link_and_names_the_categories():
+    at = helpers.open_page("pages/coordination.py", {"c": "BGD", "sectors": "dac3"})
+    df, _ = load_bundled_portfolio()
+    rows = df[df["country_iso3"] == "BGD"]
+    # independently: reporting organisations per DAC 3-digit category
+    code = rows["sector_code"].fillna("").astype(str).str[:3]
+    expected = rows.assign(dac3=code).groupby("dac3")["agency"].nunique()
+    table = next(d.value for d in at.dataframe if "Sector" in d.value.columns)
+    assert len(table) == len(expected)
+    shown = dict(zip(table["Sector"].str[:3], table["Actors"], strict=True))
+    assert shown == expected.to_dict()
+    names = table["Sector"].tolist()
+    # names from the IATI SectorCategory codelist (Bangladesh: 122, 720 …)
+    assert {"122 Basic Health", "720 Emergency Response"} <= set(names)
+    assert at.query_params["sectors"] == "dac3"
+    # the heat map's rows are a step each: axes never squeeze the cells
+    (heat,) = [
+        s
+        for s in helpers.chart_specs(at)
+        if s.get("layer")
+        and "mark" in s["layer"][0]
+        and s["layer"][0]["mark"] in ("rect", {"type": "rect"})
+    ]
+    assert heat["height"] == {"step": 36}
+
+
+def test_the_overlap_distance_comes_from_the_link():
+    at = helpers.open_page("pages/coordination.py", {"c": "BGD", "km": "1"})
+    expected = O.overlap(_bgd_sites(), 1)["overlapping_sites"].sum()
+    assert _overlap_table(at, "en").sum() == expected
+    assert at.query_params["km"] == "1"
+
+
+def test_the_sector_table_is_in_the_languages_number_format(coordination_bgd):
+    from src.i18n import format_number
+
+    lang, at = coordination_bgd
+    df, _ = load_bundled_portfolio()
+    rows = df[df["country_iso3"] == "BGD"]
+    # independently: Bangladesh's budget per sector group (negatives read as 0)
+    budget = rows.assign(b=rows["budget_usd"].clip(lower=0)).groupby("sector_group")
+    expected = {
+        translate("sector." + g, lang): format_number(v, lang)
+        for g, v in budget["b"].sum().items()
+    }
+    sector, money = translate("col.sector", lang), translate("col.budget_usd", lang)
+    hhi = translate("coord.col.hhi", lang)
+    table = next(d.value for d in at.dataframe if {hhi, sector} <= set(d.value.columns))
+    assert dict(zip(table[sector], table[money], strict=True)) == expected
+    decimal = "," if lang in ("fr", "es") else "."
+    assert all(v == "–" or v[1] == decimal for v in table[hhi])

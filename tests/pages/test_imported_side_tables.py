@@ -127,3 +127,34 @@ def test_an_iati_file_uploaded_on_the_data_page_keeps_its_transactions():
     assert not at.exception, at.exception
     assert at.session_state["ui.dataset"] == info.id
     assert _metrics(at)["Localisation, verified"] == "46.7%"
+
+
+def test_the_coordination_page_measures_an_imported_iati_file_with_its_own_limits():
+    from src.i18n import format_money, translate
+
+    info = store_import(import_files([FIXTURE]), "partner")
+    at = helpers.open_page("pages/coordination.py", {"dataset": info.id, "c": "KEN"})
+    table = at.dataframe[0].value.set_index("Country")
+    # by hand from the XML: one reporting organisation (Agency MR); Kenya's
+    # XM-MR-A budgets 2,000 + 1,000, Uganda's XM-MR-B 800
+    assert table["Actors"].to_dict() == {"Kenya": 1, "Uganda": 1}
+    assert table["Budget (US$)"].to_dict() == {"Kenya": 3000, "Uganda": 800}
+    assert table["Concentration (HHI)"].tolist() == [1.0, 1.0]
+    # XM-MR-A ends 2023-12-31, within 12 months of the data date (2023-05-01),
+    # with no budget after 2022: its 3,000 are on the cliff
+    cliff = {m.label: m.value.replace("\\", "") for m in at.metric}
+    assert cliff["Funding cliff, 12 months"] == format_money(3000, "en")
+    captions = [c.value for c in at.caption]
+    assert not any("COVID-19" in c for c in captions)  # the bundled sample's limit
+    assert translate("cont.limits_import", "en") in captions
+    assert "Among the 1 reporting organisations loaded" in captions[0]
+
+
+def test_a_csv_import_says_it_carries_no_sites_for_the_overlap():
+    from src.i18n import translate
+
+    sheet = store_import(import_files([CSV]), "sheet")
+    at = helpers.open_page("pages/coordination.py", {"dataset": sheet.id, "c": "KEN"})
+    assert translate("coord.overlap_no_table", "en") in [i.value for i in at.info]
+    assert _budget_warning(at)
+    assert not any("COVID-19" in c.value for c in at.caption)

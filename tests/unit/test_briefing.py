@@ -493,3 +493,18 @@ def test_the_coordination_slide_shows_actors_and_the_cliff_of_a_country(bundled)
     # Without budget periods the notes say the cliff is an upper bound.
     bare = build_pack(df, meta, spec, lang="en", sections=("coordination",))
     assert any("publishes no budget periods" in x for x in bare.slides[-2].lines)
+    assert any("COVID-19" in x for x in pack.slides[-1].lines)  # the sample's tag
+    # An imported dataset's pack does not call its activities COVID-19-tagged.
+    from dataclasses import replace
+
+    imported = build_pack(
+        df,
+        replace(meta, name="partner"),
+        spec,
+        lang="fr",
+        sections=("coordination",),
+        budgets=budgets,
+    )
+    lines = [x for s in imported.slides[-2:] for x in s.lines]
+    assert not any("COVID" in x for x in lines)
+    assert any("organisations déclarantes de ce jeu de données" in x for x in lines)

@@ -17,6 +17,7 @@ FIX = ROOT / "tests/fixtures/imports"
 # Every subcommand that reads a portfolio, with the arguments it needs besides it.
 READERS = {
     "summary": [],
+    "coordination": ["--json"],
     "quality": [],
     "simulate": ["--trials", "8"],
     "brief": ["--out", "{tmp}/deck.pptx"],
@@ -133,3 +134,24 @@ def test_an_unknown_dataset_is_one_line_naming_the_known_ones(
         "error: --dataset: no dataset named 'nope'; known datasets: bundled, demo\n"
     )
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_coordination_reads_the_imported_rows_and_says_what_a_csv_lacks(demo, capsys):
+    df, _ = demo
+    code, out, _ = run_cli(["coordination", "--dataset", "demo", "--json"], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["dataset"] == "demo"
+    placed = df[df[S.COL_COUNTRY] != ""]
+    # independently: one row per (country, reporting organisation) in the import
+    expected = placed.groupby(S.COL_COUNTRY)[S.COL_AGENCY].nunique().to_dict()
+    got = {r[S.COL_COUNTRY]: r["actors"] for r in data["countries"]}
+    assert got == expected
+    assert data["coverage"]["actors"] == df[S.COL_AGENCY].nunique()
+    # a CSV publishes no budget periods: the cliff says so (an upper bound)
+    assert data["cliff"]["budget_periods_published"] is False
+    code, out, _ = run_cli(
+        ["coordination", "--dataset", "demo", "--country", "KEN", "--json"], capsys
+    )
+    assert code == 0
+    assert json.loads(out)["overlap"]["coverage"] is None  # no sites in a CSV

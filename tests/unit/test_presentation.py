@@ -195,7 +195,26 @@ def test_chart_number_locale_per_language(lang, decimal, thousands):
         "currency": ["", ""],
     }
     assert d3_number_locale(lang) == expected
-    assert vega_locale(lang) == {"number": expected}
+    assert vega_locale(lang)["number"] == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "october", "oct", "sunday"),
+    [
+        ("en", "October", "Oct", "Sunday"),
+        ("fr", "octobre", "oct.", "dimanche"),
+        ("es", "octubre", "oct", "domingo"),
+    ],
+)
+def test_chart_time_locale_names_months_and_days_in_the_language(
+    lang, october, oct, sunday
+):
+    # a time axis said "October" and "April" on the French page
+    time = vega_locale(lang)["time"]
+    assert len(time["months"]) == len(time["shortMonths"]) == 12
+    assert time["months"][9] == october
+    assert time["shortMonths"][9] == oct
+    assert time["days"][0] == sunday  # d3 weeks start on Sunday
 
 
 TEXT_SPEC = {

@@ -10,7 +10,15 @@ import argparse
 import json
 from dataclasses import asdict
 
-from src.cli.options import add_filter_args, check_values, filters_from_args, records
+from src.cli.options import (
+    add_dataset_arg,
+    add_filter_args,
+    check_values,
+    filters_from_args,
+    load_portfolio,
+    load_side_tables,
+    records,
+)
 
 ORDER = 35
 
@@ -21,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "coordination",
         help="actors, concentration, OECD significance and funding cliff by country",
     )
+    add_dataset_arg(p)
     add_filter_args(p)
     p.add_argument(
         "--km",
@@ -45,20 +54,21 @@ def cmd_coordination(args: argparse.Namespace) -> int:
     from src.portfolio import coordination as C
     from src.portfolio import overlap as O
     from src.portfolio import schema as S
-    from src.portfolio.load import load_bundled_portfolio, load_bundled_side_tables
+    from src.portfolio.activity_tables import budget_table
 
     spec = filters_from_args(args)
     km = O.DEFAULT_KM if args.km is None else args.km
     if not km > 0:
         raise ValueError(f"--km must be a positive distance in km, got {args.km}")
-    df, meta = load_bundled_portfolio()
+    df, meta = load_portfolio(args.dataset)
     check_values(spec, df)
     # Shares of all aid are taken over every country under the other filters.
     reference = spec.with_changes(countries=()).apply(df)
     sel = spec.apply(df)
     as_of = date.fromisoformat(meta.as_of)
-    side = load_bundled_side_tables()
-    budgets = side.budgets
+    # None: a CSV/.xlsx import keeps no budget periods and no sites
+    side = load_side_tables(args.dataset)
+    budgets = side.budgets if side is not None else budget_table([])
     table = C.country_table(reference).merge(
         continuity.cliff_by_country(reference, budgets, as_of),
         on=S.COL_COUNTRY,
@@ -69,11 +79,13 @@ def cmd_coordination(args: argparse.Namespace) -> int:
         table = table[table[S.COL_COUNTRY].isin(spec.countries)]
         rel = rel[rel[S.COL_COUNTRY].isin(spec.countries)]
     data = {
+        "dataset": args.dataset,
         "filters": spec.describe(),
         "coverage": asdict(C.coverage(sel)),
         "cliff": {
             "as_of": meta.as_of,
             "coverage": asdict(continuity.coverage(sel, budgets, as_of)),
+            "budget_periods_published": side is not None,
             "horizons": records(continuity.cliff(sel, budgets, as_of)),
         },
         "countries": records(table),
@@ -81,12 +93,15 @@ def cmd_coordination(args: argparse.Namespace) -> int:
     if spec.countries:
         data["sectors"] = records(C.concentration(sel, by=(S.COL_COUNTRY, "sector")))
         data["relations"] = records(rel)
-        site_table, site_cover = O.sites(sel, side.details)
-        data["overlap"] = {
-            "km": km,
-            "coverage": asdict(site_cover),
-            "sectors": records(O.overlap(site_table, km)),
-        }
+        if side is None:
+            data["overlap"] = {"km": km, "coverage": None, "sectors": None}
+        else:
+            site_table, site_cover = O.sites(sel, side.details)
+            data["overlap"] = {
+                "km": km,
+                "coverage": asdict(site_cover),
+                "sectors": records(O.overlap(site_table, km)),
+            }
     if args.json:
         print(json.dumps(data, indent=1, default=str, allow_nan=False))
         return 0
