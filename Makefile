@@ -31,7 +31,7 @@ TEST_WORKERS ?= auto
 test: $(BIN)/activate
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest --doctest-modules -n $(TEST_WORKERS) --dist loadfile src tests
+	$(BIN)/python -m pytest --doctest-modules -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder src tests
 
 # Lint only.
 lint: $(BIN)/activate
