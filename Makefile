@@ -23,11 +23,15 @@ run: $(BIN)/activate
 	$(BIN)/python -m src.cli build
 	$(BIN)/python dashboard.py --server.port $(PORT) --browser.gatherUsageStats false
 
-# Set up, lint, and run the whole test suite (unit, AppTest, browser).
+# Set up, lint, and run the whole test suite (unit, AppTest, browser) on every
+# core (pytest-xdist; TEST_WORKERS=0 runs it in one process). A test file stays
+# on one worker, so its module fixtures are built once, and the browser tests
+# all on one (tests/conftest.py).
+TEST_WORKERS ?= auto
 test: $(BIN)/activate
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest --doctest-modules src tests
+	$(BIN)/python -m pytest --doctest-modules -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder src tests
 
 # Lint only.
 lint: $(BIN)/activate

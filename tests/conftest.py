@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from datetime import date
 from functools import cache
@@ -19,6 +20,70 @@ from src.portfolio.canonical import read_canonical
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20211
+
+
+_WORKER_DATA_DIR = pytest.StashKey[str]()
+
+
+def pytest_configure(config) -> None:
+    """Under pytest-xdist (`make test`: one worker per core) give each worker its own
+    APP_DATA_DIR: a temporary folder, removed at the end.
+
+    Tests without a data-folder fixture use the default one (``var/``: the
+    bundled cache, the SQLite store); two processes building the same cache
+    file or writing the same store at once would race. A plain ``pytest`` run
+    (one process) keeps the default.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        folder = tempfile.mkdtemp(prefix=f"app-data-{worker}-")
+        config.stash[_WORKER_DATA_DIR] = folder
+        os.environ["APP_DATA_DIR"] = folder
+
+
+def pytest_unconfigure(config) -> None:
+    folder = config.stash.get(_WORKER_DATA_DIR, None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# Test files that share session fixtures run on one xdist worker (see below).
+SHARED_GROUPS = {
+    "tests/browser/": "browser",  # one Chromium and one app server (`app_url`)
+    "tests/pages/test_coordination_page.py": "coordination_bgd",
+    "tests/pages/test_continuity_page.py": "coordination_bgd",
+}
+
+
+def xdist_group(path: str) -> str:
+    """The group of the test file `path` (relative to ROOT): its `SHARED_GROUPS`
+    name, else the file itself.
+
+    >>> xdist_group("tests/browser/test_smoke.py"), xdist_group("src/settings.py")
+    ('browser', 'src/settings.py')
+    """
+    return next((g for p, g in SHARED_GROUPS.items() if path.startswith(p)), path)
+
+
+@pytest.hookimpl(optionalhook=True, tryfirst=True)  # before xdist's own
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (`make test`), grouped by `xdist_group`.
+
+    A test file runs on one worker, so its module fixtures are built once; so do
+    the files of a `SHARED_GROUPS` entry (the browser tests never run two
+    browsers and two app servers at once). xdist's own ``loadgroup`` mode does
+    not group on pytest 9.2 (it renames ``item._nodeid``, which pytest 9.2 no
+    longer reads), hence this scheduler.
+    """
+    if config.getoption("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class GroupedFileScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group(super()._split_scope(nodeid))
+
+    return GroupedFileScheduling(config, log)
 
 
 @cache
