@@ -17,6 +17,7 @@ from src.portfolio import schema as S
 from src.portfolio.filters import NO_DAC, NO_LIMIT, FilterSpec, sdg_goals
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, labeller, md_escape, t
+from src.widgets.url_state import set_param
 
 YEAR_BOUNDS = "filters.year_bounds"
 BUDGET_STEPS: tuple[float, ...] = (
@@ -152,26 +153,13 @@ def read_url(df: pd.DataFrame) -> list[str]:
 
 
 def _write_url(spec: FilterSpec) -> None:
-    params = st.query_params
-    if spec.query.strip():
-        params[state.URL_QUERY] = spec.query.strip()
-    elif state.URL_QUERY in params:
-        del params[state.URL_QUERY]
-    if spec.humanitarian is not None:
-        params[state.URL_HUMANITARIAN] = "yes" if spec.humanitarian else "no"
-    elif state.URL_HUMANITARIAN in params:
-        del params[state.URL_HUMANITARIAN]
+    set_param(state.URL_QUERY, spec.query.strip())
+    humanitarian = {True: "yes", False: "no"}.get(spec.humanitarian)
+    set_param(state.URL_HUMANITARIAN, humanitarian)
     for key, name in state.URL_MULTI.items():
-        values = st.session_state.get(key) or []
-        if values:
-            params[name] = list(values)
-        elif name in params:
-            del params[name]
+        set_param(name, [str(v) for v in st.session_state.get(key) or []])
     for name, value in ((state.URL_YEARS, spec.years), (state.URL_BUDGET, spec.budget)):
-        if value:
-            params[name] = f"{value[0]:.0f}-{value[1]:.0f}"
-        elif name in params:
-            del params[name]
+        set_param(name, f"{value[0]:.0f}-{value[1]:.0f}" if value else None)
 
 
 def reset_filters() -> None:

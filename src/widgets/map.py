@@ -17,6 +17,7 @@ from src.presentation.bins import CHANGE, MAP_METRICS
 from src.presentation.palettes import Rgb, css_rgb
 from src.widgets import cache, row_cache, state
 from src.widgets.map_deck import build_portfolio_deck, points_legend
+from src.widgets.url_state import set_param
 
 METRICS = MAP_METRICS
 # Re-exported for the pages and widgets that draw a map through this module.
@@ -210,5 +211,5 @@ def metric_selector() -> tuple[str, bool, bool]:
             t("map.borders"), key=state.MAP_BORDERS, help=t("map.borders_help")
         )
         web = st.toggle(t("map.web_basemap"), key=state.MAP_WEB, help=t("map.web_help"))
-    st.query_params[state.URL_METRIC] = metric
+    set_param(state.URL_METRIC, metric)
     return metric, web, borders

@@ -22,6 +22,7 @@ from src.portfolio import schema as S
 from src.widgets import state
 from src.widgets.i18n import labeller, md_escape, t
 from src.widgets.state import lever_key
+from src.widgets.url_state import set_param
 
 FAST_TRIALS = 200
 PRECISE_TRIALS = 2_000
@@ -323,7 +324,7 @@ def scenario_editor(df: pd.DataFrame, *, own_label: str | None = None) -> Scenar
     if scenario.levers or scenario != BASELINE.with_changes(
         trials=FAST_TRIALS, name=name
     ):
-        st.query_params[state.URL_SCENARIO] = scenario.to_token()
+        set_param(state.URL_SCENARIO, scenario.to_token())
     else:
-        st.query_params.pop(state.URL_SCENARIO, None)
+        set_param(state.URL_SCENARIO, None)
     return scenario

@@ -26,6 +26,7 @@ from src.widgets.scenario_editor import load_into_state
 from src.widgets.scenario_refs import compare_labels, resolve_refs
 from src.widgets.scenario_results import HEADLINE, format_metric
 from src.widgets.store_health import error_text
+from src.widgets.url_state import set_param
 
 MAX_COMPARED = 4
 
@@ -270,10 +271,7 @@ def compare_picker() -> list[str]:
         placeholder=t("scen.compare_placeholder"),
         select_all=False,
     )
-    if chosen:
-        st.query_params[state.URL_COMPARE] = chosen
-    else:
-        st.query_params.pop(state.URL_COMPARE, None)
+    set_param(state.URL_COMPARE, chosen)
     return chosen
 
 

@@ -3,6 +3,14 @@
 `seed_choice` sets the widget's state from the link before the widget is drawn
 (a value the widget does not offer is named and ignored); `mirror_choice`
 writes the widget's value back after it is drawn.
+
+Every write goes through `set_param`, which changes the URL only when its value
+differs. Streamlit sends the *whole* query string on each write, as the run
+knows it, and a run knows the URL the browser sent when it asked for the run.
+A fragment run asked for before the browser took the previous run's URL (a
+second click on the map while the app reran for the first) wrote its control's
+unchanged value and so sent the old URL back: the country filter stayed on, but
+`?country=` was gone from the address a user shares.
 """
 
 from __future__ import annotations
@@ -41,9 +49,22 @@ def seed_choice(key: str, param: str, options: Sequence[object], default: object
     return st.session_state[key]
 
 
+def set_param(name: str, value: str | Sequence[str] | None) -> None:
+    """Make the URL's `name` read `value` (removed when empty), writing only a change.
+
+    >>> set_param("sector", ["Health"])  # outside a run, nothing to send
+    """
+    params = st.query_params
+    wanted = [value] if isinstance(value, str) else list(value or ())
+    wanted = [v for v in wanted if v != ""]
+    if params.get_all(name) == wanted:
+        return
+    if wanted:
+        params[name] = wanted if len(wanted) > 1 else wanted[0]
+    else:
+        del params[name]
+
+
 def mirror_choice(param: str, value: object, default: object) -> None:
     """Write the widget's `value` to the URL (removed when it is the default)."""
-    if value is None or value == default:
-        st.query_params.pop(param, None)
-    else:
-        st.query_params[param] = str(value)
+    set_param(param, None if value is None or value == default else str(value))
