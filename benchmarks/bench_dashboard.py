@@ -43,9 +43,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from src.engine.scenario import Lever, Scenario  # noqa: E402
-from tests.browser.conftest import CHROMIUM_ARGS, chromium_path, free_port  # noqa: E402
+from tests.browser.conftest import (  # noqa: E402
+    CHROMIUM_ARGS,
+    READY,
+    chromium_path,
+    free_port,
+    stop,
+)
 
-READY = "[data-testid='stApp'][data-test-script-state='notRunning']"
 METRIC = "[data-testid='stMetric']"
 MAP = "[data-testid='stDeckGlJsonChart'] canvas"
 TIMEOUT = 180_000
@@ -88,14 +93,6 @@ def start(
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("server did not start")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 def _page(browser):

@@ -178,22 +178,7 @@ def set_role(actor: Principal, user_key: str, role: str) -> None:
     if user_key == actor.user:
         raise StoreRefusal("store.member.own_role")
 
-    def work() -> None:
-        with get_engine().begin() as conn:
-            done = conn.execute(
-                update(memberships)
-                .where(
-                    memberships.c.user_key == user_key,
-                    memberships.c.org_id == actor.org,
-                    memberships.c.removed_at.is_(None),
-                )
-                .values(role=role)
-            ).rowcount
-            if not done:
-                raise StoreNotFoundError("store.member.not_found", user=user_key)
-            record(conn, actor, "role", "member", user_key[:32], user_key[:200], role)
-
-    with_retry(work)
+    _change_member(actor, user_key, {"role": role}, "role", role)
 
 
 @store_boundary
@@ -213,22 +198,7 @@ def remove_member(actor: Principal, user_key: str) -> None:
     if user_key == actor.user:
         raise StoreRefusal("store.member.own_removal")
 
-    def work() -> None:
-        with get_engine().begin() as conn:
-            done = conn.execute(
-                update(memberships)
-                .where(
-                    memberships.c.user_key == user_key,
-                    memberships.c.org_id == actor.org,
-                    memberships.c.removed_at.is_(None),
-                )
-                .values(removed_at=datetime.now(UTC))
-            ).rowcount
-            if not done:
-                raise StoreNotFoundError("store.member.not_found", user=user_key)
-            record(conn, actor, "remove", "member", user_key[:32], user_key[:200])
-
-    with_retry(work)
+    _change_member(actor, user_key, {"removed_at": datetime.now(UTC)}, "remove")
 
 
 @store_boundary
@@ -311,5 +281,30 @@ def remove_claim(actor: Principal, claim: str) -> None:
             if not done:
                 raise StoreNotFoundError("store.claim.not_found", value=claim)
             record(conn, actor, "claim-", "claim", "", claim)
+
+    with_retry(work)
+
+
+def _change_member(
+    actor: Principal, user_key: str, values: dict, action: str, *detail: str
+) -> None:
+    """Update a current member of the actor's organisation and audit it as `action`."""
+
+    def work() -> None:
+        with get_engine().begin() as conn:
+            done = conn.execute(
+                update(memberships)
+                .where(
+                    memberships.c.user_key == user_key,
+                    memberships.c.org_id == actor.org,
+                    memberships.c.removed_at.is_(None),
+                )
+                .values(**values)
+            ).rowcount
+            if not done:
+                raise StoreNotFoundError("store.member.not_found", user=user_key)
+            record(
+                conn, actor, action, "member", user_key[:32], user_key[:200], *detail
+            )
 
     with_retry(work)

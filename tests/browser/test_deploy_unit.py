@@ -26,6 +26,7 @@ from tests.browser.conftest import (
     _wait_for_health,
     free_port,
     page_state,
+    stop,
     wait_ready,
     wait_until,
 )
@@ -132,8 +133,4 @@ def test_the_units_command_serves_the_app(tmp_path, postgres_server, browser):
         finally:
             page.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
