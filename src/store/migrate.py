@@ -15,6 +15,7 @@ altered.
 from __future__ import annotations
 
 import functools
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,8 +33,25 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 BASELINE = "0001"
 """The revision a database made by ``metadata.create_all`` is adopted at."""
-HEAD = "0004"
-"""The newest revision in ``migrations/versions`` (a test checks it)."""
+_REVISION = re.compile(r'^(down_)?revision = (?:"(\w+)"|None)$', re.MULTILINE)
+
+
+def _script_head(versions: Path) -> str:
+    """The revision no script names as its ``down_revision``, read as text.
+
+    >>> _script_head(MIGRATIONS / "versions") == HEAD
+    True
+    """
+    revisions, downs = set(), set()
+    for script in versions.glob("r*.py"):
+        for down, revision in _REVISION.findall(script.read_text()):
+            (downs if down else revisions).add(revision)
+    (newest,) = revisions - downs  # one head: the scripts form a chain
+    return newest
+
+
+HEAD = _script_head(MIGRATIONS / "versions")
+"""The newest revision in ``migrations/versions`` (a test checks it is Alembic's)."""
 
 LOCK_KEY = 7_301_150
 """PostgreSQL advisory lock held while migrating (any fixed number)."""

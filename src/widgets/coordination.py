@@ -16,6 +16,7 @@ from src.portfolio.sectors import dac3_names
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.table import MONEY_COLUMN
 from src.widgets.url_state import mirror_choice, seed_choice
 
 
@@ -81,7 +82,6 @@ def render_country_table(df: pd.DataFrame) -> None:
     )
 
 
-MONEY_COLUMN = st.column_config.NumberColumn(format="%,.0f")  # as the project table
 HEATMAP_ROW_PX = 36  # one actor's row: the axes take their own room beside it
 
 

@@ -78,6 +78,8 @@ def build_project_table(
 
 
 MAX_SHOWN = 5_000
+# Money columns of the tables: thousands separators, whole US dollars.
+MONEY_COLUMN = st.column_config.NumberColumn(format="%,.0f")
 
 
 def csv_file_name(as_of: str, caption: str, suffix: str = ".csv") -> str:
@@ -156,8 +158,8 @@ def render_project_table(
         shown,
         hide_index=True,
         column_config={
-            t("col.budget_usd"): st.column_config.NumberColumn(format="%,.0f"),
-            t("col.spent_usd"): st.column_config.NumberColumn(format="%,.0f"),
+            t("col.budget_usd"): MONEY_COLUMN,
+            t("col.spent_usd"): MONEY_COLUMN,
             t("col.page"): st.column_config.LinkColumn(
                 display_text=t("project.open"), width="small"
             ),
