@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -82,6 +85,54 @@ def localised(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.configure(locale=vega_locale(current_lang()))
 
 
+# What the active Altair theme adds to every spec (a default view size):
+# Streamlit draws charts without it (`st.altair_chart` switches the theme off).
+_THEME_CONFIG = alt.Chart().mark_point().to_dict(validate=False).get("config", {})
+
+
+def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The localised chart as the Vega-Lite spec `st.altair_chart` would draw.
+
+    The chart was checked as it was built (each encoding is validated), so
+    the spec is not validated again; its data is inline, without the
+    theme's default view size. Made once per selection by the callers'
+    caches, so a rerun that keeps the selection builds no Altair object.
+    """
+    spec = localised(chart).to_dict(validate=False)
+    config = dict(spec.get("config", {}))
+    for name, value in _THEME_CONFIG.items():
+        if config.get(name) == value:
+            del config[name]
+    if config:
+        spec["config"] = config
+    else:
+        spec.pop("config", None)
+    return spec
+
+
+@dataclass(frozen=True)
+class ChartView:
+    """A chart made once: the spec drawn, its text alternative and table.
+
+    `chart` is kept for the PNG download (rendered only when clicked).
+    """
+
+    chart: alt.Chart
+    spec: dict[str, Any]
+    alt: str
+    table: pd.DataFrame
+
+
+def render_chart_view(view: ChartView, *, key: str, png_name: str) -> None:
+    """Draw a made chart, the table behind it (in an expander) and its PNG."""
+    # Streamlit takes the data out of the spec it is given: a shallow copy
+    # keeps the shared one whole.
+    st.vega_lite_chart(spec=dict(view.spec), key=key, alt=view.alt)
+    with st.expander(t("chart.show_table")):
+        st.dataframe(view.table, hide_index=True)
+    render_png_download(view.chart, key=key, name=png_name)
+
+
 def chart_png(chart: alt.Chart) -> bytes:
     """The chart as a PNG at presentation resolution (rendered offline)."""
     import vl_convert as vlc
@@ -101,18 +152,20 @@ def render_png_download(chart: alt.Chart, *, key: str, name: str) -> None:
     )
 
 
-def render_chart_with_table(
-    chart: alt.Chart, table: pd.DataFrame, *, category: str, label: str, key: str
-) -> None:
-    """Draw a chart and, in an expander, the table behind it."""
+def chart_with_table(
+    chart: alt.Chart, table: pd.DataFrame, *, category: str, label: str
+) -> ChartView:
+    """A bar chart of budget by `category` with its readable table."""
     summary = "; ".join(
         f"{c}: {format_money(v, current_lang())}"
         for c, v in zip(table[category], table["budget_usd"], strict=True)
     )
-    st.altair_chart(localised(chart), key=key, alt=f"{label}. {summary}")
-    with st.expander(t("chart.show_table")):
-        st.dataframe(table_view(table, category, label), hide_index=True)
-    render_png_download(chart, key=key, name=key.replace(".", "_"))
+    return ChartView(
+        chart=chart,
+        spec=vega_spec(chart),
+        alt=f"{label}. {summary}",
+        table=table_view(table, category, label),
+    )
 
 
 def translated_breakdown(table: pd.DataFrame, column: str, kind: str) -> pd.DataFrame:
@@ -181,12 +234,23 @@ def render_breakdown(
     `dataset` (`df` is a selection of its rows, unchanged), the breakdown is
     made once per selection (`row_cache`).
     """
-    order = BREAKDOWN_ORDER[kind]
     st.subheader(t(f"chart.by_{kind}"))
+    lang = current_lang()
     if dataset is None:
-        totals = breakdown(df, column, order)
+        view = breakdown_view(df, column, kind, lang)
     else:
-        totals = row_cache.of_rows(breakdown, df, dataset, column, order)
+        view = row_cache.of_rows(breakdown_view, df, dataset, column, kind, lang)
+    render_chart_view(view, key=key, png_name=key.replace(".", "_"))
+
+
+def breakdown_view(df: pd.DataFrame, column: str, kind: str, lang: str) -> ChartView:
+    """The bar chart of budget by `column` and its table, in `lang`.
+
+    `lang` is the current UI language (the labels' language), passed so that
+    a cache of the view is keyed on it.
+    """
+    del lang  # the labels follow the current UI language
+    totals = breakdown(df, column, BREAKDOWN_ORDER[kind])
     table = translated_breakdown(totals, column, kind)
     label = t(f"filters.{kind}")
     chart = build_bar_chart(
@@ -196,4 +260,4 @@ def render_breakdown(
         value_label=t("chart.budget_musd"),
         colors=risk_colors() if kind == "risk" else None,
     )
-    render_chart_with_table(chart, table, category=column, label=label, key=key)
+    return chart_with_table(chart, table, category=column, label=label)

@@ -99,11 +99,14 @@ def _parse_range(text: str, cast: Callable[[str], float]) -> tuple[float, float]
     return a, b
 
 
-def read_url(df: pd.DataFrame) -> list[str]:
-    """Copy valid URL parameters into session state; return notices for the rest."""
+def read_url(opts: dict[str, list[str]], bounds: tuple[int, int]) -> list[str]:
+    """Copy valid URL parameters into session state; return notices for the rest.
+
+    `opts` are the filters' choices (`_options`), `bounds` the table's years
+    (`year_bounds`).
+    """
     notices: list[str] = []
     params = st.query_params
-    opts = _options(df)
     for key, name in state.URL_MULTI.items():
         values = params.get_all(name)
         if not values:
@@ -126,7 +129,7 @@ def read_url(df: pd.DataFrame) -> list[str]:
                     value=md_escape(raw),
                 )
             )
-    low, high = year_bounds(df)
+    low, high = bounds
     if state.URL_YEARS in params:
         raw = params[state.URL_YEARS]
         try:
@@ -263,17 +266,18 @@ def filter_sidebar(
     With `dataset` (whose table `df` is), the choices are derived once per
     dataset content (`cache.of_dataset`) instead of on every run.
     """
-    notices: list[str] = []
-    if not st.session_state.get(state.FILTERS_READY):
-        notices = read_url(df)
-        st.session_state[state.FILTERS_READY] = True
-        st.session_state[state.NOTICES] = notices
 
     def derive(build: Callable) -> object:
         return build(df) if dataset is None else cache.of_dataset(build, dataset)
 
-    lang = current_lang()
+    notices: list[str] = []
     opts = derive(_options)
+    if not st.session_state.get(state.FILTERS_READY):
+        notices = read_url(opts, derive(year_bounds))
+        st.session_state[state.FILTERS_READY] = True
+        st.session_state[state.NOTICES] = notices
+
+    lang = current_lang()
     names, fallback = derive(_country_codes)
     sb = st.sidebar
     sb.subheader(t("filters.title"))

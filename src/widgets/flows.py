@@ -18,7 +18,7 @@ from src.portfolio.country_part import country_part
 from src.portfolio.flows import QUARTER, QUARTER_START, quarterly_flows, undated_usd
 from src.widgets import cache, row_cache, state
 from src.widgets.auth import principal
-from src.widgets.charts import localised, render_png_download
+from src.widgets.charts import ChartView, render_chart_view, vega_spec
 from src.widgets.i18n import current_lang, t
 
 # Okabe-Ito colours (distinct under the common colour-vision deficiencies);
@@ -118,25 +118,40 @@ def render_money_over_time(
     # a restricted view: a multi-country project's part (`country_part`)
     by_country = principal().country is not None
     if dataset is None:
-        flows, undated = _selection_flows(rows, side, by_country)
+        view, undated = flow_view(*_selection_flows(rows, side, by_country), lang)
     else:
-        flows, undated = row_cache.of_rows(
-            _dataset_flows, rows, dataset, dataset, by_country
+        view, undated = row_cache.of_rows(
+            _dataset_flow_view, rows, dataset, dataset, by_country, lang
         )
-    if flows.empty:
+    if view is None:
         st.info(t("flows.none"), icon=":material/receipt_long:")
         return
-    chart = build_flow_chart(flows, lang)
     key = state.item_key(state.FLOW_CHART, where)
-    st.altair_chart(localised(chart), key=key, alt=t("flows.alt"))
+    render_chart_view(view, key=key, png_name=f"money_over_time_{where}")
     st.caption(t("flows.caption"))
     if by_country:
         render_country_part(rows, side.transactions)
     if undated:
         st.caption(t("flows.undated", amount=format_money(undated, lang)))
-    with st.expander(t("chart.show_table")):
-        st.dataframe(flow_table(flows, lang), hide_index=True)
-    render_png_download(chart, key=key, name=f"money_over_time_{where}")
+
+
+def flow_view(
+    flows: pd.DataFrame, undated: float, lang: str
+) -> tuple[ChartView | None, float]:
+    """The chart and table of the quarterly flows, and the undated USD.
+
+    The view is None when no flow is dated.
+    """
+    if flows.empty:
+        return None, undated
+    chart = build_flow_chart(flows, lang)
+    view = ChartView(
+        chart=chart,
+        spec=vega_spec(chart),
+        alt=translate("flows.alt", lang),
+        table=flow_table(flows, lang),
+    )
+    return view, undated
 
 
 def render_country_part(rows: pd.DataFrame, transactions: pd.DataFrame) -> None:
@@ -164,10 +179,10 @@ def _selection_flows(
     )
 
 
-def _dataset_flows(
-    rows: pd.DataFrame, dataset: str, by_country: bool
-) -> tuple[pd.DataFrame, float]:
+def _dataset_flow_view(
+    rows: pd.DataFrame, dataset: str, by_country: bool, lang: str
+) -> tuple[ChartView | None, float]:
     side = cache.side_tables(dataset)
     if side is None:  # not reached: the caller checked the dataset has them
-        return pd.DataFrame(), 0.0
-    return _selection_flows(rows, side, by_country)
+        return None, 0.0
+    return flow_view(*_selection_flows(rows, side, by_country), lang)

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from src.engine.classes import reference_classes
@@ -13,7 +14,7 @@ from src.i18n import country_name
 from src.portfolio import schema as S
 from src.portfolio.export import source_line, to_csv_bytes, to_notes_bytes
 from src.portfolio.schema import PortfolioMeta
-from src.widgets import cache, state
+from src.widgets import cache, row_cache, state
 from src.widgets.i18n import current_lang, t
 from src.widgets.layout import card_row
 
@@ -118,6 +119,25 @@ def table_notes(caption: str, as_of: str, source: str) -> list[str]:
     ]
 
 
+def shown_table(
+    df: pd.DataFrame, dataset: str, lang: str, as_of: str | None
+) -> tuple[pa.Table, pd.DataFrame]:
+    """The rows as the page shows them and as the CSV has them.
+
+    Shown: Arrow, with links to the project pages, at most `MAX_SHOWN` rows
+    (the largest budgets). The CSV's: every row, no links.
+    """
+    # Built once per dataset and language; a selection only picks rows.
+    shown = cache.row_view(linked_project_table, df, dataset, lang, as_of, dataset)
+    table = shown.drop(columns=t("col.page"))
+    if len(table) > MAX_SHOWN:
+        # The browser cannot draw 100k rows quickly; the CSV keeps them all.
+        shown = shown.loc[
+            df[S.COL_BUDGET].reset_index(drop=True).nlargest(MAX_SHOWN).index
+        ]
+    return pa.Table.from_pandas(shown, preserve_index=False), table
+
+
 def linked_project_table(
     df: pd.DataFrame, lang: str, as_of: str | None, dataset: str
 ) -> pd.DataFrame:
@@ -145,14 +165,10 @@ def render_project_table(
     lang = current_lang()
     as_of = meta.as_of
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
-    # Built once per dataset and language; a filter change only picks rows.
-    shown = cache.row_view(linked_project_table, df, dataset, lang, as_of, dataset)
-    table = shown.drop(columns=t("col.page"))
+    # Made once per selection and language (its Arrow form too): a rerun
+    # that keeps the selection converts nothing.
+    shown, table = row_cache.of_rows(shown_table, df, dataset, dataset, lang, as_of)
     if len(table) > MAX_SHOWN:
-        # The browser cannot draw 100k rows quickly; the CSV keeps them all.
-        shown = shown.loc[
-            df[S.COL_BUDGET].reset_index(drop=True).nlargest(MAX_SHOWN).index
-        ]
         st.caption(t("table.truncated", shown=MAX_SHOWN, total=len(table)))
     st.dataframe(
         shown,

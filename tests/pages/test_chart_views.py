@@ -1,0 +1,77 @@
+"""The overview's charts are drawn from specs made once per selection.
+
+What the page sends must be what the data says (budgets summed here with
+plain pandas from the bundled table), in the UI language's number format,
+without Altair's default view size (Streamlit draws charts without it), and
+schema-valid Vega-Lite even though the page no longer validates each rerun.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pyarrow as pa
+import pytest
+
+from src.portfolio import schema as S
+from src.portfolio.load import load_bundled_portfolio
+from src.widgets import row_cache
+from tests.pages.helpers import open_page
+
+
+def _charts(at):
+    """(spec, first dataset as a DataFrame) of each chart the page drew."""
+    import json
+
+    out = []
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        buffers = [d.data.data for d in chart.proto.datasets] or [chart.proto.data.data]
+        data = pa.ipc.open_stream(buffers[0]).read_all().to_pandas()
+        out.append((spec, data))
+    return out
+
+
+def _region_chart(at, label: str):
+    for spec, data in _charts(at):
+        tooltips = spec["encoding"].get("tooltip", [])
+        if any(t.get("title") == label for t in tooltips) and "value_m" in data:
+            return spec, data
+    raise AssertionError(f"no breakdown chart titled {label!r}")
+
+
+@pytest.mark.parametrize(
+    ("lang", "label", "decimal"), [("en", "Region", "."), ("fr", "Région", ",")]
+)
+def test_the_region_breakdown_is_the_data_in_the_language(lang, label, decimal):
+    df, _ = load_bundled_portfolio()
+    health = df[df[S.COL_SECTOR_GROUP] == "Health"]
+    expected = health.groupby(S.COL_REGION)[S.COL_BUDGET].sum() / 1e6
+
+    at = open_page(None, {"sector": "Health", "lang": lang})
+    spec, data = _region_chart(at, label)
+
+    assert sorted(data["value_m"].round(6)) == sorted(expected.round(6))
+    assert spec["config"]["locale"]["number"]["decimal"] == decimal
+    assert "view" not in spec.get("config", {})  # no theme default size
+    # valid Vega-Lite (the page skips Altair's validation on each rerun)
+    alt.Chart.from_dict({k: v for k, v in spec.items() if k != "datasets"})
+
+
+def test_a_rerun_with_the_same_selection_builds_no_chart_again(monkeypatch):
+    from src.widgets import charts
+
+    row_cache._of_rows.clear()
+    at = open_page(None, {"sector": "Health"})
+    first = [spec for spec, _ in _charts(at)]
+    built: list[str] = []
+    original = charts.build_bar_chart
+
+    def counting(*args, **kwargs):
+        built.append(kwargs.get("label", ""))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "build_bar_chart", counting)
+    at.run()
+    assert not at.exception
+    assert built == []
+    assert [spec for spec, _ in _charts(at)] == first
