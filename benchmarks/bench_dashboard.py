@@ -8,15 +8,22 @@ layers below the UI before it listens) on the bundled data and on a
 synthetic portfolio of N projects (PORTFOLIO_FILE). It opens them in Debian's Chromium
 with Playwright and prints, each the median of `--rounds` measurements:
 
-- first render: page open -> the run finished, KPIs shown and the map canvas
-  drawn (server warm; a fresh browser context each time). The bare page and the
+- first render: navigation start -> the run finished, KPIs shown and the map
+  canvas drawn (server warm; a fresh browser context each time). The bare page and the
   dashboard are opened alternately, so both see the same machine load: on a
-  shared machine the ratio is the robust figure;
-- filter change: choosing sector "Health" (once the map is drawn) -> the KPI
-  shows the new total and the run has finished;
+  shared machine the ratio is the robust figure. A third reference page is
+  the bare page plus a deck.gl map of two dots (`st.pydeck_chart`, no
+  basemap): what any deck.gl map costs the browser before it holds data;
+- filter change: the press on sector "Health" (once the map is drawn) -> the
+  KPI shows the new total and the run has finished;
 - lever move: on /scenarios with a budget lever (-20 %, then -30 %, ... so
-  that no run is cached), one step of its slider (keyboard) -> the "Funding
-  gap" card shows the new run and the run has finished;
+  that no run is cached), the key press moving its slider one step -> the
+  "Funding gap" card shows the new run and the run has finished;
+
+All times are taken in the page (`performance.now()`: from the navigation
+start or the input event, to the first DOM change at which the condition
+holds, seen by a MutationObserver), so they do not include the driver's
+polling or its checks before a click.
 - with --baseline DIR: the same figures of another checkout (e.g. the commit
   before a change; its servers get the same data and environment), in the
   same rounds, and its fresh-server link alternating with this checkout's;
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import statistics
 import subprocess
@@ -54,12 +62,45 @@ from tests.browser.conftest import (  # noqa: E402
 METRIC = "[data-testid='stMetric']"
 MAP = "[data-testid='stDeckGlJsonChart'] canvas"
 TIMEOUT = 180_000
+DECK_REFERENCE = "render: bare page + two-dot deck.gl map"
+BARE_DECK = """import pydeck as pdk
+import streamlit as st
+
+st.write("hello")
+dots = pdk.Layer("ScatterplotLayer", data=[{"p": [0, 0]}, {"p": [10, 10]}],
+                 get_position="p", get_radius=100000, get_fill_color=[200, 30, 0])
+st.pydeck_chart(pdk.Deck(layers=[dots], map_style=None,
+                         initial_view_state=pdk.ViewState(latitude=0, longitude=0)))
+"""
 # A shared scenario link: a budget cut of 20 % everywhere, 200 trials.
 LINK = Scenario(levers=(Lever("budget", -20),), trials=200).to_token()
-CARD_CHANGED = """([label, before]) => {
-    const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
-        .find(e => e.innerText.includes(label));
-    return m && m.innerText !== before; }"""
+# In the page: the time of the user's input (`event`: the press of the option,
+# the key of the slider), and the first moment after it at which the card
+# shows a new value and the run has finished (a MutationObserver sees every
+# change of the page; nothing polls). `window.__done` is then their distance
+# in seconds, without the driver's own checks before it clicks (about 0.1 s).
+WATCH = """([label, before, event]) => {
+    window.__done = null;
+    const stamp = () => performance.now();
+    let t0 = null;
+    document.addEventListener(event, () => { if (t0 === null) t0 = stamp(); },
+        {capture: true});
+    const ready = () => document.querySelector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']");
+    const check = () => {
+        if (t0 === null || window.__done !== null) return;
+        const m = [...document.querySelectorAll('[data-testid="stMetric"]')]
+            .find(e => e.innerText.includes(label));
+        if (m && m.innerText !== before && ready()) {
+            window.__done = (stamp() - t0) / 1000;
+            observer.disconnect();
+        }
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body,
+        {subtree: true, childList: true, attributes: true, characterData: true});
+}"""
+DONE = "() => window.__done !== null"
 
 
 def start(
@@ -99,15 +140,31 @@ def _page(browser):
     return browser.new_page(viewport={"width": 1600, "height": 1200})
 
 
-def first_render(browser, url: str, wait_map: bool = True) -> float:
+# Before the page's own scripts: the first moment the run has finished and
+# the page shows what it must (`window.__need`: CSS selectors), in seconds
+# since the navigation started (a MutationObserver; nothing polls).
+RENDERED = """(need) => {
+    window.__done = null;
+    const check = () => {
+        if (window.__done !== null || !document.body) return;
+        if (need.every(sel => document.querySelector(sel))) {
+            window.__done = performance.now() / 1000;
+        }
+    };
+    new MutationObserver(check).observe(document,
+        {subtree: true, childList: true, attributes: true});
+}"""
+
+
+def first_render(
+    browser, url: str, need: tuple[str, ...] = (READY, METRIC, MAP)
+) -> float:
+    """Navigation start -> the run finished and the page shows `need`."""
     page = _page(browser)
-    start = time.perf_counter()
+    page.add_init_script(f"({RENDERED})({json.dumps(list(need))})")
     page.goto(url)
-    page.wait_for_selector(READY, timeout=TIMEOUT)
-    if wait_map:
-        page.wait_for_selector(METRIC, timeout=TIMEOUT)
-        page.wait_for_selector(MAP, timeout=TIMEOUT)
-    elapsed = time.perf_counter() - start
+    page.wait_for_function(DONE, timeout=TIMEOUT)
+    elapsed = page.evaluate("window.__done")
     page.close()
     return elapsed
 
@@ -129,11 +186,10 @@ def filter_change(browser, url: str) -> float:
     page.locator(
         "[data-testid='stSidebar'] [data-testid='stMultiSelect']"
     ).first.click()
-    start = time.perf_counter()
+    page.evaluate(WATCH, ["Total budget", before, "pointerdown"])
     page.get_by_role("option", name="Health", exact=True).click()
-    page.wait_for_function(CARD_CHANGED, arg=["Total budget", before], timeout=TIMEOUT)
-    page.wait_for_selector(READY, timeout=TIMEOUT)
-    elapsed = time.perf_counter() - start
+    page.wait_for_function(DONE, timeout=TIMEOUT)
+    elapsed = page.evaluate("window.__done")
     page.close()
     return elapsed
 
@@ -156,11 +212,10 @@ def lever_move(browser, url: str) -> float:
         .get_by_role("slider")
     )
     thumb.focus()
-    start = time.perf_counter()
+    page.evaluate(WATCH, ["Funding gap", before, "keydown"])
     thumb.press("ArrowLeft")  # one step (5 %): a scenario not run before
-    page.wait_for_function(CARD_CHANGED, arg=["Funding gap", before], timeout=TIMEOUT)
-    page.wait_for_selector(READY, timeout=TIMEOUT)
-    elapsed = time.perf_counter() - start
+    page.wait_for_function(DONE, timeout=TIMEOUT)
+    elapsed = page.evaluate("window.__done")
     page.close()
     return elapsed
 
@@ -218,6 +273,15 @@ def report(found: dict[str, list[float]]) -> None:
             f"ratio {label[8:]:<34} {median(rs):4.1f}x per round "
             f"({median(found[label]) / bare:.1f}x of the medians)"
         )
+    deck_runs = found.get(DECK_REFERENCE)
+    if deck_runs:
+        print("against the bare page with a two-dot deck.gl map:")
+        for label, xs in found.items():
+            if label.startswith("render: dashboard") or label.startswith(
+                "render: baseline"
+            ):
+                rs = [x / d for x, d in zip(xs, deck_runs, strict=True)]
+                print(f"ratio {label[8:]:<34} {median(rs):4.1f}x per round")
     targets = [
         ("render: dashboard, bundled", "render: baseline dashboard", None, 2.0),
         ("filter change: bundled", "filter change: baseline, bundled", 0.4, None),
@@ -265,6 +329,8 @@ def main() -> None:
     seed_data_dir(tmp)  # the bundled build, as a deployed server has it
     bare = tmp / "bare.py"
     bare.write_text("import streamlit as st\nst.write('hello')\n")
+    bare_deck = tmp / "bare_deck.py"
+    bare_deck.write_text(BARE_DECK)
     synth = tmp / "synthetic.parquet"
     subprocess.run(
         [sys.executable, "-m", "src.cli", "synth", "--projects",
@@ -275,10 +341,11 @@ def main() -> None:
     print(f"load average at the start {os.getloadavg()[0]:.1f}", flush=True)
     servers = [
         start(bare, {}),
+        start(bare_deck, {}),
         start(ROOT / "dashboard.py", env),
         start(ROOT / "dashboard.py", {**env, "PORTFOLIO_FILE": str(synth)}),
     ]
-    (_, bare_url), (_, app_url), (_, syn_url) = servers
+    (_, bare_url), (_, deck_url), (_, app_url), (_, syn_url) = servers
     n = f"{args.synthetic:,}"
     baseline: dict[str, Callable[[], float]] = {}
     root = args.baseline.resolve() if args.baseline else None
@@ -307,7 +374,10 @@ def main() -> None:
                 args.rounds,
                 {
                     "render: bare Streamlit page": lambda: first_render(
-                        browser, bare_url, wait_map=False
+                        browser, bare_url, need=(READY,)
+                    ),
+                    DECK_REFERENCE: lambda: first_render(
+                        browser, deck_url, need=(READY, MAP)
                     ),
                     "render: dashboard, bundled": lambda: first_render(
                         browser, app_url
