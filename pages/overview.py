@@ -56,4 +56,4 @@ render_money_over_time(
 # Projects
 st.subheader(t("overview.projects"))
 render_project_table(ctx.selection, meta=ctx.meta, caption=ctx.caption)
-render_provenance(ctx.selection, ctx.meta)
+render_provenance(ctx.selection, ctx.meta, dataset)

@@ -93,11 +93,23 @@ def _portfolio(dataset: str, version: str) -> tuple[pd.DataFrame, PortfolioMeta]
 
 
 def side_tables(dataset: str = BUNDLED) -> SideTables | None:
-    """Transactions, details and budgets (None: a CSV import, PORTFOLIO_FILE)."""
-    return _side_tables(dataset, data_version(dataset))
+    """Transactions, details and budgets (None: a CSV import, PORTFOLIO_FILE).
+
+    Shared as the portfolio table is (one set per dataset content, shallow
+    copies for the caller): `st.cache_data` unpickled a copy on every call,
+    8 % of an overview run.
+    """
+    side = _side_tables(dataset, data_version(dataset))
+    if side is None:
+        return None
+    return SideTables(
+        side.transactions.copy(deep=False),
+        side.details.copy(deep=False),
+        side.budgets.copy(deep=False),
+    )
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def _side_tables(dataset: str, version: str) -> SideTables | None:
     if version != BUNDLED:  # imported: its IATI files' tables (store r0003), or None
         from src.store.datasets import load_dataset_side_tables as load

@@ -7,6 +7,7 @@ from typing import Any
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from src.i18n import format_money, format_percent
@@ -94,11 +95,16 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     """The localised chart as the Vega-Lite spec `st.altair_chart` would draw.
 
     The chart was checked as it was built (each encoding is validated), so
-    the spec is not validated again; its data is inline, without the
+    the spec is not validated again; its data is in Arrow form, without the
     theme's default view size. Made once per selection by the callers'
     caches, so a rerun that keeps the selection builds no Altair object.
     """
     spec = localised(chart).to_dict(validate=False)
+    # Each dataset as the Arrow stream Streamlit sends (it passes bytes on).
+    spec["datasets"] = {
+        name: _arrow_stream(pa.Table.from_pylist(records))
+        for name, records in spec.get("datasets", {}).items()
+    }
     config = dict(spec.get("config", {}))
     for name, value in _THEME_CONFIG.items():
         if config.get(name) == value:
@@ -108,6 +114,13 @@ def vega_spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     else:
         spec.pop("config", None)
     return spec
+
+
+def _arrow_stream(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 @dataclass(frozen=True)
