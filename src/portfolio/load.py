@@ -27,7 +27,7 @@ from src.portfolio.rows import BuildReport
 from src.portfolio.schema import PortfolioMeta
 
 # Bump when the build logic changes in a way that changes the table.
-BUILD_VERSION = "11"
+BUILD_VERSION = "12"
 
 
 def _inputs() -> list[Path]:

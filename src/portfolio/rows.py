@@ -2,7 +2,9 @@
 
 A multi-country project's budget and spend are split by the reported percentages
 (normalised to 100% when they do not add up, with a warning), so every column of
-money sums to the IATI totals. The table itself is assembled in `build.py`.
+money sums to the IATI totals; one that names its countries only on its
+transactions is split by their value (`tx_countries`, derived, with a warning).
+The table itself is assembled in `build.py`.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from src.portfolio.corrections import (
 )
 from src.portfolio.fx import NEAREST_YEAR, NO_RATE, to_usd
 from src.portfolio.sectors import choose_sector
+from src.portfolio.tx_countries import transaction_country_shares
 from src.problems import Problem
 
 SPEND_TYPES = frozenset({"3", "4"})  # disbursement, expenditure
@@ -129,9 +132,23 @@ def effective_budgets(budgets: Iterable[Budget]) -> list[Budget]:
 
 
 def _country_shares(act: Activity, rep: BuildReport) -> list[tuple[str, float]]:
-    """(alpha-2 code, share) pairs summing to 1; [("", 1.0)] when no country."""
+    """(alpha-2 code, share) pairs summing to 1; [("", 1.0)] when no country.
+
+    An activity naming its countries only on its transactions gets shares
+    derived from them (`tx_countries`), with a warning saying so.
+    """
     if not act.countries:
-        return [("", 1.0)]
+        derived, equal = transaction_country_shares(act, types=_TOTAL_OF_TYPE)
+        if not derived:
+            return [("", 1.0)]
+        key = (
+            "build.countries_from_transactions_equal"
+            if equal
+            else "build.countries_from_transactions"
+        )
+        shown = ", ".join(f"{code} {share:.1%}" for code, share in derived)
+        rep.add(act, "transaction/recipient-country", key, shares=shown)
+        return derived
     pcts = [c.percentage for c in act.countries]
     if all(p is None for p in pcts):
         n = len(act.countries)

@@ -18,8 +18,9 @@ one, which is then the file's), so no extra column is needed.
 A claim only places users at their first sign-in: a member keeps their
 organisation and role (`memberships`) until an admin changes the role or
 removes the member (`remove_member`: the row is kept with ``removed_at``, so
-no claim places them again). Either applies at once: the app reads the
-member's principal on every run and the store checks it at every change
+no claim places them again) or re-admits a removed one (`readmit_member`,
+with the role they had). Each applies at once: the app reads the member's
+principal on every run and the store checks it at every change
 (`src.store.access.require_current`).
 """
 
@@ -73,6 +74,7 @@ class Member:
     email: str
     role: str
     since: datetime  # UTC
+    removed: datetime | None = None  # UTC; set for a removed member
 
 
 @dataclass(frozen=True)
@@ -148,16 +150,41 @@ def list_members(actor: Principal) -> list[Member]:
     Raises:
         AccessDenied: not an admin.
     """
+    return _members(actor, removed=False)
+
+
+@store_boundary
+def list_removed(actor: Principal) -> list[Member]:
+    """The removed members of the actor's organisation, by e-mail (admins only).
+
+    Raises:
+        AccessDenied: not an admin.
+    """
+    return _members(actor, removed=True)
+
+
+def _members(actor: Principal, *, removed: bool) -> list[Member]:
     require_admin(actor, "members")
+    out = memberships.c.removed_at
     with get_engine().connect() as conn:
         rows = conn.execute(
             select(memberships)
             .where(
-                memberships.c.org_id == actor.org, memberships.c.removed_at.is_(None)
+                memberships.c.org_id == actor.org,
+                out.is_not(None) if removed else out.is_(None),
             )
             .order_by(memberships.c.email, memberships.c.user_key)
         ).all()
-    return [Member(r.user_key, r.email, r.role, as_utc(r.created)) for r in rows]
+    return [
+        Member(
+            r.user_key,
+            r.email,
+            r.role,
+            as_utc(r.created),
+            as_utc(r.removed_at) if r.removed_at is not None else None,
+        )
+        for r in rows
+    ]
 
 
 @store_boundary
@@ -199,6 +226,24 @@ def remove_member(actor: Principal, user_key: str) -> None:
         raise StoreRefusal("store.member.own_removal")
 
     _change_member(actor, user_key, {"removed_at": datetime.now(UTC)}, "remove")
+
+
+@store_boundary
+def readmit_member(actor: Principal, user_key: str) -> None:
+    """Make a removed member of the actor's organisation a member again (admins).
+
+    They get back the role they had (an admin may then change it) and their
+    access at their next click; the audit row is "readmit". Only the
+    organisation that removed them can: a removed member of another one is
+    "not found" here, as someone who was never a member.
+
+    Raises:
+        AccessDenied: not an admin.
+        StoreNotFoundError: no removed member of the actor's organisation is
+            `user_key` (a current member, another organisation's, unknown).
+    """
+    require_admin(actor, "members")
+    _change_member(actor, user_key, {"removed_at": None}, "readmit", removed=True)
 
 
 @store_boundary
@@ -286,9 +331,18 @@ def remove_claim(actor: Principal, claim: str) -> None:
 
 
 def _change_member(
-    actor: Principal, user_key: str, values: dict, action: str, *detail: str
+    actor: Principal,
+    user_key: str,
+    values: dict,
+    action: str,
+    *detail: str,
+    removed: bool = False,
 ) -> None:
-    """Update a current member of the actor's organisation and audit it as `action`."""
+    """Update a member of the actor's organisation and audit it as `action`.
+
+    `removed`: the member must be a removed one (else a current one).
+    """
+    out = memberships.c.removed_at
 
     def work() -> None:
         with get_engine().begin() as conn:
@@ -297,12 +351,15 @@ def _change_member(
                 .where(
                     memberships.c.user_key == user_key,
                     memberships.c.org_id == actor.org,
-                    memberships.c.removed_at.is_(None),
+                    out.is_not(None) if removed else out.is_(None),
                 )
                 .values(**values)
             ).rowcount
             if not done:
-                raise StoreNotFoundError("store.member.not_found", user=user_key)
+                key = (
+                    "store.member.not_removed" if removed else "store.member.not_found"
+                )
+                raise StoreNotFoundError(key, user=user_key)
             record(
                 conn, actor, action, "member", user_key[:32], user_key[:200], *detail
             )

@@ -68,16 +68,23 @@ def _set_role(emails: dict[str, str]) -> None:
     _run("members", lambda: members.set_role(principal(), user, role), done)
 
 
-def _remove_member(user: str, who: str) -> None:
+def _remove_member(user: str, who: str, _role: str) -> None:
     """The confirmed removal (`sharing.render_confirm`'s "yes")."""
     done = t("admin.member_removed", user=md_escape(who))
     _run("members", lambda: members.remove_member(principal(), user), done)
 
 
-def _ask_remove_member() -> None:
-    user = st.session_state.get(state.ADMIN_MEMBER)
+def _ask(kind: str, picker: str) -> None:
+    """Callback of "remove" / "re-admit": ask to confirm for the picked member."""
+    user = st.session_state.get(picker)
     if user is not None:
-        sharing.ask_delete("member", user)
+        sharing.ask_delete(kind, user)
+
+
+def _readmit_member(user: str, who: str, role: str) -> None:
+    """The confirmed re-admission (`sharing.render_confirm`'s "yes")."""
+    done = t("admin.member_readmitted", user=md_escape(who), role=_role_label(role))
+    _run("members", lambda: members.readmit_member(principal(), user), done)
 
 
 def _role_label(role: str) -> str:
@@ -93,28 +100,47 @@ def render_members() -> None:
     except (ValueError, LookupError) as exc:
         st.error(error_text(exc))
         return
-    lang = current_lang()
     st.caption(t("admin.members_intro", n=len(rows)))
+    _member_table(rows, removed=False)
+    others = {m.user: m for m in rows if m.user != actor.user}
+    if others:
+        _member_actions(others)
+    else:
+        st.caption(t("admin.only_you"))
+    _removed_members()
+
+
+def _member_table(rows: list[members.Member], *, removed: bool) -> None:
+    """Members (or removed members) with their role and since (or removal) date."""
+    lang = current_lang()
+    when = [(m.removed or m.since) if removed else m.since for m in rows]
     st.dataframe(
         pd.DataFrame(
             {
                 t("admin.col.email"): [m.email for m in rows],
                 t("admin.col.user"): [m.user for m in rows],
                 t("admin.col.role"): [_role_label(m.role) for m in rows],
-                t("admin.col.since"): [format_date(m.since.date(), lang) for m in rows],
+                t("admin.col.removed" if removed else "admin.col.since"): [
+                    format_date(w.date(), lang) for w in when
+                ],
             }
         ),
         hide_index=True,
     )
-    others = {m.user: m for m in rows if m.user != actor.user}
-    if not others:
-        st.caption(t("admin.only_you"))
-        return
+
+
+def _member_label(m: members.Member) -> str:
+    """A member as a picker shows them: e-mail (role)."""
+    return f"{m.email or m.user} ({_role_label(m.role)})"
+
+
+def _member_actions(others: dict[str, members.Member]) -> None:
+    """Changing a member's role, and removing one (asked first)."""
     left, mid, right = st.columns([2, 1, 1], vertical_alignment="bottom")
     left.selectbox(
         t("admin.member"),
         list(others),
-        format_func=lambda u: f"{others[u].email or u} ({_role_label(others[u].role)})",
+        format_func=lambda u: _member_label(others[u]),
         key=state.ADMIN_MEMBER,
     )
     mid.selectbox(
@@ -126,22 +152,83 @@ def render_members() -> None:
         on_click=_set_role,
         args=({u: m.email or u for u, m in others.items()},),
     )
-    st.button(
-        t("admin.remove_member"),
-        key=state.ADMIN_REMOVE_MEMBER,
-        icon=":material/person_remove:",
-        on_click=_ask_remove_member,
+    _confirmed_change(
+        st,
+        "member",
+        others,
+        button=(state.ADMIN_REMOVE_MEMBER, "admin.remove_member", "person_remove"),
+        picker=state.ADMIN_MEMBER,
+        act=_remove_member,
+        ask=("confirm.remove_member", "confirm.remove"),
     )
-    for user, m in others.items():  # draws only the one awaiting confirmation
+
+
+def _confirmed_change(
+    where,  # noqa: ANN001 - st or a column
+    kind: str,
+    by_user: dict[str, members.Member],
+    *,
+    button: tuple[str, str, str],
+    picker: str,
+    act,  # noqa: ANN001 - (user, who, role) -> None
+    ask: tuple[str, str],
+) -> None:
+    """A member change's button, and its confirmation once asked.
+
+    Args:
+        where: the container to draw the button in.
+        kind: what `sharing.render_confirm` waits for ("member", "readmit").
+        by_user: the members it may apply to, by user key.
+        button: (widget key, label key, material icon name).
+        picker: the key of the select box naming the member.
+        act: does the change, on "yes".
+        ask: (question key, "yes" label key); the question gets name, role.
+    """
+    key, label, icon = button
+    where.button(
+        t(label), key=key, icon=f":material/{icon}:", on_click=_ask, args=(kind, picker)
+    )
+    for user, m in by_user.items():  # draws only the one awaiting confirmation
         who = m.email or user
         sharing.render_confirm(
-            "member",
+            kind,
             user,
             who,
-            lambda u=user, w=who: _remove_member(u, w),
-            message=t("confirm.remove_member", name=md_escape(who)),
-            yes=t("confirm.remove"),
+            lambda u=user, w=who, r=m.role: act(u, w, r),
+            message=t(ask[0], name=md_escape(who), role=_role_label(m.role)),
+            yes=t(ask[1]),
         )
+
+
+def _removed_members() -> None:
+    """The organisation's removed members, and re-admitting one (asked first)."""
+    try:
+        gone = members.list_removed(principal())
+    except (ValueError, LookupError) as exc:
+        st.error(error_text(exc))
+        return
+    if not gone:
+        return
+    st.subheader(t("admin.removed"))
+    st.caption(t("admin.removed_intro", n=len(gone)))
+    _member_table(gone, removed=True)
+    by_user = {m.user: m for m in gone}
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    left.selectbox(
+        t("admin.removed_pick"),
+        list(by_user),
+        format_func=lambda u: _member_label(by_user[u]),
+        key=state.ADMIN_REMOVED_PICK,
+    )
+    _confirmed_change(
+        right,
+        "readmit",
+        by_user,
+        button=(state.ADMIN_READMIT, "admin.readmit", "person_add"),
+        picker=state.ADMIN_REMOVED_PICK,
+        act=_readmit_member,
+        ask=("confirm.readmit_member", "confirm.readmit"),
+    )
 
 
 def _add_claim() -> None:

@@ -49,7 +49,8 @@ def render_confirm(
     """The confirmation of a pending deletion of `item` (nothing otherwise).
 
     Args:
-        kind: "dataset" or "scenario" (or "member", "claim": any removal).
+        kind: "dataset" or "scenario" (or "member", "claim", "readmit": any
+            change to confirm first).
         item: its public id (or the member's user key, the claim).
         name: its name (shown escaped).
         delete: does the deletion (the store refuses what the user may not do).

@@ -198,6 +198,8 @@ ADMIN_MEMBER = "admin.member"
 ADMIN_ROLE = "admin.role"
 ADMIN_SET_ROLE = "admin.set_role"
 ADMIN_REMOVE_MEMBER = "admin.remove_member"
+ADMIN_REMOVED_PICK = "admin.removed_pick"  # a removed member to re-admit
+ADMIN_READMIT = "admin.readmit"
 ADMIN_CLAIM_KIND = "admin.claim_kind"
 ADMIN_CLAIM_VALUE = "admin.claim_value"
 ADMIN_CLAIM_ROLE = "admin.claim_role"
@@ -210,6 +212,7 @@ RELABELLED += tuple(
     for k in (
         ADMIN_MEMBER,
         ADMIN_ROLE,
+        ADMIN_REMOVED_PICK,
         ADMIN_CLAIM_KIND,
         ADMIN_CLAIM_ROLE,
         ADMIN_CLAIM_PICK,

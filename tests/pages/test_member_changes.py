@@ -121,3 +121,43 @@ def test_removing_a_member_can_be_cancelled():
         "ana@a.example",
     ]
     assert orgs.principal_for("ana", ANA["email"], []).role == "analyst"
+
+
+def test_an_admin_readmits_a_removed_member_after_confirming():
+    _alice_data()  # NGO A's private dataset
+    alice = orgs.principal_for("alice", ALICE["email"], [])
+    orgs.principal_for("ana", ANA["email"], [])
+    members.remove_member(alice, "ana")
+    admin = open_as(ALICE, "pages/admin.py")
+    assert list(admin.dataframe[0].value["E-mail"]) == ["alice@a.example"]
+    removed = admin.dataframe[1].value
+    assert list(removed["E-mail"]) == ["ana@a.example"]
+    assert list(removed["Role"]) == ["analyst"]
+    assert admin.selectbox(key=state.ADMIN_REMOVED_PICK).value == "ana"
+    admin.button(key=state.ADMIN_READMIT).click().run()
+    [ask] = [w.value for w in admin.warning if "Re-admit ana@a\\.example" in w.value]
+    assert "as analyst" in ask
+    assert "audit trail" in ask
+    admin.button(key=state.CONFIRM_NO).click().run()  # cancelled: still out
+    assert not [w for w in admin.warning if "Re-admit" in w.value]
+    assert orgs.principal_for("ana", ANA["email"], []).removed
+    admin.button(key=state.ADMIN_READMIT).click().run()
+    admin.button(key=state.CONFIRM_YES).click().run()
+    assert not admin.exception
+    assert any(
+        "ana@a\\.example is a member of your organisation again, as analyst" in s.value
+        for s in admin.success
+    )
+    assert list(admin.dataframe[0].value["E-mail"]) == [
+        "alice@a.example",
+        "ana@a.example",
+    ]
+    assert not [s for s in admin.subheader if s.value == "Removed members"]
+    assert list(admin.dataframe[-1].value["Action"])[:2] == ["readmit", "remove"]
+    # Ana's next session is a member's again, with her organisation's items
+    ana = open_as(ANA, "pages/data.py")
+    assert not any("removed your access" in w.value for w in ana.warning)
+    assert "Signed in as ana@a\\.example · NGO A · analyst" in [
+        c.value for c in ana.sidebar.caption
+    ]
+    assert "partnerA\\-confidential" in texts(ana)

@@ -133,3 +133,29 @@ def test_the_overview_money_over_time_is_the_countrys_part(dataset):
         "2021-Q2": {"Disbursement": "US$0.4K"},
         "2021-Q3": {"Disbursement": "US$0.2K"},
     }
+
+
+def test_the_briefing_pack_of_a_restricted_user_is_the_countrys_part(dataset):
+    carol = open_as(CAROL, "pages/briefing.py", {"dataset": dataset})
+    assert not carol.exception
+    # no title, receiver, funder or site outside Kenya on any slide
+    assert "Secret" not in texts(carol)
+    images = carol.get("image")
+    assert images  # the chart slides
+    assert "Secret" not in "\n".join(str(i.proto) for i in images)
+    pack = {m.label: m.value for m in carol.metric}
+    # Kenya's rows only: XM-RC-K (300 spent) and XM-RC-M's 25 % of its 1,200
+    # spent (the share, as every row figure; here equal to the country part,
+    # 200 naming Kenya + 25 % of the 400 naming none): US$600 of 2 projects
+    assert pack["Projects"] == "2"
+    assert pack["Countries"] == "1"
+    assert pack["Total spent"] == "US$0.6K"
+    # the same figures as Carol's KPI row on the Overview (which escapes "$")
+    overview = open_as(CAROL, None, {"dataset": dataset})
+    shown = {m.label: m.value.replace("\\$", "$") for m in overview.metric}
+    assert {k: shown[k] for k in pack if k in shown} == {
+        k: v for k, v in pack.items() if k in shown
+    }
+    assert {"Projects", "Total spent", "Total budget"} <= set(shown)
+    # and no slide lists transactions one by one (nothing naming Uganda)
+    assert not [d for d in carol.dataframe if "To" in d.value.columns]

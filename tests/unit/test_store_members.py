@@ -228,3 +228,68 @@ def test_a_members_principal_is_read_in_one_query(analyst):
     assert again == analyst
     assert len(seen) == 1
     assert "memberships.user_key =" in seen[0]  # the primary key
+
+
+def test_an_admin_readmits_a_removed_member_with_their_role_and_it_is_audited(
+    admin, analyst
+):
+    members.remove_member(admin, analyst.user)
+    [gone] = members.list_removed(admin)
+    assert (gone.user, gone.email, gone.role) == ("sub-2", "ana@a.example", "analyst")
+    assert gone.removed is not None
+    assert gone.removed >= gone.since
+    members.readmit_member(admin, analyst.user)
+    assert members.list_removed(admin) == []
+    assert [m.user for m in members.list_members(admin)] == ["sub-2", "sub-1"]
+    assert [m.removed for m in members.list_members(admin)] == [None, None]
+    back = orgs.principal_for(analyst.user, "ana@a.example", [])
+    assert (back.org, back.role, back.member, back.removed) == (
+        "ngo-a",
+        "analyst",
+        True,
+        False,
+    )
+    SC.save_scenario("plan", "{}", "fp", actor=back)  # may save again
+    assert [s.name for s in SC.list_scenarios(actor=admin)] == ["plan"]
+    trail = [(r.action, r.kind, r.user, r.name) for r in access.audit_trail(admin)]
+    assert trail[1:3] == [
+        ("readmit", "member", "sub-1", "sub-2"),
+        ("remove", "member", "sub-1", "sub-2"),
+    ]
+    # a current member is not "removed": nothing to re-admit
+    with pytest.raises(StoreNotFoundError) as missing:
+        members.readmit_member(admin, analyst.user)
+    assert missing.value.key == "store.member.not_removed"
+
+
+def test_only_an_admin_of_the_organisation_that_removed_them_readmits(admin, analyst):
+    colleague = orgs.principal_for("sub-3", "max@a.example", [])  # an analyst
+    members.remove_member(admin, analyst.user)
+    for act in (
+        lambda: members.list_removed(colleague),
+        lambda: members.readmit_member(colleague, analyst.user),
+    ):
+        with pytest.raises(AccessDenied) as refused:
+            act()
+        assert str(refused.value).startswith("Only an admin of your organisation")
+        assert store_message(refused.value, "es").startswith(
+            "Solo un administrador de su organización"
+        )
+    admin_b = orgs.principal_for("sub-4", "ps@b.example", [])
+    assert admin_b.is_admin
+    assert members.list_removed(admin_b) == []  # NGO A's removed member not listed
+    with pytest.raises(StoreNotFoundError) as elsewhere:
+        members.readmit_member(admin_b, analyst.user)
+    assert str(elsewhere.value) == (
+        "no removed member “sub-2” in your organisation: only a member your "
+        "organisation removed can be re-admitted"
+    )
+    assert store_message(elsewhere.value, "fr").startswith(
+        "aucun membre retiré « sub-2 » dans votre organisation"
+    )
+    with pytest.raises(StoreNotFoundError):  # nobody of that key at all
+        members.readmit_member(admin, "sub-nobody")
+    # still out, and no audit row for the refusals
+    assert orgs.principal_for(analyst.user, "ana@a.example", []).removed
+    assert "readmit" not in {r.action for r in access.audit_trail(admin)}
+    assert "readmit" not in {r.action for r in access.audit_trail(admin_b)}
