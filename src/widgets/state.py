@@ -166,6 +166,7 @@ CONT_NEW = "cont.new_vs_continuing"
 CONT_BRIEF = "cont.brief"  # the country brief CSV (coordination + continuity)
 COUNTRY_COORD = "country.coord"  # the Country page's coordination summary
 SCEN_TABS = "scen.tabs"  # the open tab of the Scenarios page (its label)
+OVERVIEW_TABS = "overview.tabs"  # the open section below the overview map
 COMPARE_LINKED = "scen.compare_linked"  # opened by a ?compare= link (first look)
 PRINCIPAL = "auth.principal"  # (user key, Principal) of the signed-in user
 SIGN_IN = "auth.sign_in"

@@ -75,3 +75,21 @@ def test_a_rerun_with_the_same_selection_builds_no_chart_again(monkeypatch):
     assert not at.exception
     assert built == []
     assert [spec for spec, _ in _charts(at)] == first
+
+
+def test_only_the_open_section_below_the_map_is_made_and_sent():
+    from src.widgets import state
+    from tests.pages.helpers import open_tab
+
+    at = open_page(None, {"sector": "Health"})
+    tables = [d.value for d in at.dataframe]
+    assert not any("IATI identifier" in t.columns for t in tables)  # Projects
+    assert not any("Quarter" in t.columns for t in tables)  # Money over time
+    assert len(_charts(at)) == 3  # the three breakdowns
+
+    open_tab(at, state.OVERVIEW_TABS, "Projects")
+    df, _ = load_bundled_portfolio()
+    health = df[df[S.COL_SECTOR_GROUP] == "Health"]
+    [projects] = [d.value for d in at.dataframe if "IATI identifier" in d.value.columns]
+    assert sorted(projects["IATI identifier"]) == sorted(health[S.COL_PROJECT_ID])
+    assert _charts(at) == []  # the breakdowns are no longer made

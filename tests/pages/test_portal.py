@@ -10,7 +10,8 @@ import pytest
 from src.i18n import format_money, format_number
 from src.portfolio import schema as S
 from src.portfolio.load import load_bundled_portfolio
-from tests.pages.helpers import open_page
+from src.widgets import state
+from tests.pages.helpers import open_page, open_tab
 
 
 def _plain(text: str) -> str:
@@ -121,7 +122,9 @@ def test_an_unknown_project_id_gives_a_notice_not_a_traceback():
 
 
 def test_the_project_table_links_each_row_to_its_page_in_the_language():
-    at = open_page(None, {"q": "santé", "lang": "fr"})
+    at = open_tab(
+        open_page(None, {"q": "santé", "lang": "fr"}), state.OVERVIEW_TABS, "Projets"
+    )
     table = next(d.value for d in at.dataframe if "Page du projet" in d.value.columns)
     ids = table["Identifiant IATI"].tolist()
     assert table["Page du projet"].tolist() == [f"project?id={i}&lang=fr" for i in ids]

@@ -11,7 +11,9 @@ import pytest
 from src.portfolio.imports import import_files
 from src.store import orgs, shares
 from src.store.datasets import store_import
+from src.widgets import state
 from tests.conftest import ROOT
+from tests.pages.helpers import open_tab
 from tests.pages.test_auth_pages import ALICE, CAROL, ORGS_FILE, open_as, texts
 
 FIXTURE = ROOT / "tests/fixtures/iati/restricted_country.xml"
@@ -74,6 +76,9 @@ def test_the_money_chain_stops_at_an_activity_outside_the_country(dataset):
     assert "Secret Uganda Office" in list(_table(alice, "Funder")["Funder"])
 
 
+MONEY_TAB = "Money over time"  # the overview's tab (English)
+
+
 def _quarters(at) -> dict[str, dict[str, str]]:
     """The money-over-time table: {quarter: {flow: amount}} (amounts shown)."""
     table = _table(at, "Quarter")
@@ -118,7 +123,9 @@ def test_a_multi_country_project_shows_only_the_countrys_part(dataset):
 
 
 def test_the_overview_money_over_time_is_the_countrys_part(dataset):
-    carol = open_as(CAROL, None, {"dataset": dataset})
+    carol = open_tab(
+        open_as(CAROL, None, {"dataset": dataset}), state.OVERVIEW_TABS, MONEY_TAB
+    )
     # XM-RC-K's 300 (Kenya's alone) and XM-RC-M's part: 2,000; 100 + 200
     assert _quarters(carol) == {
         "2021-Q1": {"Commitment": "US$2.0K"},
@@ -127,7 +134,11 @@ def test_the_overview_money_over_time_is_the_countrys_part(dataset):
     # NGO A filtering to Kenya: the projects' shares, as before (25 % of all
     # four of XM-RC-M's transactions): Q2 300 + 150 = 450, Q3 150 (shown
     # rounded to hundreds: 0.4K, 0.2K)
-    alice = open_as(ALICE, None, {"dataset": dataset, "country": "KEN"})
+    alice = open_tab(
+        open_as(ALICE, None, {"dataset": dataset, "country": "KEN"}),
+        state.OVERVIEW_TABS,
+        MONEY_TAB,
+    )
     assert _quarters(alice) == {
         "2021-Q1": {"Commitment": "US$2.0K"},
         "2021-Q2": {"Disbursement": "US$0.4K"},
