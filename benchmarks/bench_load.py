@@ -496,6 +496,14 @@ def main() -> None:
                     f"{args.think[1]:g} s, client {client}"
                 )
                 report(label, stats, series, database, args)
+                if probe:  # the RSS samples, for a closer look (seconds, MiB)
+                    with (args.probe / f"rss-{config}.csv").open("w") as f:
+                        f.write("server,seconds,rss_mib\n")
+                        for i, points in sorted(series.items()):
+                            t0 = points[0][0]
+                            f.writelines(
+                                f"{i + 1},{t - t0:.1f},{mb:.1f}\n" for t, mb in points
+                            )
                 for i, proc in enumerate(procs if probe else []):
                     print(f"server {i + 1} probe (benchmarks/serve_probed.py):")
                     for line in load_memory.probe_report(

@@ -155,11 +155,20 @@ def probe_report(pid: int, folder: Path) -> list[str]:
     for r in rows:
         if r["event"].startswith("after"):
             out.append(f"  {r['event']}: RSS {r['rss_mib']:.0f} MiB")
-    last = ticks[-1]
-    for c in sorted(last.get("caches", []), key=lambda c: -c["bytes"]):
+    largest: dict[str, int] = {}
+    for r in ticks:
+        for c in r.get("caches", []):
+            largest[c["name"]] = max(largest.get(c["name"], 0), c["largest"])
+    out.append(
+        "  caches at the end: entries/bound, MiB held; largest entry seen in any "
+        "sample; bound x largest (cache_data: pickled; cache_resource: asizeof)"
+    )
+    for c in sorted(ticks[-1].get("caches", []), key=lambda c: -c["bytes"]):
+        most = largest[c["name"]]
+        cap = f"{c['max_entries'] * most / 2**20:7.1f}" if c["max_entries"] else "    -"
         out.append(
-            f"    {c['kind']:<8} {c['name']:<44} {c['entries']:>3}/"
-            f"{c['max_entries'] or '-'} entries, {c['bytes'] / 2**20:7.2f} MiB, "
-            f"largest {c['largest'] / 2**20:6.2f} MiB"
+            f"    {c['kind']:<8} {c['name']:<42} {c['entries']:>3}/"
+            f"{c['max_entries'] or '-':<3} {c['bytes'] / 2**20:6.2f} MiB; largest "
+            f"{most / 2**20:5.2f} MiB; bound {cap} MiB"
         )
     return out

@@ -29,7 +29,6 @@ back to the system.
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
 import gc
 import json
@@ -43,6 +42,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from src.widgets.heap import glibc  # noqa: E402
 
 ENV_DIR, ENV_EVERY, ENV_TRACE = (
     "APP_BENCH_PROBE",
@@ -67,12 +68,6 @@ class _MallInfo2(ctypes.Structure):
             "keepcost",
         )
     ]
-
-
-def _libc() -> ctypes.CDLL | None:
-    with contextlib.suppress(OSError):
-        return ctypes.CDLL("libc.so.6")
-    return None
 
 
 def rss_mib() -> float:
@@ -187,7 +182,7 @@ class Probe:
     def __init__(self, folder: Path, every: float, frames: int) -> None:
         self.folder, self.every, self.frames = folder, every, frames
         self.path = folder / f"probe-{os.getpid()}.jsonl"
-        self.libc = _libc()
+        self.libc = glibc()
         self.n = 0
         self.started = time.monotonic()
         self.lock = threading.Lock()

@@ -7,8 +7,10 @@ and glibc raises its mmap threshold each time such a buffer is freed (up to
 32 MiB), after which they come from the arenas' heaps. What is freed there
 stays in the process (free in the heap, still resident) wherever a small
 live block sits above it. Measured under the load test (20 users, one
-server, benchmarks/serve_probed.py): 340 MiB free in glibc's heaps after
-3 minutes, against 26 MiB after the first; RSS kept rising for 10 minutes.
+server, 2 minutes of warm-up then 10 measured, `bench_load.py --probe`):
+glibc's free heap 191 -> 259 MiB while its heap in use stayed at 103-107 MiB,
+RSS 496 -> 572 MiB; with these settings 22 -> 34 MiB free, RSS 421 -> 444 MiB
+(README, Load test).
 
 `limit_fragmentation()` (called by `routing.serve`, i.e. `python dashboard.py`,
 before the server starts its threads) asks glibc, with `mallopt`, for
@@ -44,18 +46,19 @@ SETTINGS = (
 )
 
 
-def _glibc() -> ctypes.CDLL | None:
+def glibc() -> ctypes.CDLL | None:
+    """The C library if it is glibc (it has mallopt), else None."""
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
     except OSError:
         return None
-    glibc = hasattr(libc, "mallopt") and hasattr(libc, "gnu_get_libc_version")
-    return libc if glibc else None
+    is_glibc = hasattr(libc, "mallopt") and hasattr(libc, "gnu_get_libc_version")
+    return libc if is_glibc else None
 
 
 def limit_fragmentation() -> dict[str, int]:
     """Set `SETTINGS` with mallopt; return those set (name -> value)."""
-    libc = _glibc()
+    libc = glibc()
     if libc is None:
         return {}
     done = {}
