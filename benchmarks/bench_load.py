@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_load.py [--users 20] [--duration 120]
      [--config one two] [--client protocol|browser] [--think 3 8]
+     [--warmup 240] [--max-growth 20] [--probe DIR [--tracemalloc FRAMES]]
 
 Each configuration starts its app servers (`python dashboard.py`, localhost
 only, each with its own data folder) on one fresh database: by default a fresh
@@ -37,6 +38,13 @@ time, and the saved scenarios checked against the database (lost: confirmed in
 the page but not stored; duplicated: a name stored twice; unconfirmed: stored
 but never confirmed). Stops by itself: no step starts after --duration, and
 every wait is bounded (--timeout, 180 s).
+
+Memory (benchmarks/load_memory.py): over the measured window, after
+--warmup seconds of the same load not counted, each server's RSS sampled
+every 2 s gives its least-squares slope (MiB per minute) and the mean of its
+first and last minute; the verdict is slope x 10 min <= --max-growth MiB.
+--probe DIR runs the servers under benchmarks/serve_probed.py (what a server
+holds: glibc's heap, sessions, caches, media files, the collector).
 """
 
 from __future__ import annotations

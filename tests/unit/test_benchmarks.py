@@ -80,7 +80,8 @@ def test_load_test_tiny_run(tmp_path):
     servers' database once, read here from the SQLite file itself. The server
     runs under benchmarks/serve_probed.py (--probe, a sample every second):
     its samples are in the probe folder, with the end's three lines (the last
-    sample, after gc.collect, after malloc_trim), and summarised in the output.
+    sample, after gc.collect, after malloc_trim), and summarised in the output;
+    the RSS samples are saved next to them.
     """
     keep, probe = tmp_path / "run", tmp_path / "probe"
     args = ["--users", "2", "--rounds", "1", "--duration", "90", "--ramp", "0"]
@@ -123,6 +124,10 @@ def test_load_test_tiny_run(tmp_path):
     assert 0 < caches["src.widgets.row_cache._of_rows"]["entries"] <= 64
     assert rows[-3]["sessions_active"] + rows[-3]["sessions_stored"] >= 1
     assert "server 1 probe (benchmarks/serve_probed.py):" in out, out
+    series = (probe / "rss-one.csv").read_text().splitlines()
+    assert series[0] == "server,seconds,rss_mib"
+    assert len(series) >= 2
+    assert series[1].startswith("1,0.0,")
     assert "after malloc_trim: RSS" in out, out
     with sqlite3.connect(keep / "one.db") as db:
         names = [r[0] for r in db.execute("SELECT name FROM scenarios")]
