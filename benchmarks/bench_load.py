@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python benchmarks/bench_load.py [--users 20] [--duration 120]
      [--config one two] [--client protocol|browser] [--think 3 8]
+     [--warmup 240] [--max-growth 20] [--probe DIR [--tracemalloc FRAMES]]
 
 Each configuration starts its app servers (`python dashboard.py`, localhost
 only, each with its own data folder) on one fresh database: by default a fresh
@@ -37,6 +38,13 @@ time, and the saved scenarios checked against the database (lost: confirmed in
 the page but not stored; duplicated: a name stored twice; unconfirmed: stored
 but never confirmed). Stops by itself: no step starts after --duration, and
 every wait is bounded (--timeout, 180 s).
+
+Memory (benchmarks/load_memory.py): over the measured window, after
+--warmup seconds of the same load not counted, each server's RSS sampled
+every 2 s gives its least-squares slope (MiB per minute) and the mean of its
+first and last minute; the verdict is slope x 10 min <= --max-growth MiB.
+--probe DIR runs the servers under benchmarks/serve_probed.py (what a server
+holds: glibc's heap, sessions, caches, media files, the collector).
 """
 
 from __future__ import annotations
@@ -47,7 +55,6 @@ import contextlib
 import os
 import random
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,7 +66,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import load_browser, load_protocol  # noqa: E402
+from benchmarks import load_browser, load_memory, load_protocol  # noqa: E402
 from tests import postgres as pg  # noqa: E402
 from tests.browser.conftest import (  # noqa: E402
     CHROMIUM_ARGS,
@@ -70,23 +77,36 @@ from tests.browser.conftest import (  # noqa: E402
 from tests.conftest import seed_data_dir  # noqa: E402
 
 STEPS = ("open overview", "filter change", "open scenarios", "lever move", "save")
+MAX_GROWTH = 20.0  # MiB per server per 10 minutes of load: see README, Load test
 
 
-def start_server(data_dir: Path, database: str) -> tuple[subprocess.Popen, str]:
-    """`python dashboard.py` on a free localhost port, on `database`."""
+def start_server(
+    data_dir: Path, database: str, probe: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """`python dashboard.py` on a free localhost port, on `database`.
+
+    With `probe` (serve_probed's environment variables) the server is started
+    by benchmarks/serve_probed.py instead, which samples what it holds.
+    """
     seed_data_dir(data_dir)
     port = free_port()
     log = (data_dir / "server.log").open("w")
+    launcher = "benchmarks/serve_probed.py" if probe else "dashboard.py"
     proc = subprocess.Popen(
         [
             sys.executable,
-            str(ROOT / "dashboard.py"),
+            str(ROOT / launcher),
             *SERVER_OPTIONS,
             "--server.port",
             str(port),
         ],
         cwd=ROOT,
-        env={**os.environ, "APP_DATA_DIR": str(data_dir), "APP_DATABASE_URL": database},
+        env={
+            **os.environ,
+            "APP_DATA_DIR": str(data_dir),
+            "APP_DATABASE_URL": database,
+            **(probe or {}),
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -156,13 +176,24 @@ class Stats:
         self.messages: list[str] = []
         self.saved: list[str] = []
         self.current: dict[int, str] = {}
+        self.warmup_errors = 0
         self.wall = 0.0
         self.server_cpu: list[float] = []
         self.generator_cpu = 0.0
 
 
-async def user_loop(user, uid: int, stats: Stats, args, deadline: float) -> None:  # noqa: ANN001
-    """Rounds of the five steps until the deadline (or --rounds), with think time."""
+async def user_loop(  # noqa: PLR0913
+    user,  # noqa: ANN001
+    uid: int,
+    stats: Stats,
+    args,  # noqa: ANN001
+    measured_from: float,
+    deadline: float,
+) -> None:
+    """Rounds of the five steps until the deadline (or --rounds), with think time.
+
+    A step started before `measured_from` (the warm-up) is not counted.
+    """
     rng = random.Random(f"{args.seed}-{uid}")
     await asyncio.sleep(uid * args.ramp)  # users arrive one after another
     async with user:
@@ -174,11 +205,17 @@ async def user_loop(user, uid: int, stats: Stats, args, deadline: float) -> None
                     if time.monotonic() >= deadline:
                         break
                     stats.current[uid] = step
-                    stats.times[step].append(await run_step())
+                    started = time.monotonic()
+                    seconds = await run_step()
+                    if started >= measured_from:
+                        stats.times[step].append(seconds)
                     pause = min(rng.uniform(*args.think), deadline - time.monotonic())
                     await asyncio.sleep(max(0.0, pause))
             except user.ERRORS as exc:
                 step = stats.current[uid]
+                if time.monotonic() < measured_from:
+                    stats.warmup_errors += 1
+                    continue
                 stats.errors[step] += 1
                 stats.messages.append(f"user {uid} {step}: {str(exc).splitlines()[0]}")
     stats.saved.extend(user.saved)
@@ -228,22 +265,36 @@ async def load(urls, procs, args, token: str):  # noqa: ANN001
             def make_user(url: str, uid: int):  # noqa: ANN202
                 return load_protocol.ProtocolUser(url, uid, token, args.timeout)
 
-        start, (servers0, generator0) = time.monotonic(), cpu_split(procs)
-        deadline = start + args.duration
+        measured_from = time.monotonic() + args.warmup
+        deadline = measured_from + args.duration
         tasks = [
-            user_loop(make_user(urls[uid % len(urls)], uid), uid, stats, args, deadline)
+            user_loop(
+                make_user(urls[uid % len(urls)], uid),
+                uid,
+                stats,
+                args,
+                measured_from,
+                deadline,
+            )
             for uid in range(args.users)
         ]
         stop = asyncio.Event()
         sampler = asyncio.create_task(sample_memory(procs, stop, series))
-        await asyncio.gather(*tasks)
+        users = asyncio.gather(*tasks)
+        # The warm-up: users already at work, nothing counted yet.
+        await asyncio.wait([users], timeout=args.warmup)
+        start, (servers0, generator0) = time.monotonic(), cpu_split(procs)
+        await users
         stop.set()
         await sampler
         servers1, generator1 = cpu_split(procs)  # before the browsers close
         stats.wall = time.monotonic() - start
         stats.server_cpu = [b - a for a, b in zip(servers0, servers1, strict=True)]
         stats.generator_cpu = generator1 - generator0
-    return stats, series
+    measured = {
+        i: [(t, mb) for t, mb in points if t >= start] for i, points in series.items()
+    }
+    return stats, measured
 
 
 def pct(values: list[float], q: float) -> float:
@@ -253,7 +304,7 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def report(label: str, stats: Stats, series, database: str) -> None:  # noqa: ANN001
+def report(label: str, stats: Stats, series, database: str, args) -> None:  # noqa: ANN001
     from sqlalchemy import create_engine, text
 
     print(f"\n== {label} ==")
@@ -265,14 +316,15 @@ def report(label: str, stats: Stats, series, database: str) -> None:  # noqa: AN
             f"{pct(values, 0.95):>8.2f}{max(values, default=float('nan')):>8.2f}"
             f"{stats.errors[step]:>8}"
         )
-    for i, points in sorted(series.items()):
-        mbs = [mb for _, mb in points]
-        half = max(len(mbs) // 2, 1)
+    if args.warmup:
         print(
-            f"server {i + 1} RSS MiB: start {mbs[0]:.0f}, max {max(mbs):.0f}, "
-            f"end {mbs[-1]:.0f}; mean of 1st half {statistics.mean(mbs[:half]):.0f}"
-            f", 2nd half {statistics.mean(mbs[half:] or mbs):.0f} ({len(mbs)} samples)"
+            f"(after a warm-up of {args.warmup:.0f} s, not counted: "
+            f"{stats.warmup_errors} errors in it)"
         )
+    for i, points in sorted(series.items()):
+        memory = load_memory.summary(points)
+        print(memory.line(i))
+        print(f"  {load_memory.verdict(memory, args.max_growth)}")
     servers = ", ".join(
         f"server {i + 1} {cpu:.1f} s" for i, cpu in enumerate(stats.server_cpu)
     )
@@ -315,7 +367,42 @@ def databases(kind: str, tmp: Path):
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=20)
-    parser.add_argument("--duration", type=float, default=120.0, help="seconds")
+    parser.add_argument(
+        "--duration", type=float, default=120.0, help="seconds measured"
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=0.0,
+        help="seconds of load before the measured --duration, not counted "
+        "(fills the caches and the stored sessions; default 0)",
+    )
+    parser.add_argument(
+        "--max-growth",
+        type=float,
+        default=MAX_GROWTH,
+        metavar="MIB",
+        help="memory criterion: RSS slope x 10 min at most MIB per server "
+        f"(default {MAX_GROWTH:g})",
+    )
+    parser.add_argument(
+        "--probe",
+        type=Path,
+        metavar="DIR",
+        help="start the servers with benchmarks/serve_probed.py: samples of "
+        "sessions, caches, media files, the collector (and tracemalloc "
+        "snapshots) into DIR, summarised at the end",
+    )
+    parser.add_argument(
+        "--probe-every", type=float, default=60.0, help="seconds between samples"
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        type=int,
+        default=0,
+        metavar="FRAMES",
+        help="with --probe: trace Python allocations (FRAMES per traceback)",
+    )
     parser.add_argument(
         "--config",
         nargs="+",
@@ -391,23 +478,46 @@ def main() -> None:
             with fresh_database(config) as database:
                 procs, urls = [], []
                 load_start = os.getloadavg()[0]
+                probe = args.probe and load_memory.probe_env(
+                    args.probe.resolve() / config, args.probe_every, args.tracemalloc
+                )
                 try:
                     for i in range(n_servers):
-                        proc, url = start_server(tmp / f"{config}-{i}", database)
+                        proc, url = start_server(tmp / f"{config}-{i}", database, probe)
                         procs.append(proc)
                         urls.append(url)
                     stats, series = asyncio.run(load(urls, procs, args, token))
+                    if probe:
+                        load_memory.finish_probes(
+                            [p.pid for p in procs], args.probe.resolve() / config
+                        )
                 finally:
                     for proc in procs:
                         proc.terminate()
                         proc.wait(timeout=20)
                 label = (
                     f"{args.users} users, {n_servers} server(s) on one "
-                    f"{args.database} database, {args.duration:.0f} s, one arrival "
+                    f"{args.database} database, {args.duration:.0f} s measured"
+                    f"{f' after {args.warmup:.0f} s of warm-up' if args.warmup else ''}"
+                    f", one arrival "
                     f"every {args.ramp:g} s, think {args.think[0]:g}-"
                     f"{args.think[1]:g} s, client {client}"
                 )
-                report(label, stats, series, database)
+                report(label, stats, series, database, args)
+                if probe:  # the RSS samples, for a closer look (seconds, MiB)
+                    with (args.probe / f"rss-{config}.csv").open("w") as f:
+                        f.write("server,seconds,rss_mib\n")
+                        for i, points in sorted(series.items()):
+                            t0 = points[0][0]
+                            f.writelines(
+                                f"{i + 1},{t - t0:.1f},{mb:.1f}\n" for t, mb in points
+                            )
+                for i, proc in enumerate(procs if probe else []):
+                    print(f"server {i + 1} probe (benchmarks/serve_probed.py):")
+                    for line in load_memory.probe_report(
+                        proc.pid, args.probe.resolve() / config
+                    ):
+                        print(line)
                 print(
                     f"load average (1 min): {load_start:.1f} at the start, "
                     f"{os.getloadavg()[0]:.1f} at the end"

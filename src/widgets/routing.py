@@ -91,9 +91,16 @@ def preload() -> list[str]:
 
 
 def serve(options: list[str]) -> NoReturn:
-    """Install the shim, preload, then run `streamlit run dashboard.py *options`."""
+    """Install the shim, preload, then run `streamlit run dashboard.py *options`.
+
+    First of all, glibc's allocator is set for a long-running server with many
+    threads (`heap.limit_fragmentation`), before any thread starts.
+    """
     from streamlit.web import cli
 
+    from src.widgets.heap import limit_fragmentation
+
+    limit_fragmentation()
     ignore_pages_folder()
     preload()
     sys.argv = ["streamlit", "run", str(ENTRY_SCRIPT), *options]

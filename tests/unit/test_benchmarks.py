@@ -15,9 +15,11 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
-# The benchmarks, and the deployment's proxy check (it reuses the load test's servers).
+# The benchmarks, the load test's snapshot comparison, and the deployment's proxy
+# check (it reuses the load test's servers).
 BENCHMARKS = [
     *sorted((ROOT / "benchmarks").glob("bench_*.py")),
+    ROOT / "benchmarks" / "trace_diff.py",
     ROOT / "deploy" / "check_proxy.py",
 ]
 STEPS = ("open overview", "filter change", "open scenarios", "lever move", "save")
@@ -71,16 +73,21 @@ def test_every_benchmark_imports_and_answers_help():
 
 
 def test_load_test_tiny_run(tmp_path):
-    """Two protocol users, one round each, one server on SQLite.
+    """Two protocol users, one round each, one server on SQLite, memory probed.
 
     Each step is done twice (2 users x 1 round), without error; each user's
     save (names load-00-001 and load-01-001, made by the benchmark) is in the
-    servers' database once, read here from the SQLite file itself.
+    servers' database once, read here from the SQLite file itself. The server
+    runs under benchmarks/serve_probed.py (--probe, a sample every second):
+    its samples are in the probe folder, with the end's three lines (the last
+    sample, after gc.collect, after malloc_trim), and summarised in the output;
+    the RSS samples are saved next to them.
     """
-    keep = tmp_path / "run"
+    keep, probe = tmp_path / "run", tmp_path / "probe"
     args = ["--users", "2", "--rounds", "1", "--duration", "90", "--ramp", "0"]
     args += ["--think", "0.1", "0.3", "--config", "one", "--database", "sqlite"]
     args += ["--timeout", "90", "--keep", str(keep)]
+    args += ["--probe", str(probe), "--probe-every", "1"]
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bench_load.py"), *args],
         cwd=ROOT,
@@ -103,6 +110,25 @@ def test_load_test_tiny_run(tmp_path):
     assert "lost 0, duplicated 0, unconfirmed 0" in out, out
     assert "2 saves confirmed, 2 rows stored" in out, out
     assert re.search(r"server 1 RSS MiB: start \d+, max \d+, end \d+", out), out
+    assert re.search(r"slope [+-]\d+\.\d\d MiB/min", out), out
+    assert re.search(r"memory (bounded|GROWING): slope x 10 min", out), out
+    (samples,) = (probe / "one").glob("probe-*.jsonl")
+    rows = [json.loads(line) for line in samples.read_text().splitlines()]
+    assert [r["event"] for r in rows[-3:]] == [
+        "end",
+        "after gc.collect",
+        "after malloc_trim",
+    ]
+    caches = {c["name"]: c for c in rows[-3]["caches"]}
+    assert caches["src.widgets.row_cache._of_rows"]["max_entries"] == 64
+    assert 0 < caches["src.widgets.row_cache._of_rows"]["entries"] <= 64
+    assert rows[-3]["sessions_active"] + rows[-3]["sessions_stored"] >= 1
+    assert "server 1 probe (benchmarks/serve_probed.py):" in out, out
+    series = (probe / "rss-one.csv").read_text().splitlines()
+    assert series[0] == "server,seconds,rss_mib"
+    assert len(series) >= 2
+    assert series[1].startswith("1,0.0,")
+    assert "after malloc_trim: RSS" in out, out
     with sqlite3.connect(keep / "one.db") as db:
         names = [r[0] for r in db.execute("SELECT name FROM scenarios")]
     assert sorted(names) == ["load-00-001", "load-01-001"]
