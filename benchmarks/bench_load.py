@@ -284,6 +284,8 @@ async def load(urls, procs, args, token: str):  # noqa: ANN001
         # The warm-up: users already at work, nothing counted yet.
         await asyncio.wait([users], timeout=args.warmup)
         start, (servers0, generator0) = time.monotonic(), cpu_split(procs)
+        for i, proc in enumerate(procs):  # the window's first sample, at its start
+            series[i].append((start, rss_mb(proc.pid)))
         await users
         stop.set()
         await sampler

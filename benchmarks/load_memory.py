@@ -86,7 +86,13 @@ def summary(points: list[tuple[float, float]]) -> Summary:
 
 
 def verdict(s: Summary, limit: float, minutes: float = 10.0) -> str:
-    """Is the trend bounded: slope x `minutes` at most `limit` MiB?"""
+    """Is the trend bounded: slope x `minutes` at most `limit` MiB?
+
+    A window shorter than a minute is too short to say (the slope of a few
+    seconds is noise), and is said so.
+    """
+    if not s.minutes >= 1:
+        return f"memory not judged: {s.minutes:.1f} min measured (at least 1 min)"
     over = s.slope * minutes
     mark = "bounded" if over <= limit else "GROWING"
     return (

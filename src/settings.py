@@ -44,6 +44,8 @@ class Settings:
             signed-in users to them (TOML, see `src.store.orgs`), or None.
         groups_claim: `APP_GROUPS_CLAIM`, the identity token's claim that lists
             the user's groups (default ``groups``).
+        gc_every_s: `APP_GC_EVERY_S`, the seconds between two full garbage
+            collections of the app server (`widgets.heap`); 0 for none.
     """
 
     data_dir: Path
@@ -56,6 +58,7 @@ class Settings:
     import_timeout_s: float = 300.0
     orgs_file: Path | None = None
     groups_claim: str = "groups"
+    gc_every_s: float = 60.0
 
     @property
     def cache_dir(self) -> Path:
@@ -80,6 +83,7 @@ class Settings:
             import_timeout_s=max(_number(env, "APP_IMPORT_TIMEOUT_S", 300.0), 0.0),
             orgs_file=Path(env["APP_ORGS_FILE"]) if env.get("APP_ORGS_FILE") else None,
             groups_claim=env.get("APP_GROUPS_CLAIM") or "groups",
+            gc_every_s=max(_number(env, "APP_GC_EVERY_S", 60.0), 0.0),
         )
 
 
@@ -107,3 +111,11 @@ def warn_budget_usd() -> float:
 @functools.lru_cache(maxsize=8)
 def _warn_budget(raw: str) -> float:
     return Settings.from_env({"APP_WARN_BUDGET_USD": raw}).warn_budget_usd
+
+
+def allocator_variables() -> frozenset[str]:
+    """The names of glibc's own `MALLOC_*` tunables set in the environment.
+
+    glibc reads them itself; `widgets.heap` leaves a tunable set there alone.
+    """
+    return frozenset(name for name in os.environ if name.startswith("MALLOC_"))

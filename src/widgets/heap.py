@@ -25,13 +25,28 @@ before the server starts its threads) asks glibc, with `mallopt`, for
 The environment variables glibc reads itself (MALLOC_ARENA_MAX,
 MALLOC_MMAP_THRESHOLD_, MALLOC_TRIM_THRESHOLD_) win: a value set there is not
 overridden. Not glibc (musl, macOS): nothing is done.
+
+`collect_periodically()` (also started by `routing.serve`, after the preload)
+runs a full `gc.collect()` every `Settings.gc_every_s` seconds (60; 0 for
+none) in a daemon thread. Streamlit's own full collection after every script
+run is off (`runner.postScriptGC = false` in .streamlit/config.toml: it was
+68% of a loaded server's CPU), and Python's generational collector reaches
+its oldest generation only rarely in a process holding millions of objects,
+so reference cycles left by finished runs (frames, exceptions, Altair and
+protobuf objects) would pile up between those rare passes. What the preload
+built (the bundled portfolio, its side tables) is moved out of the
+collector's sight first (`gc.freeze`), so each pass walks only what came
+after.
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-import os
+import gc
+import threading
+
+from src.settings import Settings, allocator_variables
 
 ARENAS = 2
 MMAP_THRESHOLD = 128 * 1024
@@ -61,10 +76,35 @@ def limit_fragmentation() -> dict[str, int]:
     libc = glibc()
     if libc is None:
         return {}
-    done = {}
+    done, operator_set = {}, allocator_variables()
     for param, value, env in SETTINGS:
-        if env in os.environ:
+        if env in operator_set:
             continue
         if libc.mallopt(ctypes.c_int(param), ctypes.c_int(value)) == 1:
             done[env] = value
+    return done
+
+
+def collect_periodically(every: float | None = None) -> threading.Event | None:
+    """Start the daemon thread of full collections; None if `every` is 0.
+
+    Args:
+        every: seconds between two passes (default `Settings.gc_every_s`).
+
+    Returns:
+        The event that stops the thread when set (the server never sets it:
+        the thread ends with the process).
+    """
+    every = Settings.from_env().gc_every_s if every is None else every
+    if every <= 0:
+        return None
+    gc.collect()
+    gc.freeze()
+    done = threading.Event()
+
+    def collect() -> None:
+        while not done.wait(every):
+            gc.collect()
+
+    threading.Thread(target=collect, name="periodic-gc", daemon=True).start()
     return done

@@ -94,15 +94,17 @@ def serve(options: list[str]) -> NoReturn:
     """Install the shim, preload, then run `streamlit run dashboard.py *options`.
 
     First of all, glibc's allocator is set for a long-running server with many
-    threads (`heap.limit_fragmentation`), before any thread starts.
+    threads (`heap.limit_fragmentation`), before any thread starts; after the
+    preload, full garbage collections run periodically (`heap.collect_periodically`).
     """
     from streamlit.web import cli
 
-    from src.widgets.heap import limit_fragmentation
+    from src.widgets.heap import collect_periodically, limit_fragmentation
 
     limit_fragmentation()
     ignore_pages_folder()
     preload()
+    collect_periodically()
     sys.argv = ["streamlit", "run", str(ENTRY_SCRIPT), *options]
     sys.exit(cli.main())
 

@@ -111,7 +111,8 @@ def test_load_test_tiny_run(tmp_path):
     assert "2 saves confirmed, 2 rows stored" in out, out
     assert re.search(r"server 1 RSS MiB: start \d+, max \d+, end \d+", out), out
     assert re.search(r"slope [+-]\d+\.\d\d MiB/min", out), out
-    assert re.search(r"memory (bounded|GROWING): slope x 10 min", out), out
+    # seconds of load: too short for a verdict on the memory trend, said so
+    assert re.search(r"memory not judged: 0\.\d min measured", out), out
     (samples,) = (probe / "one").glob("probe-*.jsonl")
     rows = [json.loads(line) for line in samples.read_text().splitlines()]
     assert [r["event"] for r in rows[-3:]] == [

@@ -75,6 +75,14 @@ def test_verdict_applies_the_criterion_to_ten_minutes_of_slope():
     assert "+30.0 MiB" in load_memory.verdict(rising, 20.0)
 
 
+def test_verdict_does_not_judge_a_window_under_a_minute():
+    """A steep slope over 30 s (+60 MiB/min) is not called growth or bounded."""
+    short = load_memory.summary([(0.0, 100.0), (30.0, 130.0)])
+    assert short.slope == pytest.approx(60.0)
+    said = load_memory.verdict(short, 20.0)
+    assert said == "memory not judged: 0.5 min measured (at least 1 min)"
+
+
 class _FakeUser:
     """Round 1: four instant steps and a slow last one; round 2: instant steps."""
 
