@@ -185,7 +185,8 @@ class Probe:
         self.libc = glibc()
         self.n = 0
         self.started = time.monotonic()
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # final() holds it through sample()
+        self.finished = False  # after the final lines, no more ticks
 
     def line(self, event: str) -> dict[str, object]:
         row: dict[str, object] = {
@@ -204,6 +205,8 @@ class Probe:
 
     def sample(self, event: str = "tick") -> None:
         with self.lock:
+            if self.finished:
+                return
             self.n += 1
             row = self.line(event)
             for part in (sessions, streamlit_stores, caches, collector):
@@ -219,8 +222,8 @@ class Probe:
 
     def final(self) -> None:
         """A sample, then RSS after a full collection and after malloc_trim."""
-        self.sample("end")
         with self.lock:
+            self.sample("end")
             freed = gc.collect()
             row = self.line("after gc.collect")
             row["collected"] = freed
@@ -228,6 +231,7 @@ class Probe:
             if self.libc is not None and hasattr(self.libc, "malloc_trim"):
                 self.libc.malloc_trim(0)
                 self.write(self.line("after malloc_trim"))
+            self.finished = True
 
     def run(self) -> None:
         while True:

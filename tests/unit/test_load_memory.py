@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import concurrent.futures
 import math
 import time
 
@@ -118,9 +119,13 @@ def test_steps_started_in_the_warm_up_are_not_counted():
     args = argparse.Namespace(seed=1, ramp=0.0, think=(0.0, 0.0), rounds=2)
     stats = bench_load.Stats()
     now = time.monotonic()
-    asyncio.run(
-        bench_load.user_loop(_FakeUser(0.5), 0, stats, args, now + 0.25, now + 30)
-    )
+    # In a thread of its own: a browser test before it in this worker may have
+    # left an event loop running in the main thread (Playwright's sync API).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(
+            asyncio.run,
+            bench_load.user_loop(_FakeUser(0.5), 0, stats, args, now + 0.25, now + 30),
+        ).result(timeout=60)
     assert {step: stats.times[step] for step in bench_load.STEPS} == {
         step: [0.01] for step in bench_load.STEPS
     }
