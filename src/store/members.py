@@ -163,15 +163,20 @@ def list_removed(actor: Principal) -> list[Member]:
     return _members(actor, removed=True)
 
 
+def _removed_is(removed: bool):  # noqa: ANN202 - a SQLAlchemy clause
+    """The clause selecting removed members (`removed`) or current ones."""
+    out = memberships.c.removed_at
+    return out.is_not(None) if removed else out.is_(None)
+
+
 def _members(actor: Principal, *, removed: bool) -> list[Member]:
     require_admin(actor, "members")
-    out = memberships.c.removed_at
     with get_engine().connect() as conn:
         rows = conn.execute(
             select(memberships)
             .where(
                 memberships.c.org_id == actor.org,
-                out.is_not(None) if removed else out.is_(None),
+                _removed_is(removed),
             )
             .order_by(memberships.c.email, memberships.c.user_key)
         ).all()
@@ -342,7 +347,6 @@ def _change_member(
 
     `removed`: the member must be a removed one (else a current one).
     """
-    out = memberships.c.removed_at
 
     def work() -> None:
         with get_engine().begin() as conn:
@@ -351,7 +355,7 @@ def _change_member(
                 .where(
                     memberships.c.user_key == user_key,
                     memberships.c.org_id == actor.org,
-                    out.is_not(None) if removed else out.is_(None),
+                    _removed_is(removed),
                 )
                 .values(**values)
             ).rowcount
