@@ -2,21 +2,18 @@
 
 import streamlit as st
 
-from src.i18n import format_number
 from src.widgets import model_quality, own_class, scenario_robustness, state
 from src.widgets import scenario_panels as panels
 from src.widgets import scenario_store as saved
 from src.widgets.frame import context
-from src.widgets.i18n import current_lang, t
+from src.widgets.i18n import t
 from src.widgets.layout import lazy_tabs
 from src.widgets.scenario_editor import scenario_editor
 
 ctx = context()
 st.title(t("scen.title"))
 n = ctx.selection["project_id"].nunique()
-st.caption(
-    t("scen.portfolio_note", n=format_number(n, current_lang()), filters=ctx.caption_md)
-)
+st.caption(t("scen.portfolio_note", n=n, filters=ctx.caption_md))
 if ctx.selection.empty:
     st.info(t("overview.empty"), icon=":material/filter_alt_off:")
     st.stop()

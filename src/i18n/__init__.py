@@ -11,6 +11,7 @@ import json
 import math
 from datetime import date
 from functools import cache
+from numbers import Real
 from pathlib import Path
 
 from babel import Locale
@@ -24,11 +25,46 @@ DEFAULT_LANG = "en"
 _BABEL = {"en": "en_US", "fr": "fr_FR", "es": "es_ES"}
 
 
+PLURAL_FALLBACK = "other"
+"""The plural form used when an entry lacks the category the language's rule picks."""
+PLURAL_OPTIONAL = frozenset({"many"})
+"""Categories an entry may leave out: French and Spanish "many" (exact millions,
+"1 000 000 de projets") reads "other" ("1 000 000 projets") unless written."""
+
+
 @cache
-def catalog(lang: str) -> dict[str, str]:
-    """The message catalog of one language (key -> text)."""
+def catalog(lang: str) -> dict[str, str | dict[str, str]]:
+    """The message catalog of one language (key -> text, or plural forms).
+
+    A plural entry is an object of CLDR plural categories (``one``, ``other``,
+    ``many``…) with an optional ``count``: the keyword holding the number
+    (default ``n``); see `translate`.
+    """
     path = LOCALES_DIR / f"{lang}.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def plural_categories(lang: str) -> frozenset[str]:
+    """The CLDR plural categories Babel's rule for `lang` can return (with ``other``).
+
+    >>> sorted(plural_categories("fr"))
+    ['many', 'one', 'other']
+    """
+    tags = Locale.parse(babel_locale(lang)).plural_form.tags
+    return frozenset(tags) | {PLURAL_FALLBACK}
+
+
+def plural_form(entry: dict[str, str], count: object, lang: str) -> str:
+    """The text of a plural entry for `count` in `lang` (``other`` if it lacks one).
+
+    >>> plural_form({"one": "{n} projet", "other": "{n} projets"}, 0, "fr")
+    '{n} projet'
+    """
+    if isinstance(count, bool) or not isinstance(count, Real):
+        msg = f"a plural count must be a number, not {count!r}"
+        raise TypeError(msg)
+    category = Locale.parse(babel_locale(lang)).plural_form(count)
+    return entry.get(category) or entry[PLURAL_FALLBACK]
 
 
 def translate(key: str, lang: str = DEFAULT_LANG, /, **kwargs: object) -> str:
@@ -37,11 +73,32 @@ def translate(key: str, lang: str = DEFAULT_LANG, /, **kwargs: object) -> str:
     Unknown languages fall back to English; an unknown key returns the key itself
     (the catalog test makes that a test failure, not a user-facing surprise).
 
+    Plurals: a catalog entry may be an object of CLDR plural categories,
+    ``{"one": "{n} project", "other": "{n} projects"}``, optionally naming the
+    keyword that holds the count (``"count": "closed"``; default ``n``). The
+    caller passes that count as a raw number, never pre-formatted: Babel's
+    plural rule for the language picks the form from the number (French: 0 and
+    1 are ``one``), a form the entry lacks (e.g. ``many``, French and Spanish
+    exact millions) falls back to ``other``, and the count is then written with
+    the locale's grouping (`format_number`) before the text is filled. Other
+    keywords are filled as given.
+
     >>> translate("app.title", "fr")
     'Portefeuille de projets'
+    >>> translate("scen.n_projects", "en", n=1)
+    '1 project'
+    >>> translate("scen.n_projects", "fr", n=0)
+    '0 projet'
+    >>> translate("scen.n_projects", "en", n=1234)
+    '1,234 projects'
     """
     lang = lang if lang in LANGUAGES else DEFAULT_LANG
     text = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key) or key
+    if isinstance(text, dict):
+        name = text.get("count", "n")
+        count = kwargs.get(name)
+        text = plural_form(text, count, lang)
+        kwargs = {**kwargs, name: format_number(count, lang)}
     return text.format(**kwargs) if kwargs else text
 
 

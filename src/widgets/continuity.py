@@ -85,7 +85,7 @@ def render_cliff(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> None
         col.caption(
             t(
                 "cont.cliff_note",
-                projects=format_number(r.projects, lang),
+                projects=r.projects,
                 share=format_percent(r.share_of_active_budget, lang),
             )
         )
@@ -301,7 +301,7 @@ def render_charts(
     st.caption(
         t(
             "cont.runway_note",
-            shown=format_number(len(shown), lang),
+            shown=len(shown),
             n=format_number(len(runway), lang),
         )
     )

@@ -109,7 +109,7 @@ def render_country_summary(
     st.caption(
         t(
             "country.coord_note",
-            projects=format_number(int(c12["projects"]), lang),
+            projects=int(c12["projects"]),
         )
     )
     st.page_link(

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from src.i18n import format_money, format_number, translate
+from src.i18n import format_money, translate
 from src.portfolio import schema as S
 from src.presentation.palettes import NO_DATA, RISK_COLORS, Rgb
 
@@ -130,7 +130,7 @@ def cell_records(cells: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
         tip = translate(
             "map.cell_tip",
             lang,
-            projects=format_number(rec["projects"], lang),
+            projects=rec["projects"],
             budget=format_money(rec["budget_usd"], lang),
             risk=translate("risk." + str(rec[S.COL_RISK]), lang),
         )

@@ -139,13 +139,11 @@ def caveat(info: dict) -> str:
         parts.append(
             t(
                 "model.caveat_extrapolated",
-                n=format_number(info["extrapolated_rows"], lang),
+                n=info["extrapolated_rows"],
             )
         )
     if info.get("finished_rows"):
-        parts.append(
-            t("model.caveat_finished", n=format_number(info["finished_rows"], lang))
-        )
+        parts.append(t("model.caveat_finished", n=info["finished_rows"]))
     return " ".join(parts)
 
 

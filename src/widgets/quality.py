@@ -125,7 +125,7 @@ def render_problems(portfolio: pd.DataFrame) -> None:
         st.caption(
             t(
                 "quality.counts",
-                read=format_number(report.activities_read, current_lang()),
+                read=report.activities_read,
                 kept=format_number(report.activities_kept, current_lang()),
             )
         )

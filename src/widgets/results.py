@@ -80,7 +80,7 @@ def build_ladder_chart(ladder: pd.DataFrame, lang: str) -> alt.Chart:
             translate(
                 "results.bar_label",
                 lang,
-                projects=format_number(n, lang),
+                projects=n,
                 budget=format_money(b, lang),
             )
             if n

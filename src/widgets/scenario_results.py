@@ -34,7 +34,7 @@ def lever_phrase(scenario: Scenario, lang: str) -> str:
         target = [t("sector." + s) for s in lv.sectors]
         target += [t("region." + r) for r in lv.regions] + list(lv.countries)
         if lv.projects:
-            target.append(t("scen.n_projects", n=format_number(len(lv.projects), lang)))
+            target.append(t("scen.n_projects", n=len(lv.projects)))
         where = ", ".join(target) if target else t("scen.whole_portfolio")
         size = (
             format_number(lv.change, lang, 1)

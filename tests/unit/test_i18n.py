@@ -6,16 +6,20 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from src.i18n import (
     LANGUAGES,
+    PLURAL_OPTIONAL,
     catalog,
     format_date,
     format_money,
     format_number,
     format_percent,
+    plural_categories,
+    translate,
 )
 from src.portfolio import schema as S
 from tests.conftest import ROOT
@@ -61,14 +65,72 @@ def test_catalog_has_every_key_used_in_code(lang):
     assert not missing, f"{lang}.json lacks {sorted(missing)}"
 
 
+def forms(entry: str | dict[str, str]) -> dict[str, str]:
+    """The texts of a catalog entry by plural category (a plain text is ``other``)."""
+    if isinstance(entry, str):
+        return {"other": entry}
+    return {k: v for k, v in entry.items() if k != "count"}
+
+
+def placeholders(text: str) -> set[str]:
+    return set(re.findall(r"{(\w+)", text))
+
+
 @pytest.mark.parametrize("lang", sorted(set(LANGUAGES) - {"en"}))
 def test_catalogs_have_the_same_keys_and_placeholders(lang):
     en, other = catalog("en"), catalog(lang)
     assert set(en) == set(other)
     for key in en:
-        assert set(re.findall(r"{(\w+)}", en[key])) == set(
-            re.findall(r"{(\w+)}", other[key])
-        ), key
+        assert type(en[key]) is type(other[key]), key
+        wanted = placeholders(forms(en[key])["other"])
+        for text in [*forms(en[key]).values(), *forms(other[key]).values()]:
+            assert placeholders(text) == wanted, (lang, key, text)
+
+
+@pytest.mark.parametrize("lang", sorted(LANGUAGES))
+def test_plural_entries_have_the_forms_the_language_needs(lang):
+    # Babel 2.18's CLDR: en {one, other}; fr and es {one, many, other}, "many"
+    # being exact millions, which fall back to "other" (PLURAL_OPTIONAL).
+    needed = {"en": {"one", "other"}, "fr": {"one", "other"}, "es": {"one", "other"}}
+    assert plural_categories(lang) - PLURAL_OPTIONAL == needed[lang]
+    plural = {k: v for k, v in catalog(lang).items() if isinstance(v, dict)}
+    assert len(plural) >= 15
+    for key, entry in plural.items():
+        assert needed[lang] <= set(forms(entry)) <= plural_categories(lang), key
+        count = entry.get("count", "n")
+        assert count in placeholders(entry["other"]), (key, count)
+
+
+def test_plural_forms_follow_each_language_rule():
+    assert translate("scen.n_projects", "en", n=1) == "1 project"
+    assert translate("scen.n_projects", "en", n=2) == "2 projects"
+    assert translate("scen.n_projects", "en", n=0) == "0 projects"
+    assert translate("scen.n_projects", "fr", n=0) == "0 projet"
+    assert translate("scen.n_projects", "fr", n=1) == "1 projet"
+    assert translate("scen.n_projects", "fr", n=2) == "2 projets"
+    assert translate("scen.n_projects", "es", n=1) == "1 proyecto"
+    assert translate("scen.n_projects", "es", n=0) == "0 proyectos"
+
+
+def test_a_plural_count_is_a_number_formatted_for_the_locale():
+    assert translate("scen.n_projects", "en", n=1234) == "1,234 projects"
+    fr = translate("scen.n_projects", "fr", n=1_000_000).replace("\u202f", " ")
+    assert fr == "1 000 000 projets"  # "many" falls back to "other"
+    assert translate("scen.n_projects", "en", n=np.int64(1)) == "1 project"
+    with pytest.raises(TypeError, match="number"):
+        translate("scen.n_projects", "en", n="1")
+
+
+def test_an_entry_may_count_another_keyword():
+    assert (
+        translate("quality.counts", "en", read=1, kept=1) == "1 activity read, 1 kept."
+    )
+    assert translate("quality.counts", "es", read=3, kept=2) == (
+        "3 actividades leídas, 2 conservadas."
+    )
+    assert translate("search.title", "fr", count=1, query="eau") == (
+        "1 projet trouvé pour « eau »"
+    )
 
 
 def test_catalog_files_are_valid_json():
