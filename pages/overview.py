@@ -66,7 +66,8 @@ def projects() -> None:
     render_project_table(ctx.selection, meta=ctx.meta, caption=ctx.caption)
 
 
-# Below the map, one section at a time (only the open tab is made and sent)
+# Below the map, one section at a time (only the open tab is made and sent);
+# ?view= names the open one in a shared link
 lazy_tabs(
     [
         (t("overview.tab_breakdowns"), breakdowns),
@@ -74,5 +75,7 @@ lazy_tabs(
         (t("overview.projects"), projects),
     ],
     key=state.OVERVIEW_TABS,
+    param=state.URL_OVERVIEW_VIEW,
+    slugs=state.OVERVIEW_VIEWS,
 )
 render_provenance(ctx.selection, ctx.meta, dataset)

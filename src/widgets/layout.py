@@ -6,12 +6,16 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from src.widgets.url_state import mirror_choice, seed_choice
+
 
 def lazy_tabs(
     sections: Sequence[tuple[str, Callable[[], None]]],
     *,
     key: str,
     default: str | None = None,
+    param: str | None = None,
+    slugs: Sequence[str] = (),
 ) -> None:
     """Tabs (label, draw) of which only the open one is drawn.
 
@@ -19,17 +23,35 @@ def lazy_tabs(
     which one is open (`on_change="rerun"`): then a hidden tab costs nothing,
     and opening one reruns the page, or only the fragment the tabs are in.
 
+    With `param`, the open tab is in the URL as its slug (stable across
+    languages; the first tab, the default, is left out of the URL), so a shared
+    link opens the same tab. A link's slug is read when the tabs have no state
+    yet, or when their state is a label of another language (after a language
+    switch); an unknown slug gives the bad-link notice and the first tab.
+
     Args:
         sections: the tab labels and, for each, what draws its content.
         key: the widget key (session state holds the open tab's label).
-        default: the label of the tab open at first (None: the first tab).
+        default: the label of the tab open at first (None: the first tab);
+            not used with `param`.
+        param: the URL parameter naming the open tab (None: not in the URL).
+        slugs: with `param`, one URL value per section, in order.
     """
     labels = [label for label, _ in sections]
+    if param is not None:
+        by_slug = dict(zip(slugs, labels, strict=True))
+        if st.session_state.get(key) not in labels:
+            st.session_state.pop(key, None)
+            seed_choice(key, param, by_slug, labels[0])
+        default = None
     tabs = st.tabs(labels, key=key, on_change="rerun", default=default)
     for tab, (_, draw) in zip(tabs, sections, strict=True):
         with tab:
             if tab.open:
                 draw()
+    if param is not None:
+        opened = next((i for i, tab in enumerate(tabs) if tab.open), 0)
+        mirror_choice(param, slugs[opened], slugs[0])
 
 
 def card_row(n: int) -> list:

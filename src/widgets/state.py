@@ -167,6 +167,8 @@ CONT_BRIEF = "cont.brief"  # the country brief CSV (coordination + continuity)
 COUNTRY_COORD = "country.coord"  # the Country page's coordination summary
 SCEN_TABS = "scen.tabs"  # the open tab of the Scenarios page (its label)
 OVERVIEW_TABS = "overview.tabs"  # the open section below the overview map
+URL_OVERVIEW_VIEW = "view"  # that section as a slug (absent: the first)
+OVERVIEW_VIEWS = ("breakdowns", "money", "projects")  # the slugs, in tab order
 COMPARE_LINKED = "scen.compare_linked"  # opened by a ?compare= link (first look)
 PRINCIPAL = "auth.principal"  # (user key, Principal) of the signed-in user
 SIGN_IN = "auth.sign_in"

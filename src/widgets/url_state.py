@@ -15,7 +15,7 @@ unchanged value and so sent the old URL back: the country filter stayed on, but
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
@@ -31,15 +31,25 @@ def current_params() -> dict[str, list[str]]:
     return {k: st.query_params.get_all(k) for k in st.query_params}
 
 
-def seed_choice(key: str, param: str, options: Sequence[object], default: object):
+def seed_choice(
+    key: str,
+    param: str,
+    options: Sequence[object] | Mapping[str, object],
+    default: object,
+):
     """Put the link's `param` (one of `options`, compared as text) in `key`'s state.
 
     Only on the widget's first run in the session: afterwards the widget keeps
-    the user's choice. Returns the value in state.
+    the user's choice. `options` may map the URL's text to the value to store
+    (a stable slug to a translated label). Returns the value in state.
     """
     if key not in st.session_state:
         asked = st.query_params.get(param)
-        by_text = {str(o): o for o in options}
+        by_text = (
+            dict(options)
+            if isinstance(options, Mapping)
+            else {str(o): o for o in options}
+        )
         if asked is not None and asked not in by_text:
             st.warning(
                 t("notice.bad_value", param=param, value=md_escape(asked)),

@@ -259,3 +259,19 @@ def test_switching_the_language_relabels_the_chosen_options(app_url, new_page):
     expect(policy).to_have_value(translate("scen.policy.descope", "fr"), timeout=60_000)
     wait_ready(page)
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_the_overview_tab_is_in_the_link_and_a_click_on_a_tab_writes_it(
+    app_url, new_page
+):
+    page = new_page(app_url + "/?view=money")
+    money = page.get_by_role("tab", name="Money over time")
+    expect(money).to_have_attribute("aria-selected", "true", timeout=30_000)
+    page.get_by_role("tab", name="Projects").click()
+    page.wait_for_url(re.compile(r"view=projects"), timeout=30_000)
+    page.get_by_role("tab", name="Breakdowns").click()
+    wait_until(
+        page,
+        "() => new URL(location.href).searchParams.get('view') === null",
+        what="the default tab to leave ?view= out of the URL",
+    )
