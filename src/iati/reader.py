@@ -37,6 +37,16 @@ MAX_CHILDREN = 10_000
 
 SUPPORTED_VERSIONS = ("2.01", "2.02", "2.03")
 
+SAFE_PARSER_OPTIONS: dict[str, bool] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+    "remove_comments": True,
+    "remove_pis": True,
+}
+"""lxml parser options for every XML we read: no entities, DTD or network."""
+
 _PROLOG_LIMIT = 1 << 20  # bytes scanned for a DOCTYPE before the root element
 _CHUNK = 1 << 16
 _VERSION_FIELD = "iati-activities/@version"
@@ -306,12 +316,7 @@ class ActivityElements:
         context = etree.iterparse(
             self._reader,
             events=("start", "end"),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-            remove_comments=True,
-            remove_pis=True,
+            **SAFE_PARSER_OPTIONS,
         )
         depth = 0
         seen_root = False

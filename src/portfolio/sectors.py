@@ -16,6 +16,7 @@ import pandas as pd
 
 from src.iati.model import Activity
 from src.portfolio import paths
+from src.portfolio.codelists import codelist_names
 from src.portfolio.schema import ALL_SECTOR_GROUPS, SECTOR_NOT_REPORTED
 
 
@@ -51,24 +52,31 @@ def _keyword_rules(
     )
 
 
-@cache
-def sector_names(path: Path = paths.CODELIST_DIR / "Sector.csv") -> dict[str, str]:
-    """DAC 5-digit code -> English name from the IATI Sector codelist."""
-    df = pd.read_csv(path, dtype=str)
-    return dict(zip(df["code"], df["name"], strict=True))
+def sector_names(lang: str = "en") -> dict[str, str]:
+    """DAC 5-digit code -> name in `lang` from the IATI Sector codelist.
+
+    French where the codelist has it, else English (always English for "es"):
+    see `codelist_names`. The portfolio's sector_name column keeps English.
+    """
+    return codelist_names("Sector", lang)
 
 
-@cache
-def dac3_names(
-    path: Path = paths.CODELIST_DIR / "SectorCategory.csv",
-) -> dict[str, str]:
-    """DAC 3-digit code -> English name from the IATI SectorCategory codelist.
+def dac3_names(lang: str = "en") -> dict[str, str]:
+    """DAC 3-digit code -> name in `lang` from the IATI SectorCategory codelist.
 
     >>> dac3_names()["122"]
     'Basic Health'
     """
-    df = pd.read_csv(path, dtype=str)
-    return dict(zip(df["code"], df["name"], strict=True))
+    return codelist_names("SectorCategory", lang)
+
+
+def sector_name(code: str, lang: str, fallback: str = "") -> str:
+    """The name of DAC 5-digit `code` in `lang`, or `fallback` if not in the codelist.
+
+    >>> sector_name("12220", "fr", "x"), sector_name("99999", "fr", "x")
+    ('Soins et services de santé de base', 'x')
+    """
+    return sector_names(lang).get(code) or fallback
 
 
 def group_for_code(code: str) -> str:

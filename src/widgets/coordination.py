@@ -86,10 +86,14 @@ HEATMAP_ROW_PX = 36  # one actor's row: the axes take their own room beside it
 
 
 def sector_label(sector: str) -> str:
-    """A sector group's translated name, or a DAC 3-digit code with its name."""
+    """A sector group's translated name, or a DAC 3-digit code with its name.
+
+    The name is the SectorCategory codelist's in the UI language (English where
+    it has none: every code in Spanish).
+    """
     if sector in S.ALL_SECTOR_GROUPS:
         return t("sector." + sector)
-    name = dac3_names().get(sector)
+    name = dac3_names(current_lang()).get(sector)
     return f"{sector} {name}" if name else sector
 
 

@@ -15,6 +15,7 @@ import streamlit as st
 from src.i18n import country_name, format_money, translate
 from src.portfolio import schema as S
 from src.portfolio.filters import NO_DAC, NO_LIMIT, FilterSpec, sdg_goals
+from src.portfolio.sectors import sector_name
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, labeller, md_escape, t
 from src.widgets.url_state import set_param
@@ -218,7 +219,8 @@ def _more_filters(
         if code == NO_DAC:
             return no_dac
         group = translate("sector." + groups.get(code, "Other"), lang)
-        return f"{group} › {code} {names.get(code, '')}".strip()
+        name = sector_name(code, lang, names.get(code, ""))
+        return f"{group} › {code} {name}".strip()
 
     with st.expander(t("filters.more")):
         funders = _multi(

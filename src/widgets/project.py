@@ -20,6 +20,7 @@ from src.i18n import (
 )
 from src.portfolio import schema as S
 from src.portfolio.search import matching_ids
+from src.portfolio.sectors import sector_name
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
 
@@ -77,6 +78,7 @@ def build_facts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
     reported = bool(first[S.COL_SPEND_REPORTED])
     sdgs = [g for g in str(first[S.COL_SDG_TAGS]).split(";") if g]
     derived = tr("project.derived")
+    dac_name = sector_name(first[S.COL_SECTOR_CODE], lang, first[S.COL_SECTOR_NAME])
     facts = [
         (tr("col.status"), tr("status." + first[S.COL_STATUS])),
         (tr("project.start_planned"), _date(first[S.COL_START_PLANNED], lang)),
@@ -106,7 +108,7 @@ def build_facts(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
         ),
         (
             tr("project.dac_main"),
-            f"{first[S.COL_SECTOR_CODE]} {first[S.COL_SECTOR_NAME]}".strip() or "–",
+            f"{first[S.COL_SECTOR_CODE]} {dac_name}".strip() or "–",
         ),
         (tr("filters.sdg"), ", ".join(sdgs) or "–"),
         (

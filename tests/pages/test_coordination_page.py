@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from src.i18n import translate
 from src.portfolio import coordination as C
 from src.portfolio import overlap as O
@@ -125,3 +127,29 @@ def test_the_sector_table_is_in_the_languages_number_format(coordination_bgd):
     assert dict(zip(table[sector], table[money], strict=True)) == expected
     decimal = "," if lang in ("fr", "es") else "."
     assert all(v == "–" or v[1] == decimal for v in table[hhi])
+
+
+@pytest.mark.parametrize(
+    ("lang", "health", "emergency"),
+    [
+        # SectorCategory.xml's xml:lang="fr" narratives, copied by hand
+        ("fr", "122 Santé de Base", "720 Intervention d'Urgence"),
+        # no Spanish in the codelist: English
+        ("es", "122 Basic Health", "720 Emergency Response"),
+    ],
+)
+def test_the_dac_3_digit_names_follow_the_ui_language(lang, health, emergency):
+    at = helpers.open_page(
+        "pages/coordination.py", {"c": "BGD", "sectors": "dac3", "lang": lang}
+    )
+    column = translate("col.sector", lang)
+    table = next(d.value for d in at.dataframe if column in d.value.columns)
+    assert {health, emergency} <= set(table[column])
+
+
+def test_the_dac_filter_names_the_codes_in_french():
+    at = helpers.open_page(None, {"lang": "fr"})
+    options = at.multiselect(key=state.FILTER_DAC).options
+    # Sector.xml, code 16050, its xml:lang="fr" narrative
+    wanted = "16050 Aide plurisectorielle pour les services sociaux de base"
+    assert any(o.endswith(wanted) for o in options), options[:5]
