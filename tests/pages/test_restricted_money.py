@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from src.i18n import format_money
 from src.portfolio import schema as S
+from src.portfolio.load import load_bundled_portfolio
 from src.widgets import state
 from tests.conftest import ROOT
 from tests.pages.helpers import open_tab
@@ -80,3 +82,15 @@ def test_the_project_table_page_and_pack_show_the_countrys_part(dataset):
     pack = open_as(CAROL, "pages/briefing.py", {"dataset": dataset})
     assert {m.label: m.value for m in pack.metric}["Total spent"] == "US$7.0K"
     assert any("are also in other countries" in c.value for c in pack.caption)
+
+
+def test_on_the_bundled_data_a_restricted_users_kpis_are_the_countrys_rows():
+    # no bundled transaction names a country: Kenya's rows as they are, their
+    # sums taken here from the rows themselves
+    df, _ = load_bundled_portfolio()
+    kenya = df[df[S.COL_COUNTRY] == "KEN"]
+    assert len(kenya) > 0
+    shown = _kpis(open_as(CAROL))
+    assert shown["Total spent"] == format_money(float(kenya[S.COL_SPENT].sum()), "en")
+    assert shown["Total budget"] == format_money(float(kenya[S.COL_BUDGET].sum()), "en")
+    assert shown["Projects"] == str(kenya[S.COL_PROJECT_ID].nunique())
