@@ -94,3 +94,10 @@ def test_on_the_bundled_data_a_restricted_users_kpis_are_the_countrys_rows():
     assert shown["Total spent"] == format_money(float(kenya[S.COL_SPENT].sum()), "en")
     assert shown["Total budget"] == format_money(float(kenya[S.COL_BUDGET].sum()), "en")
     assert shown["Projects"] == str(kenya[S.COL_PROJECT_ID].nunique())
+
+
+def test_the_scenarios_page_of_a_restricted_user_runs_on_the_recomputed_rows(dataset):
+    carol = open_as(CAROL, "pages/scenarios.py", {"dataset": dataset})
+    rows = carol.session_state[state.CONTEXT].selection
+    assert rows[S.COL_SPENT].sum() == 7000.0
+    assert carol.metric  # the baseline and scenario ran
