@@ -8,6 +8,7 @@ import pandas as pd
 
 from src.briefing.scenarios import ScenarioResult
 from src.i18n import format_number, format_percent, translate
+from src.portfolio.country_part import recomputed_projects
 from src.portfolio.export import source_line
 from src.portfolio.quality import derived_counts
 from src.portfolio.risk import risk_formula
@@ -51,6 +52,9 @@ def method_lines(
         translate("brief.derived_money", lang),
         risk_formula_line(lang),
     ]
+    if split := recomputed_projects(df):  # a partner government's rows
+        n = format_number(split, lang)
+        lines.insert(2, translate("export.country_money", lang, n=n))
     if scenarios:
         for result in scenarios:
             info = result.info

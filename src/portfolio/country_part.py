@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,10 @@ import pandas as pd
 
 from src.portfolio import paths
 from src.portfolio import schema as S
+from src.portfolio.canonical import derive_indicators
+from src.portfolio.filters import FilterSpec
 from src.portfolio.reference import _feature_iso3
+from src.portfolio.rows import TOTAL_OF_TYPE
 
 Rings = list[np.ndarray]  # each (n, 2): lon, lat
 MARGIN = 0.5  # degrees around a country's box for offshore sites
@@ -67,6 +71,89 @@ def transaction_weights(
     pairs = set(rows[pid].astype(str) + "|" + rows[S.COL_COUNTRY_ISO2].astype(str))
     mine = (tx[pid].astype(str) + "|" + named).isin(pairs)
     return weight.where(named == "", mine.astype(float))
+
+
+TX_MONEY: tuple[str, ...] = (S.COL_SPENT, S.COL_COMMITTED, S.COL_INCOMING)
+"""The row money columns that add up transactions (`rows.TOTAL_OF_TYPE`)."""
+
+
+def country_rows(
+    df: pd.DataFrame,
+    transactions: pd.DataFrame | None,
+    iso3: str,
+    *,
+    as_of: date | None,
+) -> pd.DataFrame:
+    """`iso3`'s rows of `df`, a project's money from transactions the country's.
+
+    A partner government's view (`frame.restricted`). A project of which a
+    counted transaction names a recipient country (`split_projects`) gets its
+    `TX_MONEY` from the transactions table as money over time adds them
+    (`transaction_weights(by_country=True)`, USD at the value date's rate, a
+    value with no rate counting 0): one naming the country in full, one naming
+    another not at all, one naming none at the row's share (derived). Every
+    other row keeps its share of the project's totals, the same figure. Budget
+    stays the share (IATI budgets name no country); the derived indicators
+    are recomputed for the rows that changed, which get new index labels
+    (-1 - their position in `df`): they are not `df`'s rows, so nothing made
+    per row of `df` is taken for them. No `transactions`: the rows as they are;
+    `as_of` None: the derived indicators are not recomputed.
+
+    >>> df = pd.DataFrame({"project_id": ["M", "M"], "country_iso3": ["KEN", "UGA"],
+    ...     "country_iso2": ["KE", "UG"], "country_share": [0.5, 0.5],
+    ...     "budget_usd": [1000.0, 1000.0], "spent_usd": [250.0, 250.0],
+    ...     "committed_usd": [0.0, 0.0], "incoming_usd": [0.0, 0.0]})
+    >>> tx = pd.DataFrame({"project_id": ["M", "M"], "transaction_type": ["3", "3"],
+    ...     "usd": [500.0, 0.0], "counted": [True, True],
+    ...     "recipient_country": ["KE", "UG"]})
+    >>> ke = country_rows(df, tx, "KEN", as_of=None)
+    >>> ke[["budget_usd", "spent_usd"]].to_dict("records"), ke.index.tolist()
+    ([{'budget_usd': 1000.0, 'spent_usd': 500.0}], [-1])
+    """
+    rows = FilterSpec(countries=(iso3,)).apply(df)
+    split = split_projects(rows, transactions)
+    if not split:
+        return rows
+    pid = S.COL_PROJECT_ID
+    tx = transactions[transactions[pid].isin(split) & transactions[S.TX_COUNTED]]
+    part = rows[rows[pid].isin(split)].copy()
+    usd = tx[S.TX_USD].fillna(0.0) * transaction_weights(part, tx, by_country=True)
+    column = tx[S.TX_TYPE].map(TOTAL_OF_TYPE)
+    sums = usd.groupby([tx[pid], column]).sum().unstack(fill_value=0.0)
+    # a project's rows here (one, but for a repeated country) split it by share
+    by = part.groupby(pid)[S.COL_COUNTRY_SHARE]
+    total, n = by.transform("sum"), by.transform("size")
+    factor = (part[S.COL_COUNTRY_SHARE] / total).where(total > 0, 1 / n)
+    for col in TX_MONEY:
+        got = part[pid].map(sums[col]) if col in sums else 0.0
+        part[col] = (got * factor).fillna(0.0).astype(float)
+    if as_of is not None:
+        part = derive_indicators(part, as_of)
+    out = pd.concat([rows[~rows[pid].isin(split)], part]).loc[rows.index]
+    changed = out[pid].isin(split).to_numpy()
+    labels = np.where(changed, -1 - df.index.get_indexer(out.index), out.index)
+    return out.set_axis(pd.Index(labels), axis=0)
+
+
+def recomputed_projects(rows: pd.DataFrame) -> int:
+    """How many projects of `country_rows`' rows have their money recomputed.
+
+    >>> recomputed_projects(pd.DataFrame({"project_id": ["M", "N"]}, index=[-4, 2]))
+    1
+    """
+    labels = rows.index.to_numpy()
+    if not np.issubdtype(labels.dtype, np.integer):
+        return 0
+    return int(rows.loc[labels < 0, S.COL_PROJECT_ID].nunique())
+
+
+def split_projects(rows: pd.DataFrame, transactions: pd.DataFrame | None) -> set[str]:
+    """The projects of `rows` of which a counted transaction names a country."""
+    if transactions is None or S.TX_COUNTRY not in transactions:
+        return set()
+    tx = transactions[transactions[S.COL_PROJECT_ID].isin(rows[S.COL_PROJECT_ID])]
+    named = tx[S.TX_COUNTRY].astype(object).fillna("").astype(str) != ""
+    return set(tx.loc[named & tx[S.TX_COUNTED].astype(bool), S.COL_PROJECT_ID])
 
 
 @dataclass(frozen=True)

@@ -33,11 +33,12 @@ from src.problems import Problem
 
 SPEND_TYPES = frozenset({"3", "4"})  # disbursement, expenditure
 COMMIT_TYPES = frozenset({"2"})
-_TOTAL_OF_TYPE = {
+TOTAL_OF_TYPE = {
     **dict.fromkeys(SPEND_TYPES, S.COL_SPENT),
     **dict.fromkeys(COMMIT_TYPES, S.COL_COMMITTED),
     **dict.fromkeys(INCOMING_TYPES, S.COL_INCOMING),
 }
+"""The money column each transaction type (as counted) adds to."""
 UNCONVERTED_KEY = "build.no_rate"
 """Key of the warning on a value in a currency that has no exchange rate."""
 OUTSIDE_KEYS = ("build.outside_bbox", "build.outside_bbox_region")
@@ -138,7 +139,7 @@ def _country_shares(act: Activity, rep: BuildReport) -> list[tuple[str, float]]:
     derived from them (`tx_countries`), with a warning saying so.
     """
     if not act.countries:
-        derived, equal = transaction_country_shares(act, types=_TOTAL_OF_TYPE)
+        derived, equal = transaction_country_shares(act, types=TOTAL_OF_TYPE)
         if not derived:
             return [("", 1.0)]
         key = (
@@ -219,7 +220,7 @@ def _money_totals(
     values: list[float | None] = []  # None: a type no total counts; NaN: no rate
     for t, (kind, fix) in zip(act.transactions, kinds, strict=True):
         value = None
-        if kind in _TOTAL_OF_TYPE:
+        if kind in TOTAL_OF_TYPE:
             value = _usd(t.value, t.date, act, "transaction", rep)
             value = math.nan if value is None else value  # no rate: unknown, not 0
         values.append(value)
@@ -231,7 +232,7 @@ def _money_totals(
     for (kind, _), value, counted in zip(kinds, values, once, strict=True):
         if value is None or not counted:
             continue
-        column = _TOTAL_OF_TYPE[kind]
+        column = TOTAL_OF_TYPE[kind]
         totals[column] += 0.0 if math.isnan(value) else value
         spend_reported = spend_reported or column == S.COL_SPENT
     if usd is not None:

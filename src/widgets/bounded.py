@@ -3,7 +3,7 @@
 Every simulation a page starts (the baseline and scenario runs, the drivers'
 tornado, the assumption runs) goes through `bounded`: one time limit
 (`Settings.run_timeout_s`, APP_RUN_TIMEOUT_S) for all the runs of one call, a
-closed or rerun session stopping them between chunks (`cache.session_check`),
+closed or rerun session stopping them between chunks (`session_check`),
 and the engine's size limit (rows × trials per run). Past a limit the user
 reads what to change (fewer trials, a smaller selection), never a traceback.
 """
@@ -16,10 +16,10 @@ from typing import TypeVar
 import streamlit as st
 
 from src.engine.levers import TargetMissingError
-from src.engine.work_limits import Check, RunSizeError, RunTimeoutError
+from src.engine.work_limits import Check, Deadline, RunSizeError, RunTimeoutError
 from src.i18n import format_number
 from src.settings import Settings
-from src.widgets import cache
+from src.widgets import state
 from src.widgets.i18n import current_lang, md_escape, t
 
 T = TypeVar("T")
@@ -31,7 +31,7 @@ def bounded(compute: Callable[[Check], T]) -> T | None:
     Args:
         compute: runs the simulations, passing `check` to each of them.
     """
-    check = cache.session_check(Settings.from_env().run_timeout_s)
+    check = session_check(Settings.from_env().run_timeout_s)
     try:
         return compute(check)
     except RunTimeoutError as exc:
@@ -69,3 +69,20 @@ def refusal_text(exc: ValueError) -> str:
         values = ", ".join(v for vs in exc.missing.values() for v in vs)
         return t("scen.target_missing", lever=exc.lever, values=md_escape(values))
     return md_escape(str(exc))  # engine text (English) of a rarer refusal
+
+
+def session_check(seconds: float) -> Check:
+    """A between-chunks check: the time limit, and the session's yield point.
+
+    Reading session state is where Streamlit raises its stop or rerun
+    exception in the script thread (a closed tab, a moved slider), so a run
+    whose session ended stops after at most one more chunk instead of
+    computing on; a run past `seconds` raises `RunTimeoutError`.
+    """
+    deadline = Deadline(seconds)
+
+    def check(done: int, trials: int) -> None:
+        st.session_state.get(state.LANG)  # a yield point (stop/rerun raise here)
+        deadline(done, trials)
+
+    return check

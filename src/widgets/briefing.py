@@ -90,17 +90,23 @@ def _scenario_result(dataset: str, spec, name: str):
     from src.store.scenarios import get_scenario
     from src.widgets.auth import principal
 
-    record = get_scenario(name, actor=principal())
-    return _run_saved(dataset, spec, record.name, record.scenario_json)
+    actor = principal()
+    record = get_scenario(name, actor=actor)
+    return _run_saved(dataset, spec, record.name, record.scenario_json, actor.country)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _run_saved(dataset: str, spec, name: str, scenario_json: str):
-    """Run a saved scenario (cached per data, filters, name and content)."""
+def _run_saved(
+    dataset: str, spec, name: str, scenario_json: str, country: str | None = None
+):
+    """Run a saved scenario (cached per data, filters, name, content, restriction).
+
+    A country-restricted organisation's run is on its country's rows.
+    """
     from src.briefing.scenarios import as_scenario, run_scenario
     from src.widgets import cache
 
-    df, meta = cache.portfolio(dataset)
+    df, meta = cache.portfolio(dataset, country)
     scenario = as_scenario(scenario_json, name)
     return run_scenario(spec.apply(df), scenario, as_of=meta.as_of, filters=spec)
 
@@ -109,16 +115,14 @@ def _run_saved(dataset: str, spec, name: str, scenario_json: str):
 def _pack(dataset: str, spec, choice: PackChoice, results: tuple, country: str | None):
     """The pack, on `country`'s rows only for a country-restricted organisation.
 
-    The coordination slide compares with every country under the filters:
-    a restricted organisation's pack compares within its own country.
+    Those rows are the frame's (`cache.portfolio(within=)`: their money the
+    country's own). The coordination slide compares with every country under
+    the filters: a restricted organisation's pack compares within its own country.
     """
     from src.briefing import build_pack
-    from src.portfolio.filters import FilterSpec
     from src.widgets import cache
 
-    df, meta = cache.portfolio(dataset)
-    if country:
-        df = FilterSpec(countries=(country,)).apply(df)
+    df, meta = cache.portfolio(dataset, country)
     side = cache.side_tables(dataset)
     return build_pack(
         df,

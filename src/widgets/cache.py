@@ -15,10 +15,11 @@ from src.engine.calibration.own import with_own_class
 from src.engine.metrics import SimulationResult
 from src.engine.montecarlo import run
 from src.engine.scenario import Scenario
-from src.engine.work_limits import Check, Deadline
+from src.engine.work_limits import Check
 from src.portfolio import schema as S
 from src.portfolio.activity_tables import SideTables
 from src.portfolio.country_part import country_rings as _country_rings
+from src.portfolio.country_part import country_rows
 from src.portfolio.dataset_report import DatasetReport
 from src.portfolio.filters import FilterSpec
 from src.portfolio.load import (
@@ -30,7 +31,7 @@ from src.portfolio.load import (
 from src.portfolio.money_summary import MoneySummary, money_summary
 from src.portfolio.schema import PortfolioMeta
 from src.settings import Settings
-from src.widgets import map_points, state
+from src.widgets import map_points
 from src.widgets.auth import principal
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 BUNDLED = "bundled"
 T = TypeVar("T")
+Table = tuple[pd.DataFrame, PortfolioMeta]  # a dataset's rows and metadata
 
 # An imported dataset is named by its random public id in every cache key, the
 # session and the URL (names are unique only within an organisation). Each
@@ -64,7 +66,7 @@ def data_version(dataset: str) -> str:
     return f"{info.id}:{info.fingerprint}:{info.created.isoformat()}"
 
 
-def portfolio(dataset: str = BUNDLED) -> tuple[pd.DataFrame, PortfolioMeta]:
+def portfolio(dataset: str = BUNDLED, within: str | None = None) -> Table:
     """The table and metadata of a dataset ("bundled" or an imported one).
 
     The PORTFOLIO_FILE environment variable (a canonical CSV/Parquet) replaces
@@ -73,14 +75,24 @@ def portfolio(dataset: str = BUNDLED) -> tuple[pd.DataFrame, PortfolioMeta]:
     rerun: `st.cache_data` would unpickle a copy on every call (0.1 s for 100k
     rows, several calls a rerun). Each call gets a shallow copy, which pandas'
     copy-on-write makes safe: a caller that assigns into it changes its copy,
-    never the shared table.
+    never the shared table. `within` (ISO3): a partner government's view, the
+    country's rows with their money its own (`country_part.country_rows`).
     """
-    df, meta = _portfolio(dataset, data_version(dataset))
+    key = (dataset, data_version(dataset), *([within] if within else []))
+    df, meta = _country_portfolio(*key) if within else _portfolio(*key)
     return df.copy(deep=False), meta
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _country_portfolio(dataset: str, version: str, iso3: str) -> Table:
+    del version  # part of the cache key only
+    (df, meta), side = portfolio(dataset), side_tables(dataset)
+    tx = None if side is None else side.transactions
+    return country_rows(df, tx, iso3, as_of=date.fromisoformat(meta.as_of)), meta
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _portfolio(dataset: str, version: str) -> tuple[pd.DataFrame, PortfolioMeta]:
+def _portfolio(dataset: str, version: str) -> Table:
     del version  # part of the cache key only
     if dataset == BUNDLED:
         override = Settings.from_env().portfolio_file
@@ -148,7 +160,7 @@ def _money_figures(
     df, _ = portfolio(dataset)
     if within is None:
         return money_summary(spec.apply(df), df, side)
-    mine = FilterSpec(countries=(within,)).apply(df)
+    mine, _ = portfolio(dataset, within)
     others = frozenset(df[S.COL_PROJECT_ID]) - frozenset(mine[S.COL_PROJECT_ID])
     return money_summary(spec.apply(mine), mine, side, outside=others, restricted=True)
 
@@ -323,17 +335,24 @@ def scenario_run(
     Cached per (dataset content, filters, scenario): moving a lever back to a
     value seen before, or the baseline of any scenario with the same settings,
     is instant; a replaced dataset is simulated afresh. `check` (not part of
-    the key) runs between chunks: `session_check`.
+    the key) runs between chunks: `bounded.session_check`. A partner
+    government's runs are on its country's rows (`portfolio(within=)`).
     """
-    return _scenario_run(dataset, data_version(dataset), spec, token, check)
+    within = principal().country
+    return _scenario_run(dataset, data_version(dataset), spec, token, check, within)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _scenario_run(
-    dataset: str, version: str, spec: FilterSpec, token: str, _check: Check | None
+    dataset: str,
+    version: str,
+    spec: FilterSpec,
+    token: str,
+    _check: Check | None,
+    within: str | None = None,
 ) -> SimulationResult:
     del version  # part of the cache key only
-    df, meta = portfolio(dataset)
+    df, meta = portfolio(dataset, within)
     scenario = Scenario.from_token(token)
     return run(
         spec.apply(df).reset_index(drop=True),
@@ -342,23 +361,6 @@ def _scenario_run(
         calibration=calibration(dataset, scenario.reference),
         check=_check,
     )
-
-
-def session_check(seconds: float) -> Check:
-    """A between-chunks check: the time limit, and the session's yield point.
-
-    Reading session state is where Streamlit raises its stop or rerun
-    exception in the script thread (a closed tab, a moved slider), so a run
-    whose session ended stops after at most one more chunk instead of
-    computing on; a run past `seconds` raises `RunTimeoutError`.
-    """
-    deadline = Deadline(seconds)
-
-    def check(done: int, trials: int) -> None:
-        st.session_state.get(state.LANG)  # a yield point (stop/rerun raise here)
-        deadline(done, trials)
-
-    return check
 
 
 def calibration(dataset: str, reference: str) -> Calibration:

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 import pandas as pd
 import streamlit as st
 
-from src.i18n import LANGUAGES
+from src.i18n import LANGUAGES, format_number
 from src.portfolio import schema as S
+from src.portfolio.country_part import recomputed_projects
 from src.portfolio.filters import FilterSpec
 from src.portfolio.schema import PortfolioMeta
 from src.widgets import cache, routing, state
@@ -117,7 +118,7 @@ def app_frame() -> Context:
         )
         st.stop()
     if actor.country:
-        df = restricted(df, actor.country)
+        df = restricted(dataset, actor.country)
     # the choices cached per dataset are of its whole table: not a restricted view
     spec, url_notices = filter_sidebar(df, None if actor.country else dataset)
     if actor.country:
@@ -134,18 +135,24 @@ def meta_name(dataset: str) -> str:
     return cache.datasets().get(dataset, dataset)
 
 
-def restricted(df: pd.DataFrame, iso3: str) -> pd.DataFrame:
+def restricted(dataset: str, iso3: str) -> pd.DataFrame:
     """Only the rows of `iso3`, said in the sidebar (a partner government's view).
 
-    The frame also forces the country into the `FilterSpec`, so every figure,
-    scenario run and briefing built from the page context is that country's.
+    Their money is the country's own (`cache.portfolio(within=)`: a project
+    naming the countries of its transactions counts them as money over time
+    does, labelled derived). The frame also forces the country into the
+    `FilterSpec`, so every figure, scenario run and briefing built from the
+    page context is that country's.
     """
-    rows = FilterSpec(countries=(iso3,)).apply(df)
+    rows, _ = cache.portfolio(dataset, iso3)
     names = rows[S.COL_COUNTRY_NAME].dropna() if S.COL_COUNTRY_NAME in rows else []
     name = str(names.iloc[0]) if len(names) else iso3
     st.sidebar.info(
         t("auth.restricted", country=md_escape(name)), icon=":material/lock:"
     )
+    if split := recomputed_projects(rows):
+        n = format_number(split, current_lang())
+        st.sidebar.caption(t("auth.country_money", n=n))
     return rows
 
 

@@ -7,9 +7,10 @@ really changes: the dataset's content (`cache.data_version`) and which of its
 rows are selected (their positions in the whole table), plus the builder's
 own arguments.
 
-Only for rows of `cache.portfolio(dataset)` as they are (a filter's or a
-restricted view's selection): a frame with other rows is built directly; a
-frame with the same row labels but changed values must not be passed.
+Only for rows of `cache.portfolio(dataset)` as they are, or of its restricted
+view (`cache.portfolio(within=)`, whose recomputed rows carry labels of their
+own): a frame with other rows is built directly; a frame with the same row
+labels but changed values must not be passed.
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ def selection_key(rows: pd.DataFrame, dataset: str) -> str | None:
     if not labels.is_unique:
         return None
     positions = labels.get_indexer(rows.index)
+    if rows.index.dtype.kind == "i":
+        # a restricted view's recomputed row (`country_part.country_rows`,
+        # labelled -1 - its position): one value per row and dataset content
+        # (only its country's view has it), keyed after the table's rows
+        own = rows.index.to_numpy()
+        mine = (positions < 0) & (own < 0) & (own >= -len(labels))
+        positions[mine] = len(labels) - 1 - own[mine]
     if (positions < 0).any():
         return None
     return hashlib.blake2b(positions.tobytes(), digest_size=16).hexdigest()

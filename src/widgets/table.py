@@ -10,8 +10,9 @@ import pyarrow as pa
 import streamlit as st
 
 from src.engine.classes import reference_classes
-from src.i18n import country_name
+from src.i18n import country_name, format_number
 from src.portfolio import schema as S
+from src.portfolio.country_part import recomputed_projects
 from src.portfolio.export import source_line, to_csv_bytes, to_notes_bytes
 from src.portfolio.schema import PortfolioMeta
 from src.widgets import cache, row_cache, state
@@ -182,6 +183,8 @@ def render_project_table(
         },
     )
     notes = table_notes(caption, as_of, source_line(meta, lang))
+    if split := recomputed_projects(df):  # a partner government's view
+        notes.append(t("export.country_money", n=format_number(split, lang)))
     left, right = card_row(2)
     left.download_button(
         t("table.download"),

@@ -25,13 +25,18 @@ def _orgs(store_backend, monkeypatch):
     orgs.load_orgs_file(ORGS_FILE)
 
 
-@pytest.fixture
-def dataset() -> str:
-    """NGO A's public import of the fixture (Ministry B may read it)."""
+def public_import(path, name: str) -> str:
+    """NGO A's public import of an IATI file (Ministry B may read it): its id."""
     alice = orgs.principal_for("alice", ALICE["email"], [])
-    info = store_import(import_files([FIXTURE]), "lake-basin", actor=alice)
+    info = store_import(import_files([path]), name, actor=alice)
     shares.set_public("dataset", info.id, alice, True)
     return info.id
+
+
+@pytest.fixture
+def dataset() -> str:
+    """NGO A's public import of the fixture."""
+    return public_import(FIXTURE, "lake-basin")
 
 
 def _table(at, column: str):

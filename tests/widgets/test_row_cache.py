@@ -63,3 +63,29 @@ def test_a_decks_json_is_made_once_and_is_the_compact_json(tiny_portfolio):
     assert json.loads(text) == json.loads(
         json.dumps(deck, default=default_serialize, sort_keys=True)
     )
+
+
+def test_a_restricted_views_recomputed_rows_have_a_key_of_their_own(app_data_dir):
+    CALLS.clear()
+    df, _ = cache.portfolio(cache.BUNDLED)
+    plain = df.iloc[:3]
+    # row 1 recomputed for a restricted view (`country_part.country_rows`)
+    changed = plain.set_axis([0, -2, 2]).assign(
+        **{
+            S.COL_BUDGET: [
+                plain[S.COL_BUDGET].iloc[0],
+                7.0,
+                plain[S.COL_BUDGET].iloc[2],
+            ]
+        }
+    )
+    keys = {row_cache.selection_key(f, cache.BUNDLED) for f in (plain, changed)}
+    assert None not in keys
+    assert len(keys) == 2
+    expected = float(plain[S.COL_BUDGET].iloc[[0, 2]].sum()) + 7.0
+    assert row_cache.of_rows(budget_total, changed, cache.BUNDLED, 1.0) == expected
+    assert row_cache.of_rows(budget_total, changed, cache.BUNDLED, 1.0) == expected
+    assert CALLS == [[0, -2, 2]]
+    # a label below every position is no row of the view: built directly
+    beyond = plain.set_axis([0, -len(df) - 1, 2])
+    assert row_cache.selection_key(beyond, cache.BUNDLED) is None
