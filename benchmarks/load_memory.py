@@ -151,6 +151,18 @@ def probe_report(pid: int, folder: Path) -> list[str]:
             f"{r.get('heap_used_mib', float('nan')):.0f} + free "
             f"{r.get('heap_free_mib', float('nan')):.0f} MiB"
             + (f", traced {r['traced_mib']:.0f} MiB" if "traced_mib" in r else "")
+            + "; resident: heap {:.0f}, anonymous {:.0f}, files {:.0f} MiB".format(
+                r.get("map_heap_mib", float("nan")),
+                r.get("map_anon_mib", float("nan")),
+                r.get("map_file_mib", float("nan")),
+            )
+            + f"; Python blocks {r.get('py_blocks', 0) / 1e6:.2f} M"
+            + (
+                f"; pyarrow ({r['arrow_backend']}) {r['arrow_mib']:.0f} MiB, "
+                f"peak {r['arrow_peak_mib']:.0f}"
+                if "arrow_mib" in r
+                else ""
+            )
             + f"; sessions {r.get('sessions_active')} active + "
             f"{r.get('sessions_stored')} stored; caches {entries} entries, "
             f"{cache_mib:.1f} MiB; media files {r.get('media_files')} "

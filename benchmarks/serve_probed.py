@@ -9,6 +9,11 @@ APP_BENCH_PROBE_EVERY seconds, and once more on SIGUSR1, a thread appends one
 JSON line to DIR/probe-<pid>.jsonl:
 
 * ``rss_mib``; glibc's heap (``mallinfo2``: bytes in use, free in the heap);
+* the resident memory by kind of mapping (``/proc/self/smaps``): glibc's main
+  heap, anonymous mappings (other malloc arenas, blocks mapped on their own,
+  Python's object arenas, pyarrow's jemalloc pool, thread stacks), files;
+* Python's object allocator (``sys.getallocatedblocks``) and pyarrow's pool
+  (backend, bytes allocated, its peak) when pyarrow is loaded;
 * Streamlit's sessions: active (a websocket open) and stored (closed, kept for
   a reconnect: `MemorySessionStorage`, at most 128 for 2 minutes);
 * every ``st.cache_data`` / ``st.cache_resource`` cache: entries, its bound
@@ -89,6 +94,42 @@ def heap(libc: ctypes.CDLL | None) -> dict[str, float]:
         "heap_free_mib": info.fordblks / mib,
         "heap_arena_mib": info.arena / mib,
     }
+
+
+def mappings() -> dict[str, float]:
+    """Resident MiB per kind of mapping: [heap], anonymous, file, other."""
+    rss: dict[str, float] = {"heap": 0.0, "anon": 0.0, "file": 0.0, "other": 0.0}
+    kind = "other"
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        head = line.split(maxsplit=6)
+        if len(head) >= 5 and "-" in head[0] and not head[0].endswith(":"):
+            name = head[5] if len(head) > 5 else ""
+            kind = (
+                "heap"
+                if name == "[heap]"
+                else "anon"
+                if not name
+                else "file"
+                if name.startswith("/")
+                else "other"
+            )
+        elif head and head[0] == "Rss:":
+            rss[kind] += int(head[1]) / 1024
+    return {f"map_{k}_mib": round(v, 1) for k, v in rss.items()}
+
+
+def allocators() -> dict[str, object]:
+    """Python's allocated blocks; pyarrow's pool if pyarrow is imported."""
+    row: dict[str, object] = {"py_blocks": sys.getallocatedblocks()}
+    pa = sys.modules.get("pyarrow")
+    if pa is not None:
+        pool = pa.default_memory_pool()
+        row.update(
+            arrow_backend=pool.backend_name,
+            arrow_mib=pool.bytes_allocated() / 2**20,
+            arrow_peak_mib=pool.max_memory() / 2**20,
+        )
+    return row
 
 
 def sessions() -> dict[str, int]:
@@ -209,7 +250,14 @@ class Probe:
                 return
             self.n += 1
             row = self.line(event)
-            for part in (sessions, streamlit_stores, caches, collector):
+            for part in (
+                mappings,
+                allocators,
+                sessions,
+                streamlit_stores,
+                caches,
+                collector,
+            ):
                 try:
                     value = part()
                 except Exception as exc:  # noqa: BLE001 - a probe never stops the app
