@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from src.store import access
 from src.store.db import as_utc, get_engine, scenarios, with_retry
@@ -125,16 +125,44 @@ def save_scenario(
     )
 
 
+def _listed(actor: Principal, matching: str):  # noqa: ANN202 - a SQL condition
+    """Visible to `actor`, and with `matching` in the name (any case) if given."""
+    cond = access.visible(KIND, actor)
+    if matching.strip():
+        name = func.lower(scenarios.c.name)
+        cond = cond & name.contains(matching.strip().lower(), autoescape=True)
+    return cond
+
+
 @empty_on_fault
-def list_scenarios(*, actor: Principal = LOCAL) -> list[ScenarioRecord]:
-    """The scenarios the actor can see, most recently saved first."""
+def list_scenarios(
+    *, actor: Principal = LOCAL, limit: int | None = None, matching: str = ""
+) -> list[ScenarioRecord]:
+    """The scenarios the actor can see, most recently saved first.
+
+    Args:
+        actor: the acting user.
+        limit: at most this many (the most recent); None for all.
+        matching: only those whose name contains this text, in any case
+            (``%`` and ``_`` are taken literally).
+    """
+    query = (
+        select(scenarios)
+        .where(_listed(actor, matching))
+        .order_by(scenarios.c.updated.desc(), scenarios.c.id)
+        .limit(limit)
+    )
     with get_engine().connect() as conn:
-        rows = conn.execute(
-            select(scenarios)
-            .where(access.visible(KIND, actor))
-            .order_by(scenarios.c.updated.desc(), scenarios.c.id)
-        ).all()
+        rows = conn.execute(query).all()
     return [_record(r, actor) for r in rows]
+
+
+@store_boundary
+def count_scenarios(*, actor: Principal = LOCAL, matching: str = "") -> int:
+    """How many scenarios `list_scenarios` would give without a limit."""
+    query = select(func.count()).select_from(scenarios).where(_listed(actor, matching))
+    with get_engine().connect() as conn:
+        return int(conn.execute(query).scalar_one())
 
 
 @store_boundary

@@ -45,8 +45,10 @@ def saved_scenario_names() -> list[str] | None:
     except ImportError:
         return None
     from src.widgets.auth import principal
+    from src.widgets.scenario_refs import LISTED
 
-    names = (str(item.name) for item in list_scenarios(actor=principal()))
+    records = list_scenarios(actor=principal(), limit=LISTED)
+    names = (str(item.name) for item in records)
     return list(dict.fromkeys(names))
 
 

@@ -11,6 +11,12 @@ from __future__ import annotations
 from src.store.principal import Principal
 from src.store.scenarios import ScenarioRecord
 
+# Saved scenarios a page lists or offers at once: the most recent. Every run
+# lists them and each session keeps its widgets' options, so a server's memory
+# would otherwise grow with every scenario ever saved (the load test saves 55
+# a minute); the library finds older ones by name, a link opens any by id.
+LISTED = 100
+
 
 def compare_labels(
     records: list[ScenarioRecord], actor: Principal, org_names: dict[str, str]

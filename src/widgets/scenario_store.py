@@ -14,16 +14,18 @@ import streamlit as st
 
 from src.engine.montecarlo import combine
 from src.engine.scenario import Scenario
-from src.i18n import format_date
+from src.i18n import format_date, format_number
 from src.portfolio.filters import FilterSpec
 from src.store import scenarios as store
+from src.store.errors import StoreError, StoreNotFoundError
+from src.store.principal import Principal
 from src.widgets import cache, sharing, state
 from src.widgets.auth import principal
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.scenario_editor import load_into_state
-from src.widgets.scenario_refs import compare_labels, resolve_refs
+from src.widgets.scenario_refs import LISTED, compare_labels, resolve_refs
 from src.widgets.scenario_results import HEADLINE, format_metric
 from src.widgets.store_health import error_text
 from src.widgets.url_state import set_param
@@ -155,9 +157,11 @@ def render_library(ctx: Context) -> None:
     """The saved scenarios with load, rename and delete."""
     meta = ctx.meta
     actor = principal()
-    records = store.list_scenarios(actor=actor)
+    records = _library_records(actor)
     if not records:
-        st.caption(t("scen.none_saved"))
+        matching = str(st.session_state.get(state.SCEN_FIND) or "").strip()
+        st.caption(t("scen.none_matching", text=md_escape(matching)) if matching
+                   else t("scen.none_saved"))  # fmt: skip
         sharing.render_deleted("scenario")  # the last one deleted stays restorable
         return
     lang = current_lang()
@@ -227,6 +231,42 @@ def render_library(ctx: Context) -> None:
     sharing.render_deleted("scenario")
 
 
+def _library_records(actor: Principal) -> list[store.ScenarioRecord]:
+    """The library's rows: the `LISTED` most recent, or those a name search finds.
+
+    Every run lists them, and each session keeps its widgets' options, so the
+    page never holds every scenario an organisation ever saved: past `LISTED`
+    a search box finds the others by a part of their name.
+    """
+    matching = str(st.session_state.get(state.SCEN_FIND) or "")
+    records = store.list_scenarios(actor=actor, limit=LISTED, matching=matching)
+    if len(records) < LISTED and not matching.strip():
+        return records
+    st.text_input(t("scen.find"), key=state.SCEN_FIND, placeholder=t("scen.find_hint"))
+    try:
+        total = store.count_scenarios(actor=actor, matching=matching)
+    except StoreError:
+        total = None
+    if total is not None and total > len(records):
+        total_text = format_number(total, current_lang())
+        st.caption(t("scen.listed", n=len(records), total=total_text))
+    return records
+
+
+def records_of(refs: list[str], actor: Principal) -> list[store.ScenarioRecord]:
+    """The saved scenarios `refs` (ids, or older links' names) the actor can see.
+
+    In order; those not found (deleted, not the actor's to see) are left out.
+    """
+    found = []
+    for ref in refs:
+        try:
+            found.append(store.get_scenario(ref, actor=actor))
+        except (StoreNotFoundError, StoreError):
+            continue
+    return found
+
+
 def compare_linked() -> bool:
     """Whether the page was opened by a link asking to compare (?compare=).
 
@@ -250,18 +290,21 @@ def _compare_labels(records: list[store.ScenarioRecord]) -> dict[str, str]:
 def compare_picker() -> list[str]:
     """Choose up to four saved scenarios to compare (their ids, in ?compare=)."""
     actor = principal()
-    records = store.list_scenarios(actor=actor)
-    labels = _compare_labels(records)
+    records = store.list_scenarios(actor=actor, limit=LISTED)
     if state.SCEN_COMPARE not in st.session_state:
-        wanted, unknown = resolve_refs(
-            st.query_params.get_all(state.URL_COMPARE), records, actor
-        )
+        refs = st.query_params.get_all(state.URL_COMPARE)
+        wanted, unknown = resolve_refs(refs, records, actor)
+        older = records_of(unknown, actor)  # beyond the most recent LISTED
+        if older:  # resolved again, so that the link's order is kept
+            wanted, unknown = resolve_refs(refs, records + older, actor)
         if unknown:
             st.warning(t("scen.compare_unknown", names=md_escape(", ".join(unknown))))
         st.session_state[state.SCEN_COMPARE] = wanted[:MAX_COMPARED]
-    st.session_state[state.SCEN_COMPARE] = [
-        i for i in st.session_state[state.SCEN_COMPARE] if i in labels
-    ]
+    listed = {r.id for r in records}
+    chosen = st.session_state[state.SCEN_COMPARE]
+    records += records_of([i for i in chosen if i not in listed], actor)
+    labels = _compare_labels(records)
+    st.session_state[state.SCEN_COMPARE] = [i for i in chosen if i in labels]
     chosen = st.multiselect(
         t("scen.compare_pick"),
         list(labels),
@@ -283,7 +326,7 @@ def comparison_table(ctx: Context, ids: list[str]) -> tuple[pd.DataFrame, pd.Dat
     """
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
     lang = current_lang()
-    labels = _compare_labels(store.list_scenarios(actor=principal()))
+    labels = _compare_labels(records_of(ids, principal()))
     columns: dict[str, list[str]] = {}
     curves = []
     base_done = False

@@ -191,6 +191,7 @@ RELABELLED = (
     re.escape(SCEN_POLICY),
     re.escape(COUNTRY_SELECT),
 )
+SCEN_FIND = "scen.find"  # the library's name search (past scenario_refs.LISTED)
 SCEN_PICK = "scen.pick"  # the saved scenario picked in the library (its id)
 SCEN_RENAME_TO = "scen.rename_to"
 SCEN_RENAME = "scen.rename"

@@ -117,6 +117,29 @@ def test_scenario_rename_load_delete():
         SC.save_scenario("  ", "{}", "f")
 
 
+def test_listing_the_most_recent_and_finding_by_a_part_of_the_name():
+    names = ["Plan A", "plan b", "PLAN c", "50%_cut", "5000 cut", "Other"]
+    for name in names:  # saved in this order: the last is the most recent
+        SC.save_scenario(name, "{}", "f")
+    newest_first = names[::-1]
+    assert [s.name for s in SC.list_scenarios()] == newest_first
+    assert [s.name for s in SC.list_scenarios(limit=2)] == ["Other", "5000 cut"]
+    assert [s.name for s in SC.list_scenarios(matching="PLAN")] == [
+        "PLAN c",
+        "plan b",
+        "Plan A",
+    ]
+    # % and _ are the text itself, not SQL wildcards
+    assert [s.name for s in SC.list_scenarios(matching="%_")] == ["50%_cut"]
+    assert [s.name for s in SC.list_scenarios(matching="0_c")] == []
+    assert [s.name for s in SC.list_scenarios(matching="  plan ", limit=1)] == [
+        "PLAN c"
+    ]
+    assert SC.count_scenarios() == 6
+    assert SC.count_scenarios(matching="plan") == 3
+    assert SC.count_scenarios(matching="nothing") == 0
+
+
 def test_dataset_round_trips_exactly(tiny_portfolio):
     meta = PortfolioMeta(as_of="2021-06-01", fingerprint="0123456789abcdef")
     prov = {"files": [{"name": "a.csv", "bytes": 10, "sha256": "00"}], "rows": 4}
