@@ -248,8 +248,9 @@ def _library_records(actor: Principal) -> list[store.ScenarioRecord]:
     except StoreError:
         total = None
     if total is not None and total > len(records):
-        total_text = format_number(total, current_lang())
-        st.caption(t("scen.listed", n=len(records), total=total_text))
+        lang = current_lang()
+        st.caption(t("scen.listed", n=format_number(len(records), lang),
+                     total=format_number(total, lang)))  # fmt: skip
     return records
 
 

@@ -38,7 +38,7 @@ def test_the_library_lists_the_most_recent_and_says_how_many_there_are(many):
     options = at.selectbox(key="scen.pick").options
     assert options == many[::-1][:LISTED]  # newest first; S000, S001 left out
     captions = " ".join(c.value for c in at.caption)
-    assert f"Showing the {LISTED} most recently saved of {SAVED}" in captions
+    assert f"Showing the most recent {LISTED} of {SAVED} saved scenarios" in captions
 
 
 def test_an_older_scenario_is_found_by_a_part_of_its_name_in_any_case(many):
