@@ -40,6 +40,7 @@ def _inputs() -> list[Path]:
         *sorted(paths.INDICATOR_DIR.glob("*.csv")),
         paths.GEO_DIR / "country_codes_datasets.csv",
         paths.COUNTRIES_GEOJSON,
+        *sorted(paths.CODELIST_DIR.glob("*.csv")),  # sector names, countries…
     ]
 
 

@@ -250,3 +250,22 @@ def test_streaming_build_does_not_hold_the_activities():
     gc.collect()
     assert len(refs) == 50 * len(acts)
     assert sum(r() is not None for r in refs) == 0
+
+
+def test_the_bundled_cache_key_changes_with_a_codelist_the_build_reads(
+    tmp_path, monkeypatch
+):
+    """A corrected codelist (e.g. a sector's name) must rebuild the cached table."""
+    import shutil
+
+    from src.portfolio import load, paths
+
+    folder = tmp_path / "codelists"
+    shutil.copytree(paths.CODELIST_DIR, folder)
+    monkeypatch.setattr(paths, "CODELIST_DIR", folder)
+    before = load.fingerprint(load._inputs())
+    sector = folder / "Sector.csv"
+    text = sector.read_text(encoding="utf-8")
+    assert "Basic health care" in text  # code 12220's name in the IATI codelist
+    sector.write_text(text.replace("Basic health care", "Basic healthcare"), "utf-8")
+    assert load.fingerprint(load._inputs()) != before
