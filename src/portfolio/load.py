@@ -40,7 +40,9 @@ def _inputs() -> list[Path]:
         *sorted(paths.INDICATOR_DIR.glob("*.csv")),
         paths.GEO_DIR / "country_codes_datasets.csv",
         paths.COUNTRIES_GEOJSON,
-        *sorted(paths.CODELIST_DIR.glob("*.csv")),  # sector names, countries…
+        # codelist names: the CSVs, and the XML the sector names are read from
+        *sorted(paths.CODELIST_DIR.glob("*.csv")),
+        *sorted(paths.CODELIST_DIR.glob("*.xml")),
     ]
 
 

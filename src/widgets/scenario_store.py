@@ -157,9 +157,8 @@ def render_library(ctx: Context) -> None:
     """The saved scenarios with load, rename and delete."""
     meta = ctx.meta
     actor = principal()
-    records = _library_records(actor)
+    records, matching = _library_records(actor)
     if not records:
-        matching = str(st.session_state.get(state.SCEN_FIND) or "").strip()
         st.caption(t("scen.none_matching", text=md_escape(matching)) if matching
                    else t("scen.none_saved"))  # fmt: skip
         sharing.render_deleted("scenario")  # the last one deleted stays restorable
@@ -231,17 +230,17 @@ def render_library(ctx: Context) -> None:
     sharing.render_deleted("scenario")
 
 
-def _library_records(actor: Principal) -> list[store.ScenarioRecord]:
-    """The library's rows: the `LISTED` most recent, or those a name search finds.
+def _library_records(actor: Principal) -> tuple[list[store.ScenarioRecord], str]:
+    """(rows, name searched): the `LISTED` most recent, or what the search finds.
 
     Every run lists them, and each session keeps its widgets' options, so the
     page never holds every scenario an organisation ever saved: past `LISTED`
     a search box finds the others by a part of their name.
     """
-    matching = str(st.session_state.get(state.SCEN_FIND) or "")
+    matching = str(st.session_state.get(state.SCEN_FIND) or "").strip()
     records = store.list_scenarios(actor=actor, limit=LISTED, matching=matching)
-    if len(records) < LISTED and not matching.strip():
-        return records
+    if len(records) < LISTED and not matching:
+        return records, matching
     st.text_input(t("scen.find"), key=state.SCEN_FIND, placeholder=t("scen.find_hint"))
     try:
         total = store.count_scenarios(actor=actor, matching=matching)
@@ -251,7 +250,7 @@ def _library_records(actor: Principal) -> list[store.ScenarioRecord]:
         lang = current_lang()
         st.caption(t("scen.listed", n=format_number(len(records), lang),
                      total=format_number(total, lang)))  # fmt: skip
-    return records
+    return records, matching
 
 
 def records_of(refs: list[str], actor: Principal) -> list[store.ScenarioRecord]:

@@ -264,7 +264,7 @@ def test_the_bundled_cache_key_changes_with_a_codelist_the_build_reads(
     shutil.copytree(paths.CODELIST_DIR, folder)
     monkeypatch.setattr(paths, "CODELIST_DIR", folder)
     before = load.fingerprint(load._inputs())
-    sector = folder / "Sector.csv"
+    sector = folder / "Sector.xml"  # where the build reads sector names
     text = sector.read_text(encoding="utf-8")
     assert "Basic health care" in text  # code 12220's name in the IATI codelist
     sector.write_text(text.replace("Basic health care", "Basic healthcare"), "utf-8")
