@@ -30,7 +30,8 @@ from src.presentation.bins import (
     legend,
     map_bins,
 )
-from src.presentation.palettes import BORDER, OCEAN, OUTLINE, RISK_COLORS, Rgb, muted
+from src.presentation.palettes import OUTLINE, RISK_COLORS, Rgb, muted
+from src.widgets.map_layers import country_layers, dots, ocean_layer
 from src.widgets.map_points import (
     aggregate_points,
     cell_records,
@@ -154,47 +155,6 @@ def actor_details(table: pd.DataFrame, lang: str) -> pd.Series:
     return pd.Series(lines, index=table[S.COL_COUNTRY].to_numpy(), dtype=object)
 
 
-def _ocean_layer() -> pdk.Layer:
-    return pdk.Layer(
-        "SolidPolygonLayer",
-        data=[{"polygon": [[-180, -85], [180, -85], [180, 85], [-180, 85]]}],
-        id="ocean",
-        get_polygon="polygon",
-        get_fill_color=OCEAN,
-    )
-
-
-def _country_layer(
-    features: list[dict[str, Any]], *, borders: bool, web_basemap: bool
-) -> pdk.Layer:
-    return pdk.Layer(
-        "GeoJsonLayer",
-        data={"type": "FeatureCollection", "features": features},
-        id="countries",
-        pickable=True,
-        stroked=borders,
-        filled=True,
-        get_fill_color="properties.fill",
-        get_line_color=BORDER,
-        line_width_min_pixels=0.5,
-        opacity=0.8 if web_basemap else 1.0,
-    )
-
-
-def _dots(layer_id: str, data: list[dict[str, Any]], **style: Any) -> pdk.Layer:
-    """A ScatterplotLayer of pixel-sized dots at lon/lat with a radius."""
-    return pdk.Layer(
-        "ScatterplotLayer",
-        data=data,
-        id=layer_id,
-        get_position=["lon", "lat"],
-        get_radius="radius",
-        radius_units="pixels",
-        stroked=True,
-        **style,
-    )
-
-
 # Given the rows to draw as points, their `point_records` by row label.
 RecordSource = Callable[[pd.DataFrame], Mapping[Any, dict[str, Any]]]
 
@@ -235,7 +195,7 @@ def _point_layers(
         cells = aggregate_points(pts)
         cells = cells.assign(radius=point_radius(cells["budget_usd"]))
         return [
-            _dots(
+            dots(
                 "cells",
                 cell_records(cells, lang),
                 pickable=True,
@@ -254,7 +214,7 @@ def _point_layers(
         )
     ]
     layers = [
-        _dots(
+        dots(
             "points-country-halo",
             halo,
             pickable=False,
@@ -266,7 +226,7 @@ def _point_layers(
     for precision, filled in (("country", False), ("site", True)):
         subset = pts[pts[S.COL_PRECISION] == precision]
         layers.append(
-            _dots(
+            dots(
                 f"points-{precision}",
                 _records(subset, lang, records, clickable),
                 pickable=True,
@@ -345,8 +305,8 @@ def build_portfolio_deck(
         lang=lang,
         details=details,
     )
-    layers = [] if web_basemap else [_ocean_layer()]
-    layers.append(_country_layer(features, borders=borders, web_basemap=web_basemap))
+    layers = [] if web_basemap else [ocean_layer()]
+    layers += country_layers(features, borders=borders, web_basemap=web_basemap)
     layers += _point_layers(
         points, lang=lang, max_points=max_points, clickable=clickable, records=records
     )

@@ -31,7 +31,7 @@ def _countries(at) -> dict[str, dict]:
     (deck,) = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
     layer = next(x for x in spec["layers"] if x["id"] == "countries")
-    return {f["properties"]["iso3"]: f["properties"] for f in layer["data"]["features"]}
+    return {row["iso3"]: row for row in layer["data"]}
 
 
 @pytest.mark.parametrize("lang", ["en", "fr", "es"])

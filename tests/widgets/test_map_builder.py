@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from src.portfolio import schema as S
+from src.portfolio.geo import world_shapes
 from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.summary import by_country
 from src.widgets.map_deck import CHANGE, build_portfolio_deck, points_legend
@@ -44,8 +45,14 @@ def layers(deck) -> dict[str, dict]:
 
 
 def countries(deck) -> dict[str, dict]:
-    features = layers(deck)["countries"]["data"]["features"]
-    return {f["properties"]["iso3"]: f["properties"] for f in features}
+    """Properties per ISO3 (a country drawn as several polygons has one row each)."""
+    return {row["iso3"]: row for row in layers(deck)["countries"]["data"]}
+
+
+def world_parts() -> tuple[int, int]:
+    """Polygons and rings of the world map's shapes, counted from the shapes."""
+    shapes = [f["geometry"]["coordinates"] for f in world_shapes()["features"]]
+    return sum(len(s) for s in shapes), sum(len(p) for s in shapes for p in s)
 
 
 def points(deck) -> list[dict]:
@@ -68,12 +75,20 @@ def test_deck_has_ocean_countries_and_two_point_layers_in_order(tiny_portfolio):
     types = [layer["@@type"] for layer in spec["layers"]]
     assert types == [
         "SolidPolygonLayer",
-        "GeoJsonLayer",
+        "SolidPolygonLayer",
         "ScatterplotLayer",
         "ScatterplotLayer",
         "ScatterplotLayer",
     ]
-    assert len(layers(deck)["countries"]["data"]["features"]) == 242
+    rows = layers(deck)["countries"]["data"]
+    polygons, _ = world_parts()
+    drawn = {f["properties"]["iso3"] for f in world_shapes()["features"]
+             if f["geometry"]["coordinates"]}  # fmt: skip
+    assert {row["iso3"] for row in rows} == drawn
+    assert len(rows) > len(drawn)  # countries of several polygons: a row each
+    assert len(rows) == polygons
+    # deck.gl keeps the tessellated shapes while the row count is the same
+    assert layers(deck)["countries"]["dataComparator"] == f"@@=length === {polygons}"
     # No web basemap: the marker Streamlit reads as "draw no basemap".
     assert spec.get("mapStyle") == "__MAP_STYLE__"
     assert legend[-1] == ((217, 217, 217), "No project in the selection")
@@ -205,7 +220,9 @@ def test_web_basemap_replaces_the_ocean_and_lightens_the_countries(tiny_portfoli
     found = layers(deck)
     assert "ocean" not in found
     assert found["countries"]["opacity"] == 0.8
-    assert found["countries"]["stroked"] is True
+    _, rings = world_parts()
+    assert len(found["borders"]["data"]) == rings  # every ring outlined
+    assert found["borders"]["dataComparator"] == f"@@=length === {rings}"
     assert deck.map_provider == "carto"
 
 
@@ -376,3 +393,20 @@ def test_points_legend_names_colours_shapes_and_clicks(
     assert [list(c) for c, _ in items] == list(RISK_RGB.values())
     assert [label for _, label in items] == labels
     assert got == notes
+
+
+def test_a_new_colouring_only_changes_the_colour_trigger(tiny_portfolio):
+    """Same shapes, other colours: deck.gl recolours without re-tessellating."""
+
+    def countries_layer(rows, metric):
+        deck, _ = build_portfolio_deck(by_country(rows), rows, metric=metric, lang="en")
+        return layers(deck)["countries"]
+
+    budget = countries_layer(tiny_portfolio, "budget")
+    again = countries_layer(tiny_portfolio.copy(), "budget")
+    other = countries_layer(tiny_portfolio, "risk")
+    assert [r["fill"] for r in budget["data"]] != [r["fill"] for r in other["data"]]
+    assert budget["dataComparator"] == other["dataComparator"]
+    trigger = budget["updateTriggers"]["getFillColor"]
+    assert again["updateTriggers"]["getFillColor"] == trigger
+    assert other["updateTriggers"]["getFillColor"] != trigger

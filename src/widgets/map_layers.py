@@ -1,0 +1,107 @@
+"""The world map's deck.gl layers: the ocean, the countries, their outlines, dots.
+
+Pure pydeck builders (no drawing), used by `src.widgets.map_deck`.
+
+Every world map has the same country shapes (all of `world_shapes`, in its
+order); what a selection changes is their colours and tooltip text. deck.gl
+re-tessellates every polygon when a layer gets a new data array, which each
+new spec from Streamlit is, although the shapes are the same. So the country
+layer tells deck.gl (`dataComparator`) that its data is unchanged while it has
+the same number of rows, i.e. the same shapes, and names its colours in
+`updateTriggers` (a digest of the fills): a new selection then only recolours
+the polygons. The tooltip and a click read the new rows in any case (deck.gl
+takes the picked object from the current data).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import pydeck as pdk
+
+from src.presentation.palettes import BORDER, OCEAN
+
+
+def ocean_layer() -> pdk.Layer:
+    """A plain ocean under the countries (the map without a web basemap)."""
+    return pdk.Layer(
+        "SolidPolygonLayer",
+        data=[{"polygon": [[-180, -85], [180, -85], [180, 85], [-180, 85]]}],
+        id="ocean",
+        get_polygon="polygon",
+        get_fill_color=OCEAN,
+    )
+
+
+def same_rows(count: int) -> str:
+    """A deck.gl `dataComparator` (JSON expression): same data while `count` rows.
+
+    deck.gl calls it with the new data (the expression's context, so `length`
+    is its row count) and the old; "true" means "unchanged, keep the buffers".
+    """
+    return f"length === {int(count)}"  # pydeck adds the "@@=" of an expression
+
+
+def country_rows(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per polygon of each country feature: its rings and properties.
+
+    The features are `country_features` (MultiPolygon geometries); a row holds
+    `polygon` (outer ring, then holes) and the feature's properties (iso3,
+    fill, title, body), which the tooltip and a click read.
+    """
+    return [
+        {"polygon": rings, **feature["properties"]}
+        for feature in features
+        for rings in feature["geometry"]["coordinates"]
+    ]
+
+
+def country_layers(
+    features: list[dict[str, Any]], *, borders: bool, web_basemap: bool
+) -> list[pdk.Layer]:
+    """The "countries" layer (and "borders" when asked), recoloured in place."""
+    rows = country_rows(features)
+    fills = hashlib.sha256(json.dumps([r["fill"] for r in rows]).encode())
+    layers = [
+        pdk.Layer(
+            "SolidPolygonLayer",
+            data=rows,
+            id="countries",
+            pickable=True,
+            get_polygon="polygon",
+            get_fill_color="fill",
+            data_comparator=same_rows(len(rows)),
+            update_triggers={"getFillColor": fills.hexdigest()[:16]},
+            opacity=0.8 if web_basemap else 1.0,
+        )
+    ]
+    if borders:
+        rings = [{"path": ring} for row in rows for ring in row["polygon"]]
+        layers.append(
+            pdk.Layer(
+                "PathLayer",
+                data=rings,
+                id="borders",
+                get_path="path",
+                get_color=BORDER,
+                width_min_pixels=0.5,
+                data_comparator=same_rows(len(rings)),
+            )
+        )
+    return layers
+
+
+def dots(layer_id: str, data: list[dict[str, Any]], **style: Any) -> pdk.Layer:
+    """A ScatterplotLayer of pixel-sized dots at lon/lat with a radius."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        data=data,
+        id=layer_id,
+        get_position=["lon", "lat"],
+        get_radius="radius",
+        radius_units="pixels",
+        stroked=True,
+        **style,
+    )
