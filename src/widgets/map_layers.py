@@ -41,7 +41,7 @@ def same_rows(count: int) -> str:
     deck.gl calls it with the new data (the expression's context, so `length`
     is its row count) and the old; "true" means "unchanged, keep the buffers".
     """
-    return f"length === {int(count)}"  # pydeck adds the "@@=" of an expression
+    return f"length === {int(count)}"  # pydeck sends it as "@@=...", an expression
 
 
 def country_rows(features: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -94,14 +94,19 @@ def country_layers(
 
 
 def dots(layer_id: str, data: list[dict[str, Any]], **style: Any) -> pdk.Layer:
-    """A ScatterplotLayer of pixel-sized dots at lon/lat with a radius."""
+    """A ScatterplotLayer of pixel-sized dots at lon/lat with a radius.
+
+    pydeck sends a plain string as an expression ("@@=pixels": a function of
+    each row, which deck.gl's units do not know, so the radius fell back to map
+    units and grew with the zoom); a quoted one is sent as the string itself.
+    """
     return pdk.Layer(
         "ScatterplotLayer",
         data=data,
         id=layer_id,
         get_position=["lon", "lat"],
         get_radius="radius",
-        radius_units="pixels",
+        radius_units="'pixels'",
         stroked=True,
         **style,
     )

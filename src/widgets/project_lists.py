@@ -129,7 +129,7 @@ def build_location_deck(points: pd.DataFrame) -> pdk.Deck:
         pickable=True,
         get_position=["lon", "lat"],
         get_radius=6,
-        radius_units="pixels",
+        radius_units="'pixels'",  # quoted: a constant, not an expression
         get_fill_color=[0, 105, 168],
         get_line_color=[40, 40, 40],
         stroked=True,

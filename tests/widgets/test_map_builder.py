@@ -13,6 +13,7 @@ from src.portfolio.load import load_bundled_portfolio
 from src.portfolio.summary import by_country
 from src.widgets.map_deck import CHANGE, build_portfolio_deck, points_legend
 from src.widgets.map_points import aggregate_points
+from src.widgets.project_lists import build_location_deck
 
 GREY = [217, 217, 217]  # #d9d9d9
 # The risk colours as ColorBrewer publishes YlOrRd (4 of its 5 classes).
@@ -325,6 +326,24 @@ def test_rings_have_a_dark_halo_and_dots_a_dark_outline(tiny_portfolio):
     assert found["points-country-halo"]["pickable"] is False
     assert found["points-country-halo"]["getLineColor"] == [40, 40, 40]
     assert found["points-site"]["getLineColor"] == [40, 40, 40]
+
+
+def test_dot_radii_are_pixels_not_map_units(tiny_portfolio):
+    # deck.gl reads "@@=..." as an expression of each row: an unquoted
+    # "pixels" became a function, so the dots were in map units and grew
+    # with the zoom (twice their size at the world view, hiding the countries).
+    deck, _ = build_portfolio_deck(
+        by_country(tiny_portfolio), tiny_portfolio, metric="budget", lang="en"
+    )
+    dot_layers = [v for k, v in layers(deck).items() if k.startswith("points")]
+    assert len(dot_layers) == 3
+    assert {layer["radiusUnits"] for layer in dot_layers} == {"pixels"}
+    sites = pd.DataFrame(
+        {S.DT_LON: [2.35, 2.4], S.DT_LAT: [48.85, 48.9], S.DT_NAME: ["a", "b"]}
+    )
+    (places,) = spec_of(build_location_deck(sites))["layers"]
+    assert places["radiusUnits"] == "pixels"
+    assert places["getRadius"] == 6
 
 
 def test_a_map_without_click_handler_does_not_promise_one(tiny_portfolio):
