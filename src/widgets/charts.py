@@ -17,6 +17,7 @@ from src.presentation.chart_locale import vega_locale
 from src.presentation.palettes import BAR, RISK_COLORS, Rgb, css_rgb, hex_color
 from src.widgets import row_cache, state
 from src.widgets.i18n import current_lang, t
+from src.widgets.layout import lazy_expander
 
 
 def build_bar_chart(
@@ -137,12 +138,15 @@ class ChartView:
 
 
 def render_chart_view(view: ChartView, *, key: str, png_name: str) -> None:
-    """Draw a made chart, the table behind it (in an expander) and its PNG."""
+    """Draw a made chart, the table behind it (made when opened) and its PNG."""
     # Streamlit takes the data out of the spec it is given: a shallow copy
     # keeps the shared one whole.
     st.vega_lite_chart(spec=dict(view.spec), key=key, alt=view.alt)
-    with st.expander(t("chart.show_table")):
-        st.dataframe(view.table, hide_index=True)
+    lazy_expander(
+        t("chart.show_table"),
+        lambda: st.dataframe(view.table, hide_index=True),
+        key=state.item_key(key, state.TABLE_EXPANDER),
+    )
     render_png_download(view.chart, key=key, name=png_name)
 
 

@@ -1,4 +1,4 @@
-"""Layout pieces that save work: tabs that draw only the open one."""
+"""Layout pieces that save work: tabs and expanders that draw only when open."""
 
 from __future__ import annotations
 
@@ -52,6 +52,20 @@ def lazy_tabs(
     if param is not None:
         opened = next((i for i, tab in enumerate(tabs) if tab.open), 0)
         mirror_choice(param, slugs[opened], slugs[0])
+
+
+def lazy_expander(label: str, draw: Callable[[], None], *, key: str) -> None:
+    """An expander whose content is drawn only while it is open.
+
+    A closed expander's elements are still made, sent and rendered by the
+    browser (a table in one loads the data-grid code on first render). With
+    `on_change="rerun"` the expander tracks whether it is open: closed, it
+    costs nothing; opening it reruns the page (or the fragment it is in).
+    """
+    box = st.expander(label, key=key, on_change="rerun")
+    if box.open:
+        with box:
+            draw()
 
 
 def card_row(n: int) -> list:

@@ -43,6 +43,7 @@ DATA_REJECTED_CSV = "data.rejected_csv"
 DATA_SWITCH = "data.switch"  # item_key(DATA_SWITCH, i): one button per dataset
 DATA_DELETE = "data.delete"  # item_key(DATA_DELETE, i)
 PNG_DOWNLOAD = "png"  # item_key(chart_key, PNG_DOWNLOAD): a chart's PNG button
+TABLE_EXPANDER = "table"  # item_key(chart_key, TABLE_EXPANDER): its table, opened
 
 
 def item_key(family: str, item: object) -> str:

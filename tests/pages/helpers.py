@@ -6,7 +6,11 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
+from src.widgets import state
 from tests.conftest import ROOT
+
+# Where a money-over-time chart is drawn (its key: item_key(FLOW_CHART, where)).
+MONEY_CHARTS = ("overview", "country", "project")
 
 
 def open_page(page: str | None, params: dict[str, object] | None = None) -> AppTest:
@@ -39,3 +43,19 @@ def open_tab(at: AppTest, key: str, label: str) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
+
+
+def open_chart_table(at: AppTest, *charts: str) -> AppTest:
+    """Open the tables of the charts keyed `charts` (made only when opened),
+    as a click on "Show the data as a table" does, and rerun."""
+    for chart in charts:
+        at.session_state[state.item_key(chart, state.TABLE_EXPANDER)] = True
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def open_money_table(at: AppTest) -> AppTest:
+    """Open the money-over-time table of the page (overview, country or project)."""
+    flows = [state.item_key(state.FLOW_CHART, w) for w in MONEY_CHARTS]
+    return open_chart_table(at, *flows)

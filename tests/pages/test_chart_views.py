@@ -8,20 +8,21 @@ schema-valid Vega-Lite even though the page no longer validates each rerun.
 
 from __future__ import annotations
 
+import json
+
 import altair as alt
 import pyarrow as pa
 import pytest
 
 from src.portfolio import schema as S
 from src.portfolio.load import load_bundled_portfolio
-from src.widgets import row_cache
+from src.widgets import row_cache, state
+from tests.conftest import ROOT
 from tests.pages.helpers import open_page
 
 
 def _charts(at):
     """(spec, first dataset as a DataFrame) of each chart the page drew."""
-    import json
-
     out = []
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
@@ -93,3 +94,27 @@ def test_only_the_open_section_below_the_map_is_made_and_sent():
     [projects] = [d.value for d in at.dataframe if "IATI identifier" in d.value.columns]
     assert sorted(projects["IATI identifier"]) == sorted(health[S.COL_PROJECT_ID])
     assert _charts(at) == []  # the breakdowns are no longer made
+
+
+def test_a_chart_table_is_made_only_when_opened_and_holds_the_data():
+    # A closed table is neither made nor sent (the browser would load its
+    # data-grid code on the first render); opening it shows the chart's data.
+    df, _ = load_bundled_portfolio()
+    health = df[df[S.COL_SECTOR_GROUP] == "Health"]
+    expected = health.groupby(S.COL_REGION).size()
+    english = json.loads((ROOT / "src/i18n/locales/en.json").read_text("utf-8"))
+
+    at = open_page(None, {"sector": "Health"})
+    labels = [e.label for e in at.expander]
+    assert labels.count("Show the data as a table") == 3
+    assert len(at.dataframe) == 0
+
+    chart = state.item_key(state.CHART_BREAKDOWN, "region")
+    key = state.item_key(chart, state.TABLE_EXPANDER)
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    (table,) = [d.value for d in at.dataframe]
+    assert dict(zip(table["Region"], table["Projects"], strict=True)) == {
+        english[f"region.{r}"]: n for r, n in expected.items()
+    }

@@ -11,7 +11,7 @@ from src.i18n import format_money, format_number
 from src.portfolio import schema as S
 from src.portfolio.load import load_bundled_portfolio
 from src.widgets import state
-from tests.pages.helpers import open_page, open_tab
+from tests.pages.helpers import open_money_table, open_page, open_tab
 
 
 def _plain(text: str) -> str:
@@ -140,7 +140,7 @@ def test_country_page_money_over_time_adds_up_to_the_country_spend():
     flows = tx[tx[S.COL_PROJECT_ID].isin(share.index)]
     flows = flows.assign(usd=flows[S.TX_USD] * flows[S.COL_PROJECT_ID].map(share))
     by_q = flows.groupby([flows[S.TX_DATE].dt.to_period("Q"), S.TX_TYPE])["usd"].sum()
-    at = open_page("pages/country.py", {"c": "KEN"})
+    at = open_money_table(open_page("pages/country.py", {"c": "KEN"}))
     table = next(d.value for d in at.dataframe if "Quarter" in d.value.columns)
     for _, line in table.iterrows():
         period = line["Quarter"].replace("-Q", "Q")

@@ -13,7 +13,7 @@ from src.store import orgs, shares
 from src.store.datasets import store_import
 from src.widgets import state
 from tests.conftest import ROOT
-from tests.pages.helpers import open_tab
+from tests.pages.helpers import open_money_table, open_tab
 from tests.pages.test_auth_pages import ALICE, CAROL, ORGS_FILE, open_as, texts
 
 FIXTURE = ROOT / "tests/fixtures/iati/restricted_country.xml"
@@ -86,7 +86,7 @@ MONEY_TAB = "Money over time"  # the overview's tab (English)
 
 def _quarters(at) -> dict[str, dict[str, str]]:
     """The money-over-time table: {quarter: {flow: amount}} (amounts shown)."""
-    table = _table(at, "Quarter")
+    table = _table(open_money_table(at), "Quarter")
     return {
         row["Quarter"]: {k: v for k, v in row.items() if k != "Quarter" and v != "–"}
         for row in table.to_dict("records")
