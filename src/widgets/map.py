@@ -14,7 +14,7 @@ import streamlit as st
 
 from src.portfolio.summary import by_country
 from src.presentation.bins import CHANGE, MAP_METRICS
-from src.presentation.palettes import Rgb, css_rgb
+from src.presentation.palettes import OCEAN, Rgb, css_rgb
 from src.widgets import cache, row_cache, state
 from src.widgets.map_deck import build_portfolio_deck, points_legend
 from src.widgets.url_state import set_param
@@ -25,6 +25,7 @@ __all__ = [
     "CHANGE",
     "METRICS",
     "build_portfolio_deck",
+    "deck_chart",
     "metric_selector",
     "on_map_select",
     "portfolio_deck",
@@ -53,7 +54,7 @@ def on_map_select() -> None:
     """
     event = st.session_state.get(_selection_key())
     objects = (getattr(event, "selection", None) or {}).get("objects", {})
-    dots = [*objects.get("points-site", []), *objects.get("points-country", [])]
+    dots = objects.get("points") or []
     picked = objects.get("countries") or []
     iso3 = picked[0].get("properties", picked[0]).get("iso3") if picked else None
     if dots and dots[0].get("project_id"):
@@ -129,13 +130,32 @@ def render_risk_legend(
     st.caption(" ".join(notes))
 
 
+# The sea: the background of every map (drawn without a web basemap, the
+# canvas is transparent where no country is; the basemap's tiles cover it).
+_SEA = (
+    "<style>[data-testid='stDeckGlJsonChart']"
+    f"{{background-color:{css_rgb(OCEAN)}}}</style>"
+)
+
+
+def deck_chart(deck: pdk.Deck, **options: object) -> object:
+    """`st.pydeck_chart(deck, **options)` on the sea's colour.
+
+    The sea is a page style, not a layer: deck.gl would draw a polygon over
+    the whole canvas (on machines without a GPU, software WebGL: a cost on
+    every draw).
+    """
+    st.html(_SEA)  # style only: Streamlit puts it where it takes no space
+    return st.pydeck_chart(deck, **options)
+
+
 def render_map(deck: pdk.Deck, *, alt: str, height: int = 520) -> None:
     """Draw the deck; a click on a country calls `on_map_select`.
 
     After a country click the whole app reruns (the filters and every figure
     follow); after a dot click, its project page opens.
     """
-    st.pydeck_chart(
+    deck_chart(
         deck,
         height=height,
         on_select=on_map_select,

@@ -31,7 +31,7 @@ from src.presentation.bins import (
     map_bins,
 )
 from src.presentation.palettes import OUTLINE, RISK_COLORS, Rgb, muted
-from src.widgets.map_layers import country_layers, dots, ocean_layer
+from src.widgets.map_layers import country_layers, dots
 from src.widgets.map_points import (
     aggregate_points,
     cell_records,
@@ -69,6 +69,7 @@ _METRIC_COLUMN = {
 # the coloured ring, so a ring stays visible over a country of its own colour.
 RING_PX = 2
 HALO_PX = 4
+NO_FILL = [0, 0, 0, 0]  # a ring's inside: the country shows through
 
 
 # Each deck's JSON, made on its first `to_json` (a cached deck is drawn again
@@ -187,6 +188,9 @@ def _point_layers(
 ) -> list[pdk.Layer]:
     """Cells above `max_points` placed rows, else country rings and site dots.
 
+    Dots are the rows' records with `fill`, `line` (RGB or RGBA) and `width`
+    (px) instead of `color`.
+
     Every dot has a dark outline and every ring a dark halo, so they stay
     visible over a country of their own colour.
     """
@@ -207,13 +211,24 @@ def _point_layers(
         ]
     pts = pts.assign(radius=point_radius(pts[S.COL_BUDGET]))
     rings = pts[pts[S.COL_PRECISION] == "country"]
+    sites = pts[pts[S.COL_PRECISION] == "site"]
     halo = [
         {"lon": position(lon), "lat": position(lat), "radius": r}
         for lon, lat, r in zip(
             rings[S.COL_LON], rings[S.COL_LAT], rings["radius"], strict=True
         )
     ]
-    layers = [
+    # Rings (hollow, in their colour) then site dots (filled, dark outline) in
+    # one layer, styled per row: each layer costs the browser a draw and more
+    # (software WebGL, no GPU: ~0.07 s a layer on the first draw).
+    styled = [
+        {**_without_color(rec), "fill": NO_FILL, "line": rec["color"], "width": RING_PX}
+        for rec in _records(rings, lang, records, clickable)
+    ] + [
+        {**_without_color(rec), "fill": rec["color"], "line": OUTLINE, "width": 1}
+        for rec in _records(sites, lang, records, clickable)
+    ]
+    return [
         dots(
             "points-country-halo",
             halo,
@@ -221,23 +236,22 @@ def _point_layers(
             filled=False,
             get_line_color=OUTLINE,
             line_width_min_pixels=HALO_PX,
-        )
+        ),
+        dots(
+            "points",
+            styled,
+            pickable=True,
+            get_fill_color="fill",
+            get_line_color="line",
+            get_line_width="width",
+            line_width_units="'pixels'",
+            opacity=0.9,
+        ),
     ]
-    for precision, filled in (("country", False), ("site", True)):
-        subset = pts[pts[S.COL_PRECISION] == precision]
-        layers.append(
-            dots(
-                f"points-{precision}",
-                _records(subset, lang, records, clickable),
-                pickable=True,
-                filled=filled,
-                get_fill_color="color",
-                get_line_color=OUTLINE if filled else "color",
-                line_width_min_pixels=1 if filled else RING_PX,
-                opacity=0.9,
-            )
-        )
-    return layers
+
+
+def _without_color(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "color"}
 
 
 def build_portfolio_deck(
@@ -273,10 +287,11 @@ def build_portfolio_deck(
             None formats them here. Their radius is set for this selection.
 
     Returns:
-        (deck, legend): layers "ocean" (without web basemap), "countries", then
-        "points-country-halo", "points-country" and "points-site", or
-        "cells"; legend entries are (rgb, label) as drawn (country colours
-        muted when points are on top), the last one the grey.
+        (deck, legend): layers "countries" ("borders" if asked), then
+        "points-country-halo" (under the rings) and "points" (rings of
+        country-level rows, then dots of site rows, each with its fill, line
+        and width), or "cells"; legend entries are (rgb, label) as drawn
+        (country colours muted when points are on top), the last one the grey.
     """
     if metric not in (*MAP_METRICS, CHANGE):
         msg = f"unknown map metric {metric!r}; choose from {MAP_METRICS}"
@@ -305,8 +320,7 @@ def build_portfolio_deck(
         lang=lang,
         details=details,
     )
-    layers = [] if web_basemap else [ocean_layer()]
-    layers += country_layers(features, borders=borders, web_basemap=web_basemap)
+    layers = country_layers(features, borders=borders, web_basemap=web_basemap)
     layers += _point_layers(
         points, lang=lang, max_points=max_points, clickable=clickable, records=records
     )

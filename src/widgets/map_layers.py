@@ -1,4 +1,4 @@
-"""The world map's deck.gl layers: the ocean, the countries, their outlines, dots.
+"""The world map's deck.gl layers: the countries, their outlines, dots.
 
 Pure pydeck builders (no drawing), used by `src.widgets.map_deck`.
 
@@ -11,6 +11,9 @@ the same number of rows, i.e. the same shapes, and names its colours in
 `updateTriggers` (a digest of the fills): a new selection then only recolours
 the polygons. The tooltip and a click read the new rows in any case (deck.gl
 takes the picked object from the current data).
+
+There is no ocean layer: the sea is the map's background colour
+(`src.widgets.map.deck_chart`), which costs the browser no draw.
 """
 
 from __future__ import annotations
@@ -21,17 +24,25 @@ from typing import Any
 
 import pydeck as pdk
 
-from src.presentation.palettes import BORDER, OCEAN
+from src.portfolio.geo import world_shapes
+from src.presentation.palettes import BORDER, NO_DATA
 
 
-def ocean_layer() -> pdk.Layer:
-    """A plain ocean under the countries (the map without a web basemap)."""
+def land_layer() -> pdk.Layer:
+    """Every country of the world shapes in grey, with white borders.
+
+    Not pickable: a place map's background, drawn without a web basemap.
+    """
+    shapes = world_shapes()["features"]
     return pdk.Layer(
-        "SolidPolygonLayer",
-        data=[{"polygon": [[-180, -85], [180, -85], [180, 85], [-180, 85]]}],
-        id="ocean",
+        "PolygonLayer",
+        data=[{"polygon": p} for f in shapes for p in f["geometry"]["coordinates"]],
+        id="land",
         get_polygon="polygon",
-        get_fill_color=OCEAN,
+        get_fill_color=NO_DATA,
+        stroked=True,
+        get_line_color=BORDER,
+        line_width_min_pixels=1,
     )
 
 

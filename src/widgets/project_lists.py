@@ -25,6 +25,9 @@ from src.portfolio.country_part import project_transactions, sites_in
 from src.widgets import cache
 from src.widgets.auth import principal
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.map import deck_chart
+from src.widgets.map_deck import NO_BASEMAP
+from src.widgets.map_layers import land_layer
 from src.widgets.results import render_project_results
 
 
@@ -111,7 +114,11 @@ def build_sector_table(details: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def build_location_deck(points: pd.DataFrame) -> pdk.Deck:
-    """A small map of the reported places (no web basemap: no external host)."""
+    """A small map of the reported places over grey countries.
+
+    No web basemap, so no external host: pydeck's `map_style=None` would have
+    Streamlit fetch Carto's style; `NO_BASEMAP` is its "no basemap" marker.
+    """
     records = [
         {"lon": lon, "lat": lat, "title": name or "", "body": ""}
         for lon, lat, name in zip(
@@ -136,10 +143,10 @@ def build_location_deck(points: pd.DataFrame) -> pdk.Deck:
         line_width_min_pixels=1,
     )
     return pdk.Deck(
-        layers=[layer],
+        layers=[land_layer(), layer],
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
         map_provider=None,
-        map_style=None,
+        map_style=NO_BASEMAP,
         tooltip={"html": "<b>{title}</b>"},
     )
 
@@ -198,7 +205,7 @@ def render_lists(details: pd.DataFrame | None, rows: pd.DataFrame) -> None:
     if points.empty:
         st.caption(t("project.no_locations"))
     else:
-        st.pydeck_chart(build_location_deck(points), height=280)
+        deck_chart(build_location_deck(points), height=280)
         names = sorted({n for n in points[S.DT_NAME] if n})
         st.caption(", ".join(md_escape(n) for n in names))
     st.subheader(t("project.results"))

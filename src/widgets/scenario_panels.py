@@ -120,7 +120,7 @@ def render_change_map(ctx: Context, comp: Comparison) -> None:
         change=results.country_change(comp),
         clickable=False,
     )
-    st.pydeck_chart(deck, height=460, key=state.SCEN_MAP, alt=t("scen.map_alt"))
+    worldmap.deck_chart(deck, height=460, key=state.SCEN_MAP, alt=t("scen.map_alt"))
     worldmap.render_legend(legend, t("map.metric.change"))
     worldmap.render_risk_legend(ctx.selection, lang, clickable=False)
 

@@ -21,6 +21,7 @@ from tests.browser.test_smoke import MAP, _map_point, click_until
 pytestmark = pytest.mark.browser
 
 PAGES = ("/", "/country?c=KEN")
+PLACED = "XM-DAC-47066-CC.0036"  # a bundled project with a reported site
 # Elements drawn with an ellipsis whose text is wider than their box: cut text.
 CUT = """() => [...document.querySelectorAll('[data-testid="stMain"] *')]
     .filter(e => getComputedStyle(e).textOverflow === 'ellipsis'
@@ -41,12 +42,14 @@ def _open(
     width: int,
     requests: list[str] | None = None,
     height: int = 800,
+    shown: str = "[data-testid='stMetricValue']",
 ):
+    """The page at `url` once it shows `shown` and its run has finished."""
     page = browser.new_page(viewport={"width": width, "height": height})
     if requests is not None:
         page.on("request", lambda r: requests.append(r.url))
     page.goto(url)
-    page.wait_for_selector("[data-testid='stMetricValue']", timeout=90_000)
+    page.wait_for_selector(shown, timeout=90_000)
     page.wait_for_selector(READY, timeout=90_000)
     return page
 
@@ -129,6 +132,11 @@ def test_without_the_web_basemap_no_request_leaves_the_app(app_url, browser):
         if path == "/":
             page.wait_for_selector(f"{MAP} canvas", timeout=60_000)
         page.close()
+    # the project page draws a small map of the project's reported places
+    page = _open(
+        browser, f"{app_url}/project?id={PLACED}", 1366, requests, shown=f"{MAP} canvas"
+    )
+    page.close()
     assert any(urlparse(u).hostname in LOCAL for u in requests)
     assert _external(requests) == []
 

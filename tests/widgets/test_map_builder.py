@@ -57,30 +57,35 @@ def world_parts() -> tuple[int, int]:
 
 
 def points(deck) -> list[dict]:
-    found = layers(deck)
-    return found["points-country"]["data"] + found["points-site"]["data"]
+    return layers(deck)["points"]["data"]
 
 
-def test_deck_has_ocean_countries_and_two_point_layers_in_order(tiny_portfolio):
+HOLLOW = [0, 0, 0, 0]  # a ring's fill
+
+
+def is_ring(point: dict) -> bool:
+    return point["fill"] == HOLLOW
+
+
+def colour(point: dict) -> list[int]:
+    """The risk colour a point shows: a ring's line, a dot's fill."""
+    return point["line"] if is_ring(point) else point["fill"]
+
+
+def test_deck_has_countries_then_halos_then_points(tiny_portfolio):
     deck, legend = build_portfolio_deck(
         by_country(tiny_portfolio), tiny_portfolio, metric="budget", lang="en"
     )
     spec = spec_of(deck)
+    # No ocean layer (the sea is the map's background colour): each layer
+    # costs the browser a draw.
     assert [layer["id"] for layer in spec["layers"]] == [
-        "ocean",
         "countries",
         "points-country-halo",
-        "points-country",
-        "points-site",
+        "points",
     ]
     types = [layer["@@type"] for layer in spec["layers"]]
-    assert types == [
-        "SolidPolygonLayer",
-        "SolidPolygonLayer",
-        "ScatterplotLayer",
-        "ScatterplotLayer",
-        "ScatterplotLayer",
-    ]
+    assert types == ["SolidPolygonLayer", "ScatterplotLayer", "ScatterplotLayer"]
     rows = layers(deck)["countries"]["data"]
     polygons, _ = world_parts()
     drawn = {f["properties"]["iso3"] for f in world_shapes()["features"]
@@ -103,16 +108,30 @@ def test_view_state_is_centred_on_africa_and_asia(tiny_portfolio):
     assert (view.latitude, view.longitude, view.zoom) == (12, 15, 1.1)
 
 
+def mixed(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """The portfolio with its first two rows placed at sites, the rest rings."""
+    kinds = ["site"] * 2 + ["country"] * (len(portfolio) - 2)
+    return portfolio.assign(**{S.COL_PRECISION: kinds})
+
+
 def test_one_point_per_row_split_by_location_precision(tiny_portfolio):
+    tiny_portfolio = mixed(tiny_portfolio)
     deck, _ = build_portfolio_deck(
         by_country(tiny_portfolio), tiny_portfolio, metric="budget", lang="en"
     )
-    found = layers(deck)
     counts = tiny_portfolio[S.COL_PRECISION].value_counts()
-    assert len(found["points-site"]["data"]) == counts.get("site", 0)
-    assert len(found["points-country"]["data"]) == counts.get("country", 0)
-    assert found["points-country"]["filled"] is False  # rings, not dots
-    assert found["points-site"]["filled"] is True
+    drawn = points(deck)
+    rings = [p for p in drawn if is_ring(p)]
+    sites = [p for p in drawn if not is_ring(p)]
+    assert len(drawn) == len(tiny_portfolio)
+    assert len(rings) == counts.get("country", 0) > 0
+    assert len(sites) == counts.get("site", 0) > 0
+    assert drawn == rings + sites  # dots drawn over rings
+    assert {p["width"] for p in rings} == {2}  # a 2 px ring in its colour
+    assert {(tuple(p["line"]), p["width"]) for p in sites} == {((40, 40, 40), 1)}
+    found = layers(deck)["points"]
+    assert (found["getFillColor"], found["getLineColor"]) == ("@@=fill", "@@=line")
+    assert (found["getLineWidth"], found["lineWidthUnits"]) == ("@@=width", "pixels")
 
 
 def test_points_are_coloured_by_risk_and_sized_by_budget(tiny_portfolio):
@@ -121,7 +140,7 @@ def test_points_are_coloured_by_risk_and_sized_by_budget(tiny_portfolio):
     )
     by_title = {p["title"]: p for p in points(deck)}
     for row in tiny_portfolio.itertuples():
-        assert by_title[row.title]["color"] == RISK_RGB[getattr(row, S.COL_RISK)]
+        assert colour(by_title[row.title]) == RISK_RGB[getattr(row, S.COL_RISK)]
     # Area proportional to budget; the largest (Schools, US$3M) is 22 px.
     assert by_title["Schools"]["radius"] == pytest.approx(22.0)
     # sent to 0.1 px
@@ -209,7 +228,7 @@ def test_long_titles_are_shortened_in_tooltips(tiny_portfolio):
     assert [p["title"] for p in points(deck)] == ["x" * 119 + "…"] * 4
 
 
-def test_web_basemap_replaces_the_ocean_and_lightens_the_countries(tiny_portfolio):
+def test_web_basemap_lightens_the_countries_and_draws_borders(tiny_portfolio):
     deck, _ = build_portfolio_deck(
         by_country(tiny_portfolio),
         tiny_portfolio,
@@ -219,7 +238,6 @@ def test_web_basemap_replaces_the_ocean_and_lightens_the_countries(tiny_portfoli
         borders=True,
     )
     found = layers(deck)
-    assert "ocean" not in found
     assert found["countries"]["opacity"] == 0.8
     _, rings = world_parts()
     assert len(found["borders"]["data"]) == rings  # every ring outlined
@@ -234,7 +252,7 @@ def test_large_selections_are_aggregated_on_a_grid():
     )
     found = layers(deck)
     assert "cells" in found
-    assert "points-site" not in found
+    assert "points" not in found
     cells = aggregate_points(df)
     assert len(found["cells"]["data"]) == len(cells) < len(df)
     placed = df.dropna(subset=[S.COL_LAT, S.COL_LON])
@@ -314,18 +332,19 @@ def test_a_country_with_projects_but_no_score_says_not_published(tiny_portfolio)
 
 
 def test_rings_have_a_dark_halo_and_dots_a_dark_outline(tiny_portfolio):
+    tiny_portfolio = mixed(tiny_portfolio)
     deck, _ = build_portfolio_deck(
         by_country(tiny_portfolio), tiny_portfolio, metric="budget", lang="en"
     )
     found = layers(deck)
-    rings = [(p["lon"], p["lat"], p["radius"]) for p in found["points-country"]["data"]]
+    rings = [(p["lon"], p["lat"], p["radius"]) for p in points(deck) if is_ring(p)]
     halo = [
         (p["lon"], p["lat"], p["radius"]) for p in found["points-country-halo"]["data"]
     ]
-    assert halo == rings
+    assert halo == rings != []
     assert found["points-country-halo"]["pickable"] is False
     assert found["points-country-halo"]["getLineColor"] == [40, 40, 40]
-    assert found["points-site"]["getLineColor"] == [40, 40, 40]
+    assert {tuple(p["line"]) for p in points(deck) if not is_ring(p)} == {(40, 40, 40)}
 
 
 def test_dot_radii_are_pixels_not_map_units(tiny_portfolio):
@@ -336,12 +355,14 @@ def test_dot_radii_are_pixels_not_map_units(tiny_portfolio):
         by_country(tiny_portfolio), tiny_portfolio, metric="budget", lang="en"
     )
     dot_layers = [v for k, v in layers(deck).items() if k.startswith("points")]
-    assert len(dot_layers) == 3
+    assert len(dot_layers) == 2
     assert {layer["radiusUnits"] for layer in dot_layers} == {"pixels"}
     sites = pd.DataFrame(
         {S.DT_LON: [2.35, 2.4], S.DT_LAT: [48.85, 48.9], S.DT_NAME: ["a", "b"]}
     )
-    (places,) = spec_of(build_location_deck(sites))["layers"]
+    land, places = spec_of(build_location_deck(sites))["layers"]
+    assert land["id"] == "land"
+    assert not land.get("pickable")
     assert places["radiusUnits"] == "pixels"
     assert places["getRadius"] == 6
 

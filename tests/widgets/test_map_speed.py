@@ -24,7 +24,10 @@ def test_point_records_come_from_the_source_with_this_selections_radius(
 
     def source(rows):
         asked.append(list(rows.index))
-        return {label: {"title": f"row {label}", "body": ""} for label in rows.index}
+        return {
+            label: {"title": f"row {label}", "body": "", "color": [1, 2, 3]}
+            for label in rows.index
+        }
 
     # Two site rows of which one has a budget four times the other's: the
     # largest dot is 22 px, the other 2.5 + 19.5 * sqrt(1/4) = 12.25 px (sent
@@ -35,11 +38,11 @@ def test_point_records_come_from_the_source_with_this_selections_radius(
     deck, _ = build_portfolio_deck(
         by_country(rows), rows, metric="budget", lang="en", records=source
     )
-    data = _layer(deck, "points-site")["data"]
+    data = _layer(deck, "points")["data"]
     assert [d["title"] for d in data] == [f"row {i}" for i in rows.index]
     assert [d["radius"] for d in data] == pytest.approx([12.25, 22.0], abs=0.051)
     assert asked == [list(rows.index)]  # the site rows; no country-level rows
-    assert _layer(deck, "points-country")["data"] == []
+    assert [d["fill"] for d in data] == [[1, 2, 3]] * 2  # dots, no rings
 
 
 def test_the_record_source_is_not_asked_when_points_are_cells(tiny_portfolio):
