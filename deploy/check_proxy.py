@@ -15,7 +15,9 @@ saves a scenario that the other server lists. Everything stops at the end.
 from __future__ import annotations
 
 import argparse
+import gzip
 import http.cookiejar
+import re
 import shutil
 import subprocess
 import sys
@@ -71,6 +73,75 @@ def check(label: str, ok: bool) -> bool:
     return ok
 
 
+def _get(url: str, gzip: bool) -> tuple[bytes, dict[str, str]]:
+    headers = {"Accept-Encoding": "gzip"} if gzip else {}
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read(), {k.lower(): v for k, v in response.headers.items()}
+
+
+def check_gzip(proxy: str, app: str) -> bool:
+    """The app's main script through the proxy: gzipped, the same bytes, cached."""
+    page, _ = _get(proxy + "/", gzip=False)
+    script = re.search(rb'src="\.?/?(static/js/index[^"]+\.js)"', page)
+    if script is None:
+        return check("the page names its main script", False)
+    path = "/" + script.group(1).decode()
+    packed, headers = _get(proxy + path, gzip=True)
+    plain, app_headers = _get(app + path, gzip=True)  # the app alone
+    same = gzip.decompress(packed) == plain if packed[:2] == b"\x1f\x8b" else False
+    return check(
+        f"scripts gzipped by the proxy: {path} {len(plain):,} B from the app"
+        f" ({app_headers.get('content-encoding', 'not compressed')}), {len(packed):,}"
+        f" B through the proxy ({headers.get('content-encoding')}),"
+        f" cache-control {headers.get('cache-control')!r}",
+        headers.get("content-encoding") == "gzip"
+        and same
+        and "immutable" in headers.get("cache-control", ""),
+    )
+
+
+# A laptop on a modest link (Chromium's network emulation, per connection).
+SLOW_LINK = {
+    "label": "20 Mbit/s, 40 ms",
+    "offline": False,
+    "latency": 40,
+    "downloadThroughput": 20e6 / 8,
+    "uploadThroughput": 5e6 / 8,
+}
+
+
+def first_visit(browser, url: str) -> tuple[float, float]:
+    """A new browser profile opening the overview over SLOW_LINK.
+
+    Returns the bytes it downloaded over HTTP (MB, as sent: the websocket's
+    messages are not counted) and the seconds until KPIs and map are shown.
+    """
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {k: v for k, v in SLOW_LINK.items() if k != "label"},
+    )
+    page.goto(url + "/", timeout=120_000)
+    for sel in (
+        READY,
+        "[data-testid='stMetric']",
+        "[data-testid='stDeckGlJsonChart'] canvas",
+    ):
+        page.wait_for_selector(sel, timeout=120_000)
+    seconds = page.evaluate("performance.now() / 1000")
+    sent = page.evaluate(
+        "performance.getEntriesByType('resource').concat("
+        "performance.getEntriesByType('navigation'))"
+        ".reduce((n, e) => n + e.transferSize, 0)"
+    )
+    context.close()
+    return sent / 1e6, seconds
+
+
 def main() -> int:  # noqa: PLR0915 - one scripted check, read top to bottom
     """Run the checks; 0 when all pass."""
     argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args()
@@ -117,6 +188,8 @@ def main() -> int:  # noqa: PLR0915 - one scripted check, read top to bottom
                 check(f"new browsers reach both: {dict(fresh)}", len(fresh) == 2)
             )
 
+            results.append(check_gzip(base, urls[0]))
+
             from playwright.sync_api import sync_playwright
 
             from src.engine.scenario import Lever, Scenario
@@ -126,6 +199,15 @@ def main() -> int:  # noqa: PLR0915 - one scripted check, read top to bottom
                 browser = play.chromium.launch(
                     executable_path=chromium_path(), args=CHROMIUM_ARGS
                 )
+                for label, url in (
+                    ("through the proxy", base),
+                    ("from the app", urls[0]),
+                ):
+                    mb, seconds = first_visit(browser, url)
+                    print(
+                        f"     overview's first visit {label}: {mb:.1f} MB,"
+                        f" {seconds:.1f} s to the map at {SLOW_LINK['label']}"
+                    )
                 page = browser.new_page(viewport={"width": 1400, "height": 1400})
                 page.goto(base + "/", timeout=120_000)
                 page.wait_for_selector("[data-testid='stMetric']", timeout=120_000)
