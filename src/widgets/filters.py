@@ -7,16 +7,21 @@ that is not valid is ignored and named in a visible notice, never a crash.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
-from src.i18n import country_name, format_money, translate
+from src.i18n import country_name, format_money
 from src.portfolio import schema as S
-from src.portfolio.filters import NO_DAC, NO_LIMIT, FilterSpec, sdg_goals
-from src.portfolio.sectors import sector_name
+from src.portfolio.filters import NO_LIMIT, FilterSpec, sdg_goals
 from src.widgets import cache, state
+from src.widgets.filters_more import (
+    HUMANITARIAN_CHOICES,
+    dac_options,
+    more_filters,
+    multi_filter,
+)
 from src.widgets.i18n import current_lang, labeller, md_escape, t
 from src.widgets.url_state import set_param
 
@@ -44,24 +49,6 @@ def _names(column: pd.Series) -> list[str]:
     return sorted(set(column.fillna("").str.split("; ").explode()) - {""})
 
 
-def dac_options(df: pd.DataFrame) -> dict[str, str]:
-    """Main DAC code -> its sector group, in sector-group then code order.
-
-    Rows without a reported code give `NO_DAC` (last).
-    """
-    pairs = df[[S.COL_SECTOR_CODE, S.COL_SECTOR_GROUP]].drop_duplicates()
-    pairs = pairs[pairs[S.COL_SECTOR_CODE] != ""]
-    rank = {g: i for i, g in enumerate(S.ALL_SECTOR_GROUPS)}
-    ordered = sorted(
-        zip(pairs[S.COL_SECTOR_CODE], pairs[S.COL_SECTOR_GROUP], strict=True),
-        key=lambda cg: (rank.get(cg[1], len(rank)), cg[0]),
-    )
-    out = dict(ordered)
-    if (df[S.COL_SECTOR_CODE] == "").any():
-        out[NO_DAC] = ""
-    return out
-
-
 def _options(df: pd.DataFrame) -> dict[str, list[str]]:
     present = set(df[S.COL_SECTOR_GROUP])
     goals = set(sdg_goals(df[S.COL_SDG_TAGS]).explode().dropna())
@@ -77,9 +64,6 @@ def _options(df: pd.DataFrame) -> dict[str, list[str]]:
         state.FILTER_SDGS: sorted(goals, key=lambda g: (len(g), g)),
         state.FILTER_DAC: list(dac_options(df)),
     }
-
-
-HUMANITARIAN_CHOICES = ("any", "yes", "no")
 
 
 def year_bounds(df: pd.DataFrame) -> tuple[int, int]:
@@ -176,88 +160,12 @@ def reset_filters() -> None:
     st.session_state[state.FILTER_HUMANITARIAN] = HUMANITARIAN_CHOICES[0]
 
 
-def _multi(
-    key: str, options: Sequence[str], label: str, fmt: Callable[[str], str]
-) -> tuple[str, ...]:
-    current = [v for v in st.session_state.get(key, []) if v in options]
-    st.session_state[key] = current
-    return tuple(
-        st.multiselect(
-            label,
-            options,
-            key=key,
-            format_func=fmt,
-            placeholder=t("filters.any"),
-            # Streamlit's "Select all" is English only, and empty is all here
-            select_all=False,
-        )
-    )
-
-
-def _dac_names(df: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(df[S.COL_SECTOR_CODE], df[S.COL_SECTOR_NAME], strict=False))
-
-
 def _country_codes(df: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:
     """ISO3 -> ISO2 and ISO3 -> the data's country name."""
     return (
         dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_ISO2], strict=False)),
         dict(zip(df[S.COL_COUNTRY], df[S.COL_COUNTRY_NAME], strict=False)),
     )
-
-
-def _more_filters(
-    derive: Callable[[Callable], object], opts: dict[str, list[str]]
-) -> dict[str, object]:
-    """Funder, implementer, SDG, DAC sector and humanitarian, in an expander."""
-    groups = derive(dac_options)
-    names = derive(_dac_names)
-    lang = current_lang()
-    no_dac = t("filters.no_dac")
-
-    def dac_label(code: str) -> str:
-        if code == NO_DAC:
-            return no_dac
-        group = translate("sector." + groups.get(code, "Other"), lang)
-        name = sector_name(code, lang, names.get(code, ""))
-        return f"{group} › {code} {name}".strip()
-
-    with st.expander(t("filters.more")):
-        funders = _multi(
-            state.FILTER_FUNDERS, opts[state.FILTER_FUNDERS], t("filters.funder"), str
-        )
-        implementers = _multi(
-            state.FILTER_IMPLEMENTERS,
-            opts[state.FILTER_IMPLEMENTERS],
-            t("filters.implementer"),
-            str,
-        )
-        sdg_label = t("filters.sdg_option")
-        sdgs = _multi(
-            state.FILTER_SDGS,
-            opts[state.FILTER_SDGS],
-            t("filters.sdg"),
-            lambda g: sdg_label.format(goal=g),
-        )
-        dac = _multi(
-            state.FILTER_DAC, opts[state.FILTER_DAC], t("filters.dac"), dac_label
-        )
-        if st.session_state.get(state.FILTER_HUMANITARIAN) not in HUMANITARIAN_CHOICES:
-            st.session_state[state.FILTER_HUMANITARIAN] = HUMANITARIAN_CHOICES[0]
-        hum = st.radio(
-            t("filters.humanitarian"),
-            HUMANITARIAN_CHOICES,
-            format_func=labeller("filters.hum_"),
-            horizontal=True,
-            key=state.FILTER_HUMANITARIAN,
-        )
-    return {
-        "funders": funders,
-        "implementers": implementers,
-        "sdgs": sdgs,
-        "dac_sectors": dac,
-        "humanitarian": None if hum == "any" else hum == "yes",
-    }
 
 
 def filter_sidebar(
@@ -290,40 +198,40 @@ def filter_sidebar(
             placeholder=t("filters.search_placeholder"),
             help=t("filters.search_help"),
         )
-        sectors = _multi(
+        sectors = multi_filter(
             state.FILTER_SECTORS,
             opts[state.FILTER_SECTORS],
             t("filters.sector"),
             labeller("sector."),
         )
-        risks = _multi(
+        risks = multi_filter(
             state.FILTER_RISKS,
             opts[state.FILTER_RISKS],
             t("filters.risk"),
             labeller("risk."),
         )
-        regions = _multi(
+        regions = multi_filter(
             state.FILTER_REGIONS,
             opts[state.FILTER_REGIONS],
             t("filters.region"),
             labeller("region."),
         )
-        countries = _multi(
+        countries = multi_filter(
             state.FILTER_COUNTRIES,
             opts[state.FILTER_COUNTRIES],
             t("filters.country"),
             lambda v: country_name(names.get(v, ""), fallback.get(v, v), lang),
         )
-        agencies = _multi(
+        agencies = multi_filter(
             state.FILTER_AGENCIES, opts[state.FILTER_AGENCIES], t("filters.agency"), str
         )
-        statuses = _multi(
+        statuses = multi_filter(
             state.FILTER_STATUSES,
             opts[state.FILTER_STATUSES],
             t("filters.status"),
             labeller("status."),
         )
-        more = _more_filters(derive, opts)
+        more = more_filters(derive, opts)
         low, high = derive(year_bounds)
         span = st.session_state.get(state.FILTER_YEARS, (low, high))
         if st.session_state.get(YEAR_BOUNDS, (low, high)) != (low, high):

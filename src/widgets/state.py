@@ -24,6 +24,7 @@ FILTER_SDGS = "filters.sdg"
 FILTER_DAC = "filters.dac"
 FILTER_HUMANITARIAN = "filters.humanitarian"
 FILTER_RESET = "filters.reset"
+FILTERS_MORE = "filters.more"  # the "More filters" expander (open or not)
 MAP_METRIC = "map.metric"
 MAP_SELECTION = "map.selection"  # item_key(MAP_SELECTION, generation)
 # A new map widget after each click it acted on: the browser re-picks the old

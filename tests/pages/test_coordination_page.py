@@ -149,6 +149,8 @@ def test_the_dac_3_digit_names_follow_the_ui_language(lang, health, emergency):
 
 def test_the_dac_filter_names_the_codes_in_french():
     at = helpers.open_page(None, {"lang": "fr"})
+    at.session_state[state.FILTERS_MORE] = True  # open "More filters"
+    at.run()
     options = at.multiselect(key=state.FILTER_DAC).options
     # Sector.xml, code 16050, its xml:lang="fr" narrative
     wanted = "16050 Aide plurisectorielle pour les services sociaux de base"

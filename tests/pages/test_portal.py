@@ -203,6 +203,26 @@ NEW_FILTERS = [
 ]
 
 
+def test_more_filters_hold_their_values_while_closed():
+    # Funder Germany from the link: the section opens with it; closed, its
+    # widgets are not drawn but the filter still applies and is named.
+    expected = _count_by_hand(lambda r: "Germany" in r[S.COL_FUNDERS].split("; "))
+    at = open_page(None, {"funder": "Germany"})
+    assert at.multiselect(key=state.FILTER_FUNDERS).value == ["Germany"]
+    at.session_state[state.FILTERS_MORE] = False  # the user closes it
+    at.run()
+    assert not at.exception
+    assert [m for m in at.multiselect if m.key == state.FILTER_FUNDERS] == []
+    assert _metrics(at)["Projects"] == format_number(expected, "en")
+    assert "Active: Funder" in [c.value for c in at.sidebar.caption]
+    at.run()  # a second run while closed: the value is not dropped
+    assert _metrics(at)["Projects"] == format_number(expected, "en")
+    assert at.query_params["funder"] in ("Germany", ["Germany"])
+    at.session_state[state.FILTERS_MORE] = True  # opened again: the widget shows it
+    at.run()
+    assert at.multiselect(key=state.FILTER_FUNDERS).value == ["Germany"]
+
+
 @pytest.mark.parametrize(("param", "value", "key", "shown", "keep"), NEW_FILTERS)
 def test_each_new_filter_round_trips_through_the_url(param, value, key, shown, keep):
     expected = _count_by_hand(keep)
