@@ -20,6 +20,16 @@ FILE_REASONS = ("import.file.", "iati.file.")
 TEXT_KEY = "problem.text"
 """Key of a problem kept as plain text (reports stored before problems had keys)."""
 
+LISTED_COUNTS = {
+    "import.file.missing_columns": "columns",
+    "import.unknown_columns": "columns",
+}
+"""Plural keys counted by the length of a listed param (``"a, b"`` is ``n=2``).
+
+A problem stored before they were plural entries has the list but no ``n``;
+`Problem.from_json` counts it, so an older dataset report still reads.
+"""
+
 ERROR = "error"
 """Severity: the row, activity or file was rejected."""
 WARNING = "warning"
@@ -80,7 +90,8 @@ class Problem:
         """Rebuild a problem from `to_json`'s form.
 
         A record stored before problems had keys ({file, activity, field,
-        message, severity}) becomes a `TEXT_KEY` problem showing its message.
+        message, severity}) becomes a `TEXT_KEY` problem showing its message;
+        one of `LISTED_COUNTS` stored without its ``n`` gets it counted.
         """
         if "key" not in data:
             return cls(
@@ -91,10 +102,15 @@ class Problem:
                 str(data.get("field", "")),
                 str(data.get("severity", WARNING)),
             )
-        params = data.get("params") or {}
+        key = str(data["key"])
+        raw = data.get("params") or {}
+        params = dict(raw) if isinstance(raw, Mapping) else {}
+        listed = LISTED_COUNTS.get(key)
+        if listed and "n" not in params:
+            params["n"] = len(str(params.get(listed) or "").split(", "))
         return cls(
-            str(data["key"]),
-            dict(params) if isinstance(params, Mapping) else {},
+            key,
+            params,
             str(data.get("file", "")),
             str(data.get("item", "")),
             str(data.get("field", "")),

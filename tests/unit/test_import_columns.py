@@ -190,5 +190,5 @@ def test_a_column_named_like_a_readers_marker_is_only_an_unknown_column():
     report = import_files([named_bytes("x.csv", data.encode())])
     assert report.accepted == 1
     assert [(p.key, p.params) for p in report.problems] == [
-        ("import.unknown_columns", {"row": 1, "columns": "__extra__"})
+        ("import.unknown_columns", {"row": 1, "columns": "__extra__", "n": 1})
     ]

@@ -78,13 +78,13 @@ def check_table(
     if missing:
         result.refused = (
             "import.file.missing_columns",
-            {"columns": ", ".join(missing)},
+            {"columns": ", ".join(missing), "n": len(missing)},
         )
         return result
     unknown = [h for h in header if h and h not in TEMPLATE_NAMES]
     if unknown:
         columns = ", ".join(unknown)
-        params = {"row": 1, "columns": columns}
+        params = {"row": 1, "columns": columns, "n": len(unknown)}
         result.problems.append(
             Problem("import.unknown_columns", params, name, "", columns, WARNING)
         )
