@@ -27,7 +27,7 @@ def brief_table(brief: pd.DataFrame, lang: str) -> pd.DataFrame:
     def indicator(code: str) -> str:
         if code.startswith("cliff_"):
             _, months, what = code.split("_")
-            return translate(f"cbrief.cliff_{what}", lang, months=months)
+            return translate(f"cbrief.cliff_{what}", lang, months=int(months))
         if code.startswith("share_") and code[6:].isdigit():
             return translate("cbrief.visible", lang, year=code[6:])
         return translate(f"cbrief.ind.{code}", lang)

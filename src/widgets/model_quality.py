@@ -17,6 +17,19 @@ from src.widgets.i18n import current_lang, t
 CLASSES = ("short", "blend", "long", "own", "reported")
 
 
+def _bounds(c: str, lang: str) -> dict[str, object]:
+    """The month bounds for a class's "applies" text.
+
+    "short" and "long" are plural entries counted by lo / hi: raw numbers.
+    """
+    if c == "blend":
+        return {
+            "lo": format_number(BLEND_FROM_MONTHS, lang),
+            "hi": format_number(BLEND_TO_MONTHS, lang),
+        }
+    return {"lo": BLEND_FROM_MONTHS, "hi": BLEND_TO_MONTHS}
+
+
 def class_counts_table(reference_rows: dict[str, int], lang: str) -> pd.DataFrame:
     """Rows of the current run per reference class, with where each applies."""
 
@@ -27,11 +40,7 @@ def class_counts_table(reference_rows: dict[str, int], lang: str) -> pd.DataFram
         [
             {
                 tr("model.col.class"): tr(f"model.class.{c}"),
-                tr("model.col.applies"): tr(
-                    f"model.applies.{c}",
-                    lo=format_number(BLEND_FROM_MONTHS, lang),
-                    hi=format_number(BLEND_TO_MONTHS, lang),
-                ),
+                tr("model.col.applies"): tr(f"model.applies.{c}", **_bounds(c, lang)),
                 tr("model.col.rows"): format_number(reference_rows.get(c, 0), lang),
             }
             for c in CLASSES

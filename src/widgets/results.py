@@ -128,7 +128,8 @@ def _ascending_captions(findings: pd.DataFrame, lang: str) -> list[str]:
             values["conflicts"] = format_number(f.conflicts, lang)
             values["directed"] = format_number(f.directed, lang)
             out.append(t("results.ascending_default", **values))
-        else:
+        else:  # a plural entry counted by the raw number of indicators
+            values["indicators"] = int(f.indicators)
             out.append(t("results.ascending_default_unchecked", **values))
     return out
 

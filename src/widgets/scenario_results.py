@@ -36,11 +36,12 @@ def lever_phrase(scenario: Scenario, lang: str) -> str:
         if lv.projects:
             target.append(t("scen.n_projects", n=len(lv.projects)))
         where = ", ".join(target) if target else t("scen.whole_portfolio")
-        size = (
-            format_number(lv.change, lang, 1)
-            if lv.kind == "risk"
-            else ("+" if lv.change > 0 else "") + format_number(lv.change, lang)
-        )
+        if lv.kind in ("end", "extend"):  # months: a plural entry, a raw count
+            size = lv.change
+        elif lv.kind == "risk":
+            size = format_number(lv.change, lang, 1)
+        else:
+            size = ("+" if lv.change > 0 else "") + format_number(lv.change, lang)
         parts.append(t("scen.lever_phrase." + lv.kind, change=size, target=where))
     return "; ".join(parts)
 
@@ -66,7 +67,7 @@ def summary_sentence(scenario: Scenario, s: ChangeSummary) -> str:
     elif s.advanced:
         delays = t("scen.summary_faster", **counts)
     else:
-        delays = t("scen.summary_no_delay", **counts)
+        delays = t("scen.summary_no_delay", targeted=s.targeted)
     if s.value_change_p50 < 0:
         value = t(
             "scen.summary_undelivered",

@@ -361,7 +361,7 @@ def render_comparison(ctx: Context, ids: list[str]) -> None:
         st.caption(t("scen.compare_hint"))
         return
     try:
-        with st.spinner(t("scen.running", trials="…")):
+        with st.spinner(t("scen.running_compare")):
             table, curves = comparison_table(ctx, ids)
     except (ValueError, LookupError) as exc:  # unreadable, or deleted meanwhile
         st.error(t("scen.load_failed", reason=error_text(exc)))

@@ -1,4 +1,7 @@
-"""Messages that once faked their plural with "(s)" are plural entries now.
+"""Messages counting one thing are plural entries now.
+
+They once faked their plural with "(s)" or wrote the noun after their single
+number in the plural only ("{months} months", "{trials} trials").
 
 Each expected text is written out here, independently of the catalogs: a count
 of 1 reads singular, 2 plural; French also reads 0 singular.
@@ -8,15 +11,25 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
+from src.engine.narrative import ChangeSummary
+from src.engine.scenario import Lever, Scenario
 from src.i18n import LANGUAGES, catalog, translate
 from src.portfolio.imports import import_files
 from src.portfolio.imports.report import named_bytes
 from src.problems import Problem, problem_text, reason_text
+from src.widgets.country_brief import brief_table
+from src.widgets.model_quality import class_counts_table
+from src.widgets.results import _ascending_captions
+from src.widgets.scenario_results import lever_phrase, summary_sentence
 
 KENYA = {"country": "Kenya"}
 ROW = {"row": 3, "column": "title"}
+HEALTH = {"target": "Health"}
+NAME = {"name": "Plan B"}
+PUBLISHER = {"publisher": "ADB"}
 
 CASES = [
     # (key, count keyword, other keywords, lang, count, expected)
@@ -90,6 +103,267 @@ CASES = [
      "fila 1: 1 columna no figura en la plantilla (x); se ignora"),
     ("import.unknown_columns", "n", {"row": 1, "columns": "x, y"}, "es", 2,
      "fila 1: 2 columnas no figuran en la plantilla (x, y); se ignoran"),
+    ("cont.months", "months", {}, "en", 1,
+     "1 month"),
+    ("cont.months", "months", {}, "en", 2,
+     "2 months"),
+    ("cont.months", "months", {}, "fr", 0,
+     "0 mois"),
+    ("cont.months", "months", {}, "fr", 1,
+     "1 mois"),
+    ("cont.months", "months", {}, "fr", 2,
+     "2 mois"),
+    ("cont.months", "months", {}, "es", 1,
+     "1 mes"),
+    ("cont.months", "months", {}, "es", 2,
+     "2 meses"),
+    ("cont.cliff", "months", {}, "en", 1,
+     "Funding cliff, 1 month"),
+    ("cont.cliff", "months", {}, "en", 2,
+     "Funding cliff, 2 months"),
+    ("cont.cliff", "months", {}, "fr", 0,
+     "Falaise de financement, 0 mois"),
+    ("cont.cliff", "months", {}, "fr", 1,
+     "Falaise de financement, 1 mois"),
+    ("cont.cliff", "months", {}, "fr", 2,
+     "Falaise de financement, 2 mois"),
+    ("cont.cliff", "months", {}, "es", 1,
+     "Precipicio de financiación, 1 mes"),
+    ("cont.cliff", "months", {}, "es", 2,
+     "Precipicio de financiación, 2 meses"),
+    ("cont.cliff_empty", "months", {}, "en", 1,
+     "No running project of this selection ends within 1 month without a later "
+     "budget."),
+    ("cont.cliff_empty", "months", {}, "en", 2,
+     "No running project of this selection ends within 2 months without a later "
+     "budget."),
+    ("cont.cliff_empty", "months", {}, "fr", 0,
+     "Aucun projet en cours de cette sélection ne se termine sous 0 mois sans budget "
+     "ultérieur."),
+    ("cont.cliff_empty", "months", {}, "fr", 1,
+     "Aucun projet en cours de cette sélection ne se termine sous 1 mois sans budget "
+     "ultérieur."),
+    ("cont.cliff_empty", "months", {}, "fr", 2,
+     "Aucun projet en cours de cette sélection ne se termine dans les 2 mois sans "
+     "budget ultérieur."),
+    ("cont.cliff_empty", "months", {}, "es", 1,
+     "Ningún proyecto en curso de esta selección termina en 1 mes sin presupuesto "
+     "posterior."),
+    ("cont.cliff_empty", "months", {}, "es", 2,
+     "Ningún proyecto en curso de esta selección termina en 2 meses sin presupuesto "
+     "posterior."),
+    ("cbrief.cliff_projects", "months", {}, "en", 1,
+     "Projects ending within 1 month without successor"),
+    ("cbrief.cliff_projects", "months", {}, "en", 2,
+     "Projects ending within 2 months without successor"),
+    ("cbrief.cliff_projects", "months", {}, "fr", 0,
+     "Projets se terminant sous 0 mois sans suite"),
+    ("cbrief.cliff_projects", "months", {}, "fr", 1,
+     "Projets se terminant sous 1 mois sans suite"),
+    ("cbrief.cliff_projects", "months", {}, "fr", 2,
+     "Projets se terminant dans les 2 mois sans suite"),
+    ("cbrief.cliff_projects", "months", {}, "es", 1,
+     "Proyectos que terminan en 1 mes sin sucesor"),
+    ("cbrief.cliff_projects", "months", {}, "es", 2,
+     "Proyectos que terminan en 2 meses sin sucesor"),
+    ("cbrief.cliff_usd", "months", {}, "en", 1,
+     "Budget ending within 1 month without successor (USD)"),
+    ("cbrief.cliff_usd", "months", {}, "en", 2,
+     "Budget ending within 2 months without successor (USD)"),
+    ("cbrief.cliff_usd", "months", {}, "fr", 0,
+     "Budget se terminant sous 0 mois sans suite (USD)"),
+    ("cbrief.cliff_usd", "months", {}, "fr", 1,
+     "Budget se terminant sous 1 mois sans suite (USD)"),
+    ("cbrief.cliff_usd", "months", {}, "fr", 2,
+     "Budget se terminant dans les 2 mois sans suite (USD)"),
+    ("cbrief.cliff_usd", "months", {}, "es", 1,
+     "Presupuesto que termina en 1 mes sin sucesor (USD)"),
+    ("cbrief.cliff_usd", "months", {}, "es", 2,
+     "Presupuesto que termina en 2 meses sin sucesor (USD)"),
+    ("cont.scen_name_end", "months", {}, "en", 1,
+     "Cliff 1 month: no successor"),
+    ("cont.scen_name_end", "months", {}, "en", 2,
+     "Cliff 2 months: no successor"),
+    ("cont.scen_name_end", "months", {}, "fr", 0,
+     "Falaise 0 mois : sans suite"),
+    ("cont.scen_name_end", "months", {}, "fr", 1,
+     "Falaise 1 mois : sans suite"),
+    ("cont.scen_name_end", "months", {}, "fr", 2,
+     "Falaise 2 mois : sans suite"),
+    ("cont.scen_name_end", "months", {}, "es", 1,
+     "Precipicio 1 mes: sin sucesor"),
+    ("cont.scen_name_end", "months", {}, "es", 2,
+     "Precipicio 2 meses: sin sucesor"),
+    ("cont.scen_name_extend", "months", {}, "en", 1,
+     "Cliff 1 month: funded extension"),
+    ("cont.scen_name_extend", "months", {}, "en", 2,
+     "Cliff 2 months: funded extension"),
+    ("cont.scen_name_extend", "months", {}, "fr", 0,
+     "Falaise 0 mois : prolongation financée"),
+    ("cont.scen_name_extend", "months", {}, "fr", 1,
+     "Falaise 1 mois : prolongation financée"),
+    ("cont.scen_name_extend", "months", {}, "fr", 2,
+     "Falaise 2 mois : prolongation financée"),
+    ("cont.scen_name_extend", "months", {}, "es", 1,
+     "Precipicio 1 mes: prórroga financiada"),
+    ("cont.scen_name_extend", "months", {}, "es", 2,
+     "Precipicio 2 meses: prórroga financiada"),
+    ("scen.running", "trials", {}, "en", 1,
+     "Simulating 1 trial…"),
+    ("scen.running", "trials", {}, "en", 2,
+     "Simulating 2 trials…"),
+    ("scen.running", "trials", {}, "fr", 0,
+     "Simulation de 0 tirage…"),
+    ("scen.running", "trials", {}, "fr", 1,
+     "Simulation de 1 tirage…"),
+    ("scen.running", "trials", {}, "fr", 2,
+     "Simulation de 2 tirages…"),
+    ("scen.running", "trials", {}, "es", 1,
+     "Simulando 1 iteración…"),
+    ("scen.running", "trials", {}, "es", 2,
+     "Simulando 2 iteraciones…"),
+    ("scen.summary_no_delay", "targeted", {}, "en", 1,
+     "does not delay its 1 targeted project"),
+    ("scen.summary_no_delay", "targeted", {}, "en", 2,
+     "delays none of the 2 targeted projects"),
+    ("scen.summary_no_delay", "targeted", {}, "fr", 0,
+     "ne retarde pas son 0 projet visé"),
+    ("scen.summary_no_delay", "targeted", {}, "fr", 1,
+     "ne retarde pas son 1 projet visé"),
+    ("scen.summary_no_delay", "targeted", {}, "fr", 2,
+     "ne retarde aucun des 2 projets visés"),
+    ("scen.summary_no_delay", "targeted", {}, "es", 1,
+     "no retrasa su 1 proyecto afectado"),
+    ("scen.summary_no_delay", "targeted", {}, "es", 2,
+     "no retrasa ninguno de los 2 proyectos afectados"),
+    ("scen.lever_phrase.end", "change", HEALTH, "en", 1,
+     "the projects end 1 month after their planned end, without successor, in Health"),
+    ("scen.lever_phrase.end", "change", HEALTH, "en", 2,
+     "the projects end 2 months after their planned end, without successor, in Health"),
+    ("scen.lever_phrase.end", "change", HEALTH, "fr", 0,
+     "les projets se terminent 0 mois après leur fin prévue, sans suite, dans Health"),
+    ("scen.lever_phrase.end", "change", HEALTH, "fr", 1,
+     "les projets se terminent 1 mois après leur fin prévue, sans suite, dans Health"),
+    ("scen.lever_phrase.end", "change", HEALTH, "fr", 2,
+     "les projets se terminent 2 mois après leur fin prévue, sans suite, dans Health"),
+    ("scen.lever_phrase.end", "change", HEALTH, "es", 1,
+     "los proyectos terminan 1 mes después de su fin previsto, sin sucesor, en Health"),
+    ("scen.lever_phrase.end", "change", HEALTH, "es", 2,
+     "los proyectos terminan 2 meses después de su fin previsto, sin sucesor, en "
+     "Health"),
+    ("scen.lever_phrase.extend", "change", HEALTH, "en", 1,
+     "a funded extension of 1 month in Health"),
+    ("scen.lever_phrase.extend", "change", HEALTH, "en", 2,
+     "a funded extension of 2 months in Health"),
+    ("scen.lever_phrase.extend", "change", HEALTH, "fr", 0,
+     "une prolongation financée de 0 mois dans Health"),
+    ("scen.lever_phrase.extend", "change", HEALTH, "fr", 1,
+     "une prolongation financée de 1 mois dans Health"),
+    ("scen.lever_phrase.extend", "change", HEALTH, "fr", 2,
+     "une prolongation financée de 2 mois dans Health"),
+    ("scen.lever_phrase.extend", "change", HEALTH, "es", 1,
+     "una prórroga financiada de 1 mes en Health"),
+    ("scen.lever_phrase.extend", "change", HEALTH, "es", 2,
+     "una prórroga financiada de 2 meses en Health"),
+    ("model.applies.short", "lo", {}, "en", 1,
+     "planned up to 1 month"),
+    ("model.applies.short", "lo", {}, "en", 2,
+     "planned up to 2 months"),
+    ("model.applies.short", "lo", {}, "fr", 0,
+     "jusqu'à 0 mois prévu"),
+    ("model.applies.short", "lo", {}, "fr", 1,
+     "jusqu'à 1 mois prévu"),
+    ("model.applies.short", "lo", {}, "fr", 2,
+     "jusqu'à 2 mois prévus"),
+    ("model.applies.short", "lo", {}, "es", 1,
+     "hasta 1 mes previsto"),
+    ("model.applies.short", "lo", {}, "es", 2,
+     "hasta 2 meses previstos"),
+    ("model.applies.long", "hi", {}, "en", 1,
+     "planned 1 month or more"),
+    ("model.applies.long", "hi", {}, "en", 2,
+     "planned 2 months or more"),
+    ("model.applies.long", "hi", {}, "fr", 0,
+     "0 mois prévu ou plus"),
+    ("model.applies.long", "hi", {}, "fr", 1,
+     "1 mois prévu ou plus"),
+    ("model.applies.long", "hi", {}, "fr", 2,
+     "2 mois prévus ou plus"),
+    ("model.applies.long", "hi", {}, "es", 1,
+     "1 mes previsto o más"),
+    ("model.applies.long", "hi", {}, "es", 2,
+     "2 meses previstos o más"),
+    ("confirm.delete", "days", NAME, "en", 1,
+     "Delete “Plan B”? An admin of your organisation can restore it for 1 day."),
+    ("confirm.delete", "days", NAME, "en", 2,
+     "Delete “Plan B”? An admin of your organisation can restore it for 2 days."),
+    ("confirm.delete", "days", NAME, "fr", 0,
+     "Supprimer « Plan B » ? Un administrateur de votre organisation peut le "
+     "restaurer pendant 0 jour."),
+    ("confirm.delete", "days", NAME, "fr", 1,
+     "Supprimer « Plan B » ? Un administrateur de votre organisation peut le "
+     "restaurer pendant 1 jour."),
+    ("confirm.delete", "days", NAME, "fr", 2,
+     "Supprimer « Plan B » ? Un administrateur de votre organisation peut le "
+     "restaurer pendant 2 jours."),
+    ("confirm.delete", "days", NAME, "es", 1,
+     "¿Eliminar «Plan B»? Un administrador de su organización puede restaurarlo "
+     "durante 1 día."),
+    ("confirm.delete", "days", NAME, "es", 2,
+     "¿Eliminar «Plan B»? Un administrador de su organización puede restaurarlo "
+     "durante 2 días."),
+    ("store.dataset.name_too_long", "limit", {}, "en", 1,
+     "a dataset name has at most 1 character"),
+    ("store.dataset.name_too_long", "limit", {}, "en", 2,
+     "a dataset name has at most 2 characters"),
+    ("store.dataset.name_too_long", "limit", {}, "fr", 0,
+     "un nom de jeu de données a au plus 0 caractère"),
+    ("store.dataset.name_too_long", "limit", {}, "fr", 1,
+     "un nom de jeu de données a au plus 1 caractère"),
+    ("store.dataset.name_too_long", "limit", {}, "fr", 2,
+     "un nom de jeu de données a au plus 2 caractères"),
+    ("store.dataset.name_too_long", "limit", {}, "es", 1,
+     "un nombre de conjunto de datos tiene como máximo 1 carácter"),
+    ("store.dataset.name_too_long", "limit", {}, "es", 2,
+     "un nombre de conjunto de datos tiene como máximo 2 caracteres"),
+    ("store.scenario.name_too_long", "limit", {}, "en", 1,
+     "a scenario name has at most 1 character"),
+    ("store.scenario.name_too_long", "limit", {}, "en", 2,
+     "a scenario name has at most 2 characters"),
+    ("store.scenario.name_too_long", "limit", {}, "fr", 0,
+     "un nom de scénario a au plus 0 caractère"),
+    ("store.scenario.name_too_long", "limit", {}, "fr", 1,
+     "un nom de scénario a au plus 1 caractère"),
+    ("store.scenario.name_too_long", "limit", {}, "fr", 2,
+     "un nom de scénario a au plus 2 caractères"),
+    ("store.scenario.name_too_long", "limit", {}, "es", 1,
+     "un nombre de escenario tiene como máximo 1 carácter"),
+    ("store.scenario.name_too_long", "limit", {}, "es", 2,
+     "un nombre de escenario tiene como máximo 2 caracteres"),
+    ("results.ascending_default_unchecked", "indicators", PUBLISHER, "en", 1,
+     'ADB: ascending="0" (lower is better) on its 1 indicator; no numeric target to '
+     "check it against. It looks like a default and is not used."),
+    ("results.ascending_default_unchecked", "indicators", PUBLISHER, "en", 2,
+     'ADB: ascending="0" (lower is better) on all 2 indicators; no numeric target to '
+     "check it against. It looks like a default and is not used."),
+    ("results.ascending_default_unchecked", "indicators", PUBLISHER, "fr", 0,
+     'ADB : ascending="0" (plus bas = mieux) sur son 0 indicateur ; aucune cible '
+     "chiffrée pour le vérifier. Cela ressemble à une valeur par défaut, non "
+     "utilisée."),
+    ("results.ascending_default_unchecked", "indicators", PUBLISHER, "fr", 1,
+     'ADB : ascending="0" (plus bas = mieux) sur son 1 indicateur ; aucune cible '
+     "chiffrée pour le vérifier. Cela ressemble à une valeur par défaut, non "
+     "utilisée."),
+    ("results.ascending_default_unchecked", "indicators", PUBLISHER, "fr", 2,
+     'ADB : ascending="0" (plus bas = mieux) sur les 2 indicateurs ; aucune cible '
+     "chiffrée pour le vérifier. Cela ressemble à une valeur par défaut, non "
+     "utilisée."),
+    ("results.ascending_default_unchecked", "indicators", PUBLISHER, "es", 1,
+     'ADB: ascending="0" (menor es mejor) en su 1 indicador; ninguna meta numérica '
+     "para verificarlo. Parece un valor por defecto y no se usa."),
+    ("results.ascending_default_unchecked", "indicators", PUBLISHER, "es", 2,
+     'ADB: ascending="0" (menor es mejor) en los 2 indicadores; ninguna meta '
+     "numérica para verificarlo. Parece un valor por defecto y no se usa."),
 ]  # fmt: skip
 
 CONVERTED = sorted({case[0] for case in CASES})
@@ -180,3 +454,73 @@ def test_a_problem_stored_without_its_count_still_reads(key, params, expected):
     problem = Problem.from_json(stored)
     assert problem.params["n"] == len(params["columns"].split(", "))
     assert reason_text(problem, "en") == expected
+
+
+def test_the_country_brief_counts_its_cliff_months_as_a_number():
+    brief = pd.DataFrame(
+        {
+            "section": ["cliff", "cliff"],
+            "indicator": ["cliff_12_projects", "cliff_24_usd"],
+            "sector": ["", ""],
+            "actor": ["", ""],
+            "value": [3.0, 1000.0],
+        }
+    )
+    table = brief_table(brief, "es")
+    assert list(table["Indicador"]) == [
+        "Proyectos que terminan en 12 meses sin sucesor",
+        "Presupuesto que termina en 24 meses sin sucesor (USD)",
+    ]
+
+
+def test_the_month_levers_pass_their_months_as_a_number():
+    levers = (Lever("extend", 6.0, sectors=("Health",)), Lever("end", 3.0))
+    assert lever_phrase(Scenario(levers=levers), "en") == (
+        "a funded extension of 6 months in Health; the projects end 3 months after "
+        "their planned end, without successor, in the whole selection"
+    )
+
+
+def test_no_delay_counts_the_targeted_projects_as_a_number():
+    scenario = Scenario(levers=(Lever("extend", 6.0, projects=("P-1",)),))
+    summary = ChangeSummary(
+        targeted=1,
+        delayed=0,
+        median_extra_delay=0.0,
+        advanced=0,
+        median_time_saved=0.0,
+        value_change_p50=0.0,
+        value_change_p10=0.0,
+        value_change_p90=0.0,
+        on_time_change=0.0,
+    )
+    sentence = summary_sentence(scenario, summary)
+    assert sentence.startswith(
+        "A funded extension of 6 months in 1 project: "
+        "does not delay its 1 targeted project and "
+    )
+
+
+def test_the_reference_classes_count_their_bounds_as_numbers():
+    table = class_counts_table({"short": 3, "blend": 2, "long": 1}, "fr")
+    assert list(table["S'applique à"]) == [
+        "jusqu'à 24 mois prévus",
+        "24 à 48 mois prévus",
+        "48 mois prévus ou plus",
+    ]
+
+
+def test_an_unchecked_ascending_default_counts_its_indicators_as_a_number():
+    findings = pd.DataFrame(
+        {
+            "all_zero": [True],
+            "publisher": ["ADB"],
+            "indicators": [1],
+            "directed": [0],
+            "conflicts": [0],
+        }
+    )
+    assert _ascending_captions(findings, "en") == [
+        'ADB: ascending="0" (lower is better) on its 1 indicator; no numeric target '
+        "to check it against. It looks like a default and is not used."
+    ]
