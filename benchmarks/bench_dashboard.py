@@ -199,8 +199,11 @@ def start(
     raise SystemExit("server did not start")
 
 
+VIEWPORT = {"width": 1600, "height": 1200}
+
+
 def _page(browser):
-    return browser.new_page(viewport={"width": 1600, "height": 1200})
+    return browser.new_page(viewport=VIEWPORT)
 
 
 # Before the page's own scripts: the first moment the run has finished and
@@ -224,12 +227,17 @@ def first_render(
 ) -> float:
     """Navigation start -> the run finished and the page shows `need`."""
     page = _page(browser)
+    elapsed = _render_time(page, url, need)
+    page.close()
+    return elapsed
+
+
+def _render_time(page, url: str, need: tuple[str, ...]) -> float:
+    """Open `url` in `page`: seconds from the navigation start to `need` shown."""
     page.add_init_script(f"({RENDERED})({json.dumps(list(need))})")
     page.goto(url)
     page.wait_for_function(DONE, timeout=TIMEOUT)
-    elapsed = page.evaluate("window.__done")
-    page.close()
-    return elapsed
+    return page.evaluate("window.__done")
 
 
 # Before the page's own scripts: the main thread's long tasks (over 50 ms),
@@ -269,17 +277,13 @@ def settled(browser, url: str, need: tuple[str, ...] = (READY, METRIC, MAP)) -> 
 def returning(browser, url: str, need: tuple[str, ...] = (READY, METRIC, MAP)) -> float:
     """`first_render` for a returning visitor: the same browser profile opened
     the page once before (its HTTP cache holds Streamlit's scripts)."""
-    context = browser.new_context(viewport={"width": 1600, "height": 1200})
+    context = browser.new_context(viewport=VIEWPORT)
     first = context.new_page()
     first.goto(url)
     for sel in need:
         first.wait_for_selector(sel, timeout=TIMEOUT)
     first.close()
-    page = context.new_page()
-    page.add_init_script(f"({RENDERED})({json.dumps(list(need))})")
-    page.goto(url)
-    page.wait_for_function(DONE, timeout=TIMEOUT)
-    elapsed = page.evaluate("window.__done")
+    elapsed = _render_time(context.new_page(), url, need)
     context.close()
     return elapsed
 

@@ -25,8 +25,7 @@ def multi_filter(
     key: str, options: Sequence[str], label: str, fmt: Callable[[str], str]
 ) -> tuple[str, ...]:
     """A filter's multiselect (empty is "any"); values no longer offered are dropped."""
-    current = [v for v in st.session_state.get(key, []) if v in options]
-    st.session_state[key] = current
+    kept_values(key, options)
     return tuple(
         st.multiselect(
             label,
@@ -62,11 +61,12 @@ def _dac_names(df: pd.DataFrame) -> dict[str, str]:
     return dict(zip(df[S.COL_SECTOR_CODE], df[S.COL_SECTOR_NAME], strict=False))
 
 
-def _kept(key: str, options: Sequence[str]) -> tuple[str, ...]:
-    """A filter of the closed "More filters": its valid values, kept.
+def kept_values(key: str, options: Sequence[str]) -> tuple[str, ...]:
+    """A filter's values still offered, saved under its key again.
 
-    Streamlit drops the state of a widget not drawn in a run; saving the value
-    under its key again keeps it for when the section is opened.
+    Before its widget is drawn, and for a filter of the closed "More filters":
+    Streamlit drops the state of a widget not drawn in a run, and saving the
+    value under its key again keeps it for when the section is opened.
     """
     current = [v for v in st.session_state.get(key, []) if v in options]
     st.session_state[key] = current
@@ -90,7 +90,7 @@ def more_filters(
     }
     if st.session_state.get(state.FILTER_HUMANITARIAN) not in HUMANITARIAN_CHOICES:
         st.session_state[state.FILTER_HUMANITARIAN] = HUMANITARIAN_CHOICES[0]
-    values = {key: _kept(key, opts[key]) for key in multi}
+    values = {key: kept_values(key, opts[key]) for key in multi}
     hum = st.session_state[state.FILTER_HUMANITARIAN]
     in_use = [label for key, label in multi.items() if values[key]]
     if hum != HUMANITARIAN_CHOICES[0]:

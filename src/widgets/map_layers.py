@@ -18,6 +18,7 @@ There is no ocean layer: the sea is the map's background colour
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from typing import Any
@@ -28,10 +29,12 @@ from src.portfolio.geo import world_shapes
 from src.presentation.palettes import BORDER, NO_DATA
 
 
+@functools.cache
 def land_layer() -> pdk.Layer:
     """Every country of the world shapes in grey, with white borders.
 
     Not pickable: a place map's background, drawn without a web basemap.
+    Made once per process (the shapes do not change).
     """
     shapes = world_shapes()["features"]
     return pdk.Layer(
@@ -104,8 +107,17 @@ def country_layers(
     return layers
 
 
-def dots(layer_id: str, data: list[dict[str, Any]], **style: Any) -> pdk.Layer:
-    """A ScatterplotLayer of pixel-sized dots at lon/lat with a radius.
+def dots(
+    layer_id: str,
+    data: list[dict[str, Any]],
+    *,
+    get_radius: object = "radius",
+    **style: Any,
+) -> pdk.Layer:
+    """A ScatterplotLayer of pixel-sized dots at lon/lat.
+
+    The radius is each row's `radius` unless `get_radius` is given (a number:
+    every dot alike).
 
     pydeck sends a plain string as an expression ("@@=pixels": a function of
     each row, which deck.gl's units do not know, so the radius fell back to map
@@ -116,7 +128,7 @@ def dots(layer_id: str, data: list[dict[str, Any]], **style: Any) -> pdk.Layer:
         data=data,
         id=layer_id,
         get_position=["lon", "lat"],
-        get_radius="radius",
+        get_radius=get_radius,
         radius_units="'pixels'",
         stroked=True,
         **style,

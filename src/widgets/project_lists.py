@@ -26,8 +26,8 @@ from src.widgets import cache
 from src.widgets.auth import principal
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.map import deck_chart
-from src.widgets.map_deck import NO_BASEMAP
-from src.widgets.map_layers import land_layer
+from src.widgets.map_deck import NO_BASEMAP, CompactDeck
+from src.widgets.map_layers import dots, land_layer
 from src.widgets.results import render_project_results
 
 
@@ -118,6 +118,7 @@ def build_location_deck(points: pd.DataFrame) -> pdk.Deck:
 
     No web basemap, so no external host: pydeck's `map_style=None` would have
     Streamlit fetch Carto's style; `NO_BASEMAP` is its "no basemap" marker.
+    Compact JSON: pydeck's own indents the world shapes to about 0.9 MB.
     """
     records = [
         {"lon": lon, "lat": lat, "title": name or "", "body": ""}
@@ -129,21 +130,17 @@ def build_location_deck(points: pd.DataFrame) -> pdk.Deck:
     lon = float(points[S.DT_LON].mean())
     spread = float(max(points[S.DT_LAT].std(), points[S.DT_LON].std()) or 0.0)
     zoom = 5 if pd.isna(spread) or spread < 2 else 3
-    layer = pdk.Layer(
-        "ScatterplotLayer",
-        data=records,
-        id="places",
+    places = dots(
+        "places",
+        records,
+        get_radius=6,  # px, every place alike
         pickable=True,
-        get_position=["lon", "lat"],
-        get_radius=6,
-        radius_units="'pixels'",  # quoted: a constant, not an expression
         get_fill_color=[0, 105, 168],
         get_line_color=[40, 40, 40],
-        stroked=True,
         line_width_min_pixels=1,
     )
-    return pdk.Deck(
-        layers=[land_layer(), layer],
+    return CompactDeck(
+        layers=[land_layer(), places],
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=zoom),
         map_provider=None,
         map_style=NO_BASEMAP,
