@@ -56,13 +56,13 @@ def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
             )
         else:
             st.caption(t("scen.lever_some_finished", **n))
-    results.render_metric_cards(comp)
+    results.render_metric_cards(comp, baseline_only=not scenario.levers)
     if any(lever.kind == "end" for lever in scenario.levers):
         # closing at the planned end reads as "on time" in the timing cards
         st.warning(t("scen.end_reading"), icon=":material/info:")
     st.caption(
         t(
-            "scen.cards_note",
+            "scen.cards_note_baseline" if not scenario.levers else "scen.cards_note",
             trials=format_number(comp.scenario.info["trials"], current_lang()),
             tolerance=format_number(
                 comp.scenario.info["on_time_tolerance_months"], current_lang()

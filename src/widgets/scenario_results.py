@@ -87,37 +87,53 @@ def summary_sentence(scenario: Scenario, s: ChangeSummary) -> str:
     return t("scen.summary", lead=lead, delays=delays, value=value)
 
 
-def render_metric_cards(comp: Comparison) -> None:
-    """Baseline → scenario for each headline metric, with the CRN difference."""
+def render_metric_cards(comp: Comparison, *, baseline_only: bool = False) -> None:
+    """Baseline → scenario for each headline metric, with the CRN difference.
+
+    With `baseline_only` (no lever set) each card shows the baseline's median
+    and its own P10–P90 range over the trials: "x → x" with a zero difference
+    would say nothing.
+    """
     lang = current_lang()
+    base_stats = comp.baseline.portfolio.set_index("metric")
     deltas = comp.deltas.set_index("metric")
-    year1 = comp.baseline.delivery.iloc[0]["p50"], comp.scenario.delivery.iloc[0]["p50"]
     d1 = comp.delivery_deltas.iloc[0]
+    year1 = comp.baseline.delivery.iloc[0], comp.scenario.delivery.iloc[0]
     cards = [
         (
             m,
-            deltas.loc[m, "baseline_p50"],
+            base_stats.loc[m],
             deltas.loc[m, "scenario_p50"],
-            deltas.loc[m, "p50"],
-            deltas.loc[m, "p10"],
-            deltas.loc[m, "p90"],
+            deltas.loc[m, ["p50", "p10", "p90"]].to_numpy(),
         )
         for m in HEADLINE
     ]
-    cards.insert(4, ("delivery_y1", *year1, d1["p50"], d1["p10"], d1["p90"]))
+    cards.insert(
+        4, ("delivery_y1", year1[0], year1[1]["p50"], d1[["p50", "p10", "p90"]])
+    )
     # a row that wraps: a card as wide as its figure is never cut (FR, ES)
     cols = card_row(len(cards))
-    for i, (metric, base, scen, diff, low, high) in enumerate(cards):
+    for i, (metric, base, scen, (diff, low, high)) in enumerate(cards):
         unit = "funding_gap_usd" if metric == "delivery_y1" else metric
-        rng = t(
-            "scen.range",
-            low=format_metric(unit, low, lang, delta=True),
-            high=format_metric(unit, high, lang, delta=True),
-        )
-        # st.metric renders Markdown: two "$" would start a LaTeX formula.
-        value = f"{format_metric(unit, base, lang)} → {format_metric(unit, scen, lang)}"
-        delta = f"{format_metric(unit, diff, lang, delta=True)} ({rng})"
+        shown = format_metric(unit, base["p50"], lang)
+        if baseline_only:
+            value = shown
+            delta = t(
+                "scen.range",
+                low=format_metric(unit, base["p10"], lang),
+                high=format_metric(unit, base["p90"], lang),
+            )
+            diff = 0.0  # nothing changes: no colour, no arrow
+        else:
+            value = f"{shown} → {format_metric(unit, scen, lang)}"
+            rng = t(
+                "scen.range",
+                low=format_metric(unit, low, lang, delta=True),
+                high=format_metric(unit, high, lang, delta=True),
+            )
+            delta = f"{format_metric(unit, diff, lang, delta=True)} ({rng})"
         colour = "inverse" if metric in LOWER_IS_BETTER else "normal"
+        # st.metric renders Markdown: two "$" would start a LaTeX formula.
         cols[i].metric(
             t("metric." + metric),
             value.replace("$", r"\$"),

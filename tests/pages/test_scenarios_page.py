@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -25,14 +26,19 @@ def cards(at: AppTest) -> dict[str, str]:
     return {m.label: m.value.replace("\\$", "$") for m in at.metric}
 
 
-def engine_p50(scenario: Scenario, spec: FilterSpec, metric: str) -> float:
+def engine_stats(scenario: Scenario, spec: FilterSpec, metric: str) -> pd.Series:
+    """The engine's P10/P50/P90 of a portfolio metric over the trials."""
     df, meta = load_bundled_portfolio()
     result = run(
         spec.apply(df).reset_index(drop=True),
         scenario,
         as_of=date.fromisoformat(meta.as_of),
     )
-    return result.headline(metric)
+    return result.portfolio.set_index("metric").loc[metric]
+
+
+def engine_p50(scenario: Scenario, spec: FilterSpec, metric: str) -> float:
+    return float(engine_stats(scenario, spec, metric)["p50"])
 
 
 def test_moving_a_lever_shows_what_the_engine_returns_for_that_scenario():
@@ -63,8 +69,17 @@ def test_filters_define_the_simulated_portfolio():
     at = open_page({"sector": "Health"})
     assert "Simulating the 98 projects" in at.caption[0].value
     baseline = BASELINE.with_changes(trials=200)
-    gap = engine_p50(baseline, FilterSpec(sectors=("Health",)), "funding_gap_usd")
-    assert cards(at)["Funding gap"].startswith(format_money(gap, "en") + " →")
+    gap = engine_stats(baseline, FilterSpec(sectors=("Health",)), "funding_gap_usd")
+    # No lever: the baseline alone, with its own P10-P90 over the trials (not
+    # "x -> x" and a zero difference).
+    card = next(m for m in at.metric if m.label == "Funding gap")
+    assert card.value.replace("\\$", "$") == format_money(gap["p50"], "en")
+    low, high = format_money(gap["p10"], "en"), format_money(gap["p90"], "en")
+    assert card.delta.replace("\\$", "$") == f"P10–P90 {low} to {high}"
+    assert gap["p10"] < gap["p90"]  # a real range, not a point
+    assert any(
+        c.value.startswith("Baseline: the median of 200 trials") for c in at.caption
+    )
 
 
 def test_url_round_trips_a_scenario_with_stacked_levers():
