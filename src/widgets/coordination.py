@@ -70,8 +70,18 @@ def render_country_table(df: pd.DataFrame) -> None:
     st.subheader(t("coord.countries"))
     st.caption(t("coord.countries_note"))
     table = build_country_table(df, lang)
+    # fixed decimals: a concentration of 1 reads "1.000" beside "0.532", not "1"
     st.dataframe(
-        table, hide_index=True, column_config={t("col.budget_usd"): MONEY_COLUMN}
+        table,
+        hide_index=True,
+        column_config={
+            t("col.budget_usd"): MONEY_COLUMN,
+            t("coord.col.hhi"): st.column_config.NumberColumn(format="%.3f"),
+            t("coord.col.effective"): st.column_config.NumberColumn(format="%.2f"),
+            t("coord.col.ns_share_budget"): st.column_config.NumberColumn(
+                format="%.1f"
+            ),
+        },
     )
     st.download_button(
         t("table.download"),

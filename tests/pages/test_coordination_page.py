@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from src.i18n import translate
@@ -30,6 +32,16 @@ def test_the_country_table_follows_the_filters_and_the_data_layer():
     assert shown["Kenya"] == by_iso["KEN"]
     assert names["KEN"] == "Kenya"
     assert table["Non-significant relations"].sum() == expected["non_significant"].sum()
+    # Fixed decimals per column: a concentration of 1 reads "1.000" beside
+    # "0.532" (the browser's default format wrote "1").
+    formats = {
+        name: column["type_config"]["format"]
+        for name, column in json.loads(at.dataframe[0].proto.columns).items()
+        if "type_config" in column
+    }
+    assert formats["Concentration (HHI)"] == "%.3f"
+    assert formats["Effective number of actors"] == "%.2f"
+    assert formats["Non-significant money (%)"] == "%.1f"
 
 
 def test_one_country_shows_its_significance_table_in_french():
