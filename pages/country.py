@@ -26,7 +26,7 @@ country_widgets.render_context(ctx.portfolio, iso3)
 if rows.empty:
     st.info(t("country.no_projects"), icon=":material/filter_alt_off:")
     st.stop()
-render_kpi_row(kpis(rows, ctx.meta.as_of))
+render_kpi_row(kpis(rows, ctx.meta.as_of), omit=("kpi.countries",))
 
 left, right = st.columns(2)
 with left:

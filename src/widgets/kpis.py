@@ -37,16 +37,20 @@ def kpi_notes(k: Kpis, lang: str) -> dict[str, str]:
     }
 
 
-def render_kpi_row(k: Kpis) -> None:
+def render_kpi_row(k: Kpis, *, omit: tuple[str, ...] = ()) -> None:
     """Draw the KPIs as st.metric cards in a row that wraps.
 
     Each card is as wide as its figure, so no figure is cut ("US$3,893…") at
     any window width or language; cards that do not fit go to the next line.
+    `omit`: label keys of cards that say nothing on the page (one country's
+    page has no use for "Countries: 1").
     """
     lang = current_lang()
     notes = kpi_notes(k, lang)
     with st.container(horizontal=True, gap="small"):
         for label, value, help_key in kpi_values(k, lang):
+            if label in omit:
+                continue
             # st.metric renders Markdown: escape "$" so it never starts LaTeX.
             st.metric(
                 t(label),

@@ -142,6 +142,9 @@ def test_country_page_shows_context_of_the_filtered_country():
         ken[S.COL_INFORM].iloc[0], "en", 1
     )
     assert shown["Projects"] == format_number(ken[S.COL_PROJECT_ID].nunique(), "en")
+    # one country's page has no "Countries: 1" card; the overview keeps it
+    assert "Countries" not in shown
+    assert "Countries" in metric_values(run_app({"country": "KEN"}))
 
 
 def test_data_quality_page_lists_checks():
