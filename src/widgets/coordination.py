@@ -114,6 +114,7 @@ def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
     sector labels took the plot's room and the rows collapsed to a few pixels.
     """
     data = www.assign(
+        budget_musd=www["budget_usd"] / 1e6,  # the legend in millions, as the bars
         budget_text=[format_money(v, lang) for v in www["budget_usd"]],
         sector_label=[sector_label(s) for s in www["sector"]],
     )
@@ -128,8 +129,8 @@ def build_heatmap(www: pd.DataFrame, lang: str) -> alt.Chart:
     )
     cells = base.mark_rect().encode(
         color=alt.Color(
-            "budget_usd:Q",
-            title=t("col.budget_usd"),
+            "budget_musd:Q",
+            title=t("chart.budget_musd"),
             scale=alt.Scale(scheme="blues", type="sqrt"),
             legend=alt.Legend(orient="bottom"),
         ),
