@@ -22,6 +22,7 @@ from src.i18n import (
 from src.portfolio import schema as S
 from src.portfolio.corrections import INCOMING_TYPES
 from src.portfolio.country_part import project_transactions, sites_in
+from src.portfolio.sectors import sector_name
 from src.widgets import cache
 from src.widgets.auth import principal
 from src.widgets.i18n import current_lang, md_escape, t
@@ -99,12 +100,21 @@ def build_org_table(details: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def build_sector_table(details: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The reported DAC 5-digit sectors and their percentages."""
+    """The reported DAC 5-digit sectors, named, and their percentages.
+
+    The name is the IATI Sector codelist's in `lang` (publishers rarely write
+    one: the column was mostly empty), else the name the publisher wrote.
+    """
     sectors = _of(details, "sector")
     return pd.DataFrame(
         {
             translate("project.dac_code", lang): sectors[S.DT_CODE].tolist(),
-            translate("project.dac_name", lang): sectors[S.DT_NAME].tolist(),
+            translate("project.dac_name", lang): [
+                sector_name(str(code), lang, "" if pd.isna(name) else str(name))
+                for code, name in zip(
+                    sectors[S.DT_CODE], sectors[S.DT_NAME], strict=True
+                )
+            ],
             translate("project.percentage", lang): [
                 "–" if pd.isna(v) else f"{format_number(v, lang, 1)} %"
                 for v in sectors[S.DT_SHARE]
@@ -148,11 +158,22 @@ def build_location_deck(points: pd.DataFrame) -> pdk.Deck:
     )
 
 
+# Up to this many rows a table is drawn whole; a longer one (transactions)
+# shows ten rows and scrolls.
+WHOLE_TABLE_ROWS = 25
+
+
+def whole_table(table: pd.DataFrame) -> None:
+    """A table of a project's facts or lists: no scrolling inside a short one."""
+    height = "content" if len(table) <= WHOLE_TABLE_ROWS else "auto"
+    st.dataframe(table, hide_index=True, height=height)
+
+
 def _table_or_note(table: pd.DataFrame, note: str) -> None:
     if table.empty:
         st.caption(note)
     else:
-        st.dataframe(table, hide_index=True)
+        whole_table(table)
 
 
 def render_transactions(tx: pd.DataFrame | None, rows: pd.DataFrame) -> None:

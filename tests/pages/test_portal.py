@@ -7,7 +7,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from src.i18n import format_money, format_number
+from src.i18n import format_money, format_number, translate
 from src.portfolio import schema as S
 from src.portfolio.load import load_bundled_portfolio
 from src.widgets import state
@@ -252,3 +252,23 @@ def test_a_bad_humanitarian_value_is_named_and_ignored():
     at = open_page(None, {"humanitarian": "maybe<"})
     assert any("maybe" in w.value for w in at.warning)
     assert _metrics(at)["Projects"] == "1,029"
+
+
+@pytest.mark.parametrize(
+    ("lang", "name"), [("en", "Employment creation"), ("fr", "Création d'emplois")]
+)
+def test_the_project_page_names_each_dac_sector_from_the_codelist(lang, name):
+    # FAO publishes the code without a name: the column was empty
+    from src.portfolio.load import load_bundled_side_tables
+
+    project = "XM-DAC-41301-650255"
+    details = load_bundled_side_tables().details
+    mine = details[
+        (details[S.COL_PROJECT_ID] == project) & (details["kind"] == "sector")
+    ]
+    assert mine["code"].tolist() == ["16020"]
+    assert not mine["name"].fillna("").str.strip().any()  # none published
+    at = open_page("pages/project.py", {"id": project, "lang": lang})
+    column = translate("project.dac_name", lang)
+    table = next(d.value for d in at.dataframe if column in d.value.columns)
+    assert table[column].tolist() == [name]
