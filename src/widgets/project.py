@@ -23,6 +23,7 @@ from src.portfolio.search import matching_ids
 from src.portfolio.sectors import sector_name
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.project_lists import whole_table
 
 DPORTAL = "https://d-portal.org/ctrack.html#view=act&aid="
 MAX_RESULTS = 10
@@ -140,7 +141,7 @@ def render_header(rows: pd.DataFrame) -> None:
 def render_facts(rows: pd.DataFrame) -> None:
     """The facts table and the description."""
     st.subheader(t("project.facts"))
-    st.dataframe(build_facts(rows, current_lang()), hide_index=True)
+    whole_table(build_facts(rows, current_lang()))
     text = str(rows.iloc[0][S.COL_DESCRIPTION] or "")
     st.subheader(t("project.description"))
     st.markdown(md_escape(text) if text else t("project.no_description"))

@@ -175,3 +175,27 @@ def test_clicking_a_project_dot_opens_its_project_page(app_url, browser):
     page.wait_for_selector(READY, timeout=60_000)
     assert page.locator("[data-testid='stException']").count() == 0
     page.close()
+
+
+# Each data grid on the page: [content height, visible height] of its scroller.
+GRID_HEIGHTS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+    .map(el => el.querySelector('.dvn-scroller'))
+    .filter(s => s).map(s => [s.scrollHeight, s.clientHeight])"""
+
+
+def test_a_projects_short_tables_are_shown_whole(app_url, browser):
+    # The key facts (20 rows) scrolled inside a ten-row box: the last rows
+    # (committed, spend reporting, ...) were out of sight. This project's
+    # tables are all short (8 transactions, 3 organisations, 1 sector).
+    page = _open(
+        browser,
+        f"{app_url}/project?id=XM-DAC-41301-650255",
+        1366,
+        shown="[data-testid='stDataFrame'] .dvn-scroller",
+    )
+    page.wait_for_function(f"() => ({GRID_HEIGHTS})().length >= 3", timeout=60_000)
+    heights = page.evaluate(GRID_HEIGHTS)
+    facts = heights[0]
+    assert facts[1] >= 20 * 34, heights  # about 35 px a row: all twenty rows
+    assert all(content <= visible + 1 for content, visible in heights), heights
+    page.close()
