@@ -9,10 +9,11 @@ The catalog text may use ``{file}``, ``{item}`` and ``{field}`` besides the para
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from numbers import Real
 
-from src.i18n import DEFAULT_LANG, translate
+from src.i18n import DEFAULT_LANG, format_number, format_percent, translate
 
 FILE_REASONS = ("import.file.", "iati.file.")
 """Key prefixes of the reasons a whole file is refused (worded without the name)."""
@@ -28,6 +29,47 @@ LISTED_COUNTS = {
 
 A problem stored before they were plural entries has the list but no ``n``;
 `Problem.from_json` counts it, so an older dataset report still reads.
+"""
+
+
+def _digits(digits: int) -> Callable[[float, str], str]:
+    return lambda value, lang: format_number(value, lang, digits)
+
+
+def _as_needed(value: float, lang: str) -> str:
+    """At most two decimals, as few as the value needs (99.5, 110, 33.33)."""
+    digits = next(d for d in (0, 1, 2) if round(value, d) == round(value, 2))
+    return format_number(value, lang, digits)
+
+
+_WHOLE, _TENTHS, _CENTS = _digits(0), _digits(1), _digits(2)
+_AMOUNT_TOO_LARGE = {"value": _WHOLE, "limit": _WHOLE}
+_SPENT = {"spent": _CENTS, "budget": _CENTS}
+NUMBER_PARAMS: dict[str, dict[str, Callable[[float, str], str]]] = {
+    "build.commitment_duplicate": {"amount": _WHOLE},
+    "build.commitment_received": {"amount": _WHOLE},
+    "build.no_currency": {"amount": _CENTS},
+    "build.no_rate": {"amount": _CENTS},
+    "build.normalised": {"total": _as_needed},
+    "iati.amount_too_large": _AMOUNT_TOO_LARGE,
+    "iati.budget_large": _AMOUNT_TOO_LARGE,
+    "import.amount_negative.budget_usd": {"value": _CENTS},
+    "import.amount_negative.spent_usd": {"value": _CENTS},
+    "import.amount_too_large.budget_usd": _AMOUNT_TOO_LARGE,
+    "import.amount_too_large.spent_usd": _AMOUNT_TOO_LARGE,
+    "import.budget_large": _AMOUNT_TOO_LARGE,
+    "import.file.too_large": {"size": _TENTHS, "limit": _WHOLE},
+    "import.file.too_many_rows": {"limit": _WHOLE},
+    "import.file.xlsx_bomb": {"size": _WHOLE},
+    "import.spent_above_budget": _SPENT | {"share": format_percent},
+    "import.spent_above_zero_budget": _SPENT,
+}
+"""Params that are numbers (amounts, limits, shares), by key: written per locale.
+
+The producers give the raw number; `reason_text` formats it for the language
+(``100000`` reads 100,000 / 100 000 / 100.000). A problem stored before, with
+the number written out in English (``"100,000"``, ``"150%"``), has it read back
+by `Problem.from_json`; a text that is no number is shown as it was.
 """
 
 ERROR = "error"
@@ -91,7 +133,8 @@ class Problem:
 
         A record stored before problems had keys ({file, activity, field,
         message, severity}) becomes a `TEXT_KEY` problem showing its message;
-        one of `LISTED_COUNTS` stored without its ``n`` gets it counted.
+        one of `LISTED_COUNTS` stored without its ``n`` gets it counted, and a
+        number of `NUMBER_PARAMS` stored as English text is read back.
         """
         if "key" not in data:
             return cls(
@@ -108,6 +151,9 @@ class Problem:
         listed = LISTED_COUNTS.get(key)
         if listed and "n" not in params:
             params["n"] = len(str(params.get(listed) or "").split(", "))
+        for name in NUMBER_PARAMS.get(key, ()):
+            if isinstance(params.get(name), str):
+                params[name] = _stored_number(params[name])
         return cls(
             key,
             params,
@@ -118,6 +164,24 @@ class Problem:
         )
 
 
+def _stored_number(text: str) -> float | str:
+    """A number an older report wrote out in English ("1,500.00", "150%").
+
+    >>> _stored_number("100,000"), _stored_number("150%"), _stored_number("n/a")
+    (100000.0, 1.5, 'n/a')
+    """
+    plain = text.strip().replace(",", "")
+    scale = 100 if plain.endswith("%") else 1
+    try:
+        return float(plain.removesuffix("%")) / scale
+    except ValueError:
+        return text
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool)
+
+
 def reason_text(problem: Problem, lang: str) -> str:
     """The problem's own sentence in `lang` (a file reason without the file name).
 
@@ -126,16 +190,23 @@ def reason_text(problem: Problem, lang: str) -> str:
         lang: UI language code.
 
     Returns:
-        The catalog text filled with the params (None reads "not given"),
-        ``{file}``, ``{item}`` and ``{field}``.
+        The catalog text filled with the params (None reads "not given", a
+        number of `NUMBER_PARAMS` is written for `lang`), ``{file}``,
+        ``{item}`` and ``{field}``.
     """
     values: dict[str, object] = {
         "file": problem.file,
         "item": problem.item,
         "field": problem.field,
     }
+    numbers = NUMBER_PARAMS.get(problem.key, {})
     for name, value in problem.params.items():
-        values[name] = translate("import.not_given", lang) if value is None else value
+        if value is None:
+            values[name] = translate("import.not_given", lang)
+        elif name in numbers and _is_number(value):
+            values[name] = numbers[name](value, lang)
+        else:
+            values[name] = value
     return translate(problem.key, lang, **values)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
+from decimal import localcontext
 from functools import cache
 from numbers import Real
 from pathlib import Path
@@ -120,7 +121,11 @@ def format_number(value: float | None, lang: str, digits: int = 0) -> str:
     if _missing(value):
         return "–"
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=babel_locale(lang))
+    # Babel rounds in the current decimal context, whose 28 digits refuse
+    # numbers from 1e28 on; a float's up to 309 integer digits must fit.
+    with localcontext() as context:
+        context.prec = 320 + digits
+        return format_decimal(value, format=pattern, locale=babel_locale(lang))
 
 
 def format_money(value: float | None, lang: str) -> str:

@@ -30,7 +30,7 @@ from src.portfolio import paths
 from src.portfolio import schema as S
 from src.portfolio.canonical import derive_indicators
 from src.portfolio.filters import FilterSpec
-from src.portfolio.reference import _feature_iso3
+from src.portfolio.reference import feature_parts
 from src.portfolio.rows import TOTAL_OF_TYPE
 
 Rings = list[np.ndarray]  # each (n, 2): lon, lat
@@ -217,15 +217,11 @@ def country_rings(path: Path = paths.COUNTRIES_GEOJSON) -> dict[str, Rings]:
         source = json.load(fh)
     out: dict[str, Rings] = {}
     for feature in source["features"]:
-        geom = feature.get("geometry") or {}
-        polys = geom.get("coordinates") or []
-        if geom.get("type") == "Polygon":
-            polys = [polys]
-        iso3 = _feature_iso3(feature.get("properties") or {})
-        rings = out.setdefault(iso3, [])
-        rings += [
-            np.asarray(ring, dtype=float)[:, :2] for poly in polys for ring in poly
-        ]
+        for iso3, _, polys in feature_parts(feature):
+            rings = out.setdefault(iso3, [])
+            rings += [
+                np.asarray(ring, dtype=float)[:, :2] for poly in polys for ring in poly
+            ]
     return out
 
 

@@ -53,6 +53,30 @@ def sdg_goals(tags: pd.Series) -> pd.Series:
     )
 
 
+def dac_options(df: pd.DataFrame) -> dict[str, str]:
+    """Main DAC code -> its sector group, in sector-group then code order.
+
+    The `dac_sectors` filter's choices. Rows without a reported code give
+    `NO_DAC` (last).
+    """
+    pairs = df[[S.COL_SECTOR_CODE, S.COL_SECTOR_GROUP]].drop_duplicates()
+    pairs = pairs[pairs[S.COL_SECTOR_CODE] != ""]
+    rank = {g: i for i, g in enumerate(S.ALL_SECTOR_GROUPS)}
+    ordered = sorted(
+        zip(pairs[S.COL_SECTOR_CODE], pairs[S.COL_SECTOR_GROUP], strict=True),
+        key=lambda cg: (rank.get(cg[1], len(rank)), cg[0]),
+    )
+    out = dict(ordered)
+    if (df[S.COL_SECTOR_CODE] == "").any():
+        out[NO_DAC] = ""
+    return out
+
+
+def dac_names(df: pd.DataFrame) -> dict[str, str]:
+    """Main DAC code -> the data's name of it (the fallback of `sector_name`)."""
+    return dict(zip(df[S.COL_SECTOR_CODE], df[S.COL_SECTOR_NAME], strict=False))
+
+
 def _any_of(lists: pd.Series, values: tuple[str, ...]) -> pd.Series:
     """True where a row's list holds one of `values`."""
     parts = lists.explode()

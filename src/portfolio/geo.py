@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from src.portfolio import paths
-from src.portfolio.reference import _feature_iso3
+from src.portfolio.reference import feature_parts
 
 
 def _douglas_peucker(points: np.ndarray, tolerance: float) -> np.ndarray:
@@ -87,31 +87,33 @@ def _main_polygons(polys: list, min_area: float) -> list:
 def country_shapes(
     path: Path = paths.COUNTRIES_GEOJSON, step: float = 0.05, min_area: float = 0.05
 ) -> dict[str, Any]:
-    """A FeatureCollection with properties iso3 and name only (simplified)."""
+    """A FeatureCollection with properties iso3 and name only (simplified).
+
+    One feature per ISO3 (`reference.feature_parts`): the features Natural
+    Earth gives one code are merged into one MultiPolygon, named after the
+    first (Australia, with the Ashmore and Cartier Islands), so the map draws,
+    colours and names each country once.
+    """
     with path.open(encoding="utf-8") as fh:
         source = json.load(fh)
-    features = []
+    countries: dict[str, tuple[str, list]] = {}
     for feature in source["features"]:
-        geom = feature.get("geometry")
-        if not geom:
-            continue
-        polys = geom["coordinates"]
-        if geom["type"] == "Polygon":
-            polys = [polys]
-        simple = [
-            [_simplify_ring(ring, step) for ring in poly]
-            for poly in _main_polygons(polys, min_area)
-        ]
-        features.append(
-            {
-                "type": "Feature",
-                "properties": {
-                    "iso3": _feature_iso3(feature["properties"]),
-                    "name": feature["properties"].get("NAME", ""),
-                },
-                "geometry": {"type": "MultiPolygon", "coordinates": simple},
-            }
-        )
+        for iso3, name, polys in feature_parts(feature):
+            countries.setdefault(iso3, (name, []))[1].extend(polys)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"iso3": iso3, "name": name},
+            "geometry": {
+                "type": "MultiPolygon",
+                "coordinates": [
+                    [_simplify_ring(ring, step) for ring in poly]
+                    for poly in _main_polygons(polys, min_area)
+                ],
+            },
+        }
+        for iso3, (name, polys) in countries.items()
+    ]
     return {"type": "FeatureCollection", "features": features}
 
 
@@ -121,6 +123,9 @@ WORLD_MIN_AREA = 0.1
 # Rings at least this wide or tall (degrees) are sent to 0.1 degree, a third
 # of a pixel at the world view; smaller ones keep 0.01 so islets keep a shape.
 WORLD_COARSE_SPAN = 2.0
+# Part of the world shapes cache file's name: raised when the making of the
+# shapes changes, so an older file is not read (2: one feature per ISO3).
+SHAPES_VERSION = 2
 
 
 def _small_ring(ring: list[list[float]]) -> list[list[float]]:
@@ -182,11 +187,13 @@ def world_shapes(
 ) -> dict[str, Any]:
     """`country_shapes` at the world map's coarseness, cached on disk.
 
-    The cache file is named by a hash of the source file and the parameters, so
-    a changed source or setting is simplified afresh; an unwritable cache
-    folder only costs the simplification.
+    The cache file is named by a hash of the source file, the parameters and
+    `SHAPES_VERSION`, so a changed source, setting or making is simplified
+    afresh; an unwritable cache folder only costs the simplification.
     """
-    digest = hashlib.sha256(f"{step}:{min_area}:{WORLD_COARSE_SPAN}".encode())
+    digest = hashlib.sha256(
+        f"{SHAPES_VERSION}:{step}:{min_area}:{WORLD_COARSE_SPAN}".encode()
+    )
     digest.update(path.read_bytes())
     name = f"world-shapes-{digest.hexdigest()[:16]}.json"
     try:

@@ -101,6 +101,17 @@ def _read_wgi(indicator_dir: Path) -> pd.DataFrame:
 
 # Natural Earth's own codes where it has no ISO code (Kosovo, South Sudan).
 NE_CODES = {"KOS": "XKX", "SDS": "SSD"}
+# Natural Earth features that lump ISO 3166 territories together under their
+# sovereign's code (ISO_A3_EH), by ADM0_A3: (iso3, name, east bound) per
+# territory, west to east; a polygon is the first one's it lies west of.
+NE_SPLITS = {
+    # "Indian Ocean Ter." (AUS): the Cocos (Keeling) Islands at 96.8 E and
+    # Christmas Island at 105.6 E, two ISO territories (CC, CX) IATI may name
+    "IOA": (
+        ("CCK", "Cocos (Keeling) Is.", 100.0),
+        ("CXR", "Christmas I.", 180.0),
+    ),
+}
 
 
 def _feature_iso3(props: dict) -> str:
@@ -111,11 +122,40 @@ def _feature_iso3(props: dict) -> str:
     return ""
 
 
-def _coords(geometry: dict) -> list[tuple[float, float]]:
-    polys = geometry["coordinates"]
-    if geometry["type"] == "Polygon":
+def feature_parts(feature: dict) -> list[tuple[str, str, list]]:
+    """A Natural Earth feature's countries: (iso3, name, polygons) each.
+
+    One part, or one per territory of a feature in `NE_SPLITS`; polygons are
+    MultiPolygon coordinates. A feature without shape or code has none. Some
+    features share a code (Ashmore and Cartier Islands, with no ISO code of
+    their own, are AUS like Australia): a caller wanting one shape per
+    country merges them.
+    """
+    props = feature.get("properties") or {}
+    geom = feature.get("geometry") or {}
+    polys = geom.get("coordinates") or []
+    if geom.get("type") == "Polygon":
         polys = [polys]
-    return [tuple(pt) for poly in polys for ring in poly for pt in ring]
+    iso3 = _feature_iso3(props)
+    if not iso3 or not polys:
+        return []
+    split = NE_SPLITS.get(str(props.get("ADM0_A3") or ""))
+    if not split:
+        return [(iso3, str(props.get("NAME") or ""), polys)]
+    last = len(split) - 1
+    owners = [
+        next((i for i, (*_, east) in enumerate(split) if _east(poly) < east), last)
+        for poly in polys
+    ]
+    return [
+        (code, name, [p for p, owner in zip(polys, owners, strict=True) if owner == i])
+        for i, (code, name, _) in enumerate(split)
+        if i in owners
+    ]
+
+
+def _east(poly: list) -> float:
+    return max(pt[0] for pt in poly[0])
 
 
 def read_geo(geojson_path: Path) -> pd.DataFrame:
@@ -123,30 +163,31 @@ def read_geo(geojson_path: Path) -> pd.DataFrame:
 
     Returns:
         DataFrame with columns iso3, label_lon, label_lat, min_lon, min_lat,
-        max_lon, max_lat (one row per country).
+        max_lon, max_lat (one row per country: of a code several features
+        share, the first, Australia before the Ashmore and Cartier Islands).
     """
     with geojson_path.open(encoding="utf-8") as fh:
         features = json.load(fh)["features"]
     rows = []
     for feature in features:
         props = feature["properties"]
-        iso3 = _feature_iso3(props)
-        if not iso3 or not feature.get("geometry"):
-            continue
-        pts = _coords(feature["geometry"])
-        lons = [p[0] for p in pts]
-        lats = [p[1] for p in pts]
-        rows.append(
-            {
-                "iso3": iso3,
-                "label_lon": float(props.get("LABEL_X") or sum(lons) / len(lons)),
-                "label_lat": float(props.get("LABEL_Y") or sum(lats) / len(lats)),
-                "min_lon": min(lons),
-                "min_lat": min(lats),
-                "max_lon": max(lons),
-                "max_lat": max(lats),
-            }
-        )
+        whole = props.get("ADM0_A3") not in NE_SPLITS  # else not the label's part
+        for iso3, _, polys in feature_parts(feature):
+            lons = [pt[0] for poly in polys for ring in poly for pt in ring]
+            lats = [pt[1] for poly in polys for ring in poly for pt in ring]
+            label_x = props.get("LABEL_X") if whole else None
+            label_y = props.get("LABEL_Y") if whole else None
+            rows.append(
+                {
+                    "iso3": iso3,
+                    "label_lon": float(label_x or sum(lons) / len(lons)),
+                    "label_lat": float(label_y or sum(lats) / len(lats)),
+                    "min_lon": min(lons),
+                    "min_lat": min(lats),
+                    "max_lon": max(lons),
+                    "max_lat": max(lats),
+                }
+            )
     return pd.DataFrame(rows).drop_duplicates("iso3")
 
 

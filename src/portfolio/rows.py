@@ -86,7 +86,7 @@ def _usd(
     year = _year(money.value_date or fallback)
     conv = to_usd(money.amount, money.currency, year)
     if conv.usd is None:
-        amount = f"{money.amount:,.2f}"
+        amount = money.amount
         if conv.reason == NO_RATE:
             rep.add(
                 act,
@@ -163,7 +163,7 @@ def _country_shares(act: Activity, rep: BuildReport) -> list[tuple[str, float]]:
         rep.add(act, "recipient-country", "build.zero_percentages")
         return [(c.code, 1.0 / n) for c in act.countries]
     if abs(total - 100.0) > 0.01:
-        rep.add(act, "recipient-country", "build.normalised", total=f"{total:g}")
+        rep.add(act, "recipient-country", "build.normalised", total=total)
     return [(c.code, v / total) for c, v in zip(act.countries, values, strict=True)]
 
 
@@ -243,8 +243,8 @@ def _money_totals(
             "transaction",
             CORRECTION_KEYS[fix],
             count=len(values),
-            amount=f"{sum(values):,.0f}",
-            usd=round(sum(values)),  # whole dollars: params are str or int
+            amount=sum(values),
+            usd=round(sum(values)),  # whole dollars
         )
     if not act.budgets:
         rep.add(act, "budget", "build.no_budget")

@@ -14,11 +14,10 @@ import streamlit as st
 
 from src.i18n import country_name, format_money
 from src.portfolio import schema as S
-from src.portfolio.filters import NO_LIMIT, FilterSpec, sdg_goals
+from src.portfolio.filters import NO_LIMIT, FilterSpec, dac_options, sdg_goals
 from src.widgets import cache, state
 from src.widgets.filters_more import (
     HUMANITARIAN_CHOICES,
-    dac_options,
     more_filters,
     multi_filter,
 )

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import pandas as pd
 import streamlit as st
 
 from src.i18n import translate
-from src.portfolio import schema as S
-from src.portfolio.filters import NO_DAC
+from src.portfolio.filters import NO_DAC, dac_names, dac_options
 from src.portfolio.sectors import sector_name
 from src.widgets import state
 from src.widgets.i18n import current_lang, labeller, t
@@ -37,28 +35,6 @@ def multi_filter(
             select_all=False,
         )
     )
-
-
-def dac_options(df: pd.DataFrame) -> dict[str, str]:
-    """Main DAC code -> its sector group, in sector-group then code order.
-
-    Rows without a reported code give `NO_DAC` (last).
-    """
-    pairs = df[[S.COL_SECTOR_CODE, S.COL_SECTOR_GROUP]].drop_duplicates()
-    pairs = pairs[pairs[S.COL_SECTOR_CODE] != ""]
-    rank = {g: i for i, g in enumerate(S.ALL_SECTOR_GROUPS)}
-    ordered = sorted(
-        zip(pairs[S.COL_SECTOR_CODE], pairs[S.COL_SECTOR_GROUP], strict=True),
-        key=lambda cg: (rank.get(cg[1], len(rank)), cg[0]),
-    )
-    out = dict(ordered)
-    if (df[S.COL_SECTOR_CODE] == "").any():
-        out[NO_DAC] = ""
-    return out
-
-
-def _dac_names(df: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(df[S.COL_SECTOR_CODE], df[S.COL_SECTOR_NAME], strict=False))
 
 
 def kept_values(key: str, options: Sequence[str]) -> tuple[str, ...]:
@@ -120,7 +96,7 @@ def _more_widgets(
 ) -> tuple[dict[str, tuple[str, ...]], str]:
     """The open "More filters": their widgets, and the values they hold."""
     groups = derive(dac_options)
-    names = derive(_dac_names)
+    names = derive(dac_names)
     lang = current_lang()
     no_dac = t("filters.no_dac")
 

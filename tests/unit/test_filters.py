@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from src.portfolio import schema as S
-from src.portfolio.filters import NO_LIMIT, FilterSpec
+from src.portfolio.filters import NO_DAC, NO_LIMIT, FilterSpec, dac_names, dac_options
 
 NNBSP = "\u202f"
 
@@ -288,3 +288,51 @@ def test_new_filters_select_rows_and_describe_themselves(tagged, spec, ids, capt
     assert spec.apply(tagged)[S.COL_PROJECT_ID].tolist() == ids
     assert spec.describe("en") == caption
     assert FilterSpec.from_dict(spec.to_dict()) == spec
+
+
+def test_dac_options_group_the_codes_by_sector_group_then_code():
+    from tests.conftest import make_rows
+
+    def row(pid, group, code, name):
+        return {
+            S.COL_PROJECT_ID: pid,
+            S.COL_TITLE: pid,
+            S.COL_COUNTRY: "KEN",
+            S.COL_SECTOR_GROUP: group,
+            S.COL_SECTOR_CODE: code,
+            S.COL_SECTOR_NAME: name,
+            S.COL_START: "2020-01-01",
+            S.COL_END: "2022-01-01",
+            S.COL_BUDGET: 100.0,
+            S.COL_SPENT: 10.0,
+        }
+
+    df = make_rows(
+        [
+            row("A", "Education", "11220", "Primary education"),
+            row("B", "Health", "12240", "Basic nutrition"),
+            row("C", "Health", "12220", "Basic health care"),
+            row("D", "Education", "11220", "Primary education"),
+            row("E", "Not reported", "", ""),
+            row("F", "Other", "99810", "Sectors not specified"),
+        ]
+    )
+    # Health comes before Education, then Other, in the sidebar's group order;
+    # within a group by code; the row without a code last, as NO_DAC.
+    options = dac_options(df)
+    assert list(options.items()) == [
+        ("12220", "Health"),
+        ("12240", "Health"),
+        ("11220", "Education"),
+        ("99810", "Other"),
+        (NO_DAC, ""),
+    ]
+    assert dac_names(df)["12240"] == "Basic nutrition"
+    # every code a row has is offered, and each choice keeps a row
+    for code in options:
+        assert not FilterSpec(dac_sectors=(code,)).apply(df).empty
+
+
+def test_dac_options_without_uncoded_rows_offer_no_none(tagged):
+    coded = tagged.loc[tagged[S.COL_SECTOR_CODE] != ""]
+    assert list(dac_options(coded)) == ["12220"]

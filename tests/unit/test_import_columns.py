@@ -100,9 +100,9 @@ def test_a_mixed_sheet_gives_each_row_its_own_problems_in_row_order(refs):
     spent = result.problems[4].params
     assert spent == {
         "row": 7,
-        "spent": "2,000,000.00",
-        "budget": "1,000,000.00",
-        "share": "200%",
+        "spent": 2_000_000,
+        "budget": 1_000_000,
+        "share": 2.0,
     }
     table = result.accepted
     assert list(table[S.COL_PROJECT_ID]) == ["P-1", "P-7", "P-8"]

@@ -207,6 +207,42 @@ def test_country_tooltips_follow_the_metric_and_language(tiny_portfolio):
     assert found["FRA"]["fill"] == GREY
 
 
+def test_a_click_on_christmas_island_is_christmas_island_not_australia():
+    # Natural Earth tags Christmas Island (ISO CX) with Australia's code; the
+    # map's country rows there must name and colour the island itself.
+    from tests.conftest import make_rows
+
+    base = {
+        S.COL_TITLE: "t",
+        S.COL_SECTOR_GROUP: "Health",
+        S.COL_START: "2020-01-01",
+        S.COL_END: "2022-01-01",
+        S.COL_SPENT: 0.0,
+    }
+    df = make_rows(
+        [
+            base | {S.COL_PROJECT_ID: "A", S.COL_COUNTRY: "AUS", S.COL_BUDGET: 4e6},
+            base | {S.COL_PROJECT_ID: "X", S.COL_COUNTRY: "CXR", S.COL_BUDGET: 5e3},
+        ]
+    )
+    deck, _ = build_portfolio_deck(by_country(df), df, metric="budget", lang="en")
+    rows = layers(deck)["countries"]["data"]
+
+    def lons(row):
+        return [pt[0] for ring in row["polygon"] for pt in ring]
+
+    # Christmas Island lies at 105.6 E, 5 degrees west of mainland Australia
+    island = [r for r in rows if min(lons(r)) > 105 and max(lons(r)) < 106]
+    assert [(r["iso3"], r["title"], r["body"]) for r in island] == [
+        ("CXR", "Christmas Island", "Budget: US$5.0K")
+    ]
+    australia = [r for r in rows if r["iso3"] == "AUS"]
+    assert {(r["title"], r["body"]) for r in australia} == {
+        ("Australia", "Budget: US$4.0M")
+    }
+    assert all(min(lons(r)) > 110 for r in australia)
+
+
 def test_tooltip_markup_is_only_in_the_template_data_stays_text(tiny_portfolio):
     # Streamlit HTML-escapes values interpolated into the tooltip template, so
     # data text must go in unescaped (else "&" shows as "&amp;") and must never

@@ -133,7 +133,7 @@ def _amount_rules(col: str, *, required: bool) -> list[Rule]:
 
     def negative(row: Any) -> Params | None:  # noqa: ANN401
         value = row.signed_amount(col)
-        return {"value": f"{value:,.2f}"} if value is not None and value < 0 else None
+        return {"value": value} if value is not None and value < 0 else None
 
     rules = [
         Rule(
@@ -171,7 +171,7 @@ def _amount_rules(col: str, *, required: bool) -> list[Rule]:
 def _above(usd: float | None, limit: float) -> Params | None:
     if usd is None or usd <= limit:
         return None
-    return {"value": f"{usd:,.0f}", "limit": f"{limit:,.0f}"}
+    return {"value": usd, "limit": limit}
 
 
 def _large_budget(row: Row) -> Params | None:
@@ -186,16 +186,14 @@ def _spent_above(row: Any) -> Params | None:  # noqa: ANN401
     budget, spent = row.amount(S.COL_BUDGET), row.amount(S.COL_SPENT)
     if budget is None or spent is None or spent <= budget or budget <= 0:
         return None
-    return {"spent": f"{spent:,.2f}", "budget": f"{budget:,.2f}"} | {
-        "share": f"{spent / budget:.0%}"
-    }
+    return {"spent": spent, "budget": budget, "share": spent / budget}
 
 
 def _spent_above_zero(row: Any) -> Params | None:  # noqa: ANN401
     budget, spent = row.amount(S.COL_BUDGET), row.amount(S.COL_SPENT)
     if budget is None or spent is None or spent <= budget or budget > 0:
         return None
-    return {"spent": f"{spent:,.2f}", "budget": f"{budget:,.2f}"}
+    return {"spent": spent, "budget": budget}
 
 
 def _no_rate(row: Any) -> Params | None:  # noqa: ANN401

@@ -65,8 +65,8 @@ def sniff(name: str, handle: IO[bytes], size: int) -> str:
     if size > limit:
         raise FileError(
             "import.file.too_large",
-            size=f"{size / 2**20:,.1f}",
-            limit=f"{limit / 2**20:,.0f}",
+            size=size / 2**20,
+            limit=limit / 2**20,
         )
     if size == 0:
         raise FileError("import.file.empty")

@@ -114,7 +114,7 @@ TICK_ROWS = 10_000
 def _check_rows(count: int, limit: int, tick: Tick | None = None) -> None:
     """Refuse a file past `limit` rows; call `tick` every `TICK_ROWS` rows."""
     if count > limit:
-        raise FileError("import.file.too_many_rows", limit=f"{limit:,}")
+        raise FileError("import.file.too_many_rows", limit=limit)
     if tick is not None and count % TICK_ROWS == 0:
         tick()
 
@@ -229,7 +229,7 @@ def read_xlsx(data: bytes, tick: Tick | None = None) -> Sheet:
     except zipfile.BadZipFile:
         raise FileError("import.file.bad_xlsx") from None
     if unpacked > 10 * max(max_upload_bytes(), 2**20):
-        raise FileError("import.file.xlsx_bomb", size=f"{unpacked / 2**20:,.0f}")
+        raise FileError("import.file.xlsx_bomb", size=unpacked / 2**20)
     import openpyxl
 
     try:
