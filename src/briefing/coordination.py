@@ -64,9 +64,9 @@ def cliff_content(
     notes = [
         t(
             "brief.coord_cliff",
-            months=r.months,
+            months=t("cont.months", months=r.months),
             budget=format_money(r.budget_usd, lang),
-            projects=format_number(r.projects, lang),
+            projects=r.projects,
             share=format_percent(r.share_of_active_budget, lang),
         )
         for r in cliff.itertuples(index=False)
@@ -105,8 +105,8 @@ def coordination_content(
     lines = [
         t(
             "brief.coord_coverage" if bundled else "brief.coord_coverage_import",
-            actors=format_number(cov.actors, lang),
-            countries=format_number(cov.countries, lang),
+            actors=cov.actors,
+            countries=t("brief.coverage_countries", n=cov.countries),
         )
     ]
     table = C.country_table(reference)

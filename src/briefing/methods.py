@@ -35,6 +35,13 @@ def risk_formula_line(lang: str) -> str:
     return translate("brief.risk_formula", lang, terms=terms, levels=", ".join(levels))
 
 
+def _months(months: object, lang: str) -> str:
+    """A stored horizon in months as words ("24 months"), "–" when not stored."""
+    if months is None or isinstance(months, str):
+        return "–"
+    return translate("cont.months", lang, months=months)
+
+
 def method_lines(
     df: pd.DataFrame,
     lang: str,
@@ -46,7 +53,9 @@ def method_lines(
 
     The sources line names an imported dataset's own files (`meta.files`).
     """
-    counts = {k: format_number(v, lang) for k, v in derived_counts(df).items()}
+    found = derived_counts(df)
+    counts = {k: format_number(v, lang) for k, v in found.items()}
+    counts["rows"] = found["rows"]  # the count of a plural entry
     lines = [
         translate("brief.derived", lang, **counts),
         translate("brief.derived_money", lang),
@@ -63,9 +72,9 @@ def method_lines(
                     "brief.model",
                     lang,
                     name=result.name,
-                    trials=format_number(info.get("trials") or 0, lang),
+                    trials=translate("scen.n_trials", lang, n=info.get("trials") or 0),
                     seed=info.get("seed", "–"),
-                    horizon=info.get("horizon_months", "–"),
+                    horizon=_months(info.get("horizon_months"), lang),
                     policy=info.get("budget_policy", "–"),
                     levers="; ".join(info.get("levers") or ()) or "–",
                 )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import date
-from decimal import localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from functools import cache
 from numbers import Real
 from pathlib import Path
@@ -31,6 +31,8 @@ PLURAL_FALLBACK = "other"
 PLURAL_OPTIONAL = frozenset({"many"})
 """Categories an entry may leave out: French and Spanish "many" (exact millions,
 "1 000 000 de projets") reads "other" ("1 000 000 projets") unless written."""
+PLURAL_SETTINGS = frozenset({"count", "digits"})
+"""Keys of a plural entry that are settings, not texts (see `catalog`)."""
 
 
 @cache
@@ -38,8 +40,9 @@ def catalog(lang: str) -> dict[str, str | dict[str, str]]:
     """The message catalog of one language (key -> text, or plural forms).
 
     A plural entry is an object of CLDR plural categories (``one``, ``other``,
-    ``many``…) with an optional ``count``: the keyword holding the number
-    (default ``n``); see `translate`.
+    ``many``…) with two optional settings: ``count``, the keyword holding the
+    number (default ``n``), and ``digits``, the decimals it is shown with
+    (default 0); see `translate`.
     """
     path = LOCALES_DIR / f"{lang}.json"
     return json.loads(path.read_text(encoding="utf-8"))
@@ -55,16 +58,39 @@ def plural_categories(lang: str) -> frozenset[str]:
     return frozenset(tags) | {PLURAL_FALLBACK}
 
 
-def plural_form(entry: dict[str, str], count: object, lang: str) -> str:
-    """The text of a plural entry for `count` in `lang` (``other`` if it lacks one).
+def shown_count(count: object, digits: int = 0) -> Decimal | None:
+    """`count` rounded as it is shown with `digits` decimals (None: no number).
 
-    >>> plural_form({"one": "{n} projet", "other": "{n} projets"}, 0, "fr")
-    '{n} projet'
+    The plural form is chosen on this value, so that it matches the figure
+    read: 0.96 shown as "1" is singular in English, 1.0 shown as "1.0" is not.
+
+    >>> shown_count(0.96), shown_count(2.25, 1), shown_count(float("nan"))
+    (Decimal('1'), Decimal('2.2'), None)
     """
     if isinstance(count, bool) or not isinstance(count, Real):
         msg = f"a plural count must be a number, not {count!r}"
         raise TypeError(msg)
-    category = Locale.parse(babel_locale(lang)).plural_form(count)
+    if _missing(count) or math.isinf(count):
+        return None
+    step = Decimal(1).scaleb(-digits)
+    return Decimal(str(count)).quantize(step, rounding=ROUND_HALF_EVEN)
+
+
+def plural_form(entry: dict[str, str], count: object, lang: str) -> str:
+    """The text of a plural entry for `count` in `lang` (``other`` if it lacks one).
+
+    The form follows the count as shown, with the entry's ``digits`` (CLDR:
+    English "1.5 months", French "1,5 mois" is singular).
+
+    >>> plural_form({"one": "{n} projet", "other": "{n} projets"}, 0, "fr")
+    '{n} projet'
+    >>> plural_form({"digits": 1, "one": "{n} month", "other": "{n} months"}, 1, "en")
+    '{n} months'
+    """
+    shown = shown_count(count, int(entry.get("digits", 0)))
+    if shown is None:
+        return entry[PLURAL_FALLBACK]
+    category = Locale.parse(babel_locale(lang)).plural_form(shown)
     return entry.get(category) or entry[PLURAL_FALLBACK]
 
 
@@ -76,13 +102,17 @@ def translate(key: str, lang: str = DEFAULT_LANG, /, **kwargs: object) -> str:
 
     Plurals: a catalog entry may be an object of CLDR plural categories,
     ``{"one": "{n} project", "other": "{n} projects"}``, optionally naming the
-    keyword that holds the count (``"count": "closed"``; default ``n``). The
-    caller passes that count as a raw number, never pre-formatted: Babel's
-    plural rule for the language picks the form from the number (French: 0 and
-    1 are ``one``), a form the entry lacks (e.g. ``many``, French and Spanish
-    exact millions) falls back to ``other``, and the count is then written with
-    the locale's grouping (`format_number`) before the text is filled. Other
-    keywords are filled as given.
+    keyword that holds the count (``"count": "closed"``; default ``n``) and
+    the decimals it is shown with (``"digits": 1``; default 0). The caller
+    passes that count as a raw number, never pre-formatted: Babel's plural
+    rule for the language picks the form from the number as shown (French: 0
+    and 1 are ``one``; English 1.0 is ``other``), a form the entry lacks
+    (e.g. ``many``, French and Spanish exact millions) falls back to
+    ``other``, and the count is then written with the locale's grouping
+    (`format_number`) before the text is filled. Other keywords are filled as
+    given: a sentence counting two things gets the second one's words from
+    another plural entry, translated by the caller (``months=translate(
+    "unit.months", lang, value=1.5)``).
 
     >>> translate("app.title", "fr")
     'Portefeuille de projets'
@@ -92,14 +122,18 @@ def translate(key: str, lang: str = DEFAULT_LANG, /, **kwargs: object) -> str:
     '0 projet'
     >>> translate("scen.n_projects", "en", n=1234)
     '1,234 projects'
+    >>> translate("unit.months", "fr", value=1.46)
+    '1,5 mois'
     """
     lang = lang if lang in LANGUAGES else DEFAULT_LANG
     text = catalog(lang).get(key) or catalog(DEFAULT_LANG).get(key) or key
     if isinstance(text, dict):
         name = text.get("count", "n")
+        digits = int(text.get("digits", 0))
         count = kwargs.get(name)
+        shown = shown_count(count, digits)
         text = plural_form(text, count, lang)
-        kwargs = {**kwargs, name: format_number(count, lang)}
+        kwargs = {**kwargs, name: format_number(shown, lang, digits)}
     return text.format(**kwargs) if kwargs else text
 
 

@@ -82,9 +82,7 @@ def format_map_value(value: float, metric: str, lang: str) -> str:
         return translate("map.no_data", lang)
     if metric == CHANGE:
         sign = "+" if value > 0 else ""
-        return sign + translate(
-            "unit.months", lang, value=format_number(value, lang, 1)
-        )
+        return sign + translate("unit.months", lang, value=value)
     if metric == "budget":
         return format_money(value, lang)
     if metric in COUNT_METRICS:

@@ -44,9 +44,7 @@ def format_metric(metric: str, value: float, lang: str, *, delta: bool = False) 
     kind = METRIC_KINDS[metric]
     sign = "+" if delta and value > 0 else ""
     if kind == "months":
-        return sign + translate(
-            "unit.months", lang, value=format_number(value, lang, 1)
-        )
+        return sign + translate("unit.months", lang, value=value)
     if kind in ("share", "pct"):
         share = value if kind == "share" else value / 100
         if not delta:

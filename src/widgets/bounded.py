@@ -40,8 +40,8 @@ def bounded(compute: Callable[[Check], T]) -> T | None:
             t(
                 "scen.timeout",
                 seconds=format_number(exc.seconds, lang, 0 if exc.seconds >= 1 else 3),
-                trials=format_number(exc.trials, lang),
-                fits=format_number(exc.fits, lang),
+                trials=t("scen.n_trials", n=exc.trials),
+                fits=t("scen.n_trials", n=exc.fits),
             ),
             icon=":material/timer_off:",
         )

@@ -59,9 +59,12 @@ def render_coverage(
         t(
             "cont.coverage",
             active=format_number(cov.active, lang),
-            rows=format_number(cov.rows, lang),
-            with_budgets=format_number(cov.with_budget_periods, lang),
-            projects=format_number(cov.projects, lang),
+            rows=cov.rows,
+            budgets=t(
+                "cont.coverage_budgets",
+                with_budgets=format_number(cov.with_budget_periods, lang),
+                projects=cov.projects,
+            ),
             as_of=format_date(as_of, lang),
         )
     )
@@ -150,7 +153,7 @@ def render_shares(rows: pd.DataFrame, budgets: pd.DataFrame, as_of: date) -> Non
         t(
             "cont.multi_year_note",
             n=format_number(my["multi_year_rows"], lang),
-            rows=format_number(my["rows"], lang),
+            rows=my["rows"],
         )
     )
     for col, r in zip(cols[1:], fv.itertuples(index=False), strict=True):

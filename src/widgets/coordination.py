@@ -38,10 +38,13 @@ def render_coverage(df: pd.DataFrame) -> None:
     st.caption(
         t(
             "coord.coverage",
-            actors=format_number(cov.actors, lang),
-            countries=format_number(cov.countries, lang),
-            regional=format_number(cov.regional_rows, lang),
-            regional_budget=format_money(cov.regional_budget_usd, lang),
+            actors=cov.actors,
+            countries=t("coord.n_countries", n=cov.countries),
+            regional=t(
+                "coord.regional_rows",
+                regional=cov.regional_rows,
+                regional_budget=format_money(cov.regional_budget_usd, lang),
+            ),
         )
     )
 
@@ -188,9 +191,9 @@ def render_country_detail(
     crowded, single, total = C.crowding(conc)
     note = t(
         "coord.sector_note",
-        crowded=format_number(crowded, lang),
+        crowded=t("coord.crowded_sectors", n=crowded),
         single=format_number(single, lang),
-        total=format_number(total, lang),
+        total=total,
     )
     unmeasured = conc["hhi"].isna().any()
     st.caption(f"{note} {t('coord.hhi_none')}" if unmeasured else note)
@@ -256,10 +259,10 @@ def render_overlap(rows: pd.DataFrame, side: SideTables | None) -> None:
         t(
             "coord.overlap_note",
             with_sites=format_number(cover.with_sites, lang),
-            projects=format_number(cover.projects, lang),
-            sites=format_number(cover.sites, lang),
-            multi=format_number(cover.multi_country_sites, lang),
-            regional=format_number(cover.regional_sites, lang),
+            projects=cover.projects,
+            sites=t("coord.n_sites", n=cover.sites),
+            multi=t("coord.multi_sites", n=cover.multi_country_sites),
+            regional=t("coord.regional_sites", n=cover.regional_sites),
         )
     )
     if site_table.empty:

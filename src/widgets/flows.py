@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from src.i18n import format_money, format_number, translate
+from src.i18n import format_money, translate
 from src.portfolio import schema as S
 from src.portfolio.activity_tables import SideTables
 from src.portfolio.country_part import country_part
@@ -161,10 +161,10 @@ def render_country_part(rows: pd.DataFrame, transactions: pd.DataFrame) -> None:
         st.caption(
             t(
                 "flows.country_part",
-                projects=format_number(part.projects, current_lang()),
-                named=format_number(part.named, current_lang()),
-                elsewhere=format_number(part.elsewhere, current_lang()),
-                unnamed=format_number(part.unnamed, current_lang()),
+                projects=part.projects,
+                named=t("flows.tx_named", n=part.named),
+                elsewhere=t("flows.tx_elsewhere", n=part.elsewhere),
+                unnamed=t("flows.tx_unnamed", n=part.unnamed),
             )
         )
 

@@ -32,7 +32,7 @@ def kpi_notes(k: Kpis, lang: str) -> dict[str, str]:
         "kpi.delivery": t(
             "kpi.delivery_coverage",
             reporting=format_number(k.spend_reporting, lang),
-            projects=format_number(k.projects, lang),
+            projects=k.projects,
         )
     }
 

@@ -55,7 +55,7 @@ def coverage_text(share: M.Share, lang: str, unit: str = "tx") -> str:
         usd=format_money(share.usd, lang),
         of_usd=format_money(share.of_usd, lang),
         count=format_number(share.count, lang),
-        of_count=format_number(share.of_count, lang),
+        of_count=share.of_count,
     )
 
 
@@ -263,7 +263,7 @@ def _routes_text(m: MoneySummary, lang: str) -> str:
             "money.aid_types",
             lang,
             stated=format_number(cov.stated.count, lang),
-            total=format_number(cov.stated.of_count, lang),
+            total=cov.stated.of_count,
             own=format_number(cov.own.count, lang),
             pooled=format_number(cov.pooled.count, lang),
         )

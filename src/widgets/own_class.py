@@ -33,7 +33,7 @@ def own_label(dataset: str | None = None) -> str | None:
     closed = closed_projects(stored.entry)
     return t(
         "own.label",
-        closed=format_number(closed, current_lang()),
+        closed=closed,
         n=format_number(stored.entry["records"], current_lang()),
     )
 

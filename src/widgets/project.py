@@ -15,6 +15,7 @@ from src.i18n import (
     country_name,
     format_date,
     format_money,
+    format_number,
     format_percent,
     translate,
 )
@@ -167,4 +168,5 @@ def render_search_results(selection: pd.DataFrame, query: str, dataset: str) -> 
     ]
     st.markdown("\n".join(lines))
     if len(projects) > MAX_RESULTS:
-        st.caption(t("search.more", shown=MAX_RESULTS, total=len(projects)))
+        total = format_number(len(projects), lang)
+        st.caption(t("search.more", shown=MAX_RESULTS, total=total))

@@ -196,7 +196,7 @@ def render_transactions(tx: pd.DataFrame | None, rows: pd.DataFrame) -> None:
             st.caption(
                 t(
                     "project.tx_country_part",
-                    n=format_number(hidden, lang),
+                    n=hidden,
                     share=format_percent(share, lang, 1),
                 )
             )

@@ -29,6 +29,7 @@ def render_provenance(
         else row_cache.of_rows(derived_counts, df, dataset)
     )
     counts = {k: format_number(v, lang) for k, v in found.items()}
+    counts["rows"] = found["rows"]  # the count of a plural entry
     with st.expander(t("prov.title"), icon=":material/info:"):
         st.markdown(t("prov.derived", **counts))
         st.markdown(t("prov.risk_formula"))

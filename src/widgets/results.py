@@ -106,31 +106,33 @@ def build_ladder_chart(ladder: pd.DataFrame, lang: str) -> alt.Chart:
 
 def _coverage_caption(cov: R.Coverage, lang: str) -> str:
     n = lambda v: format_number(v, lang)  # noqa: E731
-    return t(
+    return translate(
         "results.coverage",
+        lang,
         with_indicators=n(cov.with_indicators),
-        projects=n(cov.projects),
-        indicators=n(cov.indicators),
+        projects=cov.projects,
+        indicators=translate("results.n_indicators", lang, n=cov.indicators),
         numeric=n(cov.numeric),
         achievement=n(cov.achievement),
-        repaired=n(cov.repaired),
+        repaired=translate("results.n_repaired", lang, n=cov.repaired),
     )
 
 
 def _ascending_captions(findings: pd.DataFrame, lang: str) -> list[str]:
     out = []
     for f in findings[findings["all_zero"]].itertuples():
-        values = {
-            "publisher": md_escape(str(f.publisher)),
-            "indicators": format_number(f.indicators, lang),
-        }
+        # plural entries counted by the raw number of indicators
+        values = {"publisher": md_escape(str(f.publisher)), "indicators": f.indicators}
         if f.directed:
-            values["conflicts"] = format_number(f.conflicts, lang)
-            values["directed"] = format_number(f.directed, lang)
-            out.append(t("results.ascending_default", **values))
-        else:  # a plural entry counted by the raw number of indicators
-            values["indicators"] = int(f.indicators)
-            out.append(t("results.ascending_default_unchecked", **values))
+            values["targets"] = translate(
+                "results.conflicting_targets",
+                lang,
+                conflicts=format_number(f.conflicts, lang),
+                directed=f.directed,
+            )
+            out.append(translate("results.ascending_default", lang, **values))
+        else:
+            out.append(translate("results.ascending_default_unchecked", lang, **values))
     return out
 
 

@@ -55,6 +55,7 @@ def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
                 icon=":material/history:",
             )
         else:
+            n["finished"] = item["finished"]  # the count of a plural entry
             st.caption(t("scen.lever_some_finished", **n))
     results.render_metric_cards(comp, baseline_only=not scenario.levers)
     if any(lever.kind == "end" for lever in scenario.levers):
@@ -63,9 +64,9 @@ def render_summary(ctx: Context, scenario: Scenario, comp: Comparison) -> None:
     st.caption(
         t(
             "scen.cards_note_baseline" if not scenario.levers else "scen.cards_note",
-            trials=format_number(comp.scenario.info["trials"], current_lang()),
-            tolerance=format_number(
-                comp.scenario.info["on_time_tolerance_months"], current_lang()
+            trials=t("scen.n_trials", n=comp.scenario.info["trials"]),
+            tolerance=t(
+                "cont.months", months=comp.scenario.info["on_time_tolerance_months"]
             ),
         )
     )

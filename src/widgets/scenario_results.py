@@ -36,10 +36,8 @@ def lever_phrase(scenario: Scenario, lang: str) -> str:
         if lv.projects:
             target.append(t("scen.n_projects", n=len(lv.projects)))
         where = ", ".join(target) if target else t("scen.whole_portfolio")
-        if lv.kind in ("end", "extend"):  # months: a plural entry, a raw count
+        if lv.kind in ("end", "extend", "risk"):  # plural entries: a raw count
             size = lv.change
-        elif lv.kind == "risk":
-            size = format_number(lv.change, lang, 1)
         else:
             size = ("+" if lv.change > 0 else "") + format_number(lv.change, lang)
         parts.append(t("scen.lever_phrase." + lv.kind, change=size, target=where))
@@ -53,12 +51,12 @@ def summary_sentence(scenario: Scenario, s: ChangeSummary) -> str:
         return t("scen.summary_baseline")
     lead = lever_phrase(scenario, lang)
     lead = lead[:1].upper() + lead[1:]
-    counts = {
+    counts = {  # counted by the targeted projects; the months are their own
         "delayed": format_number(s.delayed, lang),
         "advanced": format_number(s.advanced, lang),
-        "targeted": format_number(s.targeted, lang),
-        "months": format_number(s.median_extra_delay, lang, 1),
-        "saved": format_number(s.median_time_saved, lang, 1),
+        "targeted": s.targeted,
+        "months": t("unit.months", value=s.median_extra_delay),
+        "saved": t("unit.months", value=s.median_time_saved),
     }
     if s.delayed and s.advanced:
         delays = t("scen.summary_mixed", **counts)

@@ -170,7 +170,8 @@ def render_project_table(
     # that keeps the selection converts nothing.
     shown, table = row_cache.of_rows(shown_table, df, dataset, dataset, lang, as_of)
     if len(table) > MAX_SHOWN:
-        st.caption(t("table.truncated", shown=MAX_SHOWN, total=len(table)))
+        shown_n = format_number(MAX_SHOWN, lang)
+        st.caption(t("table.truncated", shown=shown_n, total=len(table)))
     st.dataframe(
         shown,
         hide_index=True,

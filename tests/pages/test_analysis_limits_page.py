@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from src.engine.calibration import load_calibration
 from src.engine.scenario import Lever, Scenario
-from src.i18n import translate
 from src.widgets.state import SCEN_TABS
 from tests.pages import helpers
 
@@ -38,8 +37,12 @@ def test_the_assumption_check_past_the_time_limit_says_how_many_trials_fit(
     runs = 2 * (1 + 2 * len(load_calibration().ranges(key_only=True)))
     fits = max(FIRST_CHUNK // runs, 1)
     [error] = [e.value.replace("\\", "") for e in at.error]
-    assert error == translate(
-        "scen.timeout", "fr", seconds="0,001", trials="200", fits=str(fits)
+    assert fits == 5
+    assert error == (
+        "La simulation a été arrêtée : elle a dépassé les 0,001 s permises par "
+        "page (APP_RUN_TIMEOUT_S) pour 200 tirages sur cette sélection. Choisissez "
+        "au plus environ 5 tirages, ou une sélection plus petite (moins de pays, de "
+        "secteurs ou d'agences)."
     )
     assert at.metric  # the main results are still shown
 
@@ -54,8 +57,12 @@ def test_the_drivers_tab_past_the_time_limit_says_so_and_draws_no_chart(monkeypa
     runs = 1 + 2 * 1 + 2 * len(load_calibration().ranges())
     fits = max(FIRST_CHUNK // runs, 1)
     [error] = [e.value.replace("\\", "") for e in at.error]
-    assert error == translate(
-        "scen.timeout", "en", seconds="0.001", trials="200", fits=str(fits)
+    assert fits == 6
+    assert error == (
+        "The simulation was stopped: it took longer than the 0.001 s allowed per "
+        "page (APP_RUN_TIMEOUT_S) for 200 trials on this selection. Choose at most "
+        "about 6 trials, or a smaller selection (fewer countries, sectors or "
+        "agencies)."
     )
     specs = helpers.chart_specs(at)
     assert not any("swing" in str(s) for s in specs)

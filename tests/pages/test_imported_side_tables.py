@@ -147,7 +147,10 @@ def test_the_coordination_page_measures_an_imported_iati_file_with_its_own_limit
     captions = [c.value for c in at.caption]
     assert not any("COVID-19" in c for c in captions)  # the bundled sample's limit
     assert translate("cont.limits_import", "en") in captions
-    assert "Among the 1 reporting organisations loaded" in captions[0]
+    assert captions[0].startswith(
+        "From the 1 reporting organisation loaded, not all aid in each country: "
+        "2 countries. 0 regional rows (US$0) name no country"
+    )
 
 
 def test_a_csv_import_says_it_carries_no_sites_for_the_overlap():

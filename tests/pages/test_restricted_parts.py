@@ -115,16 +115,20 @@ def test_a_multi_country_project_shows_only_the_countrys_part(dataset):
         "2021-Q1": {"Commitment": "US$2.0K"},
         "2021-Q2": {"Disbursement": "US$0.3K"},
     }
-    [part] = [c.value for c in carol.caption if "span several countries" in c.value]
-    assert "1 of their transactions name your country" in part
-    assert "1 name another (left out), 2 name none" in part
+    [part] = [c.value for c in carol.caption if "several countries:" in c.value]
+    assert part == (
+        "Your country's part of 1 project that spans several countries: of its "
+        "transactions, 1 names your country (counted in full), 1 names another "
+        "(left out), 2 name none: counted at the project's percentage for your "
+        "country (derived)."
+    )
     # the same project unrestricted: every transaction and site
     alice = open_as(ALICE, "pages/project.py", params)
     assert sorted(_table(alice, "To")["To"]) == sorted(
         ["", "Lake Basin Alliance", "Kisumu County", "Gulu Secret Clinic"]
     )
     assert any("Jinja Secret site" in c.value for c in alice.caption)
-    assert not any("span several countries" in c.value for c in alice.caption)
+    assert not any("several countries:" in c.value for c in alice.caption)
 
 
 def test_the_overview_money_over_time_is_the_countrys_part(dataset):

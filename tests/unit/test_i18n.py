@@ -13,6 +13,7 @@ import pytest
 from src.i18n import (
     LANGUAGES,
     PLURAL_OPTIONAL,
+    PLURAL_SETTINGS,
     catalog,
     format_date,
     format_money,
@@ -69,7 +70,7 @@ def forms(entry: str | dict[str, str]) -> dict[str, str]:
     """The texts of a catalog entry by plural category (a plain text is ``other``)."""
     if isinstance(entry, str):
         return {"other": entry}
-    return {k: v for k, v in entry.items() if k != "count"}
+    return {k: v for k, v in entry.items() if k not in PLURAL_SETTINGS}
 
 
 def placeholders(text: str) -> set[str]:
@@ -99,6 +100,47 @@ def test_plural_entries_have_the_forms_the_language_needs(lang):
         assert needed[lang] <= set(forms(entry)) <= plural_categories(lang), key
         count = entry.get("count", "n")
         assert count in placeholders(entry["other"]), (key, count)
+
+
+@pytest.mark.parametrize("lang", sorted(set(LANGUAGES) - {"en"}))
+def test_a_plural_entry_counts_the_same_keyword_in_every_language(lang):
+    # the caller passes the count raw and formats the other numbers itself:
+    # every language must count (and round) the same one
+    en, other = catalog("en"), catalog(lang)
+    for key, entry in en.items():
+        if isinstance(entry, dict):
+            settings = {k: v for k, v in entry.items() if k in PLURAL_SETTINGS}
+            assert settings == {
+                k: v for k, v in other[key].items() if k in PLURAL_SETTINGS
+            }, (lang, key)
+
+
+@pytest.mark.parametrize(
+    ("key", "lang", "kwargs", "expected"),
+    [
+        # one decimal shown: CLDR reads "1.0" as plural in English, every
+        # number below 2 as singular in French, exactly 1 as singular in Spanish
+        ("unit.months", "en", {"value": 1}, "1.0 months"),
+        ("unit.months", "en", {"value": 1.5}, "1.5 months"),
+        ("unit.months", "es", {"value": 0.96}, "1,0 mes"),  # as shown, not 0.96
+        ("unit.months", "es", {"value": 1.5}, "1,5 meses"),
+        ("unit.months", "fr", {"value": 1.96}, "2,0 mois"),
+        ("scen.lever_phrase.risk", "fr", {"change": 1.5, "target": "X"},
+         "risque +1,5 point INFORM dans X"),
+        ("scen.lever_phrase.risk", "fr", {"change": 2.0, "target": "X"},
+         "risque +2,0 points INFORM dans X"),
+        ("scen.lever_phrase.risk", "es", {"change": 1.04, "target": "X"},
+         "riesgo +1,0 punto INFORM en X"),
+        # a whole count: 0.96 is shown as 1, singular; a float 1.0 is 1
+        ("scen.n_projects", "en", {"n": 0.96}, "1 project"),
+        ("scen.n_projects", "en", {"n": 1.0}, "1 project"),
+        ("scen.n_projects", "en", {"n": float("nan")}, "– projects"),
+    ],
+)  # fmt: skip
+def test_a_plural_count_takes_the_form_of_the_number_as_shown(
+    key, lang, kwargs, expected
+):
+    assert translate(key, lang, **kwargs) == expected
 
 
 def test_plural_forms_follow_each_language_rule():

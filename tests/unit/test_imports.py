@@ -494,7 +494,7 @@ def test_every_import_problem_reads_in_french_and_spanish(every_problem, lang):
 def test_import_message_keys_have_the_same_placeholders_in_every_language():
     import string
 
-    from src.i18n import LANGUAGES, catalog
+    from src.i18n import LANGUAGES, PLURAL_SETTINGS, catalog
 
     def fields(text: str) -> set[tuple[str, str | None, str]]:
         return {
@@ -507,7 +507,7 @@ def test_import_message_keys_have_the_same_placeholders_in_every_language():
         """The texts of an entry: itself, or each plural form."""
         if isinstance(entry, str):
             return [entry]
-        return [text for name, text in entry.items() if name != "count"]
+        return [text for name, text in entry.items() if name not in PLURAL_SETTINGS]
 
     en = {k: v for k, v in catalog("en").items() if k.startswith("import.")}
     assert len(en) >= 40

@@ -14,9 +14,8 @@ import re
 import pandas as pd
 import pytest
 
-from src.engine.narrative import ChangeSummary
 from src.engine.scenario import Lever, Scenario
-from src.i18n import LANGUAGES, catalog, translate
+from src.i18n import LANGUAGES, PLURAL_SETTINGS, catalog, translate
 from src.portfolio.imports import import_files
 from src.portfolio.imports.report import named_bytes
 from src.problems import Problem, problem_text, reason_text
@@ -24,6 +23,8 @@ from src.widgets.country_brief import brief_table
 from src.widgets.model_quality import class_counts_table
 from src.widgets.results import _ascending_captions
 from src.widgets.scenario_results import lever_phrase, summary_sentence
+from tests.unit.test_plural_sentences import CASES as SENTENCES
+from tests.unit.test_plural_sentences import summary_of
 
 KENYA = {"country": "Kenya"}
 ROW = {"row": 3, "column": "title"}
@@ -366,7 +367,9 @@ CASES = [
      "numérica para verificarlo. Parece un valor por defecto y no se usa."),
 ]  # fmt: skip
 
-CONVERTED = sorted({case[0] for case in CASES})
+ALL_CASES = [*CASES, *SENTENCES]
+"""These and the messages counting two or more things (test_plural_sentences)."""
+CONVERTED = sorted({case[0] for case in ALL_CASES})
 
 FAKE_PLURAL = re.compile(r"\w\((?:s|x|es|e|n)\)")
 """A word with its plural in brackets: point(s), caractère(s), carácter(es)."""
@@ -375,7 +378,9 @@ LEFT_AS_IS: frozenset[str] = frozenset()
 """Keys deliberately keeping a bracketed plural (none)."""
 
 
-@pytest.mark.parametrize(("key", "name", "other", "lang", "count", "expected"), CASES)
+@pytest.mark.parametrize(
+    ("key", "name", "other", "lang", "count", "expected"), ALL_CASES
+)
 def test_a_converted_message_reads_singular_or_plural(
     key, name, other, lang, count, expected
 ):
@@ -384,7 +389,7 @@ def test_a_converted_message_reads_singular_or_plural(
 
 @pytest.mark.parametrize("key", CONVERTED)
 def test_every_converted_message_is_tested_in_each_language(key):
-    tested = {(lang, count) for k, _, _, lang, count, _ in CASES if k == key}
+    tested = {(lang, count) for k, _, _, lang, count, _ in ALL_CASES if k == key}
     wanted = {("en", 1), ("en", 2), ("fr", 0), ("fr", 1), ("fr", 2)}
     assert tested == wanted | {("es", 1), ("es", 2)}
     for lang in LANGUAGES:
@@ -395,7 +400,11 @@ def test_every_converted_message_is_tested_in_each_language(key):
 def test_no_catalog_text_fakes_a_plural_with_brackets(lang):
     faked = []
     for key, entry in catalog(lang).items():
-        texts = entry.values() if isinstance(entry, dict) else [entry]
+        texts = (
+            [entry]
+            if isinstance(entry, str)
+            else [text for name, text in entry.items() if name not in PLURAL_SETTINGS]
+        )
         if key not in LEFT_AS_IS and any(FAKE_PLURAL.search(t) for t in texts):
             faked.append(key)
     assert not faked, f"{lang}.json: {faked}"
@@ -483,18 +492,7 @@ def test_the_month_levers_pass_their_months_as_a_number():
 
 def test_no_delay_counts_the_targeted_projects_as_a_number():
     scenario = Scenario(levers=(Lever("extend", 6.0, projects=("P-1",)),))
-    summary = ChangeSummary(
-        targeted=1,
-        delayed=0,
-        median_extra_delay=0.0,
-        advanced=0,
-        median_time_saved=0.0,
-        value_change_p50=0.0,
-        value_change_p10=0.0,
-        value_change_p90=0.0,
-        on_time_change=0.0,
-    )
-    sentence = summary_sentence(scenario, summary)
+    sentence = summary_sentence(scenario, summary_of(targeted=1))
     assert sentence.startswith(
         "A funded extension of 6 months in 1 project: "
         "does not delay its 1 targeted project and "
