@@ -145,6 +145,13 @@ def test_every_number_param_is_a_placeholder_of_its_message():
 
     for key, params in NUMBER_PARAMS.items():
         for lang in ("en", "fr", "es"):
-            text = catalog(lang)[key]
-            names = {name for _, name, _, _ in Formatter().parse(text) if name}
-            assert set(params) <= names, (key, lang)
+            entry = catalog(lang)[key]
+            # a plural entry: each of its forms names the number
+            forms = (
+                [v for k, v in entry.items() if k not in ("count", "digits")]
+                if isinstance(entry, dict)
+                else [entry]
+            )
+            for text in forms:
+                names = {name for _, name, _, _ in Formatter().parse(text) if name}
+                assert set(params) <= names, (key, lang, text)
