@@ -18,6 +18,7 @@ from src.presentation.palettes import BAR, RISK_COLORS, Rgb, css_rgb, hex_color
 from src.widgets import row_cache, state
 from src.widgets.i18n import current_lang, t
 from src.widgets.layout import lazy_expander
+from src.widgets.table import whole_table
 
 
 def build_bar_chart(
@@ -144,7 +145,7 @@ def render_chart_view(view: ChartView, *, key: str, png_name: str) -> None:
     st.vega_lite_chart(spec=dict(view.spec), key=key, alt=view.alt)
     lazy_expander(
         t("chart.show_table"),
-        lambda: st.dataframe(view.table, hide_index=True),
+        lambda: whole_table(view.table),
         key=state.item_key(key, state.TABLE_EXPANDER),
     )
     render_png_download(view.chart, key=key, name=png_name)
@@ -221,7 +222,7 @@ def render_year_chart(years: pd.DataFrame) -> None:
     lang = current_lang()
     st.altair_chart(localised(chart), key=state.CHART_YEARS, alt=t("chart.by_year"))
     with st.expander(t("chart.show_table")):
-        st.dataframe(
+        whole_table(
             pd.DataFrame(
                 {
                     t("chart.start_year"): years["year"].astype(str),
@@ -234,7 +235,6 @@ def render_year_chart(years: pd.DataFrame) -> None:
                     t("col.projects"): years["projects"],
                 }
             ),
-            hide_index=True,
         )
 
 

@@ -16,7 +16,7 @@ from src.portfolio.sectors import dac3_names
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.table import MONEY_COLUMN
+from src.widgets.table import MONEY_COLUMN, whole_table
 from src.widgets.url_state import mirror_choice, seed_choice
 
 
@@ -74,9 +74,8 @@ def render_country_table(df: pd.DataFrame) -> None:
     st.caption(t("coord.countries_note"))
     table = build_country_table(df, lang)
     # fixed decimals: a concentration of 1 reads "1.000" beside "0.532", not "1"
-    st.dataframe(
+    whole_table(
         table,
-        hide_index=True,
         column_config={
             t("col.budget_usd"): MONEY_COLUMN,
             t("coord.col.hhi"): st.column_config.NumberColumn(format="%.3f"),
@@ -197,7 +196,7 @@ def render_country_detail(
     )
     unmeasured = conc["hhi"].isna().any()
     st.caption(f"{note} {t('coord.hhi_none')}" if unmeasured else note)
-    st.dataframe(
+    whole_table(
         pd.DataFrame(
             {
                 t("col.sector"): [sector_label(s) for s in conc[column]],
@@ -214,13 +213,12 @@ def render_country_detail(
                 ],
             }
         ),
-        hide_index=True,
     )
     rel = C.significance(reference)
     rel = rel[rel[S.COL_COUNTRY] == iso3]
     st.subheader(t("coord.significance"))
     st.caption(t("coord.significance_note"))
-    st.dataframe(
+    whole_table(
         pd.DataFrame(
             {
                 t("coord.col.actor"): rel["actor"],
@@ -238,7 +236,6 @@ def render_country_detail(
                 ],
             }
         ),
-        hide_index=True,
     )
 
 
@@ -279,7 +276,7 @@ def render_overlap(rows: pd.DataFrame, side: SideTables | None) -> None:
     )
     mirror_choice(state.URL_COORD_KM, km, O.DEFAULT_KM)
     table = O.overlap(site_table, float(km))
-    st.dataframe(
+    whole_table(
         pd.DataFrame(
             {
                 t("col.sector"): [t("sector." + s) for s in table[S.COL_SECTOR_GROUP]],
@@ -289,5 +286,4 @@ def render_overlap(rows: pd.DataFrame, side: SideTables | None) -> None:
                 t("coord.col.pairs"): table["actor_pairs"],
             }
         ),
-        hide_index=True,
     )

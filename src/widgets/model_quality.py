@@ -13,6 +13,7 @@ from src.i18n import format_number, format_percent, translate
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, t
+from src.widgets.table import whole_table
 
 CLASSES = ("short", "blend", "long", "own", "reported")
 
@@ -174,7 +175,7 @@ def render_model_quality(reference_rows: dict[str, int] | None = None) -> None:
         )
     )
     if reference_rows:
-        st.dataframe(class_counts_table(reference_rows, lang), hide_index=True)
+        whole_table(class_counts_table(reference_rows, lang))
     checks = load_validation()
     if not checks:
         st.info(t("model.no_validation"))
@@ -188,7 +189,7 @@ def render_model_quality(reference_rows: dict[str, int] | None = None) -> None:
             hi50=format_percent(TARGET_50[1], lang, digits=0),
         )
     )
-    st.dataframe(coverage_table(checks, lang), hide_index=True)
+    whole_table(coverage_table(checks, lang))
     st.caption(t("model.table_note"))
     st.altair_chart(
         localised(build_pit_chart(checks, lang)),

@@ -25,6 +25,7 @@ from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
 from src.widgets.layout import card_row
 from src.widgets.money_fixes import render_fix_list
+from src.widgets.table import whole_table
 
 # Okabe-Ito for the categories (local actors in the warm colours), grey for
 # "not stated" so missing data never reads as a category of its own.
@@ -332,10 +333,10 @@ def render_follow_the_money(
         st.caption(md_escape(t("money.unpublished", names=", ".join(unpublished))))
     with st.expander(t("money.chain_title")):
         st.caption(t("money.chain_note"))
-        st.dataframe(build_hops_table(m.hops, lang), hide_index=True)
+        whole_table(build_hops_table(m.hops, lang))
     with st.expander(t("money.flows_title")):
         table = build_flow_table(m.flows, lang)
-        st.dataframe(table, hide_index=True)
+        whole_table(table)
         st.download_button(
             t("table.download"),
             data=lambda: to_csv_bytes(table, [t("money.flows_title"), spec.describe()]),

@@ -15,6 +15,7 @@ from src.portfolio.export import to_csv_bytes
 from src.portfolio.money_fixes import fix_key
 from src.widgets import state
 from src.widgets.i18n import current_lang, t
+from src.widgets.table import whole_table
 
 
 def translated_fixes(fixes: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -67,7 +68,7 @@ def render_fix_list(fixes: pd.DataFrame, *, caption: str, where: str) -> None:
         st.success(t("fix.none"))
         return
     table = build_fix_table(fixes, lang)
-    st.dataframe(table, hide_index=True)
+    whole_table(table)
     st.download_button(
         t("table.download"),
         # the CSV keeps the data layer's columns, counts as numbers

@@ -12,6 +12,7 @@ from src.widgets import analysis_cache, cache, state
 from src.widgets.i18n import current_lang, t
 from src.widgets.model_quality import coverage_table
 from src.widgets.store_health import render_store_error
+from src.widgets.table import whole_table
 
 FIT_BUTTON = state.OWN_CLASS_FIT
 
@@ -57,7 +58,7 @@ def render_own_class() -> None:
     stored = cache.own_class(dataset)
     if stored is not None:
         st.success(t("own.fitted", label=own_label(dataset)))
-        st.dataframe(coverage_table([stored.check], current_lang()), hide_index=True)
+        whole_table(coverage_table([stored.check], current_lang()))
         st.caption(t("model.table_note"))
     if not st.button(
         t("own.refit") if stored else t("own.fit"),

@@ -30,6 +30,7 @@ from src.widgets.map import deck_chart
 from src.widgets.map_deck import NO_BASEMAP, CompactDeck
 from src.widgets.map_layers import dots, land_layer
 from src.widgets.results import render_project_results
+from src.widgets.table import whole_table
 
 
 def build_transaction_table(tx: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -156,17 +157,6 @@ def build_location_deck(points: pd.DataFrame) -> pdk.Deck:
         map_style=NO_BASEMAP,
         tooltip={"html": "<b>{title}</b>"},
     )
-
-
-# Up to this many rows a table is drawn whole; a longer one (transactions)
-# shows ten rows and scrolls.
-WHOLE_TABLE_ROWS = 25
-
-
-def whole_table(table: pd.DataFrame) -> None:
-    """A table of a project's facts or lists: no scrolling inside a short one."""
-    height = "content" if len(table) <= WHOLE_TABLE_ROWS else "auto"
-    st.dataframe(table, hide_index=True, height=height)
 
 
 def _table_or_note(table: pd.DataFrame, note: str) -> None:

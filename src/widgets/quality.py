@@ -14,6 +14,7 @@ from src.portfolio.quality import correction_counts, quality_report, result_repa
 from src.problems import Problem, problem_text
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
+from src.widgets.table import whole_table
 
 
 def render_quality_report(df: pd.DataFrame) -> None:
@@ -21,7 +22,7 @@ def render_quality_report(df: pd.DataFrame) -> None:
     dataset = st.session_state.get(state.DATASET, cache.BUNDLED)
     report = cache.build_report(dataset)
     checks = quality_report(df, report.build_problems, cache.result_indicators(dataset))
-    st.dataframe(
+    whole_table(
         pd.DataFrame(
             {
                 t("quality.check"): [t("quality." + c.key) for c in checks],
@@ -29,16 +30,14 @@ def render_quality_report(df: pd.DataFrame) -> None:
                 t("quality.projects"): [c.projects for c in checks],
             }
         ),
-        hide_index=True,
     )
     for c in checks:
         if not c.ids:
             continue
         with st.expander(f"{t('quality.' + c.key)} ({c.projects})"):
             rows = df[df[S.COL_PROJECT_ID].isin(c.ids)]
-            st.dataframe(
+            whole_table(
                 rows[[S.COL_PROJECT_ID, S.COL_TITLE, S.COL_AGENCY, S.COL_COUNTRY_NAME]],
-                hide_index=True,
             )
 
 
@@ -51,7 +50,7 @@ def render_corrections(df: pd.DataFrame) -> None:
     lang = current_lang()
     st.subheader(t("quality.corrections"))
     st.caption(t("quality.corrections_note"))
-    st.dataframe(
+    whole_table(
         pd.DataFrame(
             {
                 t("quality.col.publisher"): table["publisher"],
@@ -64,7 +63,6 @@ def render_corrections(df: pd.DataFrame) -> None:
                 t("quality.col.usd"): [format_money(v, lang) for v in table["usd"]],
             }
         ),
-        hide_index=True,
     )
 
 
@@ -83,7 +81,7 @@ def render_result_repairs(df: pd.DataFrame) -> None:
     lang = current_lang()
     st.subheader(t("quality.result_repairs"))
     st.caption(t("quality.result_repairs_note"))
-    st.dataframe(
+    whole_table(
         pd.DataFrame(
             {
                 t("quality.col.publisher"): table["publisher"],
@@ -99,7 +97,6 @@ def render_result_repairs(df: pd.DataFrame) -> None:
                 ],
             }
         ),
-        hide_index=True,
     )
 
 
@@ -133,7 +130,7 @@ def render_problems(portfolio: pd.DataFrame) -> None:
         st.success(t("quality.no_problems"))
         return
     frame = problems_frame(problems, current_lang())
-    st.dataframe(translated_columns(frame), hide_index=True)
+    whole_table(translated_columns(frame))
 
 
 def problems_frame(problems: list[Problem], lang: str) -> pd.DataFrame:

@@ -18,6 +18,7 @@ from src.presentation.palettes import BAR, hex_color
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.table import whole_table
 
 NOT_PUBLISHED_GREY = "#9e9e9e"
 
@@ -163,9 +164,8 @@ def render_results(
     st.caption(_coverage_caption(cov, lang))
     for caption in _ascending_captions(R.ascending_findings(rows, table), lang):
         st.caption(caption)
-    st.dataframe(
+    whole_table(
         build_ladder_table(ladder, R.achievement_by_sector(rows, table), lang),
-        hide_index=True,
     )
     render_context_trend(iso3)
 
@@ -270,5 +270,5 @@ def render_project_results(details: pd.DataFrame) -> None:
     if table.empty:
         st.caption(t("project.none_published"))
         return
-    st.dataframe(table, hide_index=True)
+    whole_table(table)
     st.caption(t("results.project_note"))

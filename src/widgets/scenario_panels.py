@@ -22,6 +22,7 @@ from src.widgets.bounded import bounded
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.table import whole_table
 
 
 def run_comparison(ctx: Context, scenario: Scenario) -> Comparison:
@@ -97,7 +98,7 @@ def render_delivery(comp: Comparison) -> None:
                         "P90": format_money(rec.p90, lang),
                     }
                 )
-        st.dataframe(pd.DataFrame(rows), hide_index=True)
+        whole_table(pd.DataFrame(rows))
 
 
 def render_delays(comp: Comparison) -> None:
@@ -146,13 +147,13 @@ def render_drivers(ctx: Context, scenario: Scenario) -> None:
         alt=t("scen.drivers_alt"),
     )
     with st.expander(t("chart.show_table")):
-        st.dataframe(swings, hide_index=True)
+        whole_table(swings)
 
 
 def render_assumptions() -> None:
     """The model's parameters with their sources, and the model documentation."""
     params = build_assumptions_table(load_calibration().params, current_lang())
     st.markdown(t("scen.assumptions_intro"))
-    st.dataframe(params, hide_index=True)
+    whole_table(params)
     with st.expander(t("scen.model_doc")):
         st.markdown((ROOT / "docs/MODEL.md").read_text("utf-8"))

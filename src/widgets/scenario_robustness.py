@@ -12,6 +12,7 @@ from src.widgets import analysis_cache, cache, state
 from src.widgets.bounded import bounded
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, t
+from src.widgets.table import whole_table
 
 TOGGLE = state.SCEN_ROBUSTNESS
 METRICS = (
@@ -73,4 +74,4 @@ def render_robustness(ctx: Context, scenario: Scenario) -> None:
         )
     if ranges is None:
         return
-    st.dataframe(robustness_table(robustness(ranges), current_lang()), hide_index=True)
+    whole_table(robustness_table(robustness(ranges), current_lang()))

@@ -183,7 +183,7 @@ GRID_HEIGHTS = """() => [...document.querySelectorAll('[data-testid="stDataFrame
     .filter(s => s).map(s => [s.scrollHeight, s.clientHeight])"""
 
 
-def test_a_projects_short_tables_are_shown_whole(app_url, browser):
+def test_short_tables_are_shown_whole(app_url, browser):
     # The key facts (20 rows) scrolled inside a ten-row box: the last rows
     # (committed, spend reporting, ...) were out of sight. This project's
     # tables are all short (8 transactions, 3 organisations, 1 sector).
@@ -198,4 +198,16 @@ def test_a_projects_short_tables_are_shown_whole(app_url, browser):
     facts = heights[0]
     assert facts[1] >= 20 * 34, heights  # about 35 px a row: all twenty rows
     assert all(content <= visible + 1 for content, visible in heights), heights
+    page.close()
+    # The data-quality checks (13 rows) too; the problem list below them is
+    # long and keeps its scrolling box.
+    page = _open(
+        browser,
+        f"{app_url}/data_quality",
+        1366,
+        shown="[data-testid='stDataFrame'] .dvn-scroller",
+    )
+    checks = page.evaluate(GRID_HEIGHTS)[0]
+    assert checks[0] <= checks[1] + 1, checks
+    assert checks[1] >= 13 * 34, checks
     page.close()
