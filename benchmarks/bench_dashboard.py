@@ -57,8 +57,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 ROOT = Path(__file__).resolve().parents[1]
+T = TypeVar("T")
 sys.path.insert(0, str(ROOT))
 
 from src.engine.scenario import Lever, Scenario  # noqa: E402
@@ -79,6 +81,7 @@ SETTLED_DECK = "settled: bare page + two-dot deck.gl map"
 RETURNING_BARE = "returning: bare Streamlit page"
 FLOOR_REFERENCE = "render: the overview's elements, no data"
 SETTLED_FLOOR = "settled: the overview's elements, no data"
+FILTER_FLOOR = "filter change: the overview's elements, no data"
 BARE_DECK = """import pydeck as pdk
 import streamlit as st
 
@@ -101,7 +104,8 @@ with st.sidebar:
     st.selectbox("Language", ["English", "Français"])
     st.subheader("Filters")
     st.text_input("Search", help="help")
-    for name in ("Sector", "Risk", "Region", "Country", "Agency", "Status"):
+    chosen = st.multiselect("Sector", ["Health", "Education"])
+    for name in ("Risk", "Region", "Country", "Agency", "Status"):
         st.multiselect(name, ["a", "b"])
     with st.expander("More filters"):
         for name in ("Funder", "Implementer", "SDG", "DAC"):
@@ -113,8 +117,9 @@ with st.sidebar:
 st.title("Overview")
 st.caption("Selection")
 cols = st.columns(7)
-for i, col in enumerate(cols):
-    col.metric(f"Card {i}", "US$1.0M", "+1" if i == 0 else None, help="help")
+for i, col in enumerate(cols):  # the first card follows the first filter
+    label = "Total budget" if i == 0 else f"Card {i}"
+    col.metric(label, f"US${len(chosen)}.0M", "+1" if i == 0 else None, help="help")
 st.radio("Colour", ["a", "b", "c", "d", "e"], horizontal=True)
 st.checkbox("Basemap")
 st.checkbox("Borders")
@@ -357,6 +362,13 @@ def shared_link(browser, env: dict[str, str], root: Path = ROOT) -> float:
     return elapsed
 
 
+def chosen_steps(only: list[str] | None, steps: dict[str, T]) -> dict[str, T]:
+    """The steps named by `--only` prefixes (all of them without any)."""
+    if not only:
+        return steps
+    return {name: s for name, s in steps.items() if name.startswith(tuple(only))}
+
+
 def median(xs: list[float]) -> float:
     return statistics.median(xs) if xs else float("nan")
 
@@ -379,12 +391,19 @@ def report(found: dict[str, list[float]]) -> None:
     for name, xs in found.items():
         runs = " ".join(f"{x:.2f}" for x in xs)
         print(f"{name:<40} {median(xs):6.2f} s   (runs: {runs})")
-    bare_runs = found["render: bare Streamlit page"]
+    floor_filter = found.get(FILTER_FLOOR)
+    if floor_filter:
+        print("\nfilter change against the floor page's (its card follows a filter):")
+        for label, xs in found.items():
+            if label.startswith("filter change: ") and xs is not floor_filter:
+                extra = median([x - f for x, f in zip(xs, floor_filter, strict=True)])
+                print(f"  {label[15:]:<34} {extra:+.2f} s per round")
+    bare_runs = found.get("render: bare Streamlit page", [])
     bare = median(bare_runs)
     ratios = {
         label: [x / b for x, b in zip(xs, bare_runs, strict=True)]
         for label, xs in found.items()
-        if label.startswith("render: ") and xs is not bare_runs
+        if bare_runs and label.startswith("render: ") and xs is not bare_runs
     }
     print()
     for label, rs in ratios.items():
@@ -441,6 +460,8 @@ def report(found: dict[str, list[float]]) -> None:
             continue
         base = next((k for k in found if k.startswith(base_prefix)), None)
         if ratio is not None:
+            if label not in ratios:
+                continue  # its reference (the bare page) was not measured
             value, limit, unit = median(ratios[label]), ratio, "x"
             was = median(ratios[base]) if base else None
         else:
@@ -460,6 +481,13 @@ def main() -> None:
         type=Path,
         help="another checkout of the app (e.g. the commit before a change): "
         "its first render and filter change are measured in the same rounds",
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        metavar="PREFIX",
+        help="measure only the steps whose names start with PREFIX (repeatable), "
+        "e.g. --only 'filter change' for a longer A/B of that step alone",
     )
     args = parser.parse_args()
     path = chromium_path()
@@ -520,44 +548,55 @@ def main() -> None:
             browser = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
             found = measure(
                 args.rounds,
-                {
-                    "render: bare Streamlit page": lambda: first_render(
-                        browser, bare_url, need=(READY,)
-                    ),
-                    DECK_REFERENCE: lambda: first_render(
-                        browser, deck_url, need=(READY, MAP)
-                    ),
-                    FLOOR_REFERENCE: lambda: first_render(browser, floor_url),
-                    "render: dashboard, bundled": lambda: first_render(
-                        browser, app_url
-                    ),
-                    SETTLED_BARE: lambda: settled(browser, bare_url, need=(READY,)),
-                    SETTLED_DECK: lambda: settled(browser, deck_url, need=(READY, MAP)),
-                    SETTLED_FLOOR: lambda: settled(browser, floor_url),
-                    RETURNING_BARE: lambda: returning(browser, bare_url, (READY,)),
-                    "returning: dashboard, bundled": lambda: returning(
-                        browser, app_url
-                    ),
-                    "settled: dashboard, bundled": lambda: settled(browser, app_url),
-                    f"render: dashboard, synthetic {n}": lambda: first_render(
-                        browser, syn_url
-                    ),
-                    "filter change: bundled": lambda: filter_change(browser, app_url),
-                    f"filter change: synthetic {n}": lambda: filter_change(
-                        browser, syn_url
-                    ),
-                    "lever move: bundled": lambda: lever_move(browser, app_url),
-                    **baseline,
-                },
+                chosen_steps(
+                    args.only,
+                    {
+                        "render: bare Streamlit page": lambda: first_render(
+                            browser, bare_url, need=(READY,)
+                        ),
+                        DECK_REFERENCE: lambda: first_render(
+                            browser, deck_url, need=(READY, MAP)
+                        ),
+                        FLOOR_REFERENCE: lambda: first_render(browser, floor_url),
+                        "render: dashboard, bundled": lambda: first_render(
+                            browser, app_url
+                        ),
+                        SETTLED_BARE: lambda: settled(browser, bare_url, need=(READY,)),
+                        SETTLED_DECK: lambda: settled(
+                            browser, deck_url, need=(READY, MAP)
+                        ),
+                        SETTLED_FLOOR: lambda: settled(browser, floor_url),
+                        RETURNING_BARE: lambda: returning(browser, bare_url, (READY,)),
+                        "returning: dashboard, bundled": lambda: returning(
+                            browser, app_url
+                        ),
+                        "settled: dashboard, bundled": lambda: settled(
+                            browser, app_url
+                        ),
+                        f"render: dashboard, synthetic {n}": lambda: first_render(
+                            browser, syn_url
+                        ),
+                        FILTER_FLOOR: lambda: filter_change(browser, floor_url),
+                        "filter change: bundled": lambda: filter_change(
+                            browser, app_url
+                        ),
+                        f"filter change: synthetic {n}": lambda: filter_change(
+                            browser, syn_url
+                        ),
+                        "lever move: bundled": lambda: lever_move(browser, app_url),
+                        **baseline,
+                    },
+                ),
             )
             link, base_link = "shared /scenarios link, fresh server", []
-            found[link] = []
-            for _ in range(args.rounds):  # alternately, as the other steps
-                found[link].append(shared_link(browser, env))
+            if chosen_steps(args.only, {link: None}):
+                found[link] = []
+                for _ in range(args.rounds):  # alternately, as the other steps
+                    found[link].append(shared_link(browser, env))
+                    if root:
+                        base_link.append(shared_link(browser, env, root))
                 if root:
-                    base_link.append(shared_link(browser, env, root))
-            if root:
-                found["shared /scenarios link, baseline, fresh server"] = base_link
+                    found["shared /scenarios link, baseline, fresh server"] = base_link
             browser.close()
     finally:
         for proc, _ in servers:
