@@ -17,8 +17,7 @@ from src.presentation.chart_locale import vega_locale
 from src.presentation.palettes import BAR, RISK_COLORS, Rgb, css_rgb, hex_color
 from src.widgets import row_cache, state
 from src.widgets.i18n import current_lang, t
-from src.widgets.layout import lazy_expander
-from src.widgets.table import whole_table
+from src.widgets.layout import lazy_expander, whole_table
 
 
 def build_bar_chart(

@@ -16,7 +16,8 @@ from src.portfolio.sectors import dac3_names
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.table import MONEY_COLUMN, whole_table
+from src.widgets.layout import whole_table
+from src.widgets.table import MONEY_COLUMN
 from src.widgets.url_state import mirror_choice, seed_choice
 
 

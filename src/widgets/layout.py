@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from src.widgets.url_state import mirror_choice, seed_choice
@@ -77,3 +79,19 @@ def card_row(n: int) -> list:
     """
     row = st.container(horizontal=True, gap="small")
     return [row.container(width="content") for _ in range(n)]
+
+
+# Up to this many rows a table is drawn whole; a longer one (transactions,
+# problem lists) shows ten rows and scrolls inside its box.
+WHOLE_TABLE_ROWS = 25
+
+
+def whole_table(table: pd.DataFrame, **options: Any) -> None:
+    """A summary table without its index, never scrolling inside when short.
+
+    Streamlit's default box shows ten rows: a table of 11 to 25 rows (the
+    project's key facts, the data-quality checks, a chart's table) hid its last
+    rows behind a scroll bar. `options` go to `st.dataframe`.
+    """
+    height = "content" if len(table) <= WHOLE_TABLE_ROWS else "auto"
+    st.dataframe(table, hide_index=True, height=height, **options)

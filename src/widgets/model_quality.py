@@ -13,7 +13,7 @@ from src.i18n import format_number, format_percent, translate
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, t
-from src.widgets.table import whole_table
+from src.widgets.layout import whole_table
 
 CLASSES = ("short", "blend", "long", "own", "reported")
 

@@ -23,9 +23,8 @@ from src.widgets import cache, state
 from src.widgets.auth import principal
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.layout import card_row
+from src.widgets.layout import card_row, whole_table
 from src.widgets.money_fixes import render_fix_list
-from src.widgets.table import whole_table
 
 # Okabe-Ito for the categories (local actors in the warm colours), grey for
 # "not stated" so missing data never reads as a category of its own.

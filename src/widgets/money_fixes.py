@@ -15,7 +15,7 @@ from src.portfolio.export import to_csv_bytes
 from src.portfolio.money_fixes import fix_key
 from src.widgets import state
 from src.widgets.i18n import current_lang, t
-from src.widgets.table import whole_table
+from src.widgets.layout import whole_table
 
 
 def translated_fixes(fixes: pd.DataFrame, lang: str) -> pd.DataFrame:

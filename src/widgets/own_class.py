@@ -10,9 +10,9 @@ from src.engine.calibration.own import closed_projects
 from src.i18n import format_number
 from src.widgets import analysis_cache, cache, state
 from src.widgets.i18n import current_lang, t
+from src.widgets.layout import whole_table
 from src.widgets.model_quality import coverage_table
 from src.widgets.store_health import render_store_error
-from src.widgets.table import whole_table
 
 FIT_BUTTON = state.OWN_CLASS_FIT
 

@@ -24,7 +24,7 @@ from src.portfolio.search import matching_ids
 from src.portfolio.sectors import sector_name
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.table import whole_table
+from src.widgets.layout import whole_table
 
 DPORTAL = "https://d-portal.org/ctrack.html#view=act&aid="
 MAX_RESULTS = 10

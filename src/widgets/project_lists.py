@@ -26,11 +26,11 @@ from src.portfolio.sectors import sector_name
 from src.widgets import cache
 from src.widgets.auth import principal
 from src.widgets.i18n import current_lang, md_escape, t
+from src.widgets.layout import whole_table
 from src.widgets.map import deck_chart
 from src.widgets.map_deck import NO_BASEMAP, CompactDeck
 from src.widgets.map_layers import dots, land_layer
 from src.widgets.results import render_project_results
-from src.widgets.table import whole_table
 
 
 def build_transaction_table(tx: pd.DataFrame, lang: str) -> pd.DataFrame:

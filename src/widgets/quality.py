@@ -14,7 +14,7 @@ from src.portfolio.quality import correction_counts, quality_report, result_repa
 from src.problems import Problem, problem_text
 from src.widgets import cache, state
 from src.widgets.i18n import current_lang, t
-from src.widgets.table import whole_table
+from src.widgets.layout import whole_table
 
 
 def render_quality_report(df: pd.DataFrame) -> None:

@@ -18,7 +18,7 @@ from src.presentation.palettes import BAR, hex_color
 from src.widgets import state
 from src.widgets.charts import localised
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.table import whole_table
+from src.widgets.layout import whole_table
 
 NOT_PUBLISHED_GREY = "#9e9e9e"
 

@@ -22,7 +22,7 @@ from src.widgets.bounded import bounded
 from src.widgets.charts import localised
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, md_escape, t
-from src.widgets.table import whole_table
+from src.widgets.layout import whole_table
 
 
 def run_comparison(ctx: Context, scenario: Scenario) -> Comparison:

@@ -12,7 +12,7 @@ from src.widgets import analysis_cache, cache, state
 from src.widgets.bounded import bounded
 from src.widgets.frame import Context
 from src.widgets.i18n import current_lang, t
-from src.widgets.table import whole_table
+from src.widgets.layout import whole_table
 
 TOGGLE = state.SCEN_ROBUSTNESS
 METRICS = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -83,20 +82,6 @@ def build_project_table(
 MAX_SHOWN = 5_000
 # Money columns of the tables: thousands separators, whole US dollars.
 MONEY_COLUMN = st.column_config.NumberColumn(format="%,.0f")
-# Up to this many rows a table is drawn whole; a longer one (transactions,
-# problem lists) shows ten rows and scrolls inside its box.
-WHOLE_TABLE_ROWS = 25
-
-
-def whole_table(table: pd.DataFrame, **options: Any) -> None:
-    """A summary table without its index, never scrolling inside when short.
-
-    Streamlit's default box shows ten rows: a table of 11 to 25 rows (the
-    project's key facts, the data-quality checks, a chart's table) hid its last
-    rows behind a scroll bar. `options` go to `st.dataframe`.
-    """
-    height = "content" if len(table) <= WHOLE_TABLE_ROWS else "auto"
-    st.dataframe(table, hide_index=True, height=height, **options)
 
 
 def csv_file_name(as_of: str, caption: str, suffix: str = ".csv") -> str:
