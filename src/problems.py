@@ -13,7 +13,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from numbers import Real
 
-from src.i18n import DEFAULT_LANG, format_number, format_percent, translate
+from src.i18n import (
+    DEFAULT_LANG,
+    format_number,
+    format_number_as_needed,
+    format_percent,
+    translate,
+)
 
 FILE_REASONS = ("import.file.", "iati.file.")
 """Key prefixes of the reasons a whole file is refused (worded without the name)."""
@@ -38,8 +44,7 @@ def _digits(digits: int) -> Callable[[float, str], str]:
 
 def _as_needed(value: float, lang: str) -> str:
     """At most two decimals, as few as the value needs (99.5, 110, 33.33)."""
-    digits = next(d for d in (0, 1, 2) if round(value, d) == round(value, 2))
-    return format_number(value, lang, digits)
+    return format_number_as_needed(value, lang)
 
 
 _WHOLE, _TENTHS, _CENTS = _digits(0), _digits(1), _digits(2)

@@ -162,6 +162,20 @@ def format_number(value: float | None, lang: str, digits: int = 0) -> str:
         return format_decimal(value, format=pattern, locale=babel_locale(lang))
 
 
+def format_number_as_needed(value: float | None, lang: str, most: int = 2) -> str:
+    """A grouped number with as few decimals as it needs, at most `most`.
+
+    >>> format_number_as_needed(12.5, "fr"), format_number_as_needed(110.0, "en")
+    ('12,5', '110')
+    >>> format_number_as_needed(33.3333, "en")
+    '33.33'
+    """
+    if _missing(value):
+        return "–"
+    digits = next(d for d in range(most + 1) if round(value, d) == round(value, most))
+    return format_number(value, lang, digits)
+
+
 def format_money(value: float | None, lang: str) -> str:
     r"""US dollars, compact: US$1,234.5M (en) / 1 234,5 M$US (fr).
 

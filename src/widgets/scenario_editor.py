@@ -18,9 +18,10 @@ from src.engine.scenario import (
     LEVER_RANGES,
     Scenario,
 )
+from src.i18n import format_number_as_needed
 from src.portfolio import schema as S
 from src.widgets import state
-from src.widgets.i18n import labeller, md_escape, t
+from src.widgets.i18n import current_lang, labeller, md_escape, t
 from src.widgets.state import lever_key
 from src.widgets.url_state import set_param
 
@@ -121,7 +122,12 @@ def _fit_to_slider(i: int, kind: str) -> None:
     if fitted != value:
         st.session_state[key] = fitted
         st.session_state.setdefault(state.SCEN_DROPPED, []).append(
-            t("scen.change_rounded", lever=i + 1, value=value, shown=fitted)
+            t(
+                "scen.change_rounded",
+                lever=i + 1,
+                value=format_number_as_needed(float(value), current_lang()),
+                shown=format_number_as_needed(float(fitted), current_lang()),
+            )
         )
 
 

@@ -296,3 +296,15 @@ def test_a_run_past_the_time_limit_stops_with_a_translated_message(monkeypatch):
     assert "La simulation a été arrêtée" in error
     assert "pour 2\u202f000 tirages" in error
     assert "au plus environ 100 tirages" in error
+
+
+def test_a_rounded_link_value_is_written_in_the_pages_language():
+    # "la variation 1.3 ... affichée comme 1.5": the numbers were Python's
+    odd = Scenario(levers=(Lever("risk", 1.3),), trials=200)
+    at = open_page({"scenario": odd.to_token(), "lang": "fr"})
+    assert not at.exception, at.exception
+    assert at.slider(key="scen.lever.0.change").value == 1.5
+    assert any(
+        "Levier 1 : la variation 1,3 du lien est affichée comme 1,5" in w.value
+        for w in at.warning
+    )
