@@ -38,22 +38,24 @@ def translated_fixes(fixes: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def build_fix_table(fixes: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The list as shown: publisher, indicator, "420 of 420 …", what to publish."""
+    """As shown: publisher, indicator, "420 of 420", unit, what to publish."""
     tr = translated_fixes(fixes, lang)
     return pd.DataFrame(
         {
             translate("fix.col.publisher", lang): tr["publisher"],
             translate("fix.col.indicator", lang): tr["indicator"],
+            # "420 of 420", the unit in its own column: as a label it reads
+            # right for any count ("1 of 1 incoming transactions" did not)
             translate("fix.col.missing", lang): [
                 translate(
                     "fix.missing_of",
                     lang,
                     missing=format_number(m, lang),
                     total=format_number(n, lang),
-                    unit=u,
                 )
-                for m, n, u in zip(tr["missing"], tr["total"], tr["unit"], strict=True)
+                for m, n in zip(tr["missing"], tr["total"], strict=True)
             ],
+            translate("fix.col.unit", lang): tr["unit"],
             translate("fix.col.what", lang): tr["what"],
         }
     )

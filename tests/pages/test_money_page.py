@@ -97,3 +97,19 @@ def test_the_data_quality_page_counts_each_correction_per_publisher():
     }
     dup = table[table["Correction"].str.startswith("Commitments repeating")]
     assert dup[["Publisher", "Transactions"]].values.tolist() == [["UNICEF", "670"]]
+
+
+def test_the_fix_list_counts_without_a_plural_to_get_wrong():
+    # "1 of 1 incoming transactions": the unit is its own column now
+    from src.i18n import format_number
+    from src.portfolio.money_fixes import fix_key
+
+    at = helpers.open_page("pages/money.py", {"lang": "fr"})
+    fixes = at.dataframe[-1].value
+    df, _ = load_bundled_portfolio()
+    first = money_summary(df, df, load_bundled_side_tables()).fixes.iloc[0]
+    row = fixes.iloc[0]
+    missing, total = (format_number(first[c], "fr") for c in ("missing", "total"))
+    assert row["Manquant"] == f"{missing} sur {total}"
+    unit = translate(f"fix.{fix_key(first['indicator'])}.unit", "fr")
+    assert row["Unité"] == unit
