@@ -362,11 +362,14 @@ def shared_link(browser, env: dict[str, str], root: Path = ROOT) -> float:
     return elapsed
 
 
+def wanted(only: list[str] | None, name: str) -> bool:
+    """Whether `--only` prefixes (none: every step) name the step `name`."""
+    return not only or name.startswith(tuple(only))
+
+
 def chosen_steps(only: list[str] | None, steps: dict[str, T]) -> dict[str, T]:
     """The steps named by `--only` prefixes (all of them without any)."""
-    if not only:
-        return steps
-    return {name: s for name, s in steps.items() if name.startswith(tuple(only))}
+    return {name: s for name, s in steps.items() if wanted(only, name)}
 
 
 def median(xs: list[float]) -> float:
@@ -589,7 +592,7 @@ def main() -> None:
                 ),
             )
             link, base_link = "shared /scenarios link, fresh server", []
-            if chosen_steps(args.only, {link: None}):
+            if wanted(args.only, link):
                 found[link] = []
                 for _ in range(args.rounds):  # alternately, as the other steps
                     found[link].append(shared_link(browser, env))

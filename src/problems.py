@@ -42,11 +42,6 @@ def _digits(digits: int) -> Callable[[float, str], str]:
     return lambda value, lang: format_number(value, lang, digits)
 
 
-def _as_needed(value: float, lang: str) -> str:
-    """At most two decimals, as few as the value needs (99.5, 110, 33.33)."""
-    return format_number_as_needed(value, lang)
-
-
 _WHOLE, _TENTHS, _CENTS = _digits(0), _digits(1), _digits(2)
 _AMOUNT_TOO_LARGE = {"value": _WHOLE, "limit": _WHOLE}
 _SPENT = {"spent": _CENTS, "budget": _CENTS}
@@ -55,7 +50,7 @@ NUMBER_PARAMS: dict[str, dict[str, Callable[[float, str], str]]] = {
     "build.commitment_received": {"amount": _WHOLE},
     "build.no_currency": {"amount": _CENTS},
     "build.no_rate": {"amount": _CENTS},
-    "build.normalised": {"total": _as_needed},
+    "build.normalised": {"total": format_number_as_needed},  # 99.5, 110, 33.33
     "iati.amount_too_large": _AMOUNT_TOO_LARGE,
     "iati.budget_large": _AMOUNT_TOO_LARGE,
     "import.amount_negative.budget_usd": {"value": _CENTS},

@@ -87,7 +87,11 @@ def plural_form(entry: dict[str, str], count: object, lang: str) -> str:
     >>> plural_form({"digits": 1, "one": "{n} month", "other": "{n} months"}, 1, "en")
     '{n} months'
     """
-    shown = shown_count(count, int(entry.get("digits", 0)))
+    return _form_of(entry, shown_count(count, int(entry.get("digits", 0))), lang)
+
+
+def _form_of(entry: dict[str, str], shown: Decimal | None, lang: str) -> str:
+    """The entry's text for a count already rounded as shown (`shown_count`)."""
     if shown is None:
         return entry[PLURAL_FALLBACK]
     category = Locale.parse(babel_locale(lang)).plural_form(shown)
@@ -130,9 +134,8 @@ def translate(key: str, lang: str = DEFAULT_LANG, /, **kwargs: object) -> str:
     if isinstance(text, dict):
         name = text.get("count", "n")
         digits = int(text.get("digits", 0))
-        count = kwargs.get(name)
-        shown = shown_count(count, digits)
-        text = plural_form(text, count, lang)
+        shown = shown_count(kwargs.get(name), digits)
+        text = _form_of(text, shown, lang)
         kwargs = {**kwargs, name: format_number(shown, lang, digits)}
     return text.format(**kwargs) if kwargs else text
 

@@ -121,7 +121,6 @@ def render_metric_cards(comp: Comparison, *, baseline_only: bool = False) -> Non
                 low=format_metric(unit, base["p10"], lang),
                 high=format_metric(unit, base["p90"], lang),
             )
-            diff = 0.0  # nothing changes: no colour, no arrow
         else:
             value = f"{shown} → {format_metric(unit, scen, lang)}"
             rng = t(
@@ -131,13 +130,14 @@ def render_metric_cards(comp: Comparison, *, baseline_only: bool = False) -> Non
             )
             delta = f"{format_metric(unit, diff, lang, delta=True)} ({rng})"
         colour = "inverse" if metric in LOWER_IS_BETTER else "normal"
+        still = baseline_only or abs(diff) < 1e-9  # no change: no colour, no arrow
         # st.metric renders Markdown: two "$" would start a LaTeX formula.
         cols[i].metric(
             t("metric." + metric),
             value.replace("$", r"\$"),
             delta=delta.replace("$", r"\$"),
-            delta_color="off" if abs(diff) < 1e-9 else colour,
-            delta_arrow="off" if abs(diff) < 1e-9 else "auto",
+            delta_color="off" if still else colour,
+            delta_arrow="off" if still else "auto",
             border=True,
             help=t("metric_help." + metric),
         )
